@@ -1,0 +1,398 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from provinces.models import Province
+from provinces.search import SearchableModel
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date the sources actually give."""
+
+    DAY = "day", _("Day known")
+    MONTH = "month", _("Month known")
+    YEAR = "year", _("Year known")
+
+
+def format_partial_date(value: datetime.date | None, precision: str) -> str:
+    """A date shown only to the precision the sources give."""
+    if value is None:
+        return str(_("unknown"))
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return date_format(value, "YEAR_MONTH_FORMAT")
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def validate_partial_date(value: datetime.date | None, precision: str, field: str):
+    """A partial date is stored as the first day of its month or year."""
+    if value is None:
+        return
+    if precision == DatePrecision.MONTH and value.day != 1:
+        raise ValidationError(
+            {field: _("A date known only to the month must be stored as the month's first day.")}
+        )
+    if precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
+        raise ValidationError(
+            {field: _("A date known only to the year must be stored as 1 January.")}
+        )
+
+
+class BilingualName(models.Model):
+    """A catalogue entry named in Vietnamese and English."""
+
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+    def __str__(self):
+        return self.name
+
+
+class Source(models.Model):
+    """A published article or document that facts in the portal come from."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    url = models.URLField(_("address"), blank=True)
+    excerpt = models.TextField(_("excerpt"), blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ("code",)
+
+    def __str__(self):
+        return f"[{self.code}] {self.title}"
+
+
+class Phase(models.Model):
+    """A national phase of cooperation, such as 2014–2020 or 2021–2025."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ("start_year",)
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("A phase cannot end before it starts.")})
+
+
+class OrganisationKind(models.TextChoices):
+    PEOPLES_COMMITTEE = "ppc", _("Provincial People's Committee")
+    CENTRAL_AGENCY = "central_agency", _("Central agency")
+    VNPT = "vnpt", _("VNPT")
+    OTHER = "other", _("Other")
+
+
+class Organisation(SearchableModel):
+    """A party to agreements: a Provincial People's Committee, a central agency or VNPT."""
+
+    search_fields = ("name", "short_name")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        help_text=_("For a People's Committee: the province as it was when it signed."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ("name",)
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.kind == OrganisationKind.PEOPLES_COMMITTEE and not self.province_id:
+            raise ValidationError({"province": _("A People's Committee belongs to a province.")})
+
+
+class Person(SearchableModel):
+    """A named leader. Titles change over time, so they are kept per signature."""
+
+    search_fields = ("full_name",)
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ("full_name",)
+
+    def __str__(self):
+        return self.full_name
+
+
+class CommitmentArea(BilingualName):
+    """A field of cooperation: infrastructure, e-government, security, training…"""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("commitment area")
+        verbose_name_plural = _("commitment areas")
+        ordering = ("order", "code")
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", _("Memorandum of understanding")
+    STRATEGIC = "strategic", _("Strategic cooperation agreement")
+    PROGRAMME = "programme", _("Cooperation programme")
+    AGREEMENT = "agreement", _("Cooperation agreement")
+
+
+class AgreementStatus(models.TextChoices):
+    ACTIVE = "active", _("In force")
+    COMPLETED = "completed", _("Completed")
+    SUPERSEDED = "superseded", _("Superseded")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class SigningMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("By video link")
+    UNKNOWN = "unknown", _("Not reported")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def for_province(self, province: Province):
+        """A current province's agreements include those of the units merged into it."""
+        return self.filter(counterparty__province_id__in=province.lineage_ids())
+
+    def with_related(self):
+        return self.select_related("counterparty__province__successor", "phase", "predecessor")
+
+
+class Agreement(SearchableModel):
+    """An agreement between VNPT and a province or central agency."""
+
+    counterparty = models.ForeignKey(
+        Organisation,
+        verbose_name=_("counterparty"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    period_start = models.PositiveSmallIntegerField(_("period from (year)"))
+    period_end = models.PositiveSmallIntegerField(_("period to (year)"))
+    signed_on = models.DateField(_("signing date"), null=True, blank=True)
+    signed_precision = models.CharField(
+        _("signing date known to"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    place = models.CharField(_("place of signing"), max_length=200, blank=True)
+    signing_mode = models.CharField(
+        _("signed"), max_length=12, choices=SigningMode.choices, default=SigningMode.UNKNOWN
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("previous agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successors",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="agreements"
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("What the sources leave uncertain, and why.")
+    )
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ("-period_start", "counterparty__name")
+
+    def __str__(self):
+        return self.title
+
+    def build_search_text(self):
+        from provinces.search import fold
+
+        province = self.counterparty.province if self.counterparty_id else None
+        parts = [self.title, self.counterparty.name if self.counterparty_id else ""]
+        if province:
+            parts.append(province.name)
+        return fold(" ".join(parts))
+
+    def get_absolute_url(self):
+        return reverse("partnerships:agreement-detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_start}–{self.period_end}"
+
+    @property
+    def signed_label(self) -> str:
+        return format_partial_date(self.signed_on, self.signed_precision)
+
+    def clean(self):
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _(
+                "The period cannot end (%(end)s) before it starts (%(start)s)."
+            ) % {
+                "end": self.period_end,
+                "start": self.period_start,
+            }
+        try:
+            validate_partial_date(self.signed_on, self.signed_precision, "signed_on")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if self.signed_on and self.phase_id:
+            phase = self.phase
+            # A phase's agreements may be signed in the year before it opens
+            # (Quảng Bình signed its 2021–2025 agreement in September 2020).
+            if not (phase.start_year - 1 <= self.signed_on.year <= phase.end_year):
+                errors["signed_on"] = _(
+                    "The signing date %(date)s lies outside the phase %(phase)s."
+                ) % {"date": self.signed_label, "phase": phase.name}
+        if self.predecessor_id and self.predecessor_id == self.pk:
+            errors["predecessor"] = _("An agreement cannot follow itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Bad periods and dates are refused on every save, not only through forms.
+        self.clean()
+        super().save(*args, **kwargs)
+
+
+class SignatorySide(models.TextChoices):
+    COUNTERPARTY = "counterparty", _("Province or agency")
+    VNPT = "vnpt", _("VNPT")
+
+
+class SignatoryRole(models.TextChoices):
+    SIGNED = "signed", _("Signed")
+    ATTENDED = "attended", _("Attended")
+    SPOKE = "spoke", _("Spoke at the ceremony")
+
+
+class Signatory(models.Model):
+    """A person's part in an agreement, with the title they held at the time."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="signatories"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    side = models.CharField(_("side"), max_length=16, choices=SignatorySide.choices)
+    role = models.CharField(
+        _("role"), max_length=12, choices=SignatoryRole.choices, default=SignatoryRole.SIGNED
+    )
+    title_at_signing = models.CharField(_("title at signing"), max_length=300)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ("side", "role", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("agreement", "person", "role"), name="signatory_unique_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.title_at_signing}"
+
+
+class ResponsibleSide(models.TextChoices):
+    VNPT = "vnpt", _("VNPT")
+    COUNTERPARTY = "counterparty", _("Province or agency")
+    BOTH = "both", _("Both")
+
+
+class Commitment(models.Model):
+    """Something an agreement commits one or both sides to do."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="commitments"
+    )
+    area = models.ForeignKey(
+        CommitmentArea,
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    text = models.TextField(_("commitment"))
+    responsible = models.CharField(
+        _("responsible side"),
+        max_length=16,
+        choices=ResponsibleSide.choices,
+        default=ResponsibleSide.BOTH,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ("agreement", "area__order", "order", "pk")
+
+    def __str__(self):
+        return self.text[:80]
