@@ -356,8 +356,10 @@ class QuarterlyReport(models.Model):
     def clean(self):
         try:
             Quarter.from_code(self.quarter or 0)
-        except ValueError:
-            raise ValidationError({"quarter": _("Enter a quarter as year and number, as 20204.")})
+        except ValueError as exc:
+            raise ValidationError(
+                {"quarter": _("Enter a quarter as year and number, as 20204.")}
+            ) from exc
 
 
 class KpiValue(models.Model):
@@ -556,6 +558,9 @@ class ProgressFigures(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return f"{self.kpi}: {self.value}"
+
 
 class AgreementProgress(ProgressFigures):
     """Computed progress of one agreement on one KPI."""
@@ -657,6 +662,9 @@ class ReportingCompleteness(models.Model):
             models.UniqueConstraint(fields=("province", "quarter"), name="completeness_unique"),
         ]
 
+    def __str__(self):
+        return f"{self.province} {Quarter.from_code(self.quarter)}: {self.approved}/{self.expected}"
+
 
 class RecomputeStatus(models.TextChoices):
     RUNNING = "running", _("Running")
@@ -689,6 +697,9 @@ class RecomputeRun(models.Model):
         verbose_name_plural = _("recompute runs")
         ordering = ("-started_at",)
 
+    def __str__(self):
+        return f"{self.agreement or _('all agreements')} — {self.get_status_display()}"
+
 
 class PendingRecompute(models.Model):
     """An agreement whose progress waits for a recompute that could not be queued yet."""
@@ -702,3 +713,6 @@ class PendingRecompute(models.Model):
     class Meta:
         verbose_name = _("pending recompute")
         verbose_name_plural = _("pending recomputes")
+
+    def __str__(self):
+        return str(self.agreement)
