@@ -1,0 +1,105 @@
+"""Personas and a small map of provinces that most tests share.
+
+The map mirrors the 2025 merger for the provinces the demo uses: the current
+Lào Cai absorbed the former Lào Cai and Yên Bái; the current Quảng Trị absorbed
+the former Quảng Bình and Quảng Trị; Lai Châu kept its borders.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from provinces.models import Province, Region
+from provinces.services import Role
+
+from .factories import ProvinceFactory, UserFactory
+
+
+@dataclass
+class ProvinceMap:
+    lao_cai: Province
+    former_lao_cai: Province
+    former_yen_bai: Province
+    quang_tri: Province
+    former_quang_binh: Province
+    former_quang_tri: Province
+    lai_chau: Province
+    former_lai_chau: Province
+
+
+def _current_and_former(name, key, code, former_codes, region):
+    current = ProvinceFactory(name=name, key=key, code=code, region=region)
+    formers = [
+        ProvinceFactory(
+            former=True,
+            name=former_name,
+            key=former_key,
+            code=former_code,
+            region=region,
+            successor=current,
+        )
+        for former_name, former_key, former_code in former_codes
+    ]
+    return current, formers
+
+
+@pytest.fixture
+def provinces(db) -> ProvinceMap:
+    lao_cai, (former_lao_cai, former_yen_bai) = _current_and_former(
+        "Lào Cai",
+        "tinhlaocai",
+        "15",
+        [("Lào Cai", "tinhlaocai", "10"), ("Yên Bái", "tinhyenbai", "15")],
+        Region.NORTHERN_MIDLANDS,
+    )
+    quang_tri, (former_quang_binh, former_quang_tri) = _current_and_former(
+        "Quảng Trị",
+        "tinhquangtri",
+        "44",
+        [("Quảng Bình", "tinhquangbinh", "44"), ("Quảng Trị", "tinhquangtri", "45")],
+        Region.NORTH_CENTRAL,
+    )
+    lai_chau, (former_lai_chau,) = _current_and_former(
+        "Lai Châu",
+        "tinhlaichau",
+        "12",
+        [("Lai Châu", "tinhlaichau", "12")],
+        Region.NORTHERN_MIDLANDS,
+    )
+    return ProvinceMap(
+        lao_cai=lao_cai,
+        former_lao_cai=former_lao_cai,
+        former_yen_bai=former_yen_bai,
+        quang_tri=quang_tri,
+        former_quang_binh=former_quang_binh,
+        former_quang_tri=former_quang_tri,
+        lai_chau=lai_chau,
+        former_lai_chau=former_lai_chau,
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def official(db):
+    return UserFactory(username="official", roles=[Role.OFFICIAL])
+
+
+@pytest.fixture
+def staff_laocai(provinces):
+    return UserFactory(username="staff_laocai", roles=[Role.STAFF], provinces=[provinces.lao_cai])
+
+
+@pytest.fixture
+def staff_quangtri(provinces):
+    return UserFactory(
+        username="staff_quangtri", roles=[Role.STAFF], provinces=[provinces.quang_tri]
+    )
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", roles=[Role.REVIEWER])
