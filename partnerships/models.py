@@ -251,6 +251,9 @@ class Agreement(SearchableModel):
     notes = models.TextField(
         _("notes"), blank=True, help_text=_("What the sources leave uncertain, and why.")
     )
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("A synthetic agreement made for demonstration.")
+    )
     history = HistoricalRecords(m2m_fields=[sources])
 
     objects = AgreementQuerySet.as_manager()
