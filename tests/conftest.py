@@ -78,6 +78,15 @@ def provinces(db) -> ProvinceMap:
     )
 
 
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Tests run with DEBUG off but without `collectstatic`, so no manifest exists."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
