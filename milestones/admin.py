@@ -1,1 +1,287 @@
-from django.contrib import admin  # noqa: F401
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from provinces.admin import FoldedRelatedSearchMixin
+
+from .models import (
+    AgreementProgress,
+    CommitmentProgress,
+    Evidence,
+    Kpi,
+    KpiTarget,
+    KpiValue,
+    Milestone,
+    NationalProgress,
+    PendingRecompute,
+    ProvinceProgress,
+    QuarterlyReport,
+    RecomputeRun,
+    ReportingCompleteness,
+    ReportStatus,
+)
+from .quarters import Quarter
+
+
+class QuarterListFilter(admin.SimpleListFilter):
+    """Quarters as people write them (Q4/2020), not as stored (20204)."""
+
+    title = _("quarter")
+    parameter_name = "quarter"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by("-quarter")
+            .values_list("quarter", flat=True)
+            .distinct()
+        )
+        return [(code, str(Quarter.from_code(code))) for code in codes]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(quarter=self.value())
+        return queryset
+
+
+@admin.register(Kpi)
+class KpiAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_vi",
+        "name_en",
+        "kind",
+        "time_aggregation",
+        "space_aggregation",
+        "parent",
+        "is_headline",
+        "order",
+    )
+    list_filter = ("kind", "is_headline", "space_aggregation", "area")
+    list_select_related = ("parent", "area")
+    search_fields = ("code", "name_vi", "name_en")
+    autocomplete_fields = ("parent", "area")
+
+
+@admin.register(KpiTarget)
+class KpiTargetAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+    list_display = ("agreement", "kpi", "baseline_value", "target_value", "target_on", "is_demo")
+    list_filter = ("is_demo", "kpi", "agreement__phase")
+    list_select_related = ("agreement", "kpi")
+    autocomplete_fields = ("agreement", "kpi", "source")
+    search_fields = ("kpi__code", "kpi__name_vi", "kpi__name_en", "note")
+    folded_search_fields = ("agreement__search_text",)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+    list_display = ("title", "agreement", "date", "area", "is_demo")
+    list_filter = ("is_demo", "precision", "area")
+    list_select_related = ("agreement", "area")
+    autocomplete_fields = ("agreement", "area", "source")
+    search_fields = ("title", "description")
+    folded_search_fields = ("agreement__search_text",)
+
+    @admin.display(description=_("date"), ordering="occurred_on")
+    def date(self, milestone):
+        return milestone.date_label
+
+
+class ReportChildInline:
+    """A report's figures change in the admin only while the report is still open.
+
+    Approved figures feed the dashboards; they change through a new version of
+    the report in the portal, which keeps the review trail and the recompute.
+    """
+
+    extra = 0
+
+    def _is_open(self, report):
+        return report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+    def has_add_permission(self, request, obj=None):
+        return self._is_open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_open(obj) and super().has_delete_permission(request, obj)
+
+
+class KpiValueInline(ReportChildInline, admin.TabularInline):
+    model = KpiValue
+    fields = ("kpi", "value", "numerator", "denominator", "measured_on", "note", "warning_reason")
+    autocomplete_fields = ("kpi",)
+
+
+class CommitmentProgressInline(ReportChildInline, admin.TabularInline):
+    model = CommitmentProgress
+    fields = ("commitment", "status", "percent_complete", "note")
+    autocomplete_fields = ("commitment",)
+
+
+class EvidenceInline(admin.TabularInline):
+    """Evidence is uploaded through the portal, which checks its size and type."""
+
+    model = Evidence
+    fields = (
+        "original_name",
+        "content_type",
+        "size",
+        "description",
+        "uploaded_by",
+        "uploaded_at",
+        "is_removed",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuarterlyReport)
+class QuarterlyReportAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+    list_display = ("agreement", "period", "status", "version", "is_demo", "source", "updated_at")
+    list_filter = ("status", "is_demo", QuarterListFilter, "agreement__phase")
+    list_select_related = ("agreement", "source")
+    autocomplete_fields = ("agreement", "source")
+    search_fields = ("narrative", "review_comment")
+    folded_search_fields = ("agreement__search_text",)
+    # The workflow (submit, return, approve) belongs to the portal, where it is
+    # checked against the user's provinces and triggers the recompute.
+    readonly_fields = (
+        "status",
+        "version",
+        "created_by",
+        "updated_by",
+        "updated_at",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_comment",
+    )
+    fieldsets = (
+        (None, {"fields": ("agreement", "quarter", "narrative", "source", "is_demo")}),
+        (
+            _("Workflow"),
+            {
+                "fields": (
+                    ("status", "version"),
+                    ("created_by", "updated_by", "updated_at"),
+                    ("submitted_by", "submitted_at"),
+                    ("reviewed_by", "reviewed_at"),
+                    "review_comment",
+                )
+            },
+        ),
+    )
+    inlines = (KpiValueInline, CommitmentProgressInline, EvidenceInline)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Moving a report with figures to another agreement or quarter would
+        # silently rewrite that agreement's history.
+        if obj is not None:
+            return (*fields, "agreement", "quarter")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ComputedAdmin(admin.ModelAdmin):
+    """Rows the recompute writes: read here, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+PROGRESS_FIGURES = (
+    "kpi",
+    "latest_quarter",
+    "value",
+    "target_value",
+    "attainment",
+    "status",
+    "includes_demo",
+    "computed_at",
+)
+
+
+@admin.register(AgreementProgress)
+class AgreementProgressAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
+    list_display = ("agreement", *PROGRESS_FIGURES)
+    list_filter = ("status", "includes_demo", "kpi")
+    list_select_related = ("agreement", "kpi")
+    search_fields = ("kpi__code",)
+    folded_search_fields = ("agreement__search_text",)
+
+
+@admin.register(ProvinceProgress)
+class ProvinceProgressAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
+    list_display = ("province", "phase", *PROGRESS_FIGURES, "agreements")
+    list_filter = ("phase", "status", "includes_demo", "kpi")
+    list_select_related = ("province", "phase", "kpi")
+    search_fields = ("kpi__code",)
+    folded_search_fields = ("province__search_text",)
+
+
+@admin.register(NationalProgress)
+class NationalProgressAdmin(ComputedAdmin):
+    list_display = ("phase", *PROGRESS_FIGURES, "provinces_reporting")
+    list_filter = ("phase", "status", "includes_demo")
+    list_select_related = ("phase", "kpi")
+    search_fields = ("kpi__code", "kpi__name_vi", "kpi__name_en")
+
+
+@admin.register(ReportingCompleteness)
+class ReportingCompletenessAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
+    list_display = (
+        "province",
+        "period",
+        "expected",
+        "approved",
+        "submitted",
+        "in_progress",
+        "overdue",
+        "computed_at",
+    )
+    list_filter = (QuarterListFilter,)
+    list_select_related = ("province",)
+    search_fields = ("province__code",)
+    folded_search_fields = ("province__search_text",)
+
+    @admin.display(description=_("quarter"), ordering="quarter")
+    def period(self, completeness):
+        return str(Quarter.from_code(completeness.quarter))
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
+    list_display = ("started_at", "agreement", "status", "attempt", "rows_written", "finished_at")
+    list_filter = ("status",)
+    list_select_related = ("agreement",)
+    search_fields = ("error",)
+    folded_search_fields = ("agreement__search_text",)
+    date_hierarchy = "started_at"
+
+
+@admin.register(PendingRecompute)
+class PendingRecomputeAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
+    list_display = ("agreement", "requested_at", "reason")
+    list_select_related = ("agreement",)
+    search_fields = ("reason",)
+    folded_search_fields = ("agreement__search_text",)

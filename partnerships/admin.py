@@ -1,1 +1,173 @@
-from django.contrib import admin  # noqa: F401
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from milestones.models import KpiTarget, Milestone
+from provinces.admin import FoldedRelatedSearchMixin
+from provinces.search import FoldedSearchAdminMixin
+
+from .models import (
+    Agreement,
+    Commitment,
+    CommitmentArea,
+    Organisation,
+    Person,
+    Phase,
+    Signatory,
+    Source,
+)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "publisher", "published_on")
+    list_filter = ("publisher",)
+    search_fields = ("code", "title", "publisher", "excerpt")
+    date_hierarchy = "published_on"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "start_year", "end_year")
+    search_fields = ("code", "name")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "short_name", "kind", "province")
+    list_filter = ("kind", "province__region")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)
+    readonly_fields = ("search_text",)
+
+
+class SignatureInline(admin.TabularInline):
+    """A person's signatures, read here; they are entered on the agreement."""
+
+    model = Signatory
+    fields = ("agreement", "side", "role", "title_at_signing", "source")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name = _("signature")
+    verbose_name_plural = _("signatures")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agreement", "source")
+
+
+@admin.register(Person)
+class PersonAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
+    list_display = ("full_name", "organisation")
+    list_filter = ("organisation__kind",)
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+    readonly_fields = ("search_text",)
+    inlines = (SignatureInline,)
+
+
+@admin.register(CommitmentArea)
+class CommitmentAreaAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_vi", "name_en", "order")
+    list_editable = ("order",)
+    search_fields = ("code", "name_vi", "name_en")
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+    list_display = ("text_excerpt", "agreement", "area", "responsible")
+    list_filter = ("area", "responsible", "agreement__phase")
+    list_select_related = ("agreement", "area")
+    autocomplete_fields = ("agreement", "source")
+    search_fields = ("text",)
+    folded_search_fields = ("agreement__search_text",)
+
+    @admin.display(description=_("commitment"), ordering="text")
+    def text_excerpt(self, commitment):
+        return str(commitment)
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    fields = ("person", "side", "role", "title_at_signing", "source")
+    autocomplete_fields = ("person", "source")
+    extra = 0
+
+
+class CommitmentInline(admin.StackedInline):
+    model = Commitment
+    fields = (("area", "responsible", "order"), "text", "source")
+    autocomplete_fields = ("area", "source")
+    extra = 0
+
+
+class KpiTargetInline(admin.TabularInline):
+    model = KpiTarget
+    fields = (
+        "kpi",
+        "baseline_value",
+        "baseline_on",
+        "target_value",
+        "target_on",
+        "source",
+        "note",
+        "is_demo",
+    )
+    autocomplete_fields = ("kpi", "source")
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ("occurred_on", "precision", "title", "description", "area", "source", "is_demo")
+    autocomplete_fields = ("area", "source")
+    extra = 0
+
+
+@admin.register(Agreement)
+class AgreementAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
+    list_display = (
+        "title",
+        "counterparty",
+        "kind",
+        "phase",
+        "period",
+        "signed",
+        "status",
+        "is_demo",
+    )
+    list_filter = ("phase", "kind", "status", "is_demo", "signing_mode")
+    list_select_related = ("counterparty", "phase")
+    autocomplete_fields = ("counterparty", "predecessor", "sources")
+    readonly_fields = ("search_text",)
+    inlines = (SignatoryInline, CommitmentInline, KpiTargetInline, MilestoneInline)
+    fieldsets = (
+        (None, {"fields": ("title", "counterparty", "kind", "phase", "status", "is_demo")}),
+        (
+            _("Period and signing"),
+            {
+                "fields": (
+                    ("period_start", "period_end"),
+                    ("signed_on", "signed_precision"),
+                    ("place", "signing_mode"),
+                    "predecessor",
+                )
+            },
+        ),
+        (_("Sources and uncertainty"), {"fields": ("sources", "notes")}),
+        (_("Search"), {"fields": ("search_text",), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description=_("period"), ordering="period_start")
+    def period(self, agreement):
+        return agreement.period_label
+
+    @admin.display(description=_("signed"), ordering="signed_on")
+    def signed(self, agreement):
+        return agreement.signed_label

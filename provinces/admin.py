@@ -1,1 +1,114 @@
-from django.contrib import admin  # noqa: F401
+from functools import reduce
+from operator import or_
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Province, ProvinceAssignment
+from .search import FoldedSearchAdminMixin, search_q
+
+
+class FoldedRelatedSearchMixin:
+    """Admin search that also matches the folded names of related rows.
+
+    Models without their own `search_text` (an assignment, a report) are found
+    through the `search_text` of the province or agreement they belong to, so
+    `quang binh` finds them as well as `Quảng Bình` does. Plain `search_fields`
+    still apply to the model's own text columns.
+    """
+
+    folded_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        folded = queryset.filter(
+            reduce(or_, (search_q(search_term, field) for field in self.folded_search_fields))
+        )
+        if not self.get_search_fields(request):
+            return folded, True
+        plain, _duplicates = super().get_search_results(request, queryset, search_term)
+        return plain | folded, True
+
+
+class CurrentOrFormerFilter(admin.SimpleListFilter):
+    title = _("current or former")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("Current")), ("former", _("Former (before the merger)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.current()
+        if self.value() == "former":
+            return queryset.former()
+        return queryset
+
+
+class PredecessorInline(admin.TabularInline):
+    """The former units merged into a province, read here and changed on their own page."""
+
+    model = Province
+    fk_name = "successor"
+    fields = ("code", "name", "valid_from", "valid_until")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+    verbose_name = _("merged unit")
+    verbose_name_plural = _("units merged into this province")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "region", "is_current_display", "successor")
+    list_filter = (CurrentOrFormerFilter, "kind", "region")
+    list_select_related = ("successor",)
+    autocomplete_fields = ("successor",)
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("search_text",)
+    inlines = (PredecessorInline,)
+    fieldsets = (
+        (None, {"fields": ("code", "key", "name", "full_name", "name_ascii", "slug")}),
+        (_("Kind and place"), {"fields": ("kind", "region", "latitude", "longitude")}),
+        (_("Validity"), {"fields": ("valid_from", "valid_until", "successor")}),
+        (_("Search"), {"fields": ("search_text",), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description=_("current"), boolean=True, ordering="valid_until")
+    def is_current_display(self, province):
+        return province.is_current
+
+
+@admin.register(ProvinceAssignment)
+class ProvinceAssignmentAdmin(FoldedRelatedSearchMixin, admin.ModelAdmin):
+    list_display = ("user", "province", "organisation_unit")
+    list_filter = ("province__region",)
+    list_select_related = ("user", "province")
+    autocomplete_fields = ("user", "province")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "organisation_unit")
+    folded_search_fields = ("province__search_text",)
+
+
+class ProvinceAssignmentInline(admin.TabularInline):
+    model = ProvinceAssignment
+    fields = ("province", "organisation_unit")
+    autocomplete_fields = ("province",)
+    extra = 0
+
+
+User = get_user_model()
+# Django's own UserAdmin stays in charge of passwords and permissions; the
+# portal only adds the provinces a user works for.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    inlines = (*UserAdmin.inlines, ProvinceAssignmentInline)
