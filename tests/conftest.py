@@ -112,3 +112,36 @@ def staff_quangtri(provinces):
 @pytest.fixture
 def reviewer(db):
     return UserFactory(username="reviewer", roles=[Role.REVIEWER])
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium per test module; each test gets a fresh context from `page`."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch_chromium
+
+    # Playwright's sync API keeps an asyncio event loop running in this thread while it is
+    # started, and Django then refuses synchronous database calls here (factories, the flush
+    # after each test). No async code shares those connections, so allowing them is safe.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh Chromium tab for a `browser` test against pytest-django's `live_server`.
+
+    It asks for English, so tests assert on the English msgids that the Vietnamese
+    catalogue will translate; a test of the Vietnamese default opens its own context.
+    """
+    from .browser import TIMEOUT_MS
+
+    context = chromium.new_context(locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    context.close()
