@@ -408,13 +408,24 @@ class KpiValue(models.Model):
         return f"{self.kpi}: {self.display}"
 
     @property
+    def is_empty(self) -> bool:
+        if self.kpi.kind == KpiKind.RATIO:
+            return self.numerator is None and self.denominator is None
+        return self.value is None
+
+    @property
     def display(self) -> str:
+        if self.is_empty:
+            return ""
         if self.kpi.kind == KpiKind.RATIO:
             return f"{_number(self.numerator)}/{_number(self.denominator)}"
         return _number(self.value)
 
     def clean(self):
-        errors = self.kpi.reading_errors(self.value, self.numerator, self.denominator)
+        errors = {}
+        # A draft may hold a KPI that has not been filled in yet; submission requires it.
+        if not self.is_empty:
+            errors = self.kpi.reading_errors(self.value, self.numerator, self.denominator)
         if self.measured_on and self.report_id:
             period = self.report.period
             if not period.start <= self.measured_on <= period.end:
@@ -593,9 +604,66 @@ class AgreementProgress(ProgressFigures):
         constraints = [
             models.UniqueConstraint(fields=("agreement", "kpi"), name="agreement_progress_unique"),
         ]
+        indexes = [models.Index(fields=("status", "kpi"), name="agreement_progress_status")]
 
 
-class ProvinceProgress(ProgressFigures):
+class RollupFigures(ProgressFigures):
+    """Figures added up over provincial units, kept in a form that adds up again.
+
+    A province's row can be combined with other provinces' rows into a region's
+    or the nation's without going back to the raw values: sums stay sums, and a
+    ratio keeps its numerator and denominator. Targets, attainment and projection
+    count only the units that have both a value and a target (the `*_on_target`
+    sums); a percentage, which never adds up across provinces, keeps how many
+    units reached their target and the range of their values instead.
+    """
+
+    projected_value = models.DecimalField(
+        _("projected at the end of the period"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    change_last_year = models.DecimalField(
+        _("change over the last four quarters"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    units_reporting = models.PositiveIntegerField(_("provincial units reporting"), default=0)
+    units_with_target = models.PositiveIntegerField(_("provincial units with a target"), default=0)
+    units_reached_target = models.PositiveIntegerField(
+        _("provincial units that reached their target"), default=0
+    )
+    value_min = models.DecimalField(
+        _("lowest value of a unit"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    value_max = models.DecimalField(
+        _("highest value of a unit"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    achieved_on_target = models.DecimalField(
+        _("value reached by the units with a target"),
+        max_digits=20,
+        decimal_places=4,
+        default=0,
+    )
+    goal_on_target = models.DecimalField(
+        _("target of the units with a target"), max_digits=20, decimal_places=4, default=0
+    )
+    projected_on_target = models.DecimalField(
+        _("projection of the units with a target"), max_digits=20, decimal_places=4, default=0
+    )
+    denominator_on_target = models.DecimalField(
+        _("denominator of the units with a target"), max_digits=20, decimal_places=4, default=0
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ProvinceProgress(RollupFigures):
     """Computed progress of one province in one phase on one KPI.
 
     A current province adds up the former units merged into it.
@@ -620,9 +688,10 @@ class ProvinceProgress(ProgressFigures):
                 fields=("province", "phase", "kpi"), name="province_progress_unique"
             ),
         ]
+        indexes = [models.Index(fields=("phase", "kpi"), name="province_progress_map")]
 
 
-class NationalProgress(ProgressFigures):
+class NationalProgress(RollupFigures):
     """Computed national progress in one phase on one KPI."""
 
     phase = models.ForeignKey(
@@ -661,6 +730,7 @@ class ReportingCompleteness(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("province", "quarter"), name="completeness_unique"),
         ]
+        indexes = [models.Index(fields=("quarter",), name="completeness_quarter")]
 
     def __str__(self):
         return f"{self.province} {Quarter.from_code(self.quarter)}: {self.approved}/{self.expected}"

@@ -1,7 +1,234 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partnerships.models import Agreement
+
+from . import services
+from .forms import ReopenForm, ReportForm, ReviewForm
+from .models import Evidence, ReportStatus
+from .quarters import Quarter
 
 
 @login_required
 def home(request):
     return redirect("partnerships:agreement-list")
+
+
+@login_required
+def report_list(request):
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "work": services.worklist(request.user),
+            "review_queue": services.review_queue(request.user),
+            "recent": services.reports_visible_to(request.user).order_by("-updated_at")[:20],
+        },
+    )
+
+
+def _quarter_or_404(code: int) -> Quarter:
+    try:
+        return Quarter.from_code(code)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@login_required
+def report_edit(request, agreement_pk: int, quarter: int):
+    agreement = get_object_or_404(Agreement.objects.with_related(), pk=agreement_pk)
+    try:
+        report = services.find_report(request.user, agreement, _quarter_or_404(quarter))
+    except services.ReportNotFound as exc:
+        raise Http404 from exc
+    lines = services.kpi_lines(report)
+    commitments = services.commitment_lines(report)
+    context = {"report": report, "agreement": agreement, "warnings": {}, "conflict": None}
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, lines=lines, commitments=commitments)
+        if form.is_valid():
+            outcome = _save_report_form(request, report, form, context)
+            if outcome is not None:
+                return outcome
+        else:
+            messages.error(request, _("Some values need correcting; see the marked fields."))
+    else:
+        if report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+            return redirect(report.get_absolute_url())
+        form = ReportForm(
+            initial=ReportForm.initial_for(report, lines, commitments),
+            lines=lines,
+            commitments=commitments,
+        )
+    context.update(
+        form=form,
+        kpi_rows=form.kpi_rows(context["warnings"]),
+        commitment_rows=form.commitment_rows(),
+    )
+    return render(request, "reports/report_form.html", context)
+
+
+def _save_report_form(request, report, form, context):
+    """Run the save (and the submission, if asked); errors go back onto the form."""
+    data = form.cleaned_data
+    try:
+        report = services.save_draft(
+            report,
+            request.user,
+            version=data["version"],
+            readings=form.readings(),
+            commitments=form.commitment_readings(),
+            narrative=data["narrative"],
+            warning_reason=data["warning_reason"],
+        )
+        if data.get("evidence"):
+            services.attach_evidence(
+                report, request.user, data["evidence"], data["evidence_description"]
+            )
+        if "submit" in request.POST:
+            services.submit_report(report, request.user, report.version)
+            messages.success(request, _("The report was submitted for review."))
+            return redirect(report.get_absolute_url())
+        messages.success(request, _("The draft was saved."))
+        return redirect("milestones:report-edit", report.agreement_id, report.quarter)
+    except services.ReportInvalid as exc:
+        form.add_service_errors(exc.errors)
+        messages.error(request, exc.message)
+    except services.ReportNeedsConfirmation as exc:
+        context["warnings"] = exc.warnings
+        messages.warning(request, exc.message)
+    except services.ReportConflict as exc:
+        context["conflict"] = {
+            "saved_by": exc.saved_by,
+            "saved_at": exc.saved_at,
+            "theirs": services.readings_of(exc.report),
+        }
+        # The user has now seen the other values; saving again is a deliberate choice.
+        form.data = form.data.copy()
+        form.data["version"] = exc.report.version
+        messages.error(request, exc.message)
+    except services.ReportLocked as exc:
+        messages.error(request, exc.message)
+    context["report"] = report
+    return None
+
+
+def _visible_report(request, pk):
+    return get_object_or_404(services.reports_visible_to(request.user), pk=pk)
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = _visible_report(request, pk)
+    user = request.user
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "lines": services.kpi_lines(report),
+            "commitments": services.commitment_lines(report),
+            "evidence": report.evidence.filter(is_removed=False).select_related("uploaded_by"),
+            "history": services.report_history(report),
+            "can_edit": report.status in services.EDITABLE_STATUSES
+            and services.can_edit(user, report.agreement),
+            "can_review": report.status == ReportStatus.SUBMITTED
+            and services.can_review(user, report),
+            "can_reopen": report.status == ReportStatus.APPROVED and services.is_admin(user),
+            "review_form": ReviewForm(initial={"version": report.version}),
+            "reopen_form": ReopenForm(),
+            "locked_message": services.locked_message(report)
+            if report.status == ReportStatus.APPROVED
+            else "",
+        },
+    )
+
+
+def _run_action(request, report, action, success):
+    try:
+        action()
+        messages.success(request, success)
+    except services.ReportNotFound as exc:
+        raise Http404 from exc
+    except services.ReportForbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except services.ReportInvalid as exc:
+        for errors in exc.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    except services.ReportError as exc:
+        messages.error(request, exc.message)
+    return redirect(report.get_absolute_url())
+
+
+@login_required
+@require_POST
+def report_review(request, pk: int, decision: str):
+    report = _visible_report(request, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The review form was incomplete; please try again."))
+        return redirect(report.get_absolute_url())
+    version, comment = form.cleaned_data["version"], form.cleaned_data["comment"]
+    if decision == "approve":
+        return _run_action(
+            request,
+            report,
+            lambda: services.approve_report(report, request.user, version, comment),
+            _("The report was approved and its quarter is now locked."),
+        )
+    return _run_action(
+        request,
+        report,
+        lambda: services.return_report(report, request.user, version, comment),
+        _("The report was returned to its authors."),
+    )
+
+
+@login_required
+@require_POST
+def report_reopen(request, pk: int):
+    report = _visible_report(request, pk)
+    form = ReopenForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _run_action(
+        request,
+        report,
+        lambda: services.reopen_report(report, request.user, reason),
+        _("The quarter was reopened."),
+    )
+
+
+@login_required
+def evidence_download(request, pk: int):
+    evidence = get_object_or_404(
+        Evidence.objects.filter(
+            is_removed=False, report__in=services.reports_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+    )
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk: int):
+    evidence = get_object_or_404(
+        Evidence.objects.filter(
+            is_removed=False, report__in=services.reports_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    return _run_action(
+        request,
+        evidence.report,
+        lambda: services.remove_evidence(evidence, request.user),
+        _("The file was removed from the report; it is kept in the history."),
+    )

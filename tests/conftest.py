@@ -87,6 +87,12 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs a fifth of a second a user; tests build hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
@@ -112,6 +118,106 @@ def staff_quangtri(provinces):
 @pytest.fixture
 def reviewer(db):
     return UserFactory(username="reviewer", roles=[Role.REVIEWER])
+
+
+@dataclass
+class ReportingScenario:
+    """An agreement with targets of every KPI kind and an approved previous quarter."""
+
+    agreement: object
+    bts_total: object
+    bts_4g: object
+    villages_fibre: object
+    level4: object
+    commitment: object
+    previous_report: object
+    quarter: int = 20214
+
+
+def build_reporting_scenario(province, name) -> ReportingScenario:
+    import datetime
+
+    from milestones.models import ReportStatus
+
+    from .factories import (
+        AgreementFactory,
+        CommitmentFactory,
+        KpiFactory,
+        KpiTargetFactory,
+        KpiValueFactory,
+        OrganisationFactory,
+        PhaseFactory,
+        QuarterlyReportFactory,
+    )
+
+    organisation = OrganisationFactory(
+        province=province, name=f"UBND tỉnh {name}", short_name=f"UBND {name}"
+    )
+    agreement = AgreementFactory(
+        counterparty=organisation,
+        phase=PhaseFactory(start_year=2021, end_year=2025),
+        signed_on=datetime.date(2021, 8, 5),
+        title=f"Thỏa thuận hợp tác {name} – VNPT 2021–2025",
+    )
+    bts_total = KpiFactory(code="bts_total", name_en="BTS stations", name_vi="Trạm BTS")
+    bts_4g = KpiFactory(
+        code="bts_4g", name_en="4G stations", name_vi="Trạm BTS 4G", parent=bts_total
+    )
+    villages_fibre = KpiFactory(
+        code="villages_fibre",
+        ratio=True,
+        name_en="Villages with fibre",
+        name_vi="Thôn có cáp quang",
+    )
+    level4 = KpiFactory(
+        code="level4_services_pct",
+        percentage=True,
+        name_en="Level-4 public services",
+        name_vi="Dịch vụ công mức độ 4",
+    )
+    for kpi, target in ((bts_total, 1500), (bts_4g, 900), (villages_fibre, 100), (level4, 80)):
+        KpiTargetFactory(agreement=agreement, kpi=kpi, target_value=target)
+    previous = QuarterlyReportFactory(
+        agreement=agreement, quarter=20213, status=ReportStatus.APPROVED
+    )
+    KpiValueFactory(report=previous, kpi=bts_total, value=1000)
+    KpiValueFactory(report=previous, kpi=bts_4g, value=300)
+    KpiValueFactory(
+        report=previous, kpi=villages_fibre, value=None, numerator=1024, denominator=1569
+    )
+    KpiValueFactory(report=previous, kpi=level4, value=30)
+    commitment = CommitmentFactory(agreement=agreement, text="Phủ sóng 100% thôn, bản")
+    return ReportingScenario(
+        agreement, bts_total, bts_4g, villages_fibre, level4, commitment, previous
+    )
+
+
+@pytest.fixture
+def laocai(provinces) -> ReportingScenario:
+    return build_reporting_scenario(provinces.former_lao_cai, "Lào Cai")
+
+
+@pytest.fixture
+def quangbinh(provinces, laocai) -> ReportingScenario:
+    """Quảng Bình's agreement, sharing the KPI catalogue with Lào Cai's."""
+    return build_reporting_scenario(provinces.former_quang_binh, "Quảng Bình")
+
+
+def report_form_data(scenario: ReportingScenario, version: int = 0, **overrides) -> dict:
+    """A complete, valid entry-form submission; override fields by their form names."""
+    data = {
+        "version": version,
+        "kpi-bts_total-value": "1100",
+        "kpi-bts_4g-value": "400",
+        "kpi-villages_fibre-numerator": "1100",
+        "kpi-villages_fibre-denominator": "1569",
+        "kpi-level4_services_pct-value": "40",
+        f"commitment-{scenario.commitment.pk}-status": "in_progress",
+        f"commitment-{scenario.commitment.pk}-percent_complete": "50",
+        "narrative": "Quý này lắp thêm 100 trạm.",
+    }
+    data.update(overrides)
+    return data
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,197 @@
+from django import forms
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import CommitmentStatus, KpiKind
+from .services import CommitmentReading, Reading, evidence_errors, field_key
+
+DECIMAL = {"max_digits": 16, "decimal_places": 2, "required": False, "localize": True}
+
+
+def input_number(value) -> str | None:
+    """A stored number as a user would type it: no grouping, no trailing zeros."""
+    if value is None:
+        return None
+    return numberformat.format(
+        value.normalize() if value == value.to_integral() else value,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=0,
+        thousand_sep="",
+        use_l10n=True,
+    )
+
+
+class ReportForm(forms.Form):
+    """The quarterly entry form, built from the agreement's targets and commitments.
+
+    The form only parses what was typed (text in a number field is refused here);
+    every rule about the values lives in `services.check_report`.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What happened this quarter, in a few sentences."),
+    )
+    warning_reason = forms.CharField(
+        label=_("Reason for the unusual values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("PDF, image or office document."),
+    )
+    evidence_description = forms.CharField(
+        label=_("Description of the file"), required=False, max_length=300
+    )
+
+    def __init__(self, *args, lines, commitments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        self.commitment_items = commitments
+        for line in lines:
+            kpi = line.kpi
+            if kpi.kind == KpiKind.RATIO:
+                self.fields[field_key(kpi, "numerator")] = forms.DecimalField(
+                    label=_("Numerator"), **DECIMAL
+                )
+                self.fields[field_key(kpi, "denominator")] = forms.DecimalField(
+                    label=_("Denominator"), **DECIMAL
+                )
+            else:
+                self.fields[field_key(kpi, "value")] = forms.DecimalField(
+                    label=_("Value"), **DECIMAL
+                )
+            self.fields[field_key(kpi, "measured_on")] = forms.DateField(
+                label=_("Measured on"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+            self.fields[field_key(kpi, "note")] = forms.CharField(
+                label=_("Note"), required=False, max_length=1000
+            )
+        for commitment, _update in commitments:
+            prefix = f"commitment-{commitment.pk}"
+            self.fields[f"{prefix}-status"] = forms.ChoiceField(
+                label=_("Status"), choices=CommitmentStatus.choices
+            )
+            self.fields[f"{prefix}-percent_complete"] = forms.IntegerField(
+                label=_("Per cent complete"), min_value=0, max_value=100, initial=0
+            )
+            self.fields[f"{prefix}-note"] = forms.CharField(
+                label=_("Note"), required=False, max_length=1000
+            )
+
+    @staticmethod
+    def initial_for(report, lines, commitments) -> dict:
+        initial = {"version": report.version, "narrative": report.narrative}
+        for line in lines:
+            value = line.current
+            if value is None:
+                continue
+            kpi = line.kpi
+            if kpi.kind == KpiKind.RATIO:
+                initial[field_key(kpi, "numerator")] = input_number(value.numerator)
+                initial[field_key(kpi, "denominator")] = input_number(value.denominator)
+            else:
+                initial[field_key(kpi, "value")] = input_number(value.value)
+            initial[field_key(kpi, "measured_on")] = value.measured_on
+            initial[field_key(kpi, "note")] = value.note
+        for commitment, update in commitments:
+            prefix = f"commitment-{commitment.pk}"
+            if update is not None:
+                initial[f"{prefix}-status"] = update.status
+                initial[f"{prefix}-percent_complete"] = update.percent_complete
+                initial[f"{prefix}-note"] = update.note
+        return initial
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            for message in evidence_errors(upload):
+                raise forms.ValidationError(message)
+        return upload
+
+    def readings(self) -> dict:
+        data = self.cleaned_data
+        readings = {}
+        for line in self.lines:
+            kpi = line.kpi
+            readings[kpi.pk] = Reading(
+                value=data.get(field_key(kpi, "value")),
+                numerator=data.get(field_key(kpi, "numerator")),
+                denominator=data.get(field_key(kpi, "denominator")),
+                measured_on=data.get(field_key(kpi, "measured_on")),
+                note=data.get(field_key(kpi, "note")) or "",
+            )
+        return readings
+
+    def commitment_readings(self) -> dict:
+        data = self.cleaned_data
+        return {
+            commitment.pk: CommitmentReading(
+                status=data[f"commitment-{commitment.pk}-status"],
+                percent_complete=data[f"commitment-{commitment.pk}-percent_complete"],
+                note=data.get(f"commitment-{commitment.pk}-note") or "",
+            )
+            for commitment, _update in self.commitment_items
+        }
+
+    def add_service_errors(self, errors: dict):
+        for key, messages in errors.items():
+            for message in messages:
+                self.add_error(key if key in self.fields else None, message)
+
+    def kpi_rows(self, warnings=None):
+        """Rows for the template: the KPI line with its bound fields and any warning."""
+        warnings = warnings or {}
+        rows = []
+        for line in self.lines:
+            kpi = line.kpi
+            parts = ("numerator", "denominator") if kpi.kind == KpiKind.RATIO else ("value",)
+            rows.append(
+                {
+                    "line": line,
+                    "inputs": [self[field_key(kpi, part)] for part in parts],
+                    "measured_on": self[field_key(kpi, "measured_on")],
+                    "note": self[field_key(kpi, "note")],
+                    "warning": next(
+                        (
+                            warnings[field_key(kpi, part)]
+                            for part in parts
+                            if field_key(kpi, part) in warnings
+                        ),
+                        "",
+                    ),
+                }
+            )
+        return rows
+
+    def commitment_rows(self):
+        return [
+            {
+                "commitment": commitment,
+                "status": self[f"commitment-{commitment.pk}-status"],
+                "percent": self[f"commitment-{commitment.pk}-percent_complete"],
+                "note": self[f"commitment-{commitment.pk}-note"],
+            }
+            for commitment, _update in self.commitment_items
+        ]
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3})
+    )

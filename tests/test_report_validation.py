@@ -1,0 +1,111 @@
+"""Bad input is refused field by field, warnings need a reason, and nothing typed is lost."""
+
+import pytest
+from django.urls import reverse
+
+from milestones.models import QuarterlyReport
+
+from .conftest import report_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, scenario, **overrides):
+    url = reverse("milestones:report-edit", args=[scenario.agreement.pk, scenario.quarter])
+    return client.post(url, report_form_data(scenario, **overrides), HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def logged_in(client, staff_laocai):
+    client.force_login(staff_laocai)
+    return client
+
+
+REFUSALS = [
+    (
+        {"kpi-villages_fibre-numerator": "1600"},
+        "kpi-villages_fibre-numerator",
+        "The numerator (1,600) cannot be greater than the denominator (1,569).",
+    ),
+    ({"kpi-bts_total-value": "-5"}, "kpi-bts_total-value", "A count cannot be negative."),
+    (
+        {"kpi-level4_services_pct-value": "120"},
+        "kpi-level4_services_pct-value",
+        "A percentage cannot be above 100.",
+    ),
+    ({"kpi-bts_total-value": "một nghìn"}, "kpi-bts_total-value", "Enter a number."),
+    (
+        {"kpi-bts_4g-value": "1200"},
+        "kpi-bts_4g-value",
+        "4G stations (1,200) cannot be greater than BTS stations (1,100).",
+    ),
+    (
+        {"kpi-bts_total-measured_on": "2022-02-01"},
+        "kpi-bts_total-measured_on",
+        "lies outside Q4/2021",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), REFUSALS)
+def test_it_refuses_bad_input_field_by_field_and_keeps_the_rest(
+    logged_in, laocai, overrides, field, message
+):
+    response = post(logged_in, laocai, **overrides)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert message in " ".join(errors[field])
+    page = response.content.decode()
+    assert message.split("(")[0] in page
+    assert 'value="1569"' in page, "the other values the user typed are still in the form"
+    assert "Quý này lắp thêm 100 trạm." in page
+    assert not QuarterlyReport.objects.filter(
+        agreement=laocai.agreement, quarter=laocai.quarter
+    ).exists(), "nothing is saved while any value is refused"
+
+
+def test_it_keeps_what_was_saved_before_when_a_later_save_is_refused(logged_in, laocai):
+    post(logged_in, laocai)
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    post(logged_in, laocai, version=report.version, **{"kpi-bts_total-value": "-1"})
+    report.refresh_from_db()
+    assert report.values.get(kpi=laocai.bts_total).value == 1100
+
+
+WARNINGS = [
+    ({"kpi-bts_total-value": "900"}, "kpi-bts_total-value", "falls from 1,000 in Q3/2021 to 900"),
+    (
+        {"kpi-level4_services_pct-value": "95"},
+        "kpi-level4_services_pct-value",
+        "jumps from 30 in Q3/2021 to 95",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), WARNINGS)
+def test_it_asks_for_a_reason_before_saving_an_unusual_value(
+    logged_in, laocai, overrides, field, message
+):
+    response = post(logged_in, laocai, **overrides)
+    assert message in response.context["warnings"][field]
+    assert message in response.content.decode()
+    assert (
+        not QuarterlyReport.objects.filter(agreement=laocai.agreement)
+        .exclude(pk=laocai.previous_report.pk)
+        .exists()
+    )
+
+    reason = "Tháo dỡ trạm cũ để thay bằng trạm 4G."
+    response = post(logged_in, laocai, warning_reason=reason, **overrides)
+    assert response.status_code == 302
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    kpi_code = field.split("-")[1]
+    assert report.values.get(kpi__code=kpi_code).warning_reason == reason
+    assert report.values.get(kpi=laocai.bts_4g).warning_reason == ""
+
+
+def test_it_refuses_a_percent_complete_above_100(logged_in, laocai):
+    field = f"commitment-{laocai.commitment.pk}-percent_complete"
+    response = post(logged_in, laocai, **{field: "150"})
+    assert field in response.context["form"].errors

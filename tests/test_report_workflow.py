@@ -1,0 +1,176 @@
+"""The life of a quarterly report: draft, submit, return, resubmit, approve, lock, reopen."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from milestones.models import KpiValue, QuarterlyReport, ReportStatus
+
+from .conftest import report_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(scenario):
+    return reverse("milestones:report-edit", args=[scenario.agreement.pk, scenario.quarter])
+
+
+def the_report(scenario):
+    return QuarterlyReport.objects.get(agreement=scenario.agreement, quarter=scenario.quarter)
+
+
+def test_it_lists_the_due_report_for_staff(client, staff_laocai, laocai, quangbinh):
+    client.force_login(staff_laocai)
+    response = client.get(reverse("milestones:report-list"))
+    assert response.status_code == 200
+    assert edit_url(laocai) in response.content.decode()
+    assert edit_url(quangbinh) not in response.content.decode()
+
+
+def test_it_marks_overdue_quarters(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    work = client.get(reverse("milestones:report-list")).context["work"]
+    overdue = {item.quarter.code for item in work if item.overdue}
+    assert laocai.quarter in overdue
+    assert 20213 not in {item.quarter.code for item in work}, "approved quarters are done"
+
+
+def test_it_saves_a_draft_and_shows_the_values_again(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    response = client.post(edit_url(laocai), report_form_data(laocai), follow=True)
+    assert response.status_code == 200
+    report = the_report(laocai)
+    assert report.status == ReportStatus.DRAFT
+    assert report.version == 1
+    assert report.values.get(kpi=laocai.bts_total).value == 1100
+    fibre = report.values.get(kpi=laocai.villages_fibre)
+    assert (fibre.numerator, fibre.denominator) == (1100, 1569)
+    assert 'value="1100"' in response.content.decode()
+
+
+def test_it_keeps_a_partial_draft(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    data = report_form_data(laocai)
+    data["kpi-level4_services_pct-value"] = ""
+    client.post(edit_url(laocai), data)
+    report = the_report(laocai)
+    assert report.values.filter(kpi=laocai.bts_total).exists()
+    assert not report.values.filter(kpi=laocai.level4).exists()
+
+
+def test_it_refuses_to_submit_an_incomplete_report_and_keeps_the_draft(
+    client, staff_laocai, laocai
+):
+    client.force_login(staff_laocai)
+    data = report_form_data(laocai, submit="1")
+    data["kpi-level4_services_pct-value"] = ""
+    response = client.post(edit_url(laocai), data)
+    assert response.status_code == 200
+    assert "kpi-level4_services_pct-value" in response.context["form"].errors
+    report = the_report(laocai)
+    assert report.status == ReportStatus.DRAFT
+    assert report.values.get(kpi=laocai.bts_total).value == 1100
+
+
+def submit(client, scenario):
+    response = client.post(edit_url(scenario), report_form_data(scenario, submit="1"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return the_report(scenario)
+
+
+def test_it_walks_the_whole_review_cycle(
+    client, staff_laocai, reviewer, admin_user, laocai, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_laocai)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit(client, laocai)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_by == staff_laocai
+
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("milestones:report-return", args=[report.pk]),
+            {"version": report.version, "comment": "Số trạm 4G cần kiểm tra lại."},
+        )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+
+    client.force_login(staff_laocai)
+    form_page = client.get(edit_url(laocai)).content.decode()
+    assert "Số trạm 4G cần kiểm tra lại." in form_page, "the comment is shown on the form"
+    client.post(
+        edit_url(laocai),
+        report_form_data(laocai, version=report.version, submit="1", **{"kpi-bts_4g-value": "390"}),
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("milestones:report-approve", args=[report.pk]), {"version": report.version}
+        )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    assert report.reviewed_by == reviewer
+
+    client.force_login(staff_laocai)
+    response = client.post(
+        edit_url(laocai),
+        report_form_data(laocai, version=report.version),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = response.content.decode()
+    assert "approved by reviewer" in page
+    assert "Only an administrator can reopen it" in page
+    assert KpiValue.objects.get(report=report, kpi=laocai.bts_4g).value == 390
+
+    client.force_login(admin_user)
+    client.post(
+        reverse("milestones:report-reopen", args=[report.pk]),
+        {"reason": "Số liệu quý 4 được điều chỉnh theo kiểm toán."},
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    assert "kiểm toán" in report.review_comment
+    assert mail.outbox, "the reviewers and the author were told by e-mail"
+
+
+def test_it_refuses_reopening_without_a_reason(client, admin_user, laocai):
+    laocai.previous_report.refresh_from_db()
+    client.force_login(admin_user)
+    client.post(
+        reverse("milestones:report-reopen", args=[laocai.previous_report.pk]), {"reason": " "}
+    )
+    laocai.previous_report.refresh_from_db()
+    assert laocai.previous_report.status == ReportStatus.APPROVED
+
+
+def test_it_requires_a_comment_to_return(client, staff_laocai, reviewer, laocai):
+    client.force_login(staff_laocai)
+    report = submit(client, laocai)
+    client.force_login(reviewer)
+    client.post(reverse("milestones:report-return", args=[report.pk]), {"version": report.version})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_it_says_why_an_approved_report_is_locked(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    report = laocai.previous_report
+    response = client.get(reverse("milestones:report-detail", args=[report.pk]))
+    assert response.context["locked_message"]
+    assert not response.context["can_edit"]
+
+
+def test_it_notifies_reviewers_on_submission(
+    client, staff_laocai, reviewer, laocai, django_capture_on_commit_callbacks
+):
+    reviewer.email = "reviewer@example.vn"
+    reviewer.save()
+    client.force_login(staff_laocai)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, laocai)
+    assert [message.to for message in mail.outbox] == [["reviewer@example.vn"]]
