@@ -1,0 +1,56 @@
+"""The staff member's quarterly journey and the reviewer's approval, in a real Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from milestones.models import QuarterlyReport, ReportStatus
+
+from .browser import login
+
+PASSWORD = "secret-pass-123"
+
+
+@pytest.mark.browser
+def test_it_walks_staff_from_the_due_report_to_an_approval(
+    page, live_server, staff_laocai, reviewer, laocai
+):
+    login(page, live_server, "staff_laocai", PASSWORD)
+    page.goto(f"{live_server.url}/reports/")
+    edit_path = f"/reports/{laocai.agreement.pk}/{laocai.quarter}/edit/"
+    page.locator(f"a[href='{edit_path}']").click()
+    expect(page).to_have_url(re.compile(re.escape(edit_path)))
+
+    page.fill("input[name='kpi-bts_total-value']", "1100")
+    page.fill("input[name='kpi-bts_4g-value']", "400")
+    page.fill("input[name='kpi-villages_fibre-numerator']", "1600")
+    page.fill("input[name='kpi-villages_fibre-denominator']", "1569")
+    page.fill("input[name='kpi-level4_services_pct-value']", "40")
+    page.fill(f"input[name='commitment-{laocai.commitment.pk}-percent_complete']", "50")
+    page.fill("textarea[name='narrative']", "Lắp thêm 100 trạm BTS trong quý.")
+    page.click("button[name='submit']")
+
+    error = page.locator("#kpi-villages_fibre-numerator-errors")
+    expect(error).to_contain_text("cannot be greater than the denominator")
+    expect(page.locator("input[name='kpi-bts_total-value']")).to_have_value("1100")
+    expect(page.locator("input[name='kpi-villages_fibre-denominator']")).to_have_value("1569")
+    expect(page.locator("textarea[name='narrative']")).to_have_value(
+        "Lắp thêm 100 trạm BTS trong quý."
+    )
+
+    page.fill("input[name='kpi-villages_fibre-numerator']", "1100")
+    page.click("button[name='submit']")
+    expect(page.locator("main")).to_contain_text("submitted for review")
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.status == ReportStatus.SUBMITTED
+
+    page.context.clear_cookies()
+    login(page, live_server, "reviewer", PASSWORD)
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    page.fill("textarea[name='comment']", "Số liệu khớp với biên bản nghiệm thu.")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator("main")).to_contain_text("approved and its quarter is now locked")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    assert report.reviewed_by == reviewer
