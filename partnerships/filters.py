@@ -1,0 +1,72 @@
+"""Filters for agreements, shared by the agreement pages and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from provinces.models import Province
+from provinces.search import search_q
+
+from .models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Organisation,
+    OrganisationKind,
+    Phase,
+)
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: the date lookups refuse the Decimal a NumberFilter gives."""
+
+    field_class = forms.IntegerField
+
+
+class AgreementFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    phase = django_filters.ModelChoiceFilter(
+        queryset=Phase.objects.all(),
+        to_field_name="code",
+        label=_("Phase"),
+        empty_label=_("All phases"),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=AgreementKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    counterparty = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.exclude(kind=OrganisationKind.VNPT),
+        label=_("Counterparty"),
+        empty_label=_("All counterparties"),
+    )
+    province = django_filters.ModelChoiceFilter(
+        # Current provinces first: they are what people look for today.
+        queryset=Province.objects.order_by(F("valid_until").desc(nulls_first=True), "name"),
+        to_field_name="slug",
+        method="filter_province",
+        label=_("Province"),
+        empty_label=_("All provinces"),
+    )
+    signed_year = YearFilter(
+        field_name="signed_on",
+        lookup_expr="year",
+        label=_("Signing year"),
+        min_value=1990,
+        max_value=2100,
+    )
+    status = django_filters.ChoiceFilter(
+        choices=AgreementStatus.choices, label=_("Status"), empty_label=_("Any status")
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["q", "phase", "kind", "counterparty", "province", "signed_year", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(search_q(value))
+
+    def filter_province(self, queryset, name, value):
+        """A current province matches its own agreements and those of the units merged into it;
+        a former one only its own."""
+        return queryset.for_province(value)

@@ -1,0 +1,44 @@
+"""Filters for provinces, shared by the province pages and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import Province, ProvinceKind, Region
+from .search import search_q
+
+
+class ProvinceStatus:
+    CURRENT = "current"
+    FORMER = "former"
+    CHOICES = [
+        (CURRENT, _("Current (since 1 July 2025)")),
+        (FORMER, _("Former (before 1 July 2025)")),
+    ]
+
+
+class ProvinceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    region = django_filters.ChoiceFilter(
+        choices=Region.choices, label=_("Region"), empty_label=_("All regions")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=ProvinceKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ProvinceStatus.CHOICES,
+        method="filter_status",
+        label=_("Current or former"),
+        empty_label=_("Current and former"),
+    )
+
+    class Meta:
+        model = Province
+        fields = ["q", "region", "kind", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(search_q(value))
+
+    def filter_status(self, queryset, name, value):
+        if value == ProvinceStatus.CURRENT:
+            return queryset.current()
+        return queryset.former()

@@ -1,0 +1,267 @@
+"""The agreement list and an agreement's page, as a signed-in user sees them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from partnerships.models import DatePrecision, SignatoryRole, SignatorySide, SigningMode
+
+from .factories import (
+    AgreementFactory,
+    CommitmentAreaFactory,
+    CommitmentFactory,
+    KpiFactory,
+    KpiTargetFactory,
+    MilestoneFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PhaseFactory,
+    SignatoryFactory,
+    SourceFactory,
+)
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def official_client(client, official):
+    client.force_login(official)
+    return client
+
+
+def _page(client, agreement):
+    response = client.get(agreement.get_absolute_url(), **EN)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def lai_chau_mou(provinces):
+    """The Lai Châu memorandum as article 000 tells it."""
+    source = SourceFactory(code="000", title="Lai Châu và VNPT ký biên bản ghi nhớ")
+    agreement = AgreementFactory(
+        counterparty=OrganisationFactory(province=provinces.former_lai_chau),
+        title="Biên bản ghi nhớ hợp tác VT-CNTT Lai Châu – VNPT 2021–2025",
+        kind="mou",
+        phase=PhaseFactory(start_year=2021, end_year=2025),
+        signed_on=datetime.date(2021, 4, 29),
+        place="Hà Nội",
+        signing_mode=SigningMode.IN_PERSON,
+        notes="The article does not say when the memorandum ends.",
+    )
+    agreement.sources.add(source)
+    SignatoryFactory(
+        agreement=agreement,
+        person=PersonFactory(full_name="Tống Thanh Hải"),
+        title_at_signing="Phó Chủ tịch Thường trực UBND tỉnh",
+        source=source,
+    )
+    SignatoryFactory(
+        agreement=agreement,
+        person=PersonFactory(full_name="Tô Dũng Thái"),
+        side=SignatorySide.VNPT,
+        title_at_signing="Phó Tổng Giám đốc VNPT",
+    )
+    return agreement
+
+
+def test_it_shows_an_agreements_facts(official_client, lai_chau_mou, provinces):
+    content = _page(official_client, lai_chau_mou)
+    assert "Memorandum of understanding" in content
+    assert "2021–2025" in content
+    assert "04/29/2021" in content
+    assert "Hà Nội" in content
+    assert "In person" in content
+    assert "Tống Thanh Hải" in content
+    assert "Phó Chủ tịch Thường trực UBND tỉnh" in content
+    assert "Tô Dũng Thái" in content
+    assert "Lai Châu và VNPT ký biên bản ghi nhớ" in content
+
+
+def test_it_links_the_province_as_it_was_and_as_it_is(official_client, lai_chau_mou, provinces):
+    content = _page(official_client, lai_chau_mou)
+    assert provinces.former_lai_chau.get_absolute_url() in content
+    assert "now part of" in content
+    assert provinces.lai_chau.get_absolute_url() in content
+
+
+def test_it_shows_the_notes_on_uncertainty_visibly(official_client, lai_chau_mou):
+    content = _page(official_client, lai_chau_mou)
+    assert 'role="note"' in content
+    assert "The article does not say when the memorandum ends." in content
+
+
+def test_it_shows_a_month_precision_date_without_a_day(official_client, db):
+    agreement = AgreementFactory(
+        phase=PhaseFactory(start_year=2014, end_year=2020),
+        signed_on=datetime.date(2014, 8, 1),
+        signed_precision=DatePrecision.MONTH,
+    )
+    MilestoneFactory(
+        agreement=agreement,
+        title="Hoàn thành cáp quang",
+        occurred_on=datetime.date(2019, 11, 1),
+        precision=DatePrecision.MONTH,
+    )
+    content = _page(official_client, agreement)
+    assert "August 2014" in content
+    assert "November 2019" in content
+    assert "08/01/2014" not in content
+    assert "11/01/2019" not in content
+    assert "Aug. 1" not in content
+
+
+def test_it_shows_a_year_precision_date_as_the_year_alone(official_client, db):
+    agreement = AgreementFactory(
+        phase=PhaseFactory(start_year=2014, end_year=2020),
+        signed_on=datetime.date(2015, 1, 1),
+        signed_precision=DatePrecision.YEAR,
+    )
+    content = _page(official_client, agreement)
+    assert "<dd>2015" in content
+    assert "01/01/2015" not in content
+
+
+def test_it_groups_commitments_by_area(official_client, db):
+    agreement = AgreementFactory()
+    infrastructure = CommitmentAreaFactory(
+        code="infrastructure", name_en="Telecom infrastructure", order=1
+    )
+    security = CommitmentAreaFactory(code="security", name_en="Information security", order=2)
+    CommitmentFactory(agreement=agreement, area=security, text="Giám sát an toàn thông tin")
+    CommitmentFactory(agreement=agreement, area=infrastructure, text="Phủ sóng 4G toàn bộ thôn")
+    CommitmentFactory(
+        agreement=agreement, area=infrastructure, text="Cáp quang đến 22 xã biên giới"
+    )
+    content = _page(official_client, agreement)
+    assert content.count("<h3>Telecom infrastructure</h3>") == 1
+    assert content.index("Telecom infrastructure") < content.index("Phủ sóng 4G toàn bộ thôn")
+    assert content.index("Cáp quang đến 22 xã biên giới") < content.index("Information security")
+    assert content.index("Information security") < content.index("Giám sát an toàn thông tin")
+
+
+def test_it_shows_kpi_targets_with_baseline_and_dates(official_client, db):
+    agreement = AgreementFactory()
+    KpiTargetFactory(
+        agreement=agreement,
+        kpi=KpiFactory(code="bts_total", name_en="BTS stations", unit_en="stations"),
+        baseline_value=1000,
+        baseline_on=datetime.date(2020, 12, 31),
+        target_value=1250,
+        target_on=datetime.date(2025, 12, 31),
+    )
+    KpiTargetFactory(
+        agreement=agreement,
+        kpi=KpiFactory(code="villages_fibre", name_en="Villages with fibre", ratio=True),
+        baseline_value=65,
+        target_value=100,
+    )
+    content = _page(official_client, agreement)
+    assert "BTS stations" in content
+    assert "1,000 stations" in content
+    assert "1,250 stations" in content
+    assert "12/31/2020" in content
+    assert "12/31/2025" in content
+    assert "65%" in content
+    assert "100%" in content
+
+
+def test_it_links_predecessor_and_successor_agreements(official_client, db):
+    older = AgreementFactory(
+        phase=PhaseFactory(start_year=2014, end_year=2020),
+        title="Thỏa thuận 2015–2020",
+        signed_on=datetime.date(2015, 1, 1),
+        signed_precision=DatePrecision.YEAR,
+    )
+    newer = AgreementFactory(
+        counterparty=older.counterparty, predecessor=older, title="Thỏa thuận 2020–2025"
+    )
+    assert newer.title in _page(official_client, older)
+    assert newer.get_absolute_url() in _page(official_client, older)
+    assert older.get_absolute_url() in _page(official_client, newer)
+
+
+def test_it_marks_only_demo_rows(official_client, db):
+    real = AgreementFactory()
+    KpiTargetFactory(agreement=real)
+    MilestoneFactory(agreement=real)
+    assert 'class="badge demo"' not in _page(official_client, real)
+
+    demo = AgreementFactory(is_demo=True)
+    KpiTargetFactory(agreement=demo, is_demo=True)
+    MilestoneFactory(agreement=demo, is_demo=True)
+    assert _page(official_client, demo).count('class="badge demo"') == 3
+
+    listing = official_client.get(reverse("partnerships:agreement-list")).content.decode()
+    assert listing.count('class="badge demo"') == 1
+
+
+def test_it_lists_agreements_with_links_to_pages_and_provinces(
+    official_client, lai_chau_mou, provinces
+):
+    response = official_client.get(reverse("partnerships:agreement-list"), **EN)
+    content = response.content.decode()
+    assert lai_chau_mou.get_absolute_url() in content
+    assert provinces.former_lai_chau.get_absolute_url() in content
+    assert provinces.lai_chau.get_absolute_url() in content
+    assert "1 agreement" in content
+
+
+def test_it_pages_the_list_and_keeps_the_filters(official_client, db):
+    phase = PhaseFactory(start_year=2014, end_year=2020)
+    for _number in range(30):
+        AgreementFactory(phase=phase, signed_on=datetime.date(2014, 9, 17))
+    AgreementFactory()
+    response = official_client.get(reverse("partnerships:agreement-list"), {"phase": phase.code})
+    assert len(response.context["page"].object_list) == 25
+    assert f"?phase={phase.code}&amp;page=2" in response.content.decode()
+    second = official_client.get(
+        reverse("partnerships:agreement-list"), {"phase": phase.code, "page": 2}
+    )
+    assert len(second.context["page"].object_list) == 5
+
+
+def test_it_answers_404_for_an_unknown_agreement(official_client, db):
+    assert (
+        official_client.get(reverse("partnerships:agreement-detail", args=[999])).status_code == 404
+    )
+
+
+def _agreements(count):
+    phase = PhaseFactory()
+    for _number in range(count):
+        agreement = AgreementFactory(phase=phase, is_demo=True)
+        SignatoryFactory(agreement=agreement)
+        CommitmentFactory(agreement=agreement)
+    return agreement
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_it_lists_agreements_in_a_fixed_number_of_queries(
+    official_client, django_assert_max_num_queries, count
+):
+    _agreements(count)
+    # Session, user, the filter form's three lists, count and page.
+    with django_assert_max_num_queries(7):
+        response = official_client.get(reverse("partnerships:agreement-list"))
+    assert len(response.context["page"].object_list) == count
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_it_shows_an_agreement_in_a_fixed_number_of_queries(
+    official_client, django_assert_max_num_queries, count
+):
+    agreement = AgreementFactory()
+    for number in range(count):
+        SignatoryFactory(agreement=agreement, role=SignatoryRole.ATTENDED)
+        CommitmentFactory(agreement=agreement, area=CommitmentAreaFactory(code=f"area-q{number}"))
+        KpiTargetFactory(agreement=agreement)
+        MilestoneFactory(agreement=agreement)
+        AgreementFactory(counterparty=agreement.counterparty, predecessor=agreement)
+        agreement.sources.add(SourceFactory())
+    # Session, user, the agreement with its parties, then one query per kind of part:
+    # signatories, commitments, targets, milestones, successors, sources.
+    with django_assert_max_num_queries(9):
+        response = official_client.get(agreement.get_absolute_url())
+    assert response.status_code == 200
