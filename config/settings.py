@@ -173,6 +173,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CommitmentStatusEnum": "milestones.models.CommitmentStatus",
+        "ProgressStatusEnum": "milestones.models.ProgressStatus",
+        "ReportStatusEnum": "milestones.models.ReportStatus",
+    },
 }
 
 LOGGING = {

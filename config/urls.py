@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("provinces/", include("provinces.urls")),
     path("agreements/", include("partnerships.urls")),
+    path("api/", include("config.api_urls")),
     path("", include("milestones.urls")),
 ]
 

@@ -66,7 +66,7 @@ class AgreementFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(search_q(value))
 
-    def filter_province(self, queryset, name, value):
+    def filter_province(self, queryset, name, value: Province):
         """A current province matches its own agreements and those of the units merged into it;
         a former one only its own."""
         return queryset.for_province(value)

@@ -1,0 +1,52 @@
+"""The REST API: version 1 of every app's endpoints, the OpenAPI schema and its documentation.
+
+The version is the URL namespace (`/api/v1/`), read by DRF's NamespaceVersioning;
+the schema and the documentation sit outside it and describe version 1.
+"""
+
+from django.urls import include, path
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+ROOT_ENDPOINTS = (
+    "province",
+    "organisation",
+    "agreement",
+    "kpi",
+    "target",
+    "value",
+    "report",
+    "agreement-progress",
+    "province-progress",
+    "national-progress",
+)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+def api_root(request, format=None):
+    """Where each kind of record lives in this version of the API."""
+    return Response(
+        {
+            name: reverse(f"{request.version}:{name}-list", request=request, format=format)
+            for name in ROOT_ENDPOINTS
+        }
+    )
+
+
+v1_patterns = [
+    path("", api_root, name="root"),
+    path("", include("provinces.api.urls")),
+    path("", include("partnerships.api.urls")),
+    path("", include("milestones.api.urls")),
+]
+
+urlpatterns = [
+    path("v1/", include((v1_patterns, "v1"))),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

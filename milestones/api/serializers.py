@@ -1,0 +1,298 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from partnerships.models import Agreement
+from provinces.api.serializers import NestedProvinceSerializer
+
+from ..models import (
+    AgreementProgress,
+    CommitmentProgress,
+    CommitmentStatus,
+    Kpi,
+    KpiTarget,
+    KpiValue,
+    NationalProgress,
+    ProvinceProgress,
+    QuarterlyReport,
+)
+from ..parsing import parse_quarter, quarter_label
+
+QUARTER_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\d{4}Q[1-4]$",
+    "example": "2021Q4",
+    "description": "Year and quarter. Also accepted on input: Q4/2021, 2021-Q4, 20214.",
+}
+DECIMAL = {"max_digits": 16, "decimal_places": 2}
+
+
+@extend_schema_field(QUARTER_SCHEMA)
+class QuarterField(serializers.Field):
+    """A quarter shown as 2021Q4; stored as the integer 20214."""
+
+    def to_representation(self, value):
+        return quarter_label(value)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_quarter(data).code
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class KpiSerializer(serializers.ModelSerializer):
+    """A KPI of the catalogue, with how it adds up over time and across provinces."""
+
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Kpi
+        fields = (
+            "code",
+            "name_vi",
+            "name_en",
+            "unit_vi",
+            "unit_en",
+            "kind",
+            "time_aggregation",
+            "space_aggregation",
+            "higher_is_better",
+            "parent",
+            "area",
+            "is_headline",
+            "order",
+            "description",
+        )
+
+
+class KpiTargetSerializer(serializers.ModelSerializer):
+    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = KpiTarget
+        fields = (
+            "id",
+            "agreement",
+            "kpi",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "target_on",
+            "source",
+            "note",
+            "is_demo",
+        )
+
+
+class ValueSerializer(serializers.ModelSerializer):
+    """One KPI's value in a report. For a ratio, `value` is the share in per cent."""
+
+    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = KpiValue
+        fields = (
+            "kpi",
+            "value",
+            "numerator",
+            "denominator",
+            "measured_on",
+            "note",
+            "warning_reason",
+        )
+
+
+class ApprovedValueSerializer(ValueSerializer):
+    """An approved value with the agreement, province and quarter it belongs to."""
+
+    agreement = serializers.IntegerField(source="report.agreement_id", read_only=True)
+    province = NestedProvinceSerializer(
+        source="report.agreement.counterparty.province", read_only=True
+    )
+    quarter = QuarterField(source="report.quarter", read_only=True)
+    report = serializers.IntegerField(source="report_id", read_only=True)
+    source = serializers.SlugRelatedField(source="report.source", slug_field="code", read_only=True)
+    is_demo = serializers.BooleanField(source="report.is_demo", read_only=True)
+
+    class Meta(ValueSerializer.Meta):
+        fields = (
+            "id",
+            "report",
+            "agreement",
+            "province",
+            "quarter",
+            *ValueSerializer.Meta.fields,
+            "source",
+            "is_demo",
+        )
+
+
+class CommitmentProgressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommitmentProgress
+        fields = ("commitment", "status", "percent_complete", "note")
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A quarterly report with its values and commitment statuses.
+
+    Send `version` back with every change: a change made against an older
+    version is refused with 409 and the current report.
+    """
+
+    province = NestedProvinceSerializer(source="agreement.counterparty.province", read_only=True)
+    agreement_title = serializers.CharField(source="agreement.title", read_only=True)
+    quarter = QuarterField(read_only=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    values = ValueSerializer(many=True, read_only=True)
+    commitments = CommitmentProgressSerializer(
+        source="commitment_updates", many=True, read_only=True
+    )
+
+    class Meta:
+        model = QuarterlyReport
+        fields = (
+            "id",
+            "agreement",
+            "agreement_title",
+            "province",
+            "quarter",
+            "status",
+            "version",
+            "narrative",
+            "source",
+            "is_demo",
+            "updated_by",
+            "updated_at",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+            "values",
+            "commitments",
+        )
+        read_only_fields = fields
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.all())
+    quarter = QuarterField()
+
+
+class ReadingSerializer(serializers.Serializer):
+    """A value as typed: `value` for a count or percentage, `numerator` and `denominator`
+    for a ratio. Fields left out keep what the report holds; null clears them."""
+
+    kpi = serializers.SlugField(help_text="The KPI's code, as bts_total.")
+    value = serializers.DecimalField(**DECIMAL, required=False, allow_null=True)
+    numerator = serializers.DecimalField(**DECIMAL, required=False, allow_null=True)
+    denominator = serializers.DecimalField(**DECIMAL, required=False, allow_null=True)
+    measured_on = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class CommitmentReadingSerializer(serializers.Serializer):
+    commitment = serializers.IntegerField(help_text="The commitment's id in the agreement.")
+    status = serializers.ChoiceField(choices=CommitmentStatus.choices, required=False)
+    percent_complete = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class ReportDraftSerializer(serializers.Serializer):
+    """A change to a draft or returned report; only the values sent are changed."""
+
+    version = serializers.IntegerField(min_value=0)
+    values = ReadingSerializer(many=True, required=False)
+    commitments = CommitmentReadingSerializer(many=True, required=False)
+    narrative = serializers.CharField(required=False, allow_blank=True)
+    warning_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Why an unusual value (a falling stock, a jump) is right.",
+    )
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+
+
+class ReviewSerializer(VersionSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class RefusalSerializer(serializers.Serializer):
+    """Why a change was refused; `errors` maps fields (kpi-<code>-value…) to messages."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    warnings = serializers.DictField(child=serializers.CharField())
+
+
+class ConflictSerializer(serializers.Serializer):
+    """The report changed since the client read it; nothing was saved."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    saved_by = serializers.CharField(required=False)
+    saved_at = serializers.DateTimeField(required=False)
+    current = ReportSerializer()
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    latest_quarter = QuarterField(read_only=True, allow_null=True)
+
+    common_fields = (
+        "kpi",
+        "latest_quarter",
+        "value",
+        "numerator",
+        "denominator",
+        "target_value",
+        "attainment",
+        "status",
+        "includes_demo",
+        "computed_at",
+    )
+
+
+class AgreementProgressSerializer(ProgressSerializer):
+    class Meta:
+        model = AgreementProgress
+        fields = (
+            "agreement",
+            *ProgressSerializer.common_fields,
+            "baseline_value",
+            "target_on",
+            "change_last_year",
+            "projected_value",
+        )
+
+
+class ProvinceProgressSerializer(ProgressSerializer):
+    province = NestedProvinceSerializer(read_only=True)
+    phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ProvinceProgress
+        fields = ("province", "phase", *ProgressSerializer.common_fields, "agreements")
+
+
+class NationalProgressSerializer(ProgressSerializer):
+    phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = NationalProgress
+        fields = ("phase", *ProgressSerializer.common_fields, "provinces_reporting")

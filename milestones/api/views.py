@@ -1,0 +1,378 @@
+"""The API of the KPI catalogue, targets, values, progress and the quarterly report workflow.
+
+Every change goes through `milestones.services`, exactly as the entry form's
+does: the API only turns JSON into `Reading`s and refusals into responses.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from provinces.services import Action, restrict
+
+from .. import services
+from ..models import (
+    AgreementProgress,
+    CommitmentProgress,
+    Kpi,
+    KpiTarget,
+    KpiValue,
+    NationalProgress,
+    ProvinceProgress,
+    ReportStatus,
+)
+from ..services import CommitmentReading, Reading
+from . import filters, serializers
+
+REFUSALS = {
+    400: OpenApiResponse(serializers.RefusalSerializer, description="Refused: see `errors`."),
+    403: OpenApiResponse(description="Visible, but not yours to change."),
+    404: OpenApiResponse(description="No such report among those you may see."),
+    409: OpenApiResponse(
+        serializers.ConflictSerializer,
+        description="Changed since you read it, locked, or not in a state for this step.",
+    ),
+}
+
+
+class KpiViewSet(viewsets.ReadOnlyModelViewSet):
+    """The KPI catalogue."""
+
+    serializer_class = serializers.KpiSerializer
+    queryset = Kpi.objects.select_related("parent", "area")
+    lookup_field = "code"
+    filterset_class = filters.KpiFilterSet
+    ordering_fields = ("order", "code")
+    ordering = ("order", "code")
+
+
+class KpiTargetViewSet(viewsets.ReadOnlyModelViewSet):
+    """What each agreement commits to reach, KPI by KPI."""
+
+    serializer_class = serializers.KpiTargetSerializer
+    filterset_class = filters.KpiTargetFilterSet
+    ordering_fields = ("agreement", "kpi__order", "target_on")
+    ordering = ("agreement", "kpi__order")
+
+    def get_queryset(self):
+        targets = KpiTarget.objects.select_related("kpi", "source")
+        return restrict(
+            targets, self.request.user, Action.VIEW, "agreement__counterparty__province"
+        )
+
+
+class ApprovedValueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Values of approved reports: the figures that count on the dashboards."""
+
+    serializer_class = serializers.ApprovedValueSerializer
+    filterset_class = filters.ApprovedValueFilterSet
+    ordering_fields = ("report__quarter", "kpi__order", "id")
+    ordering = ("-report__quarter", "report__agreement_id", "kpi__order")
+
+    def get_queryset(self):
+        values = KpiValue.objects.filter(report__status=ReportStatus.APPROVED).select_related(
+            "kpi", "report__source", "report__agreement__counterparty__province"
+        )
+        return restrict(
+            values, self.request.user, Action.VIEW, "report__agreement__counterparty__province"
+        )
+
+
+class AgreementProgressViewSet(viewsets.ReadOnlyModelViewSet):
+    """Computed progress of each agreement, KPI by KPI."""
+
+    serializer_class = serializers.AgreementProgressSerializer
+    filterset_class = filters.AgreementProgressFilterSet
+    ordering_fields = ("agreement", "kpi__order", "attainment")
+    ordering = ("agreement", "kpi__order")
+
+    def get_queryset(self):
+        rows = AgreementProgress.objects.select_related("kpi")
+        return restrict(rows, self.request.user, Action.VIEW, "agreement__counterparty__province")
+
+
+class ProvinceProgressViewSet(viewsets.ReadOnlyModelViewSet):
+    """Computed progress of each province in each phase; a current province adds up its
+    former units."""
+
+    serializer_class = serializers.ProvinceProgressSerializer
+    filterset_class = filters.ProvinceProgressFilterSet
+    ordering_fields = ("province__name", "kpi__order", "attainment")
+    ordering = ("province__name", "kpi__order")
+
+    def get_queryset(self):
+        rows = ProvinceProgress.objects.select_related("kpi", "phase", "province")
+        return restrict(rows, self.request.user, Action.VIEW, "province")
+
+
+class NationalProgressViewSet(viewsets.ReadOnlyModelViewSet):
+    """Computed national progress in each phase."""
+
+    serializer_class = serializers.NationalProgressSerializer
+    queryset = NationalProgress.objects.select_related("kpi", "phase")
+    filterset_class = filters.NationalProgressFilterSet
+    ordering_fields = ("phase__start_year", "kpi__order", "attainment")
+    ordering = ("phase__start_year", "kpi__order")
+
+
+def _refusal(exc: services.ReportError, code: str, **extra) -> dict:
+    return {"detail": exc.message, "code": code, "errors": {}, "warnings": {}, **extra}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Reports you may see"),
+    retrieve=extend_schema(summary="One report with its values and commitment statuses"),
+)
+class ReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Quarterly reports: your provinces' at every stage, and every approved one.
+
+    Another province's draft is not found (404), exactly as on the pages.
+    """
+
+    serializer_class = serializers.ReportSerializer
+    filterset_class = filters.ReportFilterSet
+    ordering_fields = ("quarter", "updated_at", "id")
+    ordering = ("-quarter", "agreement_id")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return services.reports_visible_to(self.request.user).prefetch_related(
+            Prefetch("values", KpiValue.objects.select_related("kpi")),
+            Prefetch("commitment_updates", CommitmentProgress.objects.order_by("commitment_id")),
+        )
+
+    def _fresh(self, report):
+        return self.get_queryset().get(pk=report.pk)
+
+    def _report_data(self, report) -> dict:
+        return serializers.ReportSerializer(
+            self._fresh(report), context=self.get_serializer_context()
+        ).data
+
+    def _run(self, report, change):
+        """Call a service and turn its refusals into the API's answers."""
+        try:
+            report = change()
+        except services.ReportNotFound as exc:
+            raise NotFound() from exc
+        except services.ReportForbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        except services.ReportInvalid as exc:
+            body = _refusal(exc, "invalid", errors=exc.errors)
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        except services.ReportNeedsConfirmation as exc:
+            body = _refusal(exc, "needs_confirmation", warnings=exc.warnings)
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        except services.ReportConflict as exc:
+            body = _refusal(
+                exc,
+                "stale_version",
+                saved_by=exc.saved_by,
+                saved_at=exc.saved_at,
+                current=self._report_data(exc.report),
+            )
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except services.ReportLocked as exc:
+            body = _refusal(exc, "locked", current=self._report_data(report))
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except services.ReportTransitionRefused as exc:
+            body = _refusal(exc, "invalid_transition", current=self._report_data(report))
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            errors = getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages}
+            body = {
+                "detail": _("Some values need correcting; see the marked fields."),
+                "code": "invalid",
+                "errors": errors,
+                "warnings": {},
+            }
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(self._report_data(report))
+
+    def _ensure(self, allowed: bool, message: str):
+        if not allowed:
+            raise PermissionDenied(message)
+
+    @extend_schema(
+        summary="Open the report of an agreement for a quarter",
+        description="Creates the draft if there is none yet; answers 200 with the existing "
+        "report otherwise.",
+        request=serializers.ReportCreateSerializer,
+        responses={
+            200: serializers.ReportSerializer,
+            201: serializers.ReportSerializer,
+            **REFUSALS,
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        incoming = serializers.ReportCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        agreement = incoming.validated_data["agreement"]
+        quarter = incoming.validated_data["quarter"]
+        self._ensure(
+            services.can_edit(request.user, agreement),
+            _("You do not enter progress for this agreement's province."),
+        )
+        existed = agreement.reports.filter(quarter=quarter).exists()
+        try:
+            report = services.get_or_create_report(agreement, quarter, request.user)
+        except services.ReportNotFound as exc:
+            raise ApiValidationError(
+                {"quarter": [_("This agreement does not report on that quarter.")]}
+            ) from exc
+        return Response(
+            self._report_data(report),
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Save values, commitment statuses or the narrative of a draft",
+        description="Only the values and commitments sent are changed; the whole report is then "
+        "checked as the entry form checks it. Unusual values (a falling stock, a jump) "
+        "are refused with code `needs_confirmation` until `warning_reason` is given.",
+        request=serializers.ReportDraftSerializer,
+        responses={200: serializers.ReportSerializer, **REFUSALS},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        report = self.get_object()
+        self._ensure(
+            services.can_edit(request.user, report.agreement),
+            _("You do not enter progress for this agreement's province."),
+        )
+        incoming = serializers.ReportDraftSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        readings = self._readings(report, data.get("values", []))
+        commitments = self._commitments(report, data.get("commitments", []))
+        return self._run(
+            report,
+            lambda: services.save_draft(
+                report,
+                request.user,
+                version=data["version"],
+                readings=readings,
+                commitments=commitments,
+                narrative=data.get("narrative"),
+                warning_reason=data.get("warning_reason", ""),
+            ),
+        )
+
+    def _readings(self, report, incoming) -> dict[int, Reading]:
+        """The report's stored readings with the sent fields laid over them."""
+        kpis = {line.kpi.code: line.kpi for line in services.kpi_lines(report)}
+        readings = services.readings_of(report)
+        unknown = [item["kpi"] for item in incoming if item["kpi"] not in kpis]
+        if unknown:
+            raise ApiValidationError(
+                {
+                    f"kpi-{code}": [
+                        _("This agreement has no target for the KPI %(kpi)s.") % {"kpi": code}
+                    ]
+                    for code in unknown
+                }
+            )
+        for item in incoming:
+            kpi = kpis[item["kpi"]]
+            reading = readings.get(kpi.pk) or Reading()
+            for name in ("value", "numerator", "denominator", "measured_on", "note"):
+                if name in item:
+                    setattr(reading, name, item[name] if name != "note" else item[name] or "")
+            readings[kpi.pk] = reading
+        return readings
+
+    def _commitments(self, report, incoming) -> dict[int, CommitmentReading]:
+        stored = {update.commitment_id: update for update in report.commitment_updates.all()}
+        allowed = set(report.agreement.commitments.values_list("pk", flat=True))
+        unknown = [item["commitment"] for item in incoming if item["commitment"] not in allowed]
+        if unknown:
+            raise ApiValidationError(
+                {
+                    f"commitment-{pk}": [_("This agreement has no commitment %(id)s.") % {"id": pk}]
+                    for pk in unknown
+                }
+            )
+        commitments = {}
+        for item in incoming:
+            update = stored.get(item["commitment"])
+            reading = (
+                CommitmentReading(update.status, update.percent_complete, update.note)
+                if update
+                else CommitmentReading()
+            )
+            for name in ("status", "percent_complete", "note"):
+                if name in item:
+                    setattr(reading, name, item[name])
+            commitments[item["commitment"]] = reading
+        return commitments
+
+    @extend_schema(
+        summary="Submit a complete draft for review",
+        request=serializers.VersionSerializer,
+        responses={200: serializers.ReportSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, *args, **kwargs):
+        report = self.get_object()
+        self._ensure(
+            services.can_edit(request.user, report.agreement),
+            _("You do not enter progress for this agreement's province."),
+        )
+        incoming = serializers.VersionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        version = incoming.validated_data["version"]
+        return self._run(report, lambda: services.submit_report(report, request.user, version))
+
+    @extend_schema(
+        summary="Approve a submitted report; its quarter is then locked",
+        request=serializers.ReviewSerializer,
+        responses={200: serializers.ReportSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        report = self.get_object()
+        incoming = serializers.ReviewSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        return self._run(
+            report,
+            lambda: services.approve_report(report, request.user, data["version"], data["comment"]),
+        )
+
+    @extend_schema(
+        summary="Return a submitted report to its authors, saying what to change",
+        request=serializers.ReviewSerializer,
+        responses={200: serializers.ReportSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, *args, **kwargs):
+        report = self.get_object()
+        incoming = serializers.ReviewSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        return self._run(
+            report,
+            lambda: services.return_report(report, request.user, data["version"], data["comment"]),
+        )
+
+    @extend_schema(
+        summary="Reopen an approved quarter (administrators only, with a reason)",
+        request=serializers.ReopenSerializer,
+        responses={200: serializers.ReportSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, *args, **kwargs):
+        report = self.get_object()
+        incoming = serializers.ReopenSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        reason = incoming.validated_data["reason"]
+        return self._run(report, lambda: services.reopen_report(report, request.user, reason))

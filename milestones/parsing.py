@@ -1,0 +1,104 @@
+"""Reading quarters, numbers and dates as people type them, for the API and the bulk import.
+
+Only the parsing lives here; whether a value is acceptable (negative counts,
+numerators above denominators…) is decided by `Kpi.reading_errors` and the
+report services, so a rule gives the same message on every path.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+from .quarters import Quarter
+
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+# The same limits as the entry form's number fields, so the same refusals.
+_DECIMAL_FIELD = forms.DecimalField(max_digits=16, decimal_places=2)
+# Vietnamese write day/month/year; the US month-first form is never guessed.
+DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+_DATE_FIELD = forms.DateField(input_formats=DATE_INPUT_FORMATS)
+
+_GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$")
+
+
+def parse_quarter(text) -> Quarter:
+    """A quarter written as 2021Q4, 2021-Q4, Q4/2021 or 20214, between 1990 and 2100."""
+    try:
+        quarter = Quarter.parse(str(text))
+    except (ValueError, TypeError):
+        quarter = None
+    if quarter is None or not FIRST_YEAR <= quarter.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Enter a quarter as year and number, such as 2021Q4 or Q4/2021."), code="quarter"
+        )
+    return quarter
+
+
+def quarter_label(code: int) -> str:
+    """The machine form of a quarter, 2021Q4, used in the API and the import files."""
+    quarter = Quarter.from_code(code)
+    return f"{quarter.year}Q{quarter.number}"
+
+
+def _canonical_number(text: str) -> str:
+    """Turn 1.234,5 / 1,234.5 / 1 234 into 1234.5, resolving 1.234 by the active language.
+
+    A single separator followed by exactly three digits is read as a thousands
+    separator in Vietnamese and as a decimal point in English, as the entry form does.
+    """
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    sign = ""
+    if cleaned[:1] in "+-":
+        sign, cleaned = cleaned[0].replace("+", ""), cleaned[1:]
+    if "," in cleaned and "." in cleaned:
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        cleaned = cleaned.replace(thousands, "").replace(decimal, ".")
+    else:
+        grouped = _GROUPED.match(cleaned)
+        separator = grouped.group(1) if grouped else None
+        if separator and (
+            cleaned.count(separator) > 1 or separator == get_format("THOUSAND_SEPARATOR")
+        ):
+            cleaned = cleaned.replace(separator, "")
+        else:
+            cleaned = cleaned.replace(",", ".")
+    return sign + cleaned
+
+
+def parse_number(value) -> Decimal | None:
+    """A number from a spreadsheet cell or typed text; empty means no value."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(_DECIMAL_FIELD.error_messages["invalid"], code="invalid")
+    if isinstance(value, float):
+        # Spreadsheet arithmetic leaves binary noise (0.30000000000000004).
+        text = format(value, ".15g")
+    elif isinstance(value, int | Decimal):
+        text = str(value)
+    else:
+        text = _canonical_number(str(value))
+    try:
+        Decimal(text)
+    except InvalidOperation as exc:
+        raise ValidationError(_DECIMAL_FIELD.error_messages["invalid"], code="invalid") from exc
+    return _DECIMAL_FIELD.clean(text)
+
+
+def parse_date(value) -> datetime.date | None:
+    """A date from a spreadsheet cell, or typed as 2021-12-31 or 31/12/2021."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return _DATE_FIELD.clean(str(value).strip())

@@ -1,0 +1,100 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from provinces.api.serializers import NestedProvinceSerializer
+
+from ..models import Agreement, Commitment, CommitmentArea, Organisation, Phase, Signatory
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    """A party to agreements, with the province as it was when it signed."""
+
+    province = NestedProvinceSerializer(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ("id", "name", "short_name", "kind", "province")
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Phase
+        fields = ("code", "name", "start_year", "end_year")
+
+
+class CommitmentAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommitmentArea
+        fields = ("code", "name_vi", "name_en")
+
+
+class SignatorySerializer(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.full_name", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Signatory
+        fields = ("id", "person", "side", "role", "title_at_signing", "source")
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    area = CommitmentAreaSerializer(read_only=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = ("id", "area", "text", "responsible", "order", "source")
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    """An agreement with its signatories and commitments.
+
+    `province` is the province as it was at signing; `current_province` is the
+    one it belongs to today, which differs for provinces merged in 2025.
+    """
+
+    counterparty = OrganisationSerializer(read_only=True)
+    province = NestedProvinceSerializer(source="counterparty.province", read_only=True)
+    current_province = serializers.SerializerMethodField()
+    phase = PhaseSerializer(read_only=True)
+    signed_label = serializers.CharField(read_only=True)
+    sources = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    signatories = SignatorySerializer(many=True, read_only=True)
+    commitments = CommitmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = (
+            "id",
+            "title",
+            "kind",
+            "status",
+            "counterparty",
+            "province",
+            "current_province",
+            "phase",
+            "period_start",
+            "period_end",
+            "signed_on",
+            "signed_precision",
+            "signed_label",
+            "place",
+            "signing_mode",
+            "predecessor",
+            "sources",
+            "notes",
+            "is_demo",
+            "signatories",
+            "commitments",
+        )
+
+    @staticmethod
+    def _current(province):
+        while province is not None and province.successor_id is not None:
+            province = province.successor
+        return province
+
+    @extend_schema_field(NestedProvinceSerializer(allow_null=True))
+    def get_current_province(self, agreement):
+        current = self._current(agreement.counterparty.province)
+        return NestedProvinceSerializer(current).data if current else None

@@ -1,0 +1,19 @@
+from rest_framework import viewsets
+
+from ..filters import ProvinceFilterSet
+from ..models import Province
+from ..services import Action, restrict
+from .serializers import ProvinceSerializer
+
+
+class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Current and former provinces, each with what it merged into and what merged into it."""
+
+    serializer_class = ProvinceSerializer
+    filterset_class = ProvinceFilterSet
+    ordering_fields = ("name", "code", "valid_from", "valid_until")
+    ordering = ("name", "-valid_from")
+
+    def get_queryset(self):
+        provinces = Province.objects.select_related("successor").prefetch_related("predecessors")
+        return restrict(provinces, self.request.user, Action.VIEW, province_field="pk")
