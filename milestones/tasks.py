@@ -59,3 +59,57 @@ def send_report_notification(self, report_id: int, event: str):
         lines.append(_("Open the report: %(path)s") % {"path": report.get_absolute_url()})
     send_mail(subject, "\n\n".join(lines), None, addresses)
     return len(addresses)
+
+
+# Progress recomputes ------------------------------------------------------------------
+#
+# Both are idempotent (they rebuild rows from the raw values) and take one lock,
+# so a retry, a duplicate delivery or a full run at the same time is harmless.
+# Every attempt leaves a RecomputeRun; a failure retries with exponential backoff.
+
+RECOMPUTE_MAX_RETRIES = 5
+
+
+def _backoff(retries: int) -> int:
+    from celery.utils.time import get_exponential_backoff_interval
+
+    return get_exponential_backoff_interval(
+        factor=10, retries=retries, maximum=600, full_jitter=True
+    )
+
+
+@shared_task(bind=True, max_retries=RECOMPUTE_MAX_RETRIES, acks_late=True)
+def recompute_agreement(self, agreement_id: int):
+    """Recompute one agreement's progress and the roll-ups it feeds."""
+    from . import progress
+
+    try:
+        run = progress.recompute_agreement(agreement_id, attempt=self.request.retries + 1)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            progress.keep_pending(agreement_id, "recompute failed after retries")
+            raise
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+    return run.rows_written if run else 0
+
+
+@shared_task(bind=True, max_retries=RECOMPUTE_MAX_RETRIES, acks_late=True)
+def recompute_all(self):
+    """Rebuild every progress table; also clears the agreements left pending."""
+    from . import progress
+
+    try:
+        run = progress.recompute_all(attempt=self.request.retries + 1)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+    return run.rows_written
+
+
+@shared_task(acks_late=True)
+def recompute_pending():
+    """Catch up on agreements whose recompute could not be queued or kept failing."""
+    from . import progress
+
+    return progress.recompute_pending()

@@ -1,0 +1,980 @@
+"""Progress: how approved values become the dashboards' tables, and how they stay current.
+
+The dashboards never add up raw values on a request. They read four computed
+tables that this module rebuilds: `AgreementProgress` (one agreement, one KPI),
+`ProvinceProgress` (one province record, one phase, one KPI), `NationalProgress`
+(one phase, one KPI) and `ReportingCompleteness` (one province record, one
+quarter).
+
+The rules, in one place:
+
+* Only values of approved reports count (facts from articles are approved
+  reports that name their source). A report flagged demo marks every figure it
+  feeds as `includes_demo`, and so does a demo target.
+* Over time, a stock (stations, subscribers: `time_aggregation=latest`) takes
+  its latest approved value; a flow (`sum`) adds up every approved quarter.
+* The change over the last four quarters compares the latest value with the
+  value known four quarters earlier (the latest reading at or before then).
+* The projection continues that trend to the last quarter of the agreement's
+  period: latest value + (change per quarter) × quarters left, where the change
+  per quarter comes from the reading four quarters back, or from the earliest
+  reading when there is no such reading. A share is kept within 0–100 %, a count
+  at or above zero. Once the period is over, the projection is the latest value.
+* Status, against the agreement's target:
+  on track when the projection reaches the target; at risk when it reaches at
+  least 90 % of it; off track below that; no data without an approved value or
+  without a target. For a KPI where lower is better the comparison is reversed
+  (on track at or below the target, at risk up to target ÷ 0.9).
+* Across provinces (DOMAIN.md): counts add up; ratios add up as the sum of
+  numerators over the sum of denominators, never as a mean of percentages; a
+  percentage (`space_aggregation=none`) never adds up at all: a roll-up of
+  several units shows how many reached their target and the range of their
+  values, and its status is the worst of its units'.
+* A provincial unit's figure is that of its most recent agreement in the phase
+  (two agreements of one province both describe the same network; adding them
+  would count it twice). A current province adds up the former units merged
+  into it; once it reports on its own (an agreement signed after the merger),
+  its own figures replace theirs. The nation adds up the provinces that exist
+  today. Agreements with a central agency belong to no province and count in
+  no roll-up, since their figures overlap the provinces'.
+* Target, share of target reached and projection of a roll-up count only the
+  units that have both a value and a target, so that a unit without a target
+  does not inflate what was reached.
+
+Keeping it current: `request_recompute` runs inside the transaction that
+approves or reopens a report or changes a target. It writes a
+`PendingRecompute` row in that same transaction (so the request cannot be lost
+even if the broker is down or the process dies after commit), then, on commit,
+queues `milestones.tasks.recompute_agreement` by id. A failure to queue is
+logged and swallowed: the user's approval stands, and the scheduled run picks
+the pending row up. Both recomputes take one lock, and write their rows in one
+transaction, so readers see the old figures or the new ones, never a mix.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, fields, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from partnerships.models import Agreement, AgreementStatus
+from provinces.models import Province
+
+from .models import (
+    AgreementProgress,
+    Kpi,
+    KpiKind,
+    KpiTarget,
+    KpiValue,
+    NationalProgress,
+    PendingRecompute,
+    ProgressStatus,
+    ProvinceProgress,
+    QuarterlyReport,
+    RecomputeRun,
+    RecomputeStatus,
+    ReportingCompleteness,
+    ReportStatus,
+    SpaceAggregation,
+    TimeAggregation,
+)
+from .quarters import Quarter
+
+logger = logging.getLogger(__name__)
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+TEN_THOUSANDTH = Decimal("0.0001")
+# A projection within 10 % of the target is "at risk", not yet "off track".
+AT_RISK_SHARE = Decimal("0.9")
+# Both recomputes take this lock; any constant that no other code uses will do.
+LOCK_KEY = 2025_07_01
+BULK_BATCH = 2000
+
+# Worst first: a roll-up of percentages takes the worst status of its units.
+SEVERITY = {
+    ProgressStatus.OFF_TRACK: 3,
+    ProgressStatus.AT_RISK: 2,
+    ProgressStatus.ON_TRACK: 1,
+    ProgressStatus.NO_DATA: 0,
+}
+
+
+def q2(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def q4(value: Decimal) -> Decimal:
+    return value.quantize(TEN_THOUSANDTH, rounding=ROUND_HALF_UP)
+
+
+# Requesting a recompute ----------------------------------------------------------
+
+
+def request_recompute(agreement_id: int, reason: str = "") -> None:
+    """Mark an agreement as waiting for a recompute and queue one when the transaction commits.
+
+    Call it inside the transaction that changed the agreement's figures.
+    """
+    PendingRecompute.objects.update_or_create(
+        agreement_id=agreement_id,
+        defaults={"requested_at": timezone.now(), "reason": reason[:200]},
+    )
+    transaction.on_commit(lambda: publish_recompute(agreement_id))
+
+
+def publish_recompute(agreement_id: int) -> bool:
+    """Queue a recompute; False when the broker could not be reached.
+
+    The change has been committed by now, so no failure here may reach the
+    user: the pending row already records the request, and the scheduled run
+    will catch up.
+    """
+    from .tasks import recompute_agreement
+
+    try:
+        recompute_agreement.apply_async(
+            (agreement_id,),
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5},
+        )
+    except Exception:
+        logger.warning(
+            "Could not queue the progress recompute of agreement %s; "
+            "it stays pending until the next scheduled run",
+            agreement_id,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def pending_count() -> int:
+    return PendingRecompute.objects.count()
+
+
+# Agreement figures ------------------------------------------------------------------
+
+
+class Reading(NamedTuple):
+    quarter: int
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    is_demo: bool
+
+
+@dataclass
+class TargetFacts:
+    target_value: Decimal
+    baseline_value: Decimal | None
+    target_on: object
+    is_demo: bool
+
+
+def _usable(kpi: Kpi, reading: Reading) -> bool:
+    if kpi.kind == KpiKind.RATIO:
+        return reading.numerator is not None and bool(reading.denominator)
+    return reading.value is not None
+
+
+def _share(kpi: Kpi, reading: Reading) -> Decimal:
+    """A reading as the number compared with targets: a ratio becomes a percentage."""
+    if kpi.kind == KpiKind.RATIO:
+        return q2(reading.numerator * HUNDRED / reading.denominator)
+    return reading.value
+
+
+def _clamp(kpi: Kpi, value: Decimal) -> Decimal:
+    value = max(value, Decimal(0))
+    if kpi.kind in (KpiKind.RATIO, KpiKind.PERCENTAGE):
+        value = min(value, HUNDRED)
+    return value
+
+
+def _is_flow(kpi: Kpi) -> bool:
+    return kpi.time_aggregation == TimeAggregation.SUM and kpi.kind == KpiKind.COUNT
+
+
+def reached(kpi: Kpi, value: Decimal | None, target: Decimal | None) -> bool:
+    if value is None or target is None:
+        return False
+    return value >= target if kpi.higher_is_better else value <= target
+
+
+def status_for(kpi: Kpi, projected: Decimal | None, target: Decimal | None) -> str:
+    """The status rule: compare where the trend leads with what was committed."""
+    if projected is None or target is None:
+        return ProgressStatus.NO_DATA
+    if kpi.higher_is_better:
+        if projected >= target:
+            return ProgressStatus.ON_TRACK
+        if projected >= target * AT_RISK_SHARE:
+            return ProgressStatus.AT_RISK
+        return ProgressStatus.OFF_TRACK
+    if projected <= target:
+        return ProgressStatus.ON_TRACK
+    if projected * AT_RISK_SHARE <= target:
+        return ProgressStatus.AT_RISK
+    return ProgressStatus.OFF_TRACK
+
+
+def attainment_for(kpi: Kpi, value: Decimal | None, target: Decimal | None) -> Decimal | None:
+    """Share of the target reached, in per cent."""
+    if value is None or target is None:
+        return None
+    if kpi.higher_is_better:
+        return q2(value * HUNDRED / target) if target > 0 else None
+    if value <= 0:
+        return HUNDRED
+    return q2(target * HUNDRED / value)
+
+
+def agreement_kpi_figures(
+    kpi: Kpi, readings: list[Reading], target: TargetFacts | None, period_end_year: int
+) -> dict:
+    """The figures of one agreement on one KPI, from its approved readings sorted by quarter."""
+    readings = [reading for reading in readings if _usable(kpi, reading)]
+    figures = {
+        "latest_quarter": None,
+        "value": None,
+        "numerator": None,
+        "denominator": None,
+        "change_last_year": None,
+        "projected_value": None,
+        "target_value": q2(target.target_value) if target else None,
+        "baseline_value": q2(target.baseline_value) if target else None,
+        "target_on": target.target_on if target else None,
+        "includes_demo": bool(target and target.is_demo),
+    }
+    if readings:
+        latest = readings[-1]
+        latest_index = Quarter.from_code(latest.quarter).index()
+        quarters_left = Quarter(period_end_year, 4).index() - latest_index
+        if _is_flow(kpi):
+            value = sum((reading.value for reading in readings), Decimal(0))
+            last_year = [
+                reading.value
+                for reading in readings
+                if latest_index - Quarter.from_code(reading.quarter).index() < 4
+            ]
+            change = sum(last_year, Decimal(0))
+            per_quarter = change / 4
+        else:
+            value = _share(kpi, latest)
+            year_ago = latest_index - 4
+            reference = None
+            for reading in readings:
+                if Quarter.from_code(reading.quarter).index() <= year_ago:
+                    reference = reading
+            change = value - _share(kpi, reference) if reference else None
+            if reference is None and len(readings) > 1:
+                reference = readings[0]
+            per_quarter = Decimal(0)
+            if reference is not None:
+                span = latest_index - Quarter.from_code(reference.quarter).index()
+                per_quarter = (value - _share(kpi, reference)) / span
+            if kpi.kind == KpiKind.RATIO:
+                figures["numerator"] = q2(latest.numerator)
+                figures["denominator"] = q2(latest.denominator)
+        projected = (
+            value if quarters_left <= 0 else _clamp(kpi, value + per_quarter * quarters_left)
+        )
+        figures.update(
+            latest_quarter=latest.quarter,
+            value=q2(value),
+            change_last_year=q2(change),
+            projected_value=q2(projected),
+            includes_demo=figures["includes_demo"] or any(r.is_demo for r in readings),
+        )
+    figures["attainment"] = attainment_for(kpi, figures["value"], figures["target_value"])
+    figures["status"] = status_for(kpi, figures["projected_value"], figures["target_value"])
+    return figures
+
+
+def _agreement_rows(agreement: dict, kpis: dict, readings_by_kpi: dict, targets_by_kpi: dict, now):
+    rows = []
+    for kpi_id in sorted(set(readings_by_kpi) | set(targets_by_kpi), key=lambda k: kpis[k].order):
+        kpi = kpis[kpi_id]
+        readings = sorted(readings_by_kpi.get(kpi_id, ()), key=lambda reading: reading.quarter)
+        figures = agreement_kpi_figures(
+            kpi, readings, targets_by_kpi.get(kpi_id), agreement["period_end"]
+        )
+        if figures["latest_quarter"] is None and figures["target_value"] is None:
+            continue
+        rows.append(
+            AgreementProgress(agreement_id=agreement["id"], kpi=kpi, computed_at=now, **figures)
+        )
+    return rows
+
+
+# Roll-ups ---------------------------------------------------------------------------
+
+
+@dataclass
+class Rollup:
+    """Figures of one or more provincial units on one KPI, in a form that adds up again.
+
+    Its fields are those of `RollupFigures`, so a stored province row turns back
+    into a Rollup and adds up with others exactly as the in-memory one did.
+    """
+
+    latest_quarter: int | None = None
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    target_value: Decimal | None = None
+    attainment: Decimal | None = None
+    status: str = ProgressStatus.NO_DATA
+    includes_demo: bool = False
+    projected_value: Decimal | None = None
+    change_last_year: Decimal | None = None
+    units_reporting: int = 0
+    units_with_target: int = 0
+    units_reached_target: int = 0
+    value_min: Decimal | None = None
+    value_max: Decimal | None = None
+    achieved_on_target: Decimal = Decimal(0)
+    goal_on_target: Decimal = Decimal(0)
+    projected_on_target: Decimal = Decimal(0)
+    denominator_on_target: Decimal = Decimal(0)
+    agreements: int = 0
+
+    @classmethod
+    def from_row(cls, row) -> Rollup:
+        # National rows do not count agreements; province rows do.
+        return cls(**{f.name: getattr(row, f.name, 0) for f in fields(cls)})
+
+    def as_fields(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def unit_from_agreement(kpi: Kpi, row) -> Rollup:
+    """One provincial unit's figures, from its agreement's progress on the KPI."""
+    unit = Rollup(
+        latest_quarter=row.latest_quarter,
+        value=row.value,
+        numerator=row.numerator,
+        denominator=row.denominator,
+        target_value=row.target_value,
+        attainment=row.attainment,
+        status=row.status,
+        includes_demo=row.includes_demo,
+        projected_value=row.projected_value,
+        change_last_year=row.change_last_year,
+    )
+    if row.value is None:
+        return unit
+    unit.units_reporting = 1
+    unit.value_min = unit.value_max = row.value
+    if row.target_value is None:
+        return unit
+    unit.units_with_target = 1
+    unit.units_reached_target = int(reached(kpi, row.value, row.target_value))
+    if kpi.kind == KpiKind.RATIO:
+        # Sums of numerators: the target and the projection as numerators of the same denominator.
+        unit.achieved_on_target = q4(row.numerator)
+        unit.goal_on_target = q4(row.target_value * row.denominator / HUNDRED)
+        unit.projected_on_target = q4(row.projected_value * row.denominator / HUNDRED)
+        unit.denominator_on_target = q4(row.denominator)
+    elif kpi.space_aggregation != SpaceAggregation.NONE:
+        unit.achieved_on_target = q4(row.value)
+        unit.goal_on_target = q4(row.target_value)
+        unit.projected_on_target = q4(row.projected_value)
+    return unit
+
+
+def combine(kpi: Kpi, parts: list[Rollup]) -> Rollup:
+    """Add up units (or roll-ups of units) by the KPI's rule across provinces."""
+    if len(parts) == 1:
+        return replace(parts[0])
+    total = Rollup()
+    reporting = [part for part in parts if part.units_reporting]
+    total.includes_demo = any(part.includes_demo for part in parts)
+    quarters = [part.latest_quarter for part in parts if part.latest_quarter]
+    total.latest_quarter = max(quarters) if quarters else None
+    for name in ("units_reporting", "units_with_target", "units_reached_target", "agreements"):
+        setattr(total, name, sum(getattr(part, name) for part in parts))
+    for name in (
+        "achieved_on_target",
+        "goal_on_target",
+        "projected_on_target",
+        "denominator_on_target",
+    ):
+        setattr(total, name, sum((getattr(part, name) for part in parts), Decimal(0)))
+    if reporting:
+        total.value_min = min(part.value_min for part in reporting)
+        total.value_max = max(part.value_max for part in reporting)
+    if kpi.space_aggregation == SpaceAggregation.NONE:
+        if len(reporting) == 1:
+            only = reporting[0]
+            for name in ("value", "target_value", "attainment", "projected_value"):
+                setattr(total, name, getattr(only, name))
+            total.change_last_year = only.change_last_year
+        statuses = [part.status for part in parts]
+        total.status = max(statuses, key=SEVERITY.__getitem__)
+        return total
+    if kpi.space_aggregation == SpaceAggregation.RATIO_OF_SUMS:
+        if reporting:
+            total.numerator = sum(part.numerator for part in reporting)
+            total.denominator = sum(part.denominator for part in reporting)
+            total.value = q2(total.numerator * HUNDRED / total.denominator)
+        if len(reporting) == 1:
+            total.change_last_year = reporting[0].change_last_year
+        if total.denominator_on_target:
+            scale = HUNDRED / total.denominator_on_target
+            total.target_value = q2(total.goal_on_target * scale)
+            total.projected_value = q2(total.projected_on_target * scale)
+    else:
+        if reporting:
+            total.value = sum(part.value for part in reporting)
+        changes = [part.change_last_year for part in reporting if part.change_last_year is not None]
+        total.change_last_year = sum(changes) if changes else None
+        if total.units_with_target:
+            total.target_value = q2(total.goal_on_target)
+            total.projected_value = q2(total.projected_on_target)
+    if total.units_with_target:
+        if total.goal_on_target > 0:
+            total.attainment = q2(total.achieved_on_target * HUNDRED / total.goal_on_target)
+        total.status = status_for(kpi, total.projected_on_target, total.goal_on_target)
+    return total
+
+
+def _unit_of_province(kpi: Kpi, rows: list) -> Rollup:
+    """A province's own figure: its most recent agreement's, never a sum of its agreements."""
+    chosen = max(
+        rows,
+        key=lambda row: (row.value is not None, row.latest_quarter or 0, row.agreement_id),
+    )
+    return unit_from_agreement(kpi, chosen)
+
+
+def province_rollup(kpi: Kpi, own_rows: list, children: list[Rollup]) -> Rollup | None:
+    """A province's roll-up: its own reports if it has any, else its merged units added up."""
+    own = _unit_of_province(kpi, own_rows) if own_rows else None
+    if own is not None:
+        own.agreements = len(own_rows)
+        if own.units_reporting:
+            return own
+    parts = [child for child in children if child is not None]
+    if own is not None:
+        parts.append(own)
+    if not parts:
+        return None
+    return combine(kpi, parts)
+
+
+# Reporting completeness ---------------------------------------------------------------
+
+
+def _completeness_by_leaf(agreements: list[dict], reports: dict, today) -> dict:
+    """Per province of signing and quarter: expected, approved, submitted, in progress, overdue."""
+    from .services import deadline_for, reportable_quarters
+
+    counts = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for agreement in agreements:
+        if agreement["status"] != AgreementStatus.ACTIVE or not agreement["province_id"]:
+            continue
+        shape = _AgreementDates(agreement)
+        for quarter in reportable_quarters(shape, today):
+            cell = counts[(agreement["province_id"], quarter.code)]
+            cell[0] += 1
+            status = reports.get((agreement["id"], quarter.code))
+            if status == ReportStatus.APPROVED:
+                cell[1] += 1
+                continue
+            if status == ReportStatus.SUBMITTED:
+                cell[2] += 1
+                continue
+            if status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+                cell[3] += 1
+            if deadline_for(quarter) < today:
+                cell[4] += 1
+    return counts
+
+
+class _AgreementDates:
+    """The dates `services.reportable_quarters` reads, from a row of values."""
+
+    def __init__(self, row: dict):
+        self.signed_on = row["signed_on"]
+        self.period_start = row["period_start"]
+        self.period_end = row["period_end"]
+
+
+def _completeness_rows(province_ids, lineage: dict, by_leaf: dict, now) -> list:
+    by_province = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0, 0]))
+    for (leaf, quarter), cell in by_leaf.items():
+        for province_id in lineage.get(leaf, ()):
+            if province_id in province_ids:
+                total = by_province[province_id][quarter]
+                for index, count in enumerate(cell):
+                    total[index] += count
+    rows = []
+    for province_id, quarters in by_province.items():
+        for quarter, (expected, approved, submitted, in_progress, overdue) in quarters.items():
+            rows.append(
+                ReportingCompleteness(
+                    province_id=province_id,
+                    quarter=quarter,
+                    expected=expected,
+                    approved=approved,
+                    submitted=submitted,
+                    in_progress=in_progress,
+                    overdue=overdue,
+                    computed_at=now,
+                )
+            )
+    return rows
+
+
+# The province map -----------------------------------------------------------------------
+
+
+class ProvinceTree:
+    """Who merged into whom, from one query over the 97 province records."""
+
+    def __init__(self):
+        self.successor = dict(Province.objects.values_list("pk", "successor_id"))
+        self.predecessors = defaultdict(list)
+        for province_id, successor_id in self.successor.items():
+            if successor_id:
+                self.predecessors[successor_id].append(province_id)
+
+    def chain(self, province_id: int) -> list[int]:
+        """The province and every unit it became part of, oldest first."""
+        chain = [province_id]
+        while (next_id := self.successor.get(chain[-1])) and next_id not in chain:
+            chain.append(next_id)
+        return chain
+
+    def top_level(self) -> list[int]:
+        return [pk for pk, successor in self.successor.items() if not successor]
+
+    def ancestors_map(self) -> dict[int, list[int]]:
+        """For each unit: itself and every unit it became part of (whose totals it feeds)."""
+        return {pk: self.chain(pk) for pk in self.successor}
+
+    def bottom_up(self) -> list[int]:
+        """Province ids ordered so that merged units come before what they merged into."""
+        height = {}
+
+        def measure(pk):
+            if pk not in height:
+                height[pk] = 1 + max((measure(child) for child in self.predecessors[pk]), default=0)
+            return height[pk]
+
+        return sorted(self.successor, key=lambda pk: (measure(pk), pk))
+
+
+def _rollups_for(
+    tree: ProvinceTree,
+    province_ids: list[int],
+    kpis: dict,
+    own_rows: dict,
+    stored: dict,
+) -> dict:
+    """Roll-ups of the given provinces (bottom-up), per (province, kpi).
+
+    `own_rows` maps (province, kpi) to the agreement progress rows signed by that
+    province; `stored` holds already-computed roll-ups of provinces not being
+    recomputed, used for their successors.
+    """
+    computed = {}
+    wanted = set(province_ids)
+    kpi_ids_by_province = defaultdict(set)
+    for province_id, kpi_id in own_rows:
+        kpi_ids_by_province[province_id].add(kpi_id)
+    for province_id, kpi_id in stored:
+        kpi_ids_by_province[province_id].add(kpi_id)
+    for province_id in tree.bottom_up():
+        if province_id not in wanted:
+            continue
+        children = tree.predecessors[province_id]
+        kpi_ids = set(kpi_ids_by_province[province_id])
+        for child in children:
+            kpi_ids |= kpi_ids_by_province[child]
+        for kpi_id in kpi_ids:
+            child_rollups = [
+                computed.get((child, kpi_id)) or stored.get((child, kpi_id)) for child in children
+            ]
+            rows = own_rows.get((province_id, kpi_id), [])
+            rollup = province_rollup(kpis[kpi_id], rows, child_rollups)
+            if rollup is not None:
+                computed[(province_id, kpi_id)] = rollup
+                kpi_ids_by_province[province_id].add(kpi_id)
+    return computed
+
+
+def _province_models(rollups: dict, phase_id: int, now) -> list[ProvinceProgress]:
+    return [
+        ProvinceProgress(
+            province_id=province_id,
+            phase_id=phase_id,
+            kpi_id=kpi_id,
+            computed_at=now,
+            **_stored(rollup),
+        )
+        for (province_id, kpi_id), rollup in rollups.items()
+    ]
+
+
+def _stored(rollup: Rollup) -> dict:
+    values = rollup.as_fields()
+    for name in ("value", "numerator", "denominator", "target_value", "attainment"):
+        values[name] = q2(values[name])
+    return values
+
+
+def _national_models(tree: ProvinceTree, kpis: dict, by_province: dict, phase_id: int, now):
+    """National figures: the provinces that exist today, added up."""
+    top = set(tree.top_level())
+    per_kpi = defaultdict(list)
+    for (province_id, kpi_id), rollup in by_province.items():
+        if province_id in top:
+            per_kpi[kpi_id].append(rollup)
+    rows = []
+    for kpi_id, parts in per_kpi.items():
+        total = combine(kpis[kpi_id], parts)
+        figures = _stored(total)
+        del figures["agreements"]
+        rows.append(
+            NationalProgress(
+                phase_id=phase_id,
+                kpi_id=kpi_id,
+                provinces_reporting=sum(1 for part in parts if part.units_reporting),
+                computed_at=now,
+                **figures,
+            )
+        )
+    return rows
+
+
+def _stored_rollups(queryset) -> dict:
+    return {(row.province_id, row.kpi_id): Rollup.from_row(row) for row in queryset}
+
+
+# Loading -------------------------------------------------------------------------------
+
+AGREEMENT_FIELDS = (
+    "id",
+    "phase_id",
+    "period_start",
+    "period_end",
+    "signed_on",
+    "status",
+    "counterparty__province_id",
+)
+
+
+def _agreement_dicts(queryset) -> list[dict]:
+    rows = []
+    for row in queryset.values(*AGREEMENT_FIELDS):
+        row["province_id"] = row.pop("counterparty__province_id")
+        rows.append(row)
+    return rows
+
+
+def _readings(queryset) -> dict:
+    """Approved readings grouped by agreement and KPI."""
+    grouped = defaultdict(lambda: defaultdict(list))
+    values = queryset.filter(report__status=ReportStatus.APPROVED).values_list(
+        "report__agreement_id",
+        "kpi_id",
+        "report__quarter",
+        "value",
+        "numerator",
+        "denominator",
+        "report__is_demo",
+    )
+    for agreement_id, kpi_id, quarter, value, numerator, denominator, is_demo in values.iterator(
+        chunk_size=10_000
+    ):
+        grouped[agreement_id][kpi_id].append(
+            Reading(quarter, value, numerator, denominator, is_demo)
+        )
+    return grouped
+
+
+def _targets(queryset) -> dict:
+    grouped = defaultdict(dict)
+    for row in queryset.values(
+        "agreement_id", "kpi_id", "target_value", "baseline_value", "target_on", "is_demo"
+    ):
+        grouped[row["agreement_id"]][row["kpi_id"]] = TargetFacts(
+            row["target_value"], row["baseline_value"], row["target_on"], row["is_demo"]
+        )
+    return grouped
+
+
+def _report_statuses(queryset) -> dict:
+    return {
+        (agreement_id, quarter): status
+        for agreement_id, quarter, status in queryset.values_list(
+            "agreement_id", "quarter", "status"
+        )
+    }
+
+
+def _kpis() -> dict:
+    return {kpi.pk: kpi for kpi in Kpi.objects.all()}
+
+
+# Locking and run records -------------------------------------------------------------------
+
+
+def _take_lock():
+    """Serialise recomputes; call inside the transaction that writes the tables."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    else:
+        # SQLite allows one writer at a time. Writing first takes the write lock at
+        # once, so a second recompute waits for the first (up to the busy timeout)
+        # instead of both holding read locks and failing when they try to write.
+        PendingRecompute.objects.filter(pk=-1).update(reason="")
+
+
+def _start_run(agreement_id: int | None, attempt: int) -> RecomputeRun:
+    return RecomputeRun.objects.create(
+        agreement_id=agreement_id, started_at=timezone.now(), attempt=attempt
+    )
+
+
+def _finish_run(run: RecomputeRun, rows: int) -> RecomputeRun:
+    run.status = RecomputeStatus.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.rows_written = rows
+    run.save(update_fields=["status", "finished_at", "rows_written"])
+    return run
+
+
+def _fail_run(run: RecomputeRun, exc: BaseException):
+    run.status = RecomputeStatus.FAILED
+    run.finished_at = timezone.now()
+    run.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000]
+    run.save(update_fields=["status", "finished_at", "error"])
+
+
+def keep_pending(agreement_id: int, reason: str):
+    """After the last retry failed: leave the agreement for the next scheduled run."""
+    if Agreement.objects.filter(pk=agreement_id).exists():
+        PendingRecompute.objects.get_or_create(
+            agreement_id=agreement_id,
+            defaults={"requested_at": timezone.now(), "reason": reason[:200]},
+        )
+
+
+# One agreement ---------------------------------------------------------------------------
+
+
+def recompute_agreement(agreement_id: int, attempt: int = 1) -> RecomputeRun | None:
+    """Recompute one agreement and every roll-up it feeds; None if it no longer exists."""
+    if not Agreement.objects.filter(pk=agreement_id).exists():
+        PendingRecompute.objects.filter(agreement_id=agreement_id).delete()
+        return None
+    run = _start_run(agreement_id, attempt)
+    try:
+        with transaction.atomic():
+            _take_lock()
+            seen = PendingRecompute.objects.filter(agreement_id=agreement_id).aggregate(
+                latest=Max("requested_at")
+            )["latest"]
+            rows = _recompute_agreement_locked(agreement_id, timezone.now(), _kpis())
+            if seen is not None:
+                # A request made while this ran stays pending for the next run.
+                PendingRecompute.objects.filter(
+                    agreement_id=agreement_id, requested_at__lte=seen
+                ).delete()
+    except Exception as exc:
+        _fail_run(run, exc)
+        raise
+    return _finish_run(run, rows)
+
+
+def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
+    agreements = _agreement_dicts(Agreement.objects.filter(pk=agreement_id))
+    if not agreements:
+        return 0
+    agreement = agreements[0]
+    readings = _readings(KpiValue.objects.filter(report__agreement_id=agreement_id))
+    targets = _targets(KpiTarget.objects.filter(agreement_id=agreement_id))
+    rows = _agreement_rows(
+        agreement, kpis, readings.get(agreement_id, {}), targets.get(agreement_id, {}), now
+    )
+    AgreementProgress.objects.filter(agreement_id=agreement_id).delete()
+    AgreementProgress.objects.bulk_create(rows)
+    written = len(rows)
+    if agreement["province_id"]:
+        written += _recompute_rollups_locked(
+            agreement["province_id"], agreement["phase_id"], now, kpis
+        )
+    return written
+
+
+def _recompute_rollups_locked(province_id: int, phase_id: int, now, kpis: dict) -> int:
+    """The roll-ups one province's change reaches: it, what it merged into, and the nation."""
+    tree = ProvinceTree()
+    chain = tree.chain(province_id)
+    own_rows = defaultdict(list)
+    for row in AgreementProgress.objects.filter(
+        agreement__phase_id=phase_id, agreement__counterparty__province_id__in=chain
+    ).select_related("agreement__counterparty"):
+        own_rows[(row.agreement.counterparty.province_id, row.kpi_id)].append(row)
+    neighbours = {child for pk in chain for child in tree.predecessors[pk]} - set(chain)
+    stored = _stored_rollups(
+        ProvinceProgress.objects.filter(phase_id=phase_id, province_id__in=neighbours)
+    )
+    rollups = _rollups_for(tree, chain, kpis, own_rows, stored)
+    ProvinceProgress.objects.filter(phase_id=phase_id, province_id__in=chain).delete()
+    province_rows = _province_models(rollups, phase_id, now)
+    ProvinceProgress.objects.bulk_create(province_rows)
+
+    top = set(tree.top_level())
+    national_inputs = _stored_rollups(
+        ProvinceProgress.objects.filter(phase_id=phase_id, province_id__in=top - set(chain))
+    )
+    national_inputs.update({key: value for key, value in rollups.items() if key[0] in top})
+    national_rows = _national_models(tree, kpis, national_inputs, phase_id, now)
+    NationalProgress.objects.filter(phase_id=phase_id).delete()
+    NationalProgress.objects.bulk_create(national_rows)
+
+    completeness = _recompute_completeness_locked(tree, chain, now)
+    return len(province_rows) + len(national_rows) + completeness
+
+
+def _recompute_completeness_locked(tree: ProvinceTree, chain: list[int], now) -> int:
+    lineage = set()
+    frontier = [chain[-1]]
+    while frontier:
+        lineage.update(frontier)
+        frontier = [child for pk in frontier for child in tree.predecessors[pk]]
+    agreements = _agreement_dicts(Agreement.objects.filter(counterparty__province_id__in=lineage))
+    reports = _report_statuses(
+        QuarterlyReport.objects.filter(agreement__counterparty__province_id__in=lineage)
+    )
+    by_leaf = _completeness_by_leaf(agreements, reports, timezone.localdate())
+    rows = _completeness_rows(set(chain), tree.ancestors_map(), by_leaf, now)
+    ReportingCompleteness.objects.filter(province_id__in=chain).delete()
+    ReportingCompleteness.objects.bulk_create(rows)
+    return len(rows)
+
+
+# Everything ------------------------------------------------------------------------------
+
+
+def recompute_all(attempt: int = 1, progress=None) -> RecomputeRun:
+    """Rebuild every progress table from the raw values.
+
+    The reading and computing happen outside any transaction, so a long rebuild
+    never holds the database's write lock; the writing happens in one short
+    transaction under the lock. An agreement recomputed on its own while this
+    one was computing, or still waiting for one, is recomputed again inside
+    that transaction, so the rebuild cannot overwrite newer figures with older.
+    `progress(step, total)` is called as agreements are computed.
+    """
+    run = _start_run(None, attempt)
+    try:
+        started = run.started_at
+        now = timezone.now()
+        kpis = _kpis()
+        computed = _compute_everything(kpis, now, progress)
+        with transaction.atomic():
+            _take_lock()
+            for model in (AgreementProgress, ProvinceProgress, NationalProgress):
+                model.objects.all().delete()
+            ReportingCompleteness.objects.all().delete()
+            rows = 0
+            for model, objects in computed.items():
+                model.objects.bulk_create(objects, batch_size=BULK_BATCH)
+                rows += len(objects)
+            catch_up = set(
+                PendingRecompute.objects.filter(requested_at__gte=started).values_list(
+                    "agreement_id", flat=True
+                )
+            ) | set(
+                RecomputeRun.objects.filter(
+                    agreement__isnull=False,
+                    status=RecomputeStatus.SUCCEEDED,
+                    finished_at__gte=started,
+                ).values_list("agreement_id", flat=True)
+            )
+            for agreement_id in sorted(catch_up):
+                rows += _recompute_agreement_locked(agreement_id, timezone.now(), kpis)
+            PendingRecompute.objects.filter(requested_at__lt=started).delete()
+            PendingRecompute.objects.filter(agreement_id__in=catch_up).delete()
+    except Exception as exc:
+        _fail_run(run, exc)
+        raise
+    return _finish_run(run, rows)
+
+
+def _compute_everything(kpis: dict, now, progress=None) -> dict:
+    agreements = _agreement_dicts(Agreement.objects.all())
+    readings = _readings(KpiValue.objects.all())
+    targets = _targets(KpiTarget.objects.all())
+    agreement_rows = []
+    for index, agreement in enumerate(agreements, start=1):
+        agreement_rows.extend(
+            _agreement_rows(
+                agreement,
+                kpis,
+                readings.get(agreement["id"], {}),
+                targets.get(agreement["id"], {}),
+                now,
+            )
+        )
+        if progress:
+            progress(index, len(agreements))
+    del readings
+
+    tree = ProvinceTree()
+    by_id = {agreement["id"]: agreement for agreement in agreements}
+    own_rows_by_phase = defaultdict(lambda: defaultdict(list))
+    for row in agreement_rows:
+        agreement = by_id[row.agreement_id]
+        if agreement["province_id"]:
+            own_rows_by_phase[agreement["phase_id"]][(agreement["province_id"], row.kpi_id)].append(
+                row
+            )
+    province_rows, national_rows = [], []
+    for phase_id, own_rows in own_rows_by_phase.items():
+        rollups = _rollups_for(tree, list(tree.successor), kpis, own_rows, {})
+        province_rows.extend(_province_models(rollups, phase_id, now))
+        national_rows.extend(_national_models(tree, kpis, rollups, phase_id, now))
+
+    reports = _report_statuses(QuarterlyReport.objects.all())
+    by_leaf = _completeness_by_leaf(agreements, reports, timezone.localdate())
+    completeness = _completeness_rows(set(tree.successor), tree.ancestors_map(), by_leaf, now)
+    return {
+        AgreementProgress: agreement_rows,
+        ProvinceProgress: province_rows,
+        NationalProgress: national_rows,
+        ReportingCompleteness: completeness,
+    }
+
+
+def recompute_pending() -> int:
+    """Recompute the agreements left waiting (broker down, or retries exhausted)."""
+    done = 0
+    for agreement_id in PendingRecompute.objects.order_by("requested_at").values_list(
+        "agreement_id", flat=True
+    ):
+        recompute_agreement(agreement_id)
+        done += 1
+    return done
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def data_as_of(queryset):
+    """When the figures a page shows were computed: the oldest of them, to be safe."""
+    return queryset.aggregate(as_of=Min("computed_at"))["as_of"]
