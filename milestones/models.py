@@ -422,6 +422,9 @@ class KpiValue(models.Model):
         return _number(self.value)
 
     def clean(self):
+        if not self.kpi_id:
+            # The form reports the missing KPI; the reading's rules depend on it.
+            return
         errors = {}
         # A draft may hold a KPI that has not been filled in yet; submission requires it.
         if not self.is_empty:
