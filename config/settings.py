@@ -138,7 +138,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": envint("CELERY_SOCKET_CONNECT_TIMEOUT", 2),
     "socket_timeout": envint("CELERY_SOCKET_TIMEOUT", 5),
 }
-CELERY_BEAT_SCHEDULE = {}
+# The full rebuild keeps "overdue" current as days pass and repairs anything a
+# lost message missed; the pending sweep catches up within a minute once a
+# broker that was down comes back.
+CELERY_BEAT_SCHEDULE = {
+    "recompute-progress": {
+        "task": "milestones.tasks.recompute_all",
+        "schedule": envint("PROGRESS_RECOMPUTE_SECONDS", 3600),
+    },
+    "recompute-pending-progress": {
+        "task": "milestones.tasks.recompute_pending",
+        "schedule": envint("PROGRESS_PENDING_SECONDS", 60),
+    },
+}
 
 # Portal rules that operators tune without a code change.
 REPORT_DUE_DAYS = envint("REPORT_DUE_DAYS", 20)

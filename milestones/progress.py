@@ -127,7 +127,14 @@ def request_recompute(agreement_id: int, reason: str = "") -> None:
         agreement_id=agreement_id,
         defaults={"requested_at": timezone.now(), "reason": reason[:200]},
     )
-    transaction.on_commit(lambda: publish_recompute(agreement_id))
+    transaction.on_commit(lambda: _publish_if_pending(agreement_id))
+
+
+def _publish_if_pending(agreement_id: int):
+    # A bulk change asks once per target or report; once the first request has
+    # been served (eagerly, without a broker) the others have nothing left to do.
+    if PendingRecompute.objects.filter(agreement_id=agreement_id).exists():
+        publish_recompute(agreement_id)
 
 
 def publish_recompute(agreement_id: int) -> bool:
