@@ -219,10 +219,9 @@ class ReportViewSet(
         incoming.is_valid(raise_exception=True)
         agreement = incoming.validated_data["agreement"]
         quarter = incoming.validated_data["quarter"]
-        self._ensure(
-            services.can_edit(request.user, agreement),
-            _("You do not enter progress for this agreement's province."),
-        )
+        if not services.can_edit(request.user, agreement):
+            # As on the pages: another province's reports are not found, whatever exists.
+            raise NotFound()
         existed = agreement.reports.filter(quarter=quarter).exists()
         try:
             report = services.get_or_create_report(agreement, quarter, request.user)
@@ -353,7 +352,7 @@ class ReportViewSet(
         request=serializers.ReviewSerializer,
         responses={200: serializers.ReportSerializer, **REFUSALS},
     )
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, *args, **kwargs):
         report = self.get_object()
         incoming = serializers.ReviewSerializer(data=request.data)
