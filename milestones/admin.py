@@ -196,6 +196,34 @@ class QuarterlyReportAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+@admin.register(KpiValue)
+class KpiValueAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+    """Every reading across reports, with its history; entered and changed on the report."""
+
+    list_display = ("kpi", "report", "display", "measured_on", "report_status")
+    list_filter = ("kpi", "report__status", "report__is_demo")
+    list_select_related = ("kpi", "report__agreement")
+    search_fields = ("kpi__code", "note", "warning_reason")
+    folded_search_fields = ("report__agreement__search_text",)
+
+    @admin.display(description=_("value"))
+    def display(self, value):
+        return value.display
+
+    @admin.display(description=_("report status"), ordering="report__status")
+    def report_status(self, value):
+        return value.report.get_status_display()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ComputedAdmin(admin.ModelAdmin):
     """Rows the recompute writes: read here, never edited by hand."""
 
