@@ -36,7 +36,7 @@ from milestones.models import (
 )
 from milestones.quarters import Quarter, quarter_range
 from provinces.models import Province, ProvinceAssignment
-from provinces.services import Role, load_provinces_from_package, upsert
+from provinces.services import Role, Upsert, load_provinces_from_package, upsert
 
 from .models import (
     Agreement,
@@ -888,6 +888,12 @@ class Loaded:
     agreements: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
 
+    @property
+    def changed(self) -> bool:
+        return any(
+            outcome != Upsert.UNCHANGED and n for (_label, outcome), n in self.outcomes.items()
+        )
+
     def put(self, label: str, model, lookup: dict, values: dict):
         obj, outcome = upsert(model, lookup, values)
         self.outcomes[(label, outcome)] += 1
@@ -1230,7 +1236,7 @@ def _put_demo_targets(loaded, series, agreement, baseline, network, rng):
         elapsed = max(1, LAST_DEMO_QUARTER.index() - series.start.index())
         pace = (latest[code] - baseline[code]) / elapsed
         heading = latest[code] + pace * quarters_left
-        target = heading * Decimal(str(round(rng.uniform(0.95, 1.12), 2)))
+        target = heading * Decimal(str(round(rng.uniform(0.9, 1.08), 2)))
         if kpi.kind in (KpiKind.RATIO, KpiKind.PERCENTAGE):
             target = min(Decimal(100), target).quantize(Decimal("0.1"))
         else:
@@ -1254,8 +1260,11 @@ def _put_demo_targets(loaded, series, agreement, baseline, network, rng):
 @transaction.atomic
 def seed_demo(password: str) -> Loaded:
     """Load the provinces, the catalogues, every fact, the demo accounts and synthetic data."""
-    load_provinces_from_package()
+    provinces = load_provinces_from_package()
     loaded = Loaded()
+    for counts in (provinces.former, provinces.current):
+        for outcome, n in counts.items():
+            loaded.outcomes[("province", outcome)] += n
     load_catalogues(loaded)
     load_parties(loaded)
     load_agreements(loaded)
