@@ -877,7 +877,7 @@ DEMO_TARGET_KPIS = [
 
 @dataclass
 class Loaded:
-    """What the demo loader touched, by kind of row, and the objects later steps need."""
+    """What the demo loader touched, by model and outcome, and the objects later steps need."""
 
     outcomes: Counter = field(default_factory=Counter)
     sources: dict = field(default_factory=dict)
@@ -891,12 +891,12 @@ class Loaded:
     @property
     def changed(self) -> bool:
         return any(
-            outcome != Upsert.UNCHANGED and n for (_label, outcome), n in self.outcomes.items()
+            outcome != Upsert.UNCHANGED and n for (_model, outcome), n in self.outcomes.items()
         )
 
-    def put(self, label: str, model, lookup: dict, values: dict):
+    def put(self, model, lookup: dict, values: dict):
         obj, outcome = upsert(model, lookup, values)
-        self.outcomes[(label, outcome)] += 1
+        self.outcomes[(model, outcome)] += 1
         return obj
 
 
@@ -907,26 +907,21 @@ def _aware(day: datetime.date, hour: int = 9) -> datetime.datetime:
 def load_catalogues(loaded: Loaded):
     for source in SOURCES:
         values = {key: value for key, value in source.items() if key != "code"}
-        loaded.sources[source["code"]] = loaded.put(
-            "source", Source, {"code": source["code"]}, values
-        )
+        loaded.sources[source["code"]] = loaded.put(Source, {"code": source["code"]}, values)
     for code, start, end in PHASES:
         loaded.phases[code] = loaded.put(
-            "phase",
             Phase,
             {"code": code},
             {"name": f"{start}–{end}", "start_year": start, "end_year": end},
         )
     for order, (code, name_vi, name_en) in enumerate(AREAS, start=1):
         loaded.areas[code] = loaded.put(
-            "commitment area",
             CommitmentArea,
             {"code": code},
             {"name_vi": name_vi, "name_en": name_en, "order": order * 10},
         )
     for order, kpi in enumerate(KPIS, start=1):
         loaded.kpis[kpi.code] = loaded.put(
-            "KPI",
             Kpi,
             {"code": kpi.code},
             {
@@ -953,7 +948,6 @@ def _committee_name(province: Province) -> str:
 def load_parties(loaded: Loaded):
     for ref, (name, short_name, kind) in ORGANISATIONS.items():
         loaded.organisations[ref] = loaded.put(
-            "organisation",
             Organisation,
             {"name": name},
             {"short_name": short_name, "kind": kind, "province": None},
@@ -962,7 +956,6 @@ def load_parties(loaded: Loaded):
     for key in SIGNING_PROVINCES:
         province = former[key]
         loaded.organisations[key] = loaded.put(
-            "organisation",
             Organisation,
             {"name": _committee_name(province)},
             {
@@ -975,7 +968,6 @@ def load_parties(loaded: Loaded):
 
 def _put_agreement(loaded: Loaded, ref: str, counterparty, values: dict, sources: list):
     agreement = loaded.put(
-        "agreement",
         Agreement,
         {
             "counterparty": counterparty,
@@ -1018,14 +1010,12 @@ def load_agreements(loaded: Loaded):
     people = {}
     for full_name, party in PEOPLE.items():
         people[full_name] = loaded.put(
-            "person",
             Person,
             {"full_name": full_name},
             {"organisation": loaded.organisations[party]},
         )
     for fact in SIGNATORIES:
         loaded.put(
-            "signatory",
             Signatory,
             {
                 "agreement": loaded.agreements[fact.agreement],
@@ -1042,7 +1032,6 @@ def load_agreements(loaded: Loaded):
     for ref, (source, commitments) in COMMITMENTS.items():
         for order, (area, responsible, text) in enumerate(commitments, start=1):
             loaded.put(
-                "commitment",
                 Commitment,
                 {"agreement": loaded.agreements[ref], "order": order},
                 {
@@ -1062,13 +1051,12 @@ def _put_readings(loaded: Loaded, report: QuarterlyReport, readings, measured_on
             values.update(numerator=reading.numerator, denominator=reading.denominator)
         else:
             values["value"] = reading.value
-        loaded.put("KPI value", KpiValue, {"report": report, "kpi": kpi}, values)
+        loaded.put(KpiValue, {"report": report, "kpi": kpi}, values)
 
 
 def load_results(loaded: Loaded):
     for fact in MEASURED:
         report = loaded.put(
-            "report",
             QuarterlyReport,
             {"agreement": loaded.agreements[fact.agreement], "quarter": fact.quarter},
             {
@@ -1082,7 +1070,6 @@ def load_results(loaded: Loaded):
 
     for fact in MILESTONES:
         loaded.put(
-            "milestone",
             Milestone,
             {"agreement": loaded.agreements[fact.agreement], "title": fact.title},
             {
@@ -1097,7 +1084,6 @@ def load_results(loaded: Loaded):
 
     for fact in TARGETS:
         loaded.put(
-            "target",
             KpiTarget,
             {"agreement": loaded.agreements[fact.agreement], "kpi": loaded.kpis[fact.kpi]},
             {
@@ -1118,7 +1104,6 @@ def load_accounts(loaded: Loaded, password: str):
     current = {p.key: p for p in Province.objects.current().filter(key__in=keys)}
     for account in ACCOUNTS:
         user = loaded.put(
-            "user",
             user_model,
             {"username": account.username},
             {
@@ -1136,7 +1121,6 @@ def load_accounts(loaded: Loaded, password: str):
             user.groups.add(group)
         if account.province_key:
             loaded.put(
-                "assignment",
                 ProvinceAssignment,
                 {"user": user, "province": current[account.province_key]},
                 {"organisation_unit": account.unit},
@@ -1219,7 +1203,7 @@ def load_synthetic(loaded: Loaded):
                 ),
             }
             report = loaded.put(
-                "report", QuarterlyReport, {"agreement": agreement, "quarter": quarter.code}, values
+                QuarterlyReport, {"agreement": agreement, "quarter": quarter.code}, values
             )
             _put_readings(loaded, report, network.readings())
         _put_demo_targets(loaded, series, agreement, baseline, network, rng)
@@ -1242,7 +1226,6 @@ def _put_demo_targets(loaded, series, agreement, baseline, network, rng):
         else:
             target = Decimal(round(target, -1 if target < 10000 else -3))
         loaded.put(
-            "target",
             KpiTarget,
             {"agreement": agreement, "kpi": kpi},
             {
@@ -1264,7 +1247,7 @@ def seed_demo(password: str) -> Loaded:
     loaded = Loaded()
     for counts in (provinces.former, provinces.current):
         for outcome, n in counts.items():
-            loaded.outcomes[("province", outcome)] += n
+            loaded.outcomes[(Province, outcome)] += n
     load_catalogues(loaded)
     load_parties(loaded)
     load_agreements(loaded)

@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -28,33 +29,36 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("Nothing changed; the progress tables are left as they are."))
 
-        self.stdout.write(_("Rows by kind (created / updated / unchanged):"))
-        labels = sorted({label for label, _outcome in loaded.outcomes})
-        for label in labels:
+        models = [get_user_model()] + [
+            model
+            for app_label in COUNTED_APPS
+            for model in apps.get_app_config(app_label).get_models()
+            if not model.__name__.startswith("Historical")
+        ]
+        header = (_("Table"), _("created"), _("updated"), _("unchanged"), _("rows"))
+        self.stdout.write(
+            f"{header[0]:<32} {header[1]:>8} {header[2]:>8} {header[3]:>9} {header[4]:>7}"
+        )
+        for model in models:
+            counts = [loaded.outcomes[(model, outcome)] for outcome in Upsert]
+            name = str(model._meta.verbose_name_plural)
             self.stdout.write(
-                f"  {label:<16} {loaded.outcomes[(label, Upsert.CREATED)]:>6} "
-                f"{loaded.outcomes[(label, Upsert.UPDATED)]:>6} "
-                f"{loaded.outcomes[(label, Upsert.UNCHANGED)]:>6}"
+                f"{name:<32} {counts[0]:>8} {counts[1]:>8} {counts[2]:>9} "
+                f"{model.objects.count():>7}"
             )
 
-        self.stdout.write(_("Rows in each table:"))
-        for app_label in COUNTED_APPS:
-            for model in apps.get_app_config(app_label).get_models():
-                if model._meta.label.split(".")[1].startswith("Historical"):
-                    continue
-                self.stdout.write(f"  {model._meta.label:<36} {model.objects.count():>6}")
-
+        self.stdout.write("")
         self.stdout.write(
             _("Demo accounts (password “%(password)s”):") % {"password": settings.DEMO_PASSWORD}
         )
         for account in ACCOUNTS:
             user = loaded.users[account.username]
             provinces = ", ".join(
-                assignment.province.name for assignment in user.province_assignments.all()
+                assignment.province.name
+                for assignment in user.province_assignments.select_related("province")
             ) or _("all provinces")
-            self.stdout.write(
-                f"  {account.username:<16} {Role(account.role).label!s:<16} {provinces}"
-            )
+            role = str(Role(account.role).label)
+            self.stdout.write(f"  {account.username:<16} {role:<16} {provinces}")
         if not settings.DEBUG:
             self.stdout.write(
                 self.style.WARNING(
