@@ -24,7 +24,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 INSTALLED := $(VENV)/.installed
-PIP := $(PY) -m pip --disable-pip-version-check --no-input --quiet
+# Errors only: this keeps the output readable, and pip still stops on any error.
+PIP := $(PY) -m pip --disable-pip-version-check --no-input --quiet --quiet
 
 # Tests run as production does, with DEBUG off (the secret only signs test
 # sessions) and with eager Celery tasks unless a test starts its own workers.
@@ -32,6 +33,7 @@ TEST_VARS := DEBUG=0 SECRET_KEY=make-test-only-secret
 SQLITE_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL $(TEST_VARS)
 POSTGRES_ENV := env -u CELERY_BROKER_URL $(TEST_VARS)
 SQLITE_SELECTION := -m "not browser and not services"
+PYTEST_ARGS ?= --tb=short
 # `make test` combines the runs' coverage and reports once; a run on its own reports itself.
 COV_REPORT ?= term:skip-covered
 
@@ -64,6 +66,7 @@ run: setup messages
 	$(MANAGE) migrate --noinput --verbosity=0; \
 	$(MANAGE) load_provinces; \
 	$(MANAGE) seed_demo; \
+	$(MANAGE) recompute_progress --verbosity=0; \
 	echo "Serving the portal on http://127.0.0.1:8000 (Ctrl-C stops it)"; \
 	exec $(MANAGE) runserver 127.0.0.1:8000
 
@@ -78,11 +81,11 @@ check: setup messages
 # pytest exits 5 when it ran no test; make treats that like any failure.
 test-sqlite: setup messages
 	@echo "== pytest on SQLite (all but browser and services tests)"
-	COVERAGE_FILE=.coverage.sqlite $(SQLITE_ENV) $(PY) -m pytest $(SQLITE_SELECTION) --cov --cov-report=$(COV_REPORT)
+	COVERAGE_FILE=.coverage.sqlite $(SQLITE_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(SQLITE_SELECTION) --cov --cov-report=$(COV_REPORT)
 
 test-postgres: setup messages
 	@echo "== pytest on PostgreSQL (every test)"
-	COVERAGE_FILE=.coverage.postgres scripts/with-postgres $(POSTGRES_ENV) $(PY) -m pytest --cov --cov-report=$(COV_REPORT)
+	COVERAGE_FILE=.coverage.postgres scripts/with-postgres $(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS) --cov --cov-report=$(COV_REPORT)
 
 test: lint check
 	@$(MAKE) --no-print-directory test-sqlite COV_REPORT=
