@@ -26,6 +26,7 @@ from milestones.models import (
     QuarterlyReport,
     ReportStatus,
 )
+from milestones.services import worklist
 from partnerships.models import (
     Agreement,
     AgreementStatus,
@@ -439,6 +440,17 @@ def test_it_leaves_staff_laocai_reports_to_fill_in(data):
     assert in_scope.exclude(reports__quarter=20254).exists()
     assert in_scope.exclude(reports__quarter=20253).exists()
     assert in_scope.filter(reports__quarter=20252, reports__status=ReportStatus.APPROVED).exists()
+
+
+def test_it_shows_the_missing_quarters_in_the_staff_worklists(data):
+    for username, title_words in (("staff_laocai", "Lào Cai"), ("staff_quangtri", "Quảng Bình")):
+        staff = get_user_model().objects.get(username=username)
+        due = {
+            (item.agreement.title, item.quarter.code)
+            for item in worklist(staff, today=d(2026, 1, 31))
+            if item.report is None
+        }
+        assert {quarter for title, quarter in due if title_words in title} == {20253, 20254}
 
 
 def test_it_leaves_quang_binh_reports_to_fill_in(data):
