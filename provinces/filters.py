@@ -1,19 +1,16 @@
 """Filters for provinces, shared by the province pages and the API."""
 
 import django_filters
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Province, ProvinceKind, Region
 from .search import search_q
 
 
-class ProvinceStatus:
-    CURRENT = "current"
-    FORMER = "former"
-    CHOICES = [
-        (CURRENT, _("Current (since 1 July 2025)")),
-        (FORMER, _("Former (before 1 July 2025)")),
-    ]
+class ProvinceStatus(models.TextChoices):
+    CURRENT = "current", _("Current (since 1 July 2025)")
+    FORMER = "former", _("Former (before 1 July 2025)")
 
 
 class ProvinceFilterSet(django_filters.FilterSet):
@@ -25,7 +22,7 @@ class ProvinceFilterSet(django_filters.FilterSet):
         choices=ProvinceKind.choices, label=_("Kind"), empty_label=_("All kinds")
     )
     status = django_filters.ChoiceFilter(
-        choices=ProvinceStatus.CHOICES,
+        choices=ProvinceStatus.choices,
         method="filter_status",
         label=_("Current or former"),
         empty_label=_("Current and former"),

@@ -22,9 +22,11 @@ from .factories import (
 
 def _errors(obj):
     """The English messages, by field, that full_clean() gives for obj."""
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        obj.full_clean()
-    return refused.value.message_dict
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            obj.full_clean()
+        # Messages are translated when they are read, so read them in English.
+        return refused.value.message_dict
 
 
 def _value(kpi, **fields):
