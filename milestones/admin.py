@@ -210,7 +210,7 @@ class KpiValueAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
     def display(self, value):
         return value.display
 
-    @admin.display(description=_("report status"), ordering="report__status")
+    @admin.display(description=_("status"), ordering="report__status")
     def report_status(self, value):
         return value.report.get_status_display()
 
