@@ -1,12 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "milestones"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.report_list, name="report-list"),
+    path("reports/import/", import_views.import_start, name="import"),
+    path("reports/import/template/", import_views.import_template, name="import-template"),
+    path("reports/import/<str:token>/", import_views.import_preview, name="import-preview"),
+    path(
+        "reports/import/<str:token>/confirm/",
+        import_views.import_confirm,
+        name="import-confirm",
+    ),
+    path(
+        "reports/import/<str:token>/cancel/",
+        import_views.import_cancel,
+        name="import-cancel",
+    ),
     path(
         "reports/<int:agreement_pk>/<int:quarter>/edit/",
         views.report_edit,

@@ -201,3 +201,15 @@ def test_it_refuses_a_browser_write_without_the_csrf_token(client, laocai, staff
     response = browser.patch(url("report-detail", report.pk), body, format="json")
     assert response.status_code == 403
     assert KpiValue.objects.get(report=report, kpi=laocai.bts_total).value == 1100
+
+
+def test_it_lets_an_administrator_create_a_token_in_the_admin(client, admin_user, staff_laocai):
+    from rest_framework.authtoken.models import Token
+
+    client.force_login(admin_user)
+    assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 200
+    response = client.post("/admin/authtoken/tokenproxy/add/", {"user": staff_laocai.pk})
+    assert response.status_code == 302
+    key = Token.objects.get(user=staff_laocai).key
+    answer = token_client(None).get(url("report-list"), HTTP_AUTHORIZATION=f"Token {key}")
+    assert answer.status_code == 200

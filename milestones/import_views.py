@@ -1,0 +1,226 @@
+"""Bulk import pages: download a template, upload it, preview every change, confirm or cancel.
+
+The uploaded file is kept on the server between the preview and the
+confirmation (never re-posted by the browser), with the report versions the
+preview showed, so a report changed meanwhile is refused rather than overwritten.
+"""
+
+import datetime
+import logging
+import os
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from provinces.services import Action, province_scope
+
+from . import imports, services
+from .parsing import quarter_label
+from .quarters import Quarter
+
+SESSION_KEY = "pending_imports"
+UPLOAD_DIR = "imports"
+KEEP_UPLOADS = datetime.timedelta(days=1)
+# A template for every agreement of a province is a few hundred kilobytes.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+CONTENT_TYPES = {
+    imports.CSV: "text/csv; charset=utf-8",
+    imports.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+logger = logging.getLogger(__name__)
+
+
+def _quarter_choices(user):
+    """Every quarter the user's agreements report on, the latest first."""
+    quarters = {
+        quarter
+        for agreement in services.agreements_editable_by(user)
+        for quarter in services.reportable_quarters(agreement)
+    } or {imports.default_quarter()}
+    return [(quarter_label(q.code), str(q)) for q in sorted(quarters, reverse=True)]
+
+
+class TemplateForm(forms.Form):
+    quarter = forms.ChoiceField(label=gettext_lazy("Quarter"))
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")],
+        initial="xlsx",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = _quarter_choices(user)
+        self.fields["quarter"].choices = choices
+        self.fields["quarter"].initial = choices[0][0]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Filled-in template"),
+        help_text=gettext_lazy("A CSV or XLSX file with the template's columns."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = os.path.splitext(upload.name)[1].lower()
+        if extension not in imports.FORMATS:
+            raise forms.ValidationError(_("Upload a CSV or XLSX file, such as the template."))
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "size": round(upload.size / 1024 / 1024, 1),
+                    "limit": round(IMPORT_MAX_BYTES / 1024 / 1024, 1),
+                }
+            )
+        return upload
+
+
+def _require_reporter(user):
+    """Only people who enter figures import them; an empty scope sees a 403."""
+    scope = province_scope(user, Action.EDIT)
+    if scope is not None and not scope:
+        raise PermissionDenied(_("Only staff who enter progress can import figures."))
+
+
+def _pending(request, token: str) -> dict:
+    pending = request.session.get(SESSION_KEY, {}).get(token)
+    if pending is None or not default_storage.exists(pending["path"]):
+        raise Http404
+    return pending
+
+
+def _forget(request, token: str):
+    pending = request.session.get(SESSION_KEY, {})
+    entry = pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+    if entry and default_storage.exists(entry["path"]):
+        default_storage.delete(entry["path"])
+
+
+def _sweep_abandoned_uploads():
+    """Previews nobody confirmed or cancelled are removed after a day."""
+    if not default_storage.exists(UPLOAD_DIR):
+        return
+    cutoff = timezone.now() - KEEP_UPLOADS
+    for name in default_storage.listdir(UPLOAD_DIR)[1]:
+        path = f"{UPLOAD_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except OSError:
+            logger.warning("Could not remove the abandoned import %s", path)
+
+
+@login_required
+def import_start(request):
+    _require_reporter(request.user)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            _sweep_abandoned_uploads()
+            token = uuid.uuid4().hex
+            extension = os.path.splitext(upload.name)[1].lower()
+            path = default_storage.save(
+                f"{UPLOAD_DIR}/{token}{extension}", ContentFile(upload.read())
+            )
+            pending = request.session.get(SESSION_KEY, {})
+            pending[token] = {"path": path, "name": os.path.basename(upload.name)[:200]}
+            request.session[SESSION_KEY] = pending
+            return redirect("milestones:import-preview", token)
+    else:
+        form = UploadForm()
+    return render(
+        request,
+        "imports/import_start.html",
+        {
+            "form": form,
+            "template_form": TemplateForm(user=request.user),
+        },
+    )
+
+
+@login_required
+def import_template(request):
+    _require_reporter(request.user)
+    form = TemplateForm(request.GET, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose a quarter and a format for the template."))
+        return redirect("milestones:import")
+    quarter = Quarter.parse(form.cleaned_data["quarter"])
+    extension = f".{form.cleaned_data['format']}"
+    content = imports.render_template(imports.template_rows(request.user, quarter), extension)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    filename = f"vnpt-figures-{quarter_label(quarter.code)}{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _plan(request, pending):
+    with default_storage.open(pending["path"], "rb") as stored:
+        data = stored.read()
+    return imports.plan_import(imports.read_rows(data, pending["path"]), request.user)
+
+
+@login_required
+def import_preview(request, token: str):
+    _require_reporter(request.user)
+    pending = _pending(request, token)
+    try:
+        plan = _plan(request, pending)
+    except imports.ImportFileError as exc:
+        _forget(request, token)
+        messages.error(request, exc.message)
+        return redirect("milestones:import")
+    # What this page shows is what a confirmation will save, or refuse if it changed since.
+    pending["versions"] = plan.versions
+    request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), token: pending}
+    return render(
+        request,
+        "imports/import_preview.html",
+        {"plan": plan, "token": token, "name": pending["name"]},
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request, token: str):
+    _require_reporter(request.user)
+    pending = _pending(request, token)
+    if "versions" not in pending:
+        return redirect("milestones:import-preview", token)
+    try:
+        plan = _plan(request, pending)
+        saved = imports.apply_import(plan, request.user, versions=pending["versions"])
+    except (imports.ImportFileError, imports.ImportRefused) as exc:
+        messages.error(request, exc.message)
+        return redirect("milestones:import-preview", token)
+    _forget(request, token)
+    messages.success(
+        request,
+        _("%(values)s values were saved in %(reports)s draft reports. Submit them when ready.")
+        % {"values": len(plan.changes), "reports": saved},
+    )
+    return redirect("milestones:report-list")
+
+
+@login_required
+@require_POST
+def import_cancel(request, token: str):
+    _forget(request, token)
+    messages.info(request, _("The import was cancelled; nothing was saved."))
+    return redirect("milestones:import")

@@ -1,0 +1,694 @@
+"""Bulk import of quarterly values from a CSV or XLSX file, checked whole before anything is saved.
+
+The file is read into rows, every row is matched to a province, an agreement, a
+quarter and a KPI, and every affected report is checked with the same
+`services.check_report` the entry form uses. Only a file without a single error
+can be applied, and it is applied through `services.save_draft` in one
+transaction: all of it or none of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partnerships.models import Agreement, AgreementStatus
+from provinces.models import Province
+from provinces.search import fold
+from provinces.services import Action, province_scope
+
+from . import services
+from .models import Kpi, KpiKind, KpiTarget, KpiValue, QuarterlyReport
+from .parsing import parse_date, parse_number, parse_quarter, quarter_label
+from .quarters import Quarter
+from .services import Reading
+
+CSV, XLSX = ".csv", ".xlsx"
+FORMATS = (CSV, XLSX)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+COLUMNS = (
+    Column("province", gettext_lazy("Province")),
+    Column("agreement_id", gettext_lazy("Agreement number")),
+    Column("agreement", gettext_lazy("Agreement")),
+    Column("quarter", gettext_lazy("Quarter")),
+    Column("kpi", gettext_lazy("KPI code")),
+    Column("kpi_name", gettext_lazy("KPI")),
+    Column("unit", gettext_lazy("Unit")),
+    Column("value", gettext_lazy("Value")),
+    Column("numerator", gettext_lazy("Numerator")),
+    Column("denominator", gettext_lazy("Denominator")),
+    Column("measured_on", gettext_lazy("Measured on")),
+    Column("note", gettext_lazy("Note")),
+    Column("reason", gettext_lazy("Reason for an unusual value")),
+)
+COLUMN_LABELS = {column.key: column.label for column in COLUMNS}
+REQUIRED_COLUMNS = ("province", "quarter", "kpi")
+FIGURES = ("value", "numerator", "denominator")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; `message` says why, for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ImportRefused(Exception):
+    """Applying a checked file failed; nothing of it was saved."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Row:
+    number: int
+    cells: dict[str, object]
+
+    def text(self, key: str) -> str:
+        value = self.cells.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def is_blank(self) -> bool:
+        return all(self.text(key) == "" for key in self.cells)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Change:
+    row: int
+    province: Province
+    agreement: Agreement
+    quarter: Quarter
+    kpi: Kpi
+    old: str
+    new: str
+
+
+@dataclass
+class ReportPlan:
+    """What the file asks of one report: the readings to save over the stored ones."""
+
+    agreement: Agreement
+    quarter: Quarter
+    report: QuarterlyReport
+    readings: dict[int, Reading]
+    lines: dict[int, Kpi] = field(default_factory=dict)
+    rows: dict[str, Row] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    changed: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.agreement.pk}:{self.quarter.code}"
+
+    @property
+    def version(self) -> int:
+        return self.report.version if self.report.pk else 0
+
+    @property
+    def warning_reason(self) -> str:
+        return "; ".join(dict.fromkeys(reason for reason in self.reasons.values() if reason))
+
+
+@dataclass
+class ImportPlan:
+    rows_read: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    reports: list[ReportPlan] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed_reports(self) -> list[ReportPlan]:
+        return [plan for plan in self.reports if plan.changed]
+
+    @property
+    def versions(self) -> dict[str, int]:
+        """The version of each report as the preview saw it, to refuse changes made since."""
+        return {plan.key: plan.version for plan in self.changed_reports}
+
+    def error(self, row: int, column: str, message) -> None:
+        label = COLUMN_LABELS.get(column, column)
+        self.errors.append(RowError(row, str(label), str(message)))
+
+
+# Reading files -------------------------------------------------------------------
+
+
+def _header_aliases() -> dict[str, str]:
+    """Each column is recognised by its key and by its heading in either language."""
+    aliases = {}
+    for language in ("en", "vi"):
+        with translation.override(language):
+            for column in COLUMNS:
+                aliases[fold(str(column.label))] = column.key
+    for column in COLUMNS:
+        aliases[fold(column.key)] = column.key
+        aliases[fold(column.key.replace("_", " "))] = column.key
+    return aliases
+
+
+def _table_from_csv(data: bytes) -> list[list[object]]:
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("The file is not text in UTF-8; save it again as CSV UTF-8."))
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _table_from_xlsx(data: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        # openpyxl raises many kinds of errors for a damaged or mislabelled file.
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx).")
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_rows(data: bytes, filename: str) -> list[Row]:
+    """The file's data rows, numbered as a spreadsheet numbers them (the header is row 1)."""
+    extension = os.path.splitext(filename)[1].lower()
+    if extension not in FORMATS:
+        raise ImportFileError(_("Upload a CSV or XLSX file, such as the template."))
+    table = _table_from_csv(data) if extension == CSV else _table_from_xlsx(data)
+    header_index = next(
+        (index for index, cells in enumerate(table) if any(str(c or "").strip() for c in cells)),
+        None,
+    )
+    if header_index is None:
+        raise ImportFileError(_("The file is empty."))
+    aliases = _header_aliases()
+    positions = {}
+    for position, heading in enumerate(table[header_index]):
+        key = aliases.get(fold(str(heading or "")))
+        if key and key not in positions:
+            positions[key] = position
+    missing = [COLUMN_LABELS[key] for key in REQUIRED_COLUMNS if key not in positions]
+    if missing or not any(key in positions for key in FIGURES):
+        needed = [*missing, *([] if any(k in positions for k in FIGURES) else [_("Value")])]
+        raise ImportFileError(
+            _("The file has no column %(columns)s. Start from the template.")
+            % {"columns": ", ".join(str(label) for label in needed)}
+        )
+    rows = []
+    for index in range(header_index + 1, len(table)):
+        cells = table[index]
+        row = Row(
+            number=index + 1,
+            cells={
+                key: cells[position] if position < len(cells) else None
+                for key, position in positions.items()
+            },
+        )
+        if not row.is_blank():
+            rows.append(row)
+    return rows
+
+
+# Matching ---------------------------------------------------------------------------
+
+
+def _normal_code(text: str) -> str:
+    return str(int(text)) if text.isdigit() else text
+
+
+class Catalogue:
+    """Provinces, agreements and KPIs loaded once, matched without a query per row."""
+
+    def __init__(self, user):
+        self.user = user
+        self.edit_scope = province_scope(user, Action.EDIT)
+        provinces = list(Province.objects.select_related("successor"))
+        self.provinces = {province.pk: province for province in provinces}
+        self.by_name: dict[str, list[Province]] = {}
+        self.by_code: dict[str, list[Province]] = {}
+        for province in provinces:
+            for name in {province.name, province.full_name, province.name_ascii}:
+                self.by_name.setdefault(fold(name), []).append(province)
+            self.by_code.setdefault(_normal_code(province.code), []).append(province)
+        self.agreements = {
+            agreement.pk: agreement
+            for agreement in Agreement.objects.filter(status=AgreementStatus.ACTIVE).select_related(
+                "counterparty__province"
+            )
+        }
+        self.kpis = {kpi.code: kpi for kpi in Kpi.objects.all()}
+        self.kpis_by_name = {}
+        for kpi in self.kpis.values():
+            self.kpis_by_name[fold(kpi.name_vi)] = kpi
+            self.kpis_by_name[fold(kpi.name_en)] = kpi
+        self._quarters: dict[int, list[Quarter]] = {}
+
+    def provinces_named(self, text: str) -> list[Province]:
+        if text.isdigit():
+            return self.by_code.get(_normal_code(text), [])
+        return self.by_name.get(fold(text), [])
+
+    def lineage(self, provinces: Iterable[Province]) -> set[int]:
+        """The provinces and every unit merged into them."""
+        ids = {province.pk for province in provinces}
+        frontier = set(ids)
+        while frontier:
+            frontier = {p.pk for p in self.provinces.values() if p.successor_id in frontier} - ids
+            ids |= frontier
+        return ids
+
+    def reports_on(self, agreement: Agreement, quarter: Quarter) -> bool:
+        if agreement.pk not in self._quarters:
+            self._quarters[agreement.pk] = services.reportable_quarters(agreement)
+        return quarter in self._quarters[agreement.pk]
+
+    def may_edit(self, agreement: Agreement) -> bool:
+        return self.edit_scope is None or agreement.counterparty.province_id in self.edit_scope
+
+    def kpi(self, text: str) -> Kpi | None:
+        return self.kpis.get(text.strip().lower()) or self.kpis_by_name.get(fold(text))
+
+
+def _match_agreement(row: Row, catalogue: Catalogue, quarter: Quarter, plan: ImportPlan):
+    """The agreement a row is for, from its number or from its province's name or code."""
+    province_text = row.text("province")
+    candidates = catalogue.provinces_named(province_text) if province_text else []
+    if province_text and not candidates:
+        plan.error(
+            row.number,
+            "province",
+            _("No province is named or numbered “%(province)s”.") % {"province": province_text},
+        )
+        return None
+    number = row.text("agreement_id")
+    if number:
+        agreement = catalogue.agreements.get(int(number)) if number.isdigit() else None
+        if agreement is None:
+            plan.error(
+                row.number,
+                "agreement_id",
+                _("No agreement in force has the number %(number)s.") % {"number": number},
+            )
+            return None
+        if candidates and agreement.counterparty.province_id not in catalogue.lineage(candidates):
+            plan.error(
+                row.number,
+                "province",
+                _("Agreement %(number)s is not with %(province)s.")
+                % {"number": number, "province": province_text},
+            )
+            return None
+        return agreement
+    if not candidates:
+        plan.error(row.number, "province", _("Name the province or give the agreement number."))
+        return None
+    # The province's own agreements first; then those of the units merged into it.
+    for province_ids in ({p.pk for p in candidates}, catalogue.lineage(candidates)):
+        found = [
+            agreement
+            for agreement in catalogue.agreements.values()
+            if agreement.counterparty.province_id in province_ids
+            and catalogue.reports_on(agreement, quarter)
+        ]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            plan.error(
+                row.number,
+                "agreement_id",
+                _(
+                    "%(province)s has several agreements reporting on %(quarter)s; "
+                    "give the agreement number."
+                )
+                % {"province": province_text, "quarter": quarter},
+            )
+            return None
+    plan.error(
+        row.number,
+        "province",
+        _("%(province)s has no agreement in force reporting on %(quarter)s.")
+        % {"province": province_text, "quarter": quarter},
+    )
+    return None
+
+
+def _reading(row: Row, kpi: Kpi, plan: ImportPlan) -> Reading | None:
+    reading, valid = Reading(note=row.text("note")), True
+    parts = ("numerator", "denominator") if kpi.kind == KpiKind.RATIO else ("value",)
+    for name in (*parts, "measured_on"):
+        try:
+            parsed = (parse_date if name == "measured_on" else parse_number)(row.cells.get(name))
+        except ValidationError as exc:
+            for message in exc.messages:
+                plan.error(row.number, name, message)
+            valid = False
+            continue
+        setattr(reading, name, parsed)
+    return reading if valid else None
+
+
+def _display(kpi: Kpi, reading: Reading | None) -> str:
+    if reading is None or reading.is_empty(kpi):
+        return ""
+    value = KpiValue(
+        kpi=kpi, value=reading.value, numerator=reading.numerator, denominator=reading.denominator
+    )
+    return value.display
+
+
+def _same(kpi: Kpi, old: Reading | None, new: Reading) -> bool:
+    old = old or Reading()
+    parts = ("numerator", "denominator") if kpi.kind == KpiKind.RATIO else ("value",)
+    return all(getattr(old, name) == getattr(new, name) for name in (*parts, "measured_on")) and (
+        old.note or ""
+    ) == (new.note or "")
+
+
+# Checking -------------------------------------------------------------------------
+
+
+def plan_import(
+    rows: list[Row], user, progress: Callable[[Iterable], Iterable] = iter
+) -> ImportPlan:
+    """Check every row and every affected report; nothing is saved."""
+    plan = ImportPlan(rows_read=len(rows))
+    catalogue = Catalogue(user)
+    groups: dict[tuple[int, int], ReportPlan] = {}
+    for row in progress(rows):
+        if all(row.text(name) == "" for name in FIGURES):
+            continue
+        try:
+            quarter = parse_quarter(row.text("quarter"))
+        except ValidationError as exc:
+            plan.error(row.number, "quarter", exc.messages[0])
+            continue
+        agreement = _match_agreement(row, catalogue, quarter, plan)
+        if agreement is None:
+            continue
+        if not catalogue.may_edit(agreement):
+            plan.error(
+                row.number,
+                "province",
+                _("You are not assigned to %(province)s; its figures cannot be imported by you.")
+                % {"province": agreement.counterparty.province},
+            )
+            continue
+        if not catalogue.reports_on(agreement, quarter):
+            plan.error(
+                row.number,
+                "quarter",
+                _("The agreement “%(agreement)s” does not report on %(quarter)s.")
+                % {"agreement": agreement, "quarter": quarter},
+            )
+            continue
+        kpi = catalogue.kpi(row.text("kpi"))
+        group = groups.get((agreement.pk, quarter.code))
+        if group is None:
+            group = _open_group(agreement, quarter)
+            groups[(agreement.pk, quarter.code)] = group
+        if kpi is None or kpi.pk not in group.lines:
+            plan.error(
+                row.number,
+                "kpi",
+                _("This agreement has no target for the KPI %(kpi)s.") % {"kpi": row.text("kpi")},
+            )
+            continue
+        if kpi.code in group.rows:
+            plan.error(
+                row.number,
+                "kpi",
+                _("%(kpi)s is already given for this agreement and quarter in row %(row)s.")
+                % {"kpi": kpi.code, "row": group.rows[kpi.code].number},
+            )
+            continue
+        reading = _reading(row, kpi, plan)
+        if reading is None:
+            continue
+        group.rows[kpi.code] = row
+        if row.text("reason"):
+            group.reasons[kpi.code] = row.text("reason")
+        old = group.readings.get(kpi.pk)
+        if not _same(kpi, old, reading):
+            group.changed = True
+            plan.changes.append(
+                Change(
+                    row.number,
+                    agreement.counterparty.province,
+                    agreement,
+                    quarter,
+                    kpi,
+                    _display(kpi, old),
+                    _display(kpi, reading),
+                )
+            )
+        group.readings[kpi.pk] = reading
+    for group in groups.values():
+        _check_group(group, plan)
+        plan.reports.append(group)
+    plan.errors.sort(key=lambda error: error.row)
+    return plan
+
+
+def _open_group(agreement: Agreement, quarter: Quarter) -> ReportPlan:
+    report = QuarterlyReport.objects.filter(agreement=agreement, quarter=quarter.code).first()
+    if report is None:
+        report = QuarterlyReport(agreement=agreement, quarter=quarter.code, version=0)
+    readings = services.readings_of(report) if report.pk else {}
+    lines = {line.kpi.pk: line.kpi for line in services.kpi_lines(report)}
+    group = ReportPlan(agreement, quarter, report, readings, lines)
+    if report.pk:
+        # A reason given when an unusual value was first saved still stands.
+        for value in report.values.select_related("kpi").exclude(warning_reason=""):
+            group.reasons[value.kpi.code] = value.warning_reason
+    return group
+
+
+def _check_group(group: ReportPlan, plan: ImportPlan) -> None:
+    """The report's own checks, with each refusal put on the row of its KPI."""
+    first_row = min(row.number for row in group.rows.values()) if group.rows else 0
+    if group.report.status not in services.EDITABLE_STATUSES:
+        try:
+            services._ensure_editable(group.report)
+        except services.ReportLocked as exc:
+            for row in group.rows.values():
+                plan.error(row.number, "quarter", exc.message)
+        return
+    if not group.changed:
+        return
+    check = services.check_report(group.report, group.readings)
+    for key, messages in check.errors.items():
+        row, column = _row_of(group, key, first_row)
+        for message in messages:
+            plan.error(row, column, message)
+    for key, message in check.warnings.items():
+        row, column = _row_of(group, key, first_row)
+        code = key.split("-")[1]
+        if not group.reasons.get(code):
+            plan.error(
+                row,
+                column,
+                _with_hint(message),
+            )
+
+
+def _with_hint(warning: str) -> str:
+    hint = _("If it is right, say why in the column “%(column)s”.") % {
+        "column": COLUMN_LABELS["reason"]
+    }
+    return f"{warning} {hint}"
+
+
+def _row_of(group: ReportPlan, key: str, default: int) -> tuple[int, str]:
+    """The row and column of a field key such as kpi-bts_4g-value."""
+    parts = key.split("-")
+    if len(parts) == 3 and parts[1] in group.rows:
+        return group.rows[parts[1]].number, parts[2]
+    return default, parts[-1]
+
+
+# Applying ---------------------------------------------------------------------------
+
+
+def apply_import(
+    plan: ImportPlan,
+    user,
+    versions: dict[str, int] | None = None,
+    progress: Callable[[Iterable], Iterable] = iter,
+) -> int:
+    """Save a checked plan through the report services, all of it or none of it.
+
+    `versions` are the report versions the user saw in the preview: a report
+    changed since then is refused rather than overwritten.
+    """
+    if not plan.ok:
+        raise ImportRefused(_("The file has errors; nothing was imported."))
+    versions = versions if versions is not None else plan.versions
+    saved = 0
+    try:
+        with transaction.atomic():
+            for group in progress(plan.changed_reports):
+                if group.key not in versions:
+                    raise ImportRefused(_("The file changed since the preview; upload it again."))
+                try:
+                    services.save_draft(
+                        group.report,
+                        user,
+                        version=versions[group.key],
+                        readings=group.readings,
+                        warning_reason=group.warning_reason,
+                    )
+                except services.ReportError as exc:
+                    raise ImportRefused(
+                        _("%(agreement)s, %(quarter)s: %(reason)s")
+                        % {
+                            "agreement": group.agreement,
+                            "quarter": group.quarter,
+                            "reason": exc.message,
+                        }
+                    ) from exc
+                saved += 1
+    except ImportRefused as exc:
+        nothing_saved = _("Nothing from the file was saved.")
+        raise ImportRefused(f"{exc.message} {nothing_saved}") from exc
+    return saved
+
+
+# Templates ---------------------------------------------------------------------------
+
+
+def default_quarter(today: datetime.date | None = None) -> Quarter:
+    """The quarter most recently ended: the one being reported now."""
+    return Quarter.containing(today or timezone.localdate()).previous()
+
+
+def template_rows(user, quarter: Quarter) -> list[list[object]]:
+    """One row per KPI of every agreement the user reports on for the quarter, pre-filled."""
+    agreements = [
+        agreement
+        for agreement in services.agreements_editable_by(user).select_related(
+            "counterparty__province"
+        )
+        if quarter in services.reportable_quarters(agreement)
+    ]
+    reports = {
+        report.agreement_id: report
+        for report in QuarterlyReport.objects.filter(agreement__in=agreements, quarter=quarter.code)
+    }
+    values = {
+        (value.report.agreement_id, value.kpi_id): value
+        for value in KpiValue.objects.filter(report__in=reports.values()).select_related("report")
+    }
+    targets = KpiTarget.objects.filter(agreement__in=agreements).select_related("kpi")
+    by_agreement: dict[int, list[Kpi]] = {}
+    for target in targets.order_by("kpi__order", "kpi__code"):
+        by_agreement.setdefault(target.agreement_id, []).append(target.kpi)
+    rows = [[str(column.label) for column in COLUMNS]]
+    for agreement in sorted(agreements, key=lambda a: (a.counterparty.province.name, a.pk)):
+        for kpi in by_agreement.get(agreement.pk, []):
+            value = values.get((agreement.pk, kpi.pk))
+            rows.append(
+                [
+                    agreement.counterparty.province.name,
+                    agreement.pk,
+                    agreement.title,
+                    quarter_label(quarter.code),
+                    kpi.code,
+                    kpi.name,
+                    kpi.unit,
+                    _cell(value.value) if value and kpi.kind != KpiKind.RATIO else None,
+                    _cell(value.numerator) if value else None,
+                    _cell(value.denominator) if value else None,
+                    value.measured_on if value else None,
+                    value.note if value else "",
+                    value.warning_reason if value else "",
+                ]
+            )
+    return rows
+
+
+def _cell(number: Decimal | None):
+    if number is None:
+        return None
+    return int(number) if number == int(number) else float(number)
+
+
+def render_template(rows: list[list[object]], extension: str) -> bytes:
+    if extension == CSV:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for row in rows:
+            writer.writerow(
+                [
+                    ""
+                    if cell is None
+                    else cell.isoformat()
+                    if isinstance(cell, datetime.date)
+                    else cell
+                    for cell in row
+                ]
+            )
+        # The byte-order mark makes Excel read the Vietnamese names as UTF-8.
+        return out.getvalue().encode("utf-8-sig")
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Values")[:31]
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    widths = (16, 10, 48, 10, 24, 36, 12, 14, 14, 14, 14, 30, 30)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,457 @@
+"""Bulk import: the template, the whole-file check, the preview, the all-or-nothing confirm."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from milestones import imports
+from milestones.models import KpiValue, QuarterlyReport, ReportStatus
+from milestones.quarters import Quarter
+
+from .api import EN
+from .factories import KpiValueFactory, QuarterlyReportFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["province", "agreement_id", "quarter", "kpi", "value", "numerator", "denominator"]
+
+
+def csv_bytes(*rows, header=HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def good_rows(province="Lào Cai", quarter="2021Q4"):
+    return [
+        [province, "", quarter, "bts_total", "1100", "", ""],
+        [province, "", quarter, "bts_4g", "400", "", ""],
+        [province, "", quarter, "villages_fibre", "", "1100", "1569"],
+        [province, "", quarter, "level4_services_pct", "40", "", ""],
+    ]
+
+
+def plan_of(user, *rows, **kwargs):
+    return imports.plan_import(imports.read_rows(csv_bytes(*rows, **kwargs), "f.csv"), user)
+
+
+def errors_of(plan):
+    return [(error.row, error.column, error.message) for error in plan.errors]
+
+
+def database_state():
+    """Every report and value as stored, to compare before and after."""
+    return (
+        sorted(QuarterlyReport.objects.values_list("pk", "status", "version")),
+        sorted(
+            KpiValue.objects.values_list("report_id", "kpi__code", "value", "numerator", "note")
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_it_imports_good_rows_as_a_draft(staff_laocai, laocai):
+    plan = plan_of(staff_laocai, *good_rows())
+    assert errors_of(plan) == []
+    assert [(change.kpi.code, change.old, change.new) for change in plan.changes] == [
+        ("bts_total", "", "1,100"),
+        ("bts_4g", "", "400"),
+        ("villages_fibre", "", "1,100/1,569"),
+        ("level4_services_pct", "", "40"),
+    ]
+    assert imports.apply_import(plan, staff_laocai) == 1
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=20214)
+    assert (report.status, report.version, report.updated_by) == ("draft", 1, staff_laocai)
+    assert report.values.get(kpi=laocai.bts_total).value == 1100
+    assert report.values.get(kpi=laocai.villages_fibre).numerator == 1100
+
+
+def test_it_lists_every_bad_row_with_its_column_and_message(staff_laocai, laocai):
+    plan = plan_of(
+        staff_laocai,
+        ["Lào Cai", "", "2021Q4", "bts_total", "1100", "", ""],
+        ["Lào Cai", "", "2021Q4", "bts_4g", "-5", "", ""],
+        ["Lào Cai", "", "2021Q4", "villages_fibre", "", "1700", "1569"],
+        ["Lào Cai", "", "2021Q4", "level4_services_pct", "abc", "", ""],
+        ["Lào Cai", "", "autumn", "bts_total", "1", "", ""],
+        ["Lào Cai", "", "2021Q4", "ftth_subscribers", "1", "", ""],
+        ["Atlantis", "", "2021Q4", "bts_total", "1", "", ""],
+        ["Lào Cai", "", "2021Q4", "bts_total", "1200", "", ""],
+    )
+    assert errors_of(plan) == [
+        (3, "Value", "A count cannot be negative."),
+        (4, "Numerator", "The numerator (1,700) cannot be greater than the denominator (1,569)."),
+        (5, "Value", "Enter a number."),
+        (6, "Quarter", "Enter a quarter as year and number, such as 2021Q4 or Q4/2021."),
+        (7, "KPI code", "This agreement has no target for the KPI ftth_subscribers."),
+        (8, "Province", "No province is named or numbered “Atlantis”."),
+        (
+            9,
+            "KPI code",
+            "bts_total is already given for this agreement and quarter in row 2.",
+        ),
+    ]
+    before = database_state()
+    with pytest.raises(imports.ImportRefused):
+        imports.apply_import(plan, staff_laocai)
+    assert database_state() == before
+
+
+def test_it_refuses_rows_for_a_province_outside_the_users_assignment(
+    staff_laocai, laocai, quangbinh
+):
+    plan = plan_of(staff_laocai, *good_rows(), *good_rows("Quảng Bình"))
+    assert {(row, column) for row, column, _message in errors_of(plan)} == {
+        (6, "Province"),
+        (7, "Province"),
+        (8, "Province"),
+        (9, "Province"),
+    }
+    assert plan.errors[0].message.startswith("You are not assigned to Quảng Bình")
+    assert not plan.ok
+
+
+@pytest.mark.parametrize(
+    "name", ["Quảng Bình", "quang binh", "QUANG BINH", "Tỉnh Quảng Bình", "44"]
+)
+def test_it_attaches_a_former_provinces_name_or_code_to_its_agreement(
+    staff_quangtri, quangbinh, name
+):
+    plan = plan_of(staff_quangtri, *good_rows(name))
+    assert errors_of(plan) == []
+    assert {change.agreement for change in plan.changes} == {quangbinh.agreement}
+    imports.apply_import(plan, staff_quangtri)
+    report = QuarterlyReport.objects.get(agreement=quangbinh.agreement, quarter=20214)
+    assert report.values.count() == 4
+
+
+def test_it_finds_the_agreement_of_a_unit_merged_into_the_named_province(staff_quangtri, quangbinh):
+    plan = plan_of(staff_quangtri, *good_rows("Quảng Trị"))
+    assert errors_of(plan) == []
+    assert {change.agreement for change in plan.changes} == {quangbinh.agreement}
+
+
+def test_it_checks_the_agreement_number_against_the_province(staff_laocai, laocai, quangbinh):
+    plan = plan_of(
+        staff_laocai,
+        ["Lào Cai", str(laocai.agreement.pk), "2021Q4", "bts_total", "1100", "", ""],
+        ["Yên Bái", str(laocai.agreement.pk), "2021Q4", "bts_4g", "400", "", ""],
+        ["", "99999", "2021Q4", "level4_services_pct", "40", "", ""],
+    )
+    assert errors_of(plan) == [
+        (3, "Province", f"Agreement {laocai.agreement.pk} is not with Yên Bái."),
+        (4, "Agreement number", "No agreement in force has the number 99999."),
+    ]
+
+
+def test_it_refuses_a_quarter_the_agreement_does_not_report_on(staff_laocai, laocai):
+    number = str(laocai.agreement.pk)
+    plan = plan_of(
+        staff_laocai,
+        ["Lào Cai", number, "2019Q1", "bts_total", "1", "", ""],
+        ["Lào Cai", "", "2019Q2", "bts_total", "1", "", ""],
+    )
+    assert errors_of(plan) == [
+        (2, "Quarter", f"The agreement “{laocai.agreement}” does not report on Q1/2019."),
+        (3, "Province", "Lào Cai has no agreement in force reporting on Q2/2019."),
+    ]
+
+
+def test_it_asks_for_a_reason_for_an_unusual_value_and_keeps_it(staff_laocai, laocai):
+    header = [*HEADER, "reason"]
+    falling = [
+        ["Lào Cai", "", "2021Q4", "bts_total", "900", "", "", ""],
+        ["Lào Cai", "", "2021Q4", "bts_4g", "300", "", "", ""],
+    ]
+    plan = plan_of(staff_laocai, *falling, header=header)
+    assert [(row, column) for row, column, _message in errors_of(plan)] == [(2, "Value")]
+    assert "falls from 1,000" in plan.errors[0].message
+    assert "Reason for an unusual value" in plan.errors[0].message
+    falling[0][-1] = "Tháo dỡ trạm cũ."
+    plan = plan_of(staff_laocai, *falling, header=header)
+    assert errors_of(plan) == []
+    imports.apply_import(plan, staff_laocai)
+    value = KpiValue.objects.get(report__quarter=20214, kpi=laocai.bts_total)
+    assert value.warning_reason == "Tháo dỡ trạm cũ."
+
+
+def test_it_refuses_rows_for_a_report_already_submitted(staff_laocai, laocai):
+    QuarterlyReportFactory(agreement=laocai.agreement, quarter=20214, status=ReportStatus.SUBMITTED)
+    plan = plan_of(staff_laocai, *good_rows())
+    assert len(plan.errors) == 4
+    assert plan.errors[0].message.startswith("This report was submitted for review")
+
+
+def test_it_lists_only_the_values_that_change(staff_laocai, laocai):
+    draft = QuarterlyReportFactory(agreement=laocai.agreement, quarter=20214)
+    KpiValueFactory(report=draft, kpi=laocai.bts_total, value=1100)
+    plan = plan_of(staff_laocai, *good_rows())
+    assert [(change.kpi.code, change.old, change.new) for change in plan.changes] == [
+        ("bts_4g", "", "400"),
+        ("villages_fibre", "", "1,100/1,569"),
+        ("level4_services_pct", "", "40"),
+    ]
+
+
+def test_the_preview_changes_nothing(staff_laocai, laocai):
+    before = database_state()
+    plan = plan_of(staff_laocai, *good_rows())
+    assert plan.ok and plan.changes
+    assert database_state() == before
+
+
+def test_a_failed_confirm_leaves_the_database_as_it_was(staff_laocai, laocai):
+    other_quarter = QuarterlyReportFactory(agreement=laocai.agreement, quarter=20221)
+    KpiValueFactory(report=other_quarter, kpi=laocai.bts_total, value=1100)
+    plan = plan_of(staff_laocai, *good_rows("Lào Cai", "2021Q4"), *good_rows("Lào Cai", "2022Q1"))
+    assert plan.ok
+    versions = plan.versions
+    # Someone saves the 2022Q1 report after the preview was shown.
+    QuarterlyReport.objects.filter(pk=other_quarter.pk).update(version=2)
+    before = database_state()
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.apply_import(plan, staff_laocai, versions=versions)
+    assert "Nothing from the file was saved." in refused.value.message
+    assert database_state() == before
+    assert not QuarterlyReport.objects.filter(agreement=laocai.agreement, quarter=20214).exists()
+
+
+def test_it_reads_its_own_template_back(staff_laocai, laocai):
+    rows = imports.template_rows(staff_laocai, Quarter(2021, 4))
+    workbook = load_workbook(io.BytesIO(imports.render_template(rows, imports.XLSX)))
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[1]][:5] == [
+        "Province",
+        "Agreement number",
+        "Agreement",
+        "Quarter",
+        "KPI code",
+    ]
+    assert sorted(row[4] for row in sheet.iter_rows(min_row=2, values_only=True)) == [
+        "bts_4g",
+        "bts_total",
+        "level4_services_pct",
+        "villages_fibre",
+    ]
+    figures = {"bts_total": (1100,), "bts_4g": (400,), "villages_fibre": (None, 1100, 1569)}
+    figures["level4_services_pct"] = (40,)
+    for row in sheet.iter_rows(min_row=2):
+        for offset, number in enumerate(figures[row[4].value]):
+            row[7 + offset].value = number
+    filled = io.BytesIO()
+    workbook.save(filled)
+    plan = imports.plan_import(imports.read_rows(filled.getvalue(), "t.xlsx"), staff_laocai)
+    assert errors_of(plan) == []
+    assert len(plan.changes) == 4
+
+
+def test_it_reads_a_vietnamese_template_and_semicolons(staff_laocai, laocai):
+    from django.utils import translation
+
+    with translation.override("vi"):
+        rows = imports.template_rows(staff_laocai, Quarter(2021, 4))
+    bts_total = next(row for row in rows if row[4] == "bts_total")
+    bts_total[7] = "1.100"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    with translation.override("vi"):
+        plan = imports.plan_import(
+            imports.read_rows(out.getvalue().encode("utf-8-sig"), "t.csv"), staff_laocai
+        )
+    assert errors_of(plan) == []
+    assert [(change.kpi.code, change.new) for change in plan.changes] == [("bts_total", "1.100")]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "empty.csv", "The file is empty."),
+        (b"a,b\n1,2\n", "other.csv", "The file has no column Province, Quarter, KPI code, Value."),
+        (
+            b"PK\x03\x04 not really",
+            "broken.xlsx",
+            "The file could not be read as an Excel workbook (.xlsx).",
+        ),
+        (b"%PDF", "report.pdf", "Upload a CSV or XLSX file, such as the template."),
+    ],
+)
+def test_it_explains_a_file_it_cannot_read(content, name, message):
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.read_rows(content, name)
+    assert refused.value.message.startswith(message.rstrip("."))
+
+
+# The pages ------------------------------------------------------------------------
+
+
+def upload(client, content: bytes, name="figures.csv"):
+    return client.post(
+        reverse("milestones:import"),
+        {"file": _named(content, name)},
+        **EN,
+    )
+
+
+def _named(content: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_it_offers_the_template_for_download(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    assert client.get(reverse("milestones:import"), **EN).status_code == 200
+    response = client.get(
+        reverse("milestones:import-template"), {"quarter": "2021Q4", "format": "csv"}, **EN
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="vnpt-figures-2021Q4.csv"'
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Province,Agreement number,Agreement,Quarter,KPI code")
+    assert len(lines) == 5
+
+
+def test_it_previews_then_saves_on_confirmation(client, staff_laocai, laocai, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    response = upload(client, csv_bytes(*good_rows()))
+    assert response.status_code == 302
+    before = database_state()
+    preview = client.get(response["Location"], **EN)
+    page = preview.content.decode()
+    assert "4 values would change" in page
+    assert "1,100/1,569" in page
+    assert database_state() == before
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    confirmed = client.post(reverse("milestones:import-confirm", args=[token]), **EN)
+    assert confirmed["Location"] == reverse("milestones:report-list")
+    assert (
+        QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=20214).values.count() == 4
+    )
+    assert not any(tmp_path.joinpath("imports").iterdir()), "the upload is removed once saved"
+
+
+def test_the_preview_lists_errors_and_offers_no_confirmation(
+    client, staff_laocai, laocai, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    rows = good_rows()
+    rows[1][4] = "-5"
+    preview = client.get(upload(client, csv_bytes(*rows))["Location"], **EN)
+    page = preview.content.decode()
+    assert "1 error" in page
+    assert "A count cannot be negative." in page
+    assert "Save these values as drafts" not in page
+
+
+def test_a_confirm_after_a_change_elsewhere_saves_nothing(
+    client, staff_laocai, laocai, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    location = upload(client, csv_bytes(*good_rows()))["Location"]
+    client.get(location, **EN)
+    QuarterlyReportFactory(agreement=laocai.agreement, quarter=20214)
+    token = location.rstrip("/").rsplit("/", 1)[1]
+    response = client.post(reverse("milestones:import-confirm", args=[token]), follow=True, **EN)
+    assert "Nothing from the file was saved." in response.content.decode()
+    assert not KpiValue.objects.filter(report__quarter=20214).exists()
+
+
+def test_it_refuses_to_confirm_another_users_upload(
+    client, staff_laocai, staff_quangtri, laocai, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    location = upload(client, csv_bytes(*good_rows()))["Location"]
+    client.get(location, **EN)
+    token = location.rstrip("/").rsplit("/", 1)[1]
+    client.force_login(staff_quangtri)
+    response = client.post(reverse("milestones:import-confirm", args=[token]), **EN)
+    assert response.status_code == 404
+    assert not KpiValue.objects.filter(report__quarter=20214).exists()
+
+
+def test_it_cancels_and_forgets_the_upload(client, staff_laocai, laocai, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    location = upload(client, csv_bytes(*good_rows()))["Location"]
+    token = location.rstrip("/").rsplit("/", 1)[1]
+    client.post(reverse("milestones:import-cancel", args=[token]), **EN)
+    assert client.get(location, **EN).status_code == 404
+    assert not any(tmp_path.joinpath("imports").iterdir())
+
+
+def test_it_shows_the_import_only_to_those_who_enter_figures(client, official, reviewer):
+    for user in (official, reviewer):
+        client.force_login(user)
+        assert client.get(reverse("milestones:import"), **EN).status_code == 403
+
+
+def test_it_refuses_an_upload_that_is_not_a_spreadsheet(client, staff_laocai, provinces):
+    client.force_login(staff_laocai)
+    response = upload(client, b"%PDF-1.4", name="report.pdf")
+    assert response.status_code == 200
+    assert "Upload a CSV or XLSX file, such as the template." in response.content.decode()
+
+
+# The command ------------------------------------------------------------------------
+
+
+def test_the_command_imports_a_file(tmp_path, admin_user, laocai, quangbinh):
+    path = tmp_path / "values.csv"
+    path.write_bytes(csv_bytes(*good_rows("lao cai"), *good_rows("Quảng Bình")))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_values", str(path), "--user", "admin", stdout=out, stderr=err)
+    assert "8 values saved in 2 draft reports." in out.getvalue()
+    assert "Checking" in err.getvalue(), "a progress bar is shown"
+    assert QuarterlyReport.objects.filter(quarter=20214).count() == 2
+
+
+def test_the_command_saves_nothing_from_a_file_with_errors(tmp_path, admin_user, laocai):
+    rows = good_rows()
+    rows[3][4] = "140"
+    path = tmp_path / "values.xlsx"
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"1 errors in values\.xlsx; nothing was imported\."):
+        call_command(
+            "import_values", str(path), "--user", "admin", stdout=io.StringIO(), stderr=err
+        )
+    assert "row 5, Value: A percentage cannot be above 100." in err.getvalue()
+    assert not QuarterlyReport.objects.filter(quarter=20214).exists()
+
+
+def test_the_command_checks_without_saving_on_a_dry_run(tmp_path, staff_laocai, laocai):
+    path = tmp_path / "values.csv"
+    path.write_bytes(csv_bytes(*good_rows()))
+    out = io.StringIO()
+    call_command(
+        "import_values",
+        str(path),
+        "--user",
+        "staff_laocai",
+        "--dry-run",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "4 values would change; nothing was saved." in out.getvalue()
+    assert not QuarterlyReport.objects.filter(quarter=20214).exists()
