@@ -6,4 +6,9 @@ def portal_nav(request):
     """Navigation entries of the progress pages, for signed-in users."""
     if not request.user.is_authenticated:
         return {}
-    return {"portal_nav": [{"url": reverse("milestones:report-list"), "label": _("Reports")}]}
+    return {
+        "portal_nav": [
+            {"url": reverse("milestones:report-list"), "label": _("Reports")},
+            {"url": reverse("milestones:compare"), "label": _("Compare phases")},
+        ]
+    }

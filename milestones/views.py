@@ -6,17 +6,89 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnerships.models import Agreement
+from partnerships.models import Agreement, Phase
+from provinces.models import Province
 
-from . import services
+from . import dashboards, exports, services
+from . import filters as dashboard_filters
 from .forms import ReopenForm, ReportForm, ReviewForm
-from .models import Evidence, ReportStatus
+from .models import Evidence, Kpi, ProvinceProgress, ReportStatus
 from .quarters import Quarter
+
+# Dashboards -----------------------------------------------------------------------
+#
+# Every dashboard reads the computed progress tables (milestones.dashboards), and
+# `?export=csv|xlsx&table=<key>` downloads one of its tables with the page's filters.
+
+
+def _dashboard_response(request, template: str, page: dict, stem: str):
+    fmt = request.GET.get("export")
+    if fmt:
+        table = page["tables"].get(request.GET.get("table", ""))
+        if fmt not in exports.FORMATS or table is None:
+            raise Http404(_("No such download."))
+        return exports.export(table, fmt, stem)
+    query = request.GET.copy()
+    for key in ("export", "table"):
+        query.pop(key, None)
+    page["export_query"] = query.urlencode()
+    return render(request, template, page)
 
 
 @login_required
 def home(request):
-    return redirect("partnerships:agreement-list")
+    """The national dashboard."""
+    phase = dashboards.latest_phase()
+    data = dashboard_filters.with_defaults(
+        request.GET,
+        {"phase": phase.code if phase else None, "units": dashboard_filters.MapUnits.CURRENT},
+    )
+    filterset = dashboard_filters.DashboardFilterSet(data)
+    form_data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    page = dashboards.national(form_data)
+    page["filter"] = filterset
+    return _dashboard_response(request, "dashboards/national.html", page, "bang-tin-quoc-gia")
+
+
+@login_required
+def province_dashboard(request, slug):
+    province = get_object_or_404(Province.objects.select_related("successor"), slug=slug)
+    page = dashboards.province_dashboard(province)
+    return _dashboard_response(request, "dashboards/province.html", page, f"tinh-{province.slug}")
+
+
+@login_required
+def agreement_dashboard(request, pk):
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("counterparty__province", "phase"), pk=pk
+    )
+    page = dashboards.agreement_dashboard(agreement)
+    return _dashboard_response(
+        request, "dashboards/agreement.html", page, f"thoa-thuan-{agreement.pk}"
+    )
+
+
+@login_required
+def compare(request):
+    """Each province's figures in two phases side by side."""
+    phases = list(Phase.objects.order_by("start_year"))
+    kpi = Kpi.objects.filter(is_headline=True).order_by("order", "code").first()
+    data = dashboard_filters.with_defaults(
+        request.GET,
+        {
+            "first": phases[0].code if phases else None,
+            "second": phases[-1].code if phases else None,
+            "kpi": kpi.code if kpi else None,
+            "units": dashboard_filters.MapUnits.CURRENT,
+        },
+    )
+    filterset = dashboard_filters.CompareFilterSet(data, queryset=ProvinceProgress.objects.all())
+    if filterset.is_valid():
+        page = dashboards.compare(filterset.form.cleaned_data, filterset.qs)
+    else:
+        page = dashboards.compare({}, ProvinceProgress.objects.none())
+    page["filter"] = filterset
+    return _dashboard_response(request, "dashboards/compare.html", page, "so-sanh-giai-doan")
 
 
 @login_required

@@ -1,0 +1,1092 @@
+"""What each dashboard shows, read from the computed progress tables.
+
+Every dashboard is a set of `Table`s (the numbers) and charts drawn from the
+same rows. The page renders the tables, and the CSV and Excel downloads write
+the very same rows, so a download always matches the page and its filters.
+Every query here is set-based: a page makes the same number of queries
+whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partnerships.models import (
+    Agreement,
+    Commitment,
+    Phase,
+    Signatory,
+)
+from provinces.models import Province, Region
+
+from . import charts
+from .charts import number, share
+from .filters import MapUnits
+from .models import (
+    AgreementProgress,
+    CommitmentProgress,
+    Kpi,
+    KpiKind,
+    KpiTarget,
+    KpiValue,
+    Milestone,
+    NationalProgress,
+    PendingRecompute,
+    ProgressStatus,
+    ProvinceProgress,
+    QuarterlyReport,
+    RecomputeRun,
+    RecomputeStatus,
+    ReportingCompleteness,
+    ReportStatus,
+    SpaceAggregation,
+)
+from .progress import Rollup, combine
+from .quarters import Quarter
+
+STATUS_LABELS = dict(ProgressStatus.choices)
+RISKY = [ProgressStatus.AT_RISK, ProgressStatus.OFF_TRACK]
+AT_RISK_LIMIT = 25
+
+
+# Tables ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: str = "text"
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("count", "figure", "share", "int")
+
+
+@dataclass
+class Cell:
+    text: str
+    css: str = ""
+    href: str = ""
+    demo: bool = False
+
+
+@dataclass
+class Table:
+    """Rows of raw values, shown on the page and written to CSV and Excel alike.
+
+    A row may carry `_share` (its figures are percentages), `_demo` (it includes
+    demo data) and `<column>_href` (a link for that cell).
+    """
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[dict] = field(default_factory=list)
+    footer: dict | None = None
+
+    def display_rows(self) -> list[list[Cell]]:
+        return [self._display(row) for row in self.rows]
+
+    def display_footer(self) -> list[Cell] | None:
+        return self._display(self.footer) if self.footer else None
+
+    def _display(self, row: dict) -> list[Cell]:
+        cells = []
+        for index, column in enumerate(self.columns):
+            value = row.get(column.key)
+            css = "num" if column.numeric else ""
+            if column.kind == "status":
+                css = f"status-{value}"
+            cells.append(
+                Cell(
+                    text=display_value(column.kind, value, row.get("_share", False)),
+                    css=css,
+                    href=row.get(f"{column.key}_href", ""),
+                    demo=index == 0 and row.get("_demo", False),
+                )
+            )
+        return cells
+
+    def export_rows(self) -> list[list]:
+        rows = [self._export(row) for row in self.rows]
+        if self.footer:
+            rows.append(self._export(self.footer))
+        return rows
+
+    def _export(self, row: dict) -> list:
+        values = []
+        for column in self.columns:
+            value = row.get(column.key)
+            if column.kind in ("count", "figure", "share", "int"):
+                values.append(plain_number(value))
+            elif column.kind == "status":
+                values.append(str(STATUS_LABELS.get(value, "")) if value else "")
+            elif column.kind == "quarter":
+                values.append(str(Quarter.from_code(value)) if value else "")
+            else:
+                values.append("" if value is None else str(value))
+        if self.has_demo:
+            values.append(_("DEMO") if row.get("_demo") else "")
+        return values
+
+    @property
+    def has_demo(self) -> bool:
+        return any(row.get("_demo") for row in self.rows)
+
+    def export_headers(self) -> list[str]:
+        headers = [str(column.label) for column in self.columns]
+        if self.has_demo:
+            headers.append(_("Demo data"))
+        return headers
+
+
+def plain_number(value):
+    """A number for a spreadsheet: an int when whole, a float otherwise, None when missing."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def display_value(kind: str, value, is_share: bool = False) -> str:
+    if kind == "status":
+        return f"{charts.STATUS_GLYPH.get(value, '')} {STATUS_LABELS.get(value, '')}".strip()
+    if value is None or value == "":
+        return "–" if kind != "text" else ""
+    if kind == "figure":
+        # Counts are whole; a projection's fraction of a station means nothing.
+        return share(value) if is_share else number(value, 0)
+    if kind == "share":
+        return share(value)
+    if kind in ("count", "int"):
+        return number(value)
+    if kind == "quarter":
+        return str(Quarter.from_code(value))
+    return str(value)
+
+
+def _label(kpi: Kpi) -> str:
+    return f"{kpi.name} ({kpi.unit})" if kpi.unit and kpi.unit != "%" else kpi.name
+
+
+def _is_share(kpi: Kpi) -> bool:
+    return kpi.kind in (KpiKind.RATIO, KpiKind.PERCENTAGE)
+
+
+def _band(attainment: Decimal | None, status: str) -> str:
+    """The map colours attainment: reached, within 10 % of it, below; else the status."""
+    if attainment is None:
+        return status
+    if attainment >= 100:
+        return ProgressStatus.ON_TRACK
+    if attainment >= 90:
+        return ProgressStatus.AT_RISK
+    return ProgressStatus.OFF_TRACK
+
+
+def _units_summary(figures, kpi: Kpi) -> str:
+    """Over several units: how many reached their target, and the range of their values.
+
+    This is all a percentage shows when it spans provinces, since percentages
+    never add up across provinces.
+    """
+    if getattr(figures, "units_with_target", 0) < 1 or figures.units_reporting <= 1:
+        return ""
+    fmt = share if _is_share(kpi) else number
+    return _("%(reached)s of %(units)s reached their target; range %(low)s–%(high)s") % {
+        "reached": figures.units_reached_target,
+        "units": figures.units_with_target,
+        "low": fmt(figures.value_min),
+        "high": fmt(figures.value_max),
+    }
+
+
+def figures_row(kpi: Kpi, figures, **extra) -> dict:
+    row = {
+        "kpi": _label(kpi),
+        "value": figures.value,
+        "target": figures.target_value,
+        "attainment": figures.attainment,
+        "projected": figures.projected_value,
+        "status": figures.status,
+        "latest_quarter": figures.latest_quarter,
+        "_share": _is_share(kpi),
+        "_demo": figures.includes_demo,
+    }
+    row["units"] = _units_summary(figures, kpi)
+    row.update(extra)
+    return row
+
+
+FIGURE_COLUMNS = [
+    Column("value", gettext_lazy("Value"), "figure"),
+    Column("target", gettext_lazy("Target"), "figure"),
+    Column("attainment", gettext_lazy("Share of target reached"), "share"),
+    Column("projected", gettext_lazy("Projected at the end of the period"), "figure"),
+    Column("status", gettext_lazy("Status"), "status"),
+]
+
+
+# Freshness ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Freshness:
+    as_of: datetime.datetime | None
+    pending: int
+    last_failure: RecomputeRun | None
+
+
+def freshness(computed_queryset) -> Freshness:
+    """When the page's figures were computed, and whether any recompute is owed or failed."""
+    as_of = computed_queryset.aggregate(as_of=Min("computed_at"))["as_of"]
+    last = RecomputeRun.objects.order_by("-started_at").only("status", "started_at", "error")[:1]
+    last = last[0] if last else None
+    return Freshness(
+        as_of=as_of,
+        pending=PendingRecompute.objects.count(),
+        last_failure=last if last and last.status == RecomputeStatus.FAILED else None,
+    )
+
+
+def latest_phase() -> Phase | None:
+    """The most recent phase with computed figures (a phase not yet begun has none)."""
+    with_figures = Phase.objects.filter(
+        pk__in=NationalProgress.objects.values("phase_id")
+    ).order_by("-start_year")
+    return with_figures.first() or Phase.objects.order_by("-start_year").first()
+
+
+def last_completed_quarter(today: datetime.date | None = None) -> Quarter:
+    return Quarter.containing(today or timezone.localdate()).previous()
+
+
+# The national dashboard ---------------------------------------------------------------------
+
+
+@dataclass
+class HeadlineCard:
+    kpi: Kpi
+    figures: object
+    parts: list = field(default_factory=list)
+    provinces: int = 0
+
+    @property
+    def is_share(self) -> bool:
+        return _is_share(self.kpi)
+
+    @property
+    def spans_units(self) -> bool:
+        """A percentage over several provinces: shown as how many reached their target."""
+        return (
+            self.kpi.space_aggregation == SpaceAggregation.NONE
+            and self.figures is not None
+            and self.figures.units_reporting > 1
+        )
+
+
+def _region_rollups(phase: Phase, kpis: list[Kpi], region: str) -> dict:
+    """A region's figures: its provinces' stored roll-ups added up again, no raw values read."""
+    rows = ProvinceProgress.objects.filter(
+        phase=phase, kpi__in=kpis, province__successor__isnull=True, province__region=region
+    )
+    parts = defaultdict(list)
+    for row in rows:
+        parts[row.kpi_id].append(Rollup.from_row(row))
+    by_kpi = {kpi.pk: kpi for kpi in kpis}
+    result = {}
+    for kpi_id, rollups in parts.items():
+        total = combine(by_kpi[kpi_id], rollups)
+        total.provinces_reporting = sum(1 for part in rollups if part.units_reporting)
+        result[kpi_id] = total
+    return result
+
+
+def national(form_data: dict) -> dict:
+    phase = form_data.get("phase") or latest_phase()
+    region = form_data.get("region") or ""
+    statuses = form_data.get("status") or RISKY
+    units = form_data.get("units") or MapUnits.CURRENT
+    kpis = list(Kpi.objects.select_related("parent").order_by("order", "code"))
+    headline_kpis = [kpi for kpi in kpis if kpi.is_headline]
+    map_kpi = form_data.get("kpi") or (headline_kpis[0] if headline_kpis else None)
+
+    # Headline figures.
+    if phase is None:
+        figures_by_kpi = {}
+    elif region:
+        figures_by_kpi = _region_rollups(phase, headline_kpis, region)
+    else:
+        figures_by_kpi = {
+            row.kpi_id: row
+            for row in NationalProgress.objects.filter(phase=phase, kpi__in=headline_kpis)
+        }
+    cards, headline_rows, bars = [], [], []
+    headline_ids = {kpi.pk for kpi in headline_kpis}
+    for kpi in headline_kpis:
+        figures = figures_by_kpi.get(kpi.pk)
+        if figures is not None:
+            provinces = getattr(figures, "provinces_reporting", 0)
+            headline_rows.append(figures_row(kpi, figures, provinces=provinces))
+            bars.append(
+                charts.Bar(
+                    kpi.name,
+                    figures.attainment,
+                    figures.status,
+                    caption=_units_summary(figures, kpi) if figures.attainment is None else "",
+                )
+            )
+        if kpi.parent_id in headline_ids:
+            continue
+        card = HeadlineCard(kpi, figures, provinces=getattr(figures, "provinces_reporting", 0))
+        card.parts = [
+            (part, figures_by_kpi.get(part.pk))
+            for part in headline_kpis
+            if part.parent_id == kpi.pk and figures_by_kpi.get(part.pk) is not None
+        ]
+        cards.append(card)
+    headline = Table(
+        "headline",
+        _("Headline KPIs"),
+        [
+            Column("kpi", _("KPI")),
+            *FIGURE_COLUMNS,
+            Column("provinces", _("Provinces reporting"), "int"),
+            Column("units", _("Provinces that reached their target")),
+        ],
+        headline_rows,
+    )
+
+    # The map.
+    era = Province.objects.current() if units == MapUnits.CURRENT else Province.objects.former()
+    provinces = list(era.only("pk", "name", "slug", "region", "latitude", "longitude"))
+    map_rows = {}
+    if phase is not None and map_kpi is not None:
+        map_rows = {
+            row.province_id: row
+            for row in ProvinceProgress.objects.filter(
+                phase=phase, kpi=map_kpi, province__in=[p.pk for p in provinces]
+            )
+        }
+    layout = charts.tile_layout([(p.pk, p.latitude, p.longitude) for p in provinces])
+    tiles, map_table_rows = [], []
+    for province in sorted(provinces, key=lambda p: p.name):
+        row = map_rows.get(province.pk)
+        href = reverse("milestones:province-dashboard", args=[province.slug])
+        status = row.status if row else ProgressStatus.NO_DATA
+        band = _band(row.attainment, status) if row else ProgressStatus.NO_DATA
+        if row is None:
+            figure = ""
+        elif row.attainment is not None:
+            figure = share(row.attainment)
+        elif map_kpi.space_aggregation == SpaceAggregation.NONE and row.units_reporting > 1:
+            figure = f"{row.units_reached_target}/{row.units_with_target or row.units_reporting}"
+        else:
+            figure = share(row.value) if _is_share(map_kpi) else number(row.value)
+        row_col = layout[province.pk]
+        tiles.append(
+            charts.Tile(
+                province.pk,
+                _short(province.name),
+                province.name,
+                row_col[0],
+                row_col[1],
+                status=band,
+                figure=figure,
+                href=href,
+                dimmed=bool(region and province.region != region)
+                or bool(row and status not in statuses and form_data.get("status")),
+            )
+        )
+        if row is not None and (not region or province.region == region):
+            map_table_rows.append(
+                figures_row(
+                    map_kpi,
+                    row,
+                    province=province.name,
+                    province_href=href,
+                    agreements=row.agreements,
+                )
+            )
+    map_table = Table(
+        "map",
+        _("%(kpi)s by province") % {"kpi": map_kpi.name} if map_kpi else _("By province"),
+        [
+            Column("province", _("Province")),
+            *FIGURE_COLUMNS,
+            Column("units", _("Units that reached their target")),
+            Column("agreements", _("Agreements"), "int"),
+        ],
+        map_table_rows,
+    )
+    legend = [
+        (ProgressStatus.ON_TRACK, _("target reached (100 % or more)")),
+        (ProgressStatus.AT_RISK, _("90 % to 100 % of the target")),
+        (ProgressStatus.OFF_TRACK, _("below 90 % of the target")),
+        (ProgressStatus.NO_DATA, _("no target or no approved value")),
+    ]
+    map_svg = charts.tile_map(
+        _("Share of target reached: %(kpi)s") % {"kpi": map_kpi.name} if map_kpi else "",
+        tiles,
+        legend,
+    )
+
+    completeness = completeness_table(region)
+    at_risk = at_risk_table(phase, region, map_kpi if form_data.get("kpi") else None, statuses)
+    return {
+        "phase": phase,
+        "region_label": dict(Region.choices).get(region, ""),
+        "map_kpi": map_kpi,
+        "units": units,
+        "cards": cards,
+        "bars": charts.attainment_bars(_("Share of target reached"), bars) if bars else "",
+        "map_svg": map_svg,
+        "tables": {t.key: t for t in (headline, map_table, completeness["table"], at_risk)},
+        "completeness": completeness,
+        "freshness": freshness(NationalProgress.objects.filter(phase=phase)),
+    }
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 11 else name[:10] + "…"
+
+
+def completeness_table(region: str = "", provinces: list[int] | None = None) -> dict:
+    """Reporting completeness of the last quarter in which reports were due."""
+    last = last_completed_quarter().code
+    scope = ReportingCompleteness.objects.filter(expected__gt=0, quarter__lte=last)
+    if provinces is None:
+        scope = scope.filter(province__successor__isnull=True)
+    else:
+        scope = scope.filter(province__in=provinces)
+    if region:
+        scope = scope.filter(province__region=region)
+    quarter = scope.aggregate(latest=Max("quarter"))["latest"]
+    rows = []
+    totals = defaultdict(int)
+    if quarter:
+        for row in (
+            scope.filter(quarter=quarter).select_related("province").order_by("province__name")
+        ):
+            rows.append(
+                {
+                    "province": row.province.name,
+                    "province_href": reverse(
+                        "milestones:province-dashboard", args=[row.province.slug]
+                    ),
+                    "expected": row.expected,
+                    "approved": row.approved,
+                    "submitted": row.submitted,
+                    "in_progress": row.in_progress,
+                    "overdue": row.overdue,
+                }
+            )
+            for key in ("expected", "approved", "submitted", "in_progress", "overdue"):
+                totals[key] += getattr(row, key)
+    table = Table(
+        "completeness",
+        _("Reporting completeness, %(quarter)s") % {"quarter": Quarter.from_code(quarter)}
+        if quarter
+        else _("Reporting completeness"),
+        [
+            Column("province", _("Province")),
+            Column("expected", _("Reports due"), "int"),
+            Column("approved", _("Approved"), "int"),
+            Column("submitted", _("Submitted, awaiting review"), "int"),
+            Column("in_progress", _("Draft or returned"), "int"),
+            Column("overdue", _("Overdue"), "int"),
+        ],
+        rows,
+        footer={"province": _("Total"), **totals} if rows else None,
+    )
+    expected = totals["expected"]
+    return {
+        "quarter": Quarter.from_code(quarter) if quarter else None,
+        "table": table,
+        "totals": dict(totals),
+        "approved_share": Decimal(totals["approved"] * 100) / expected if expected else None,
+    }
+
+
+def at_risk_table(phase, region: str, kpi: Kpi | None, statuses: list[str]) -> Table:
+    """Agreements with KPIs at risk or off track, worst first."""
+    scope = AgreementProgress.objects.filter(status__in=statuses)
+    if phase is not None:
+        scope = scope.filter(agreement__phase=phase)
+    if region:
+        scope = scope.filter(agreement__counterparty__province__region=region)
+    if kpi is not None:
+        scope = scope.filter(kpi=kpi)
+    ranked = list(
+        scope.values("agreement_id")
+        .annotate(
+            off=Count("pk", filter=Q(status=ProgressStatus.OFF_TRACK)),
+            risk=Count("pk", filter=Q(status=ProgressStatus.AT_RISK)),
+            lowest=Min("attainment"),
+        )
+        .order_by("-off", "-risk", F("lowest").asc(nulls_last=True), "agreement_id")[:AT_RISK_LIMIT]
+    )
+    ids = [item["agreement_id"] for item in ranked]
+    agreements = Agreement.objects.filter(pk__in=ids).select_related(
+        "counterparty__province", "phase"
+    )
+    agreements = {agreement.pk: agreement for agreement in agreements}
+    kpis_by_agreement = defaultdict(list)
+    demo = set()
+    for row in (
+        scope.filter(agreement_id__in=ids)
+        .select_related("kpi")
+        .order_by("agreement_id", F("attainment").asc(nulls_last=True))
+    ):
+        kpis_by_agreement[row.agreement_id].append(
+            f"{row.kpi.name} {charts.STATUS_GLYPH[row.status]} {share(row.attainment)}"
+        )
+        if row.includes_demo:
+            demo.add(row.agreement_id)
+    rows = []
+    for item in ranked:
+        agreement = agreements[item["agreement_id"]]
+        province = agreement.counterparty.province
+        rows.append(
+            {
+                "agreement": agreement.title,
+                "agreement_href": reverse("milestones:agreement-dashboard", args=[agreement.pk]),
+                "province": province.name if province else agreement.counterparty.name,
+                "phase": agreement.phase.name,
+                "off": item["off"],
+                "risk": item["risk"],
+                "kpis": "; ".join(kpis_by_agreement[agreement.pk]),
+                "_demo": agreement.is_demo or agreement.pk in demo,
+            }
+        )
+    return Table(
+        "at_risk",
+        _("Agreements with KPIs slipping"),
+        [
+            Column("agreement", _("Agreement")),
+            Column("province", _("Province or agency")),
+            Column("phase", _("Phase")),
+            Column("off", _("KPIs off track"), "int"),
+            Column("risk", _("KPIs at risk"), "int"),
+            Column("kpis", _("KPIs (share of target reached)")),
+        ],
+        rows,
+    )
+
+
+# A province's dashboard -------------------------------------------------------------------------
+
+
+def _agreement_label(agreement: Agreement) -> str:
+    province = agreement.counterparty.province
+    name = province.name if province else agreement.counterparty.short_name
+    return f"{name} {agreement.period_label}"
+
+
+def province_dashboard(province: Province) -> dict:
+    lineage = province.lineage_ids()
+    agreements = list(
+        Agreement.objects.filter(counterparty__province_id__in=lineage)
+        .select_related("counterparty__province", "phase")
+        .order_by("period_start", "signed_on", "pk")
+    )
+    progress_rows = list(
+        ProvinceProgress.objects.filter(province=province)
+        .select_related("kpi", "phase")
+        .order_by("kpi__order", "kpi__code", "phase__start_year")
+    )
+    phases = sorted(
+        {row.phase for row in progress_rows} | {a.phase for a in agreements},
+        key=lambda p: p.start_year,
+    )
+    progress_table = Table(
+        "progress",
+        _("Progress by phase"),
+        [
+            Column("kpi", _("KPI")),
+            Column("phase", _("Phase")),
+            Column("latest_quarter", _("Latest quarter"), "quarter"),
+            *FIGURE_COLUMNS,
+            Column("units", _("Units that reached their target")),
+        ],
+        [figures_row(row.kpi, row, phase=row.phase.name) for row in progress_rows],
+    )
+    spans = [
+        charts.Span(
+            _agreement_label(agreement),
+            agreement.period_start,
+            agreement.period_end,
+            signed_year=_year_fraction(agreement.signed_on),
+            phase=agreement.phase.name,
+            href=reverse("milestones:agreement-dashboard", args=[agreement.pk]),
+            former=agreement.counterparty.province_id != province.pk,
+        )
+        for agreement in agreements
+    ]
+    timeline = charts.timeline(
+        _("Agreements of %(province)s across phases") % {"province": province.name},
+        spans,
+        [(phase.name, phase.start_year, phase.end_year) for phase in phases],
+    )
+    agreements_table = Table(
+        "agreements",
+        _("Agreements"),
+        [
+            Column("agreement", _("Agreement")),
+            Column("counterparty", _("Signed by")),
+            Column("phase", _("Phase")),
+            Column("period", _("Period")),
+            Column("signed", _("Signed")),
+            Column("status", _("Agreement status")),
+        ],
+        [
+            {
+                "agreement": agreement.title,
+                "agreement_href": reverse("milestones:agreement-dashboard", args=[agreement.pk]),
+                "counterparty": agreement.counterparty.name,
+                "phase": agreement.phase.name,
+                "period": agreement.period_label,
+                "signed": agreement.signed_label,
+                "status": agreement.get_status_display(),
+                "_demo": agreement.is_demo,
+            }
+            for agreement in agreements
+        ],
+    )
+    ids = [agreement.pk for agreement in agreements]
+    tables = {
+        table.key: table
+        for table in (
+            progress_table,
+            agreements_table,
+            signatories_table(ids),
+            commitments_table(ids),
+            milestones_table(ids),
+            completeness_history(province),
+        )
+    }
+    series_table, kpi_charts = kpi_series(agreements)
+    tables[series_table.key] = series_table
+    return {
+        "province": province,
+        "timeline": timeline,
+        "kpi_charts": kpi_charts,
+        "tables": tables,
+        "freshness": freshness(ProvinceProgress.objects.filter(province=province)),
+    }
+
+
+def _year_fraction(day: datetime.date | None) -> float | None:
+    if day is None:
+        return None
+    return day.year + (day.timetuple().tm_yday - 1) / 366
+
+
+def signatories_table(agreement_ids: list[int]) -> Table:
+    rows = [
+        {
+            "agreement": _agreement_label(signatory.agreement),
+            "person": signatory.person.full_name,
+            "side": signatory.get_side_display(),
+            "role": signatory.get_role_display(),
+            "title": signatory.title_at_signing,
+        }
+        for signatory in Signatory.objects.filter(agreement_id__in=agreement_ids)
+        .select_related("agreement__counterparty__province", "person")
+        .order_by("agreement__period_start", "agreement_id", "side", "role", "pk")
+    ]
+    return Table(
+        "signatories",
+        _("Signatories"),
+        [
+            Column("agreement", _("Agreement")),
+            Column("person", _("Person")),
+            Column("side", _("Side")),
+            Column("role", _("Part")),
+            Column("title", _("Title at signing")),
+        ],
+        rows,
+    )
+
+
+def commitments_table(agreement_ids: list[int]) -> Table:
+    """Commitments by area, each with its status in the latest approved report."""
+    latest = {}
+    for update in (
+        CommitmentProgress.objects.filter(
+            commitment__agreement_id__in=agreement_ids, report__status=ReportStatus.APPROVED
+        )
+        .order_by("report__quarter")
+        .values("commitment_id", "status", "percent_complete", "report__quarter", "report__is_demo")
+    ):
+        latest[update["commitment_id"]] = update
+    statuses = dict(CommitmentProgress._meta.get_field("status").choices)
+    rows = []
+    for commitment in (
+        Commitment.objects.filter(agreement_id__in=agreement_ids)
+        .select_related("area", "agreement__counterparty__province")
+        .order_by("area__order", "area__code", "agreement__period_start", "order", "pk")
+    ):
+        update = latest.get(commitment.pk)
+        rows.append(
+            {
+                "area": commitment.area.name,
+                "agreement": _agreement_label(commitment.agreement),
+                "commitment": commitment.text,
+                "state": statuses.get(update["status"]) if update else _("Not reported yet"),
+                "percent": update["percent_complete"] if update else None,
+                "quarter": update["report__quarter"] if update else None,
+                "_demo": bool(update and update["report__is_demo"]),
+            }
+        )
+    return Table(
+        "commitments",
+        _("Commitments by area"),
+        [
+            Column("area", _("Area")),
+            Column("agreement", _("Agreement")),
+            Column("commitment", _("Commitment")),
+            Column("state", _("Status")),
+            Column("percent", _("Per cent complete"), "int"),
+            Column("quarter", _("Reported in"), "quarter"),
+        ],
+        rows,
+    )
+
+
+def milestones_table(agreement_ids: list[int]) -> Table:
+    rows = [
+        {
+            "date": milestone.date_label,
+            "agreement": _agreement_label(milestone.agreement),
+            "title": milestone.title,
+            "description": milestone.description,
+            "_demo": milestone.is_demo,
+        }
+        for milestone in Milestone.objects.filter(agreement_id__in=agreement_ids)
+        .select_related("agreement__counterparty__province")
+        .order_by("occurred_on", "pk")
+    ]
+    return Table(
+        "milestones",
+        _("Milestones"),
+        [
+            Column("date", _("Date")),
+            Column("agreement", _("Agreement")),
+            Column("title", _("Milestone")),
+            Column("description", _("Details")),
+        ],
+        rows,
+    )
+
+
+def completeness_history(province: Province, quarters: int = 8) -> Table:
+    rows = [
+        {
+            "quarter": row.quarter,
+            "expected": row.expected,
+            "approved": row.approved,
+            "submitted": row.submitted,
+            "in_progress": row.in_progress,
+            "overdue": row.overdue,
+        }
+        for row in ReportingCompleteness.objects.filter(province=province).order_by("-quarter")[
+            :quarters
+        ]
+    ]
+    return Table(
+        "completeness",
+        _("Reporting completeness by quarter"),
+        [
+            Column("quarter", _("Quarter"), "quarter"),
+            Column("expected", _("Reports due"), "int"),
+            Column("approved", _("Approved"), "int"),
+            Column("submitted", _("Submitted, awaiting review"), "int"),
+            Column("in_progress", _("Draft or returned"), "int"),
+            Column("overdue", _("Overdue"), "int"),
+        ],
+        rows,
+    )
+
+
+def kpi_series(agreements: list[Agreement]) -> tuple[Table, list[dict]]:
+    """Each KPI's approved quarterly values, one line per agreement, against its targets."""
+    ids = [agreement.pk for agreement in agreements]
+    by_id = {agreement.pk: agreement for agreement in agreements}
+    kpis = {kpi.pk: kpi for kpi in Kpi.objects.all()}
+    points = defaultdict(lambda: defaultdict(list))
+    demo = defaultdict(bool)
+    for agreement_id, kpi_id, quarter, value, numerator, denominator, is_demo in (
+        KpiValue.objects.filter(report__agreement_id__in=ids, report__status=ReportStatus.APPROVED)
+        .order_by("report__quarter")
+        .values_list(
+            "report__agreement_id",
+            "kpi_id",
+            "report__quarter",
+            "value",
+            "numerator",
+            "denominator",
+            "report__is_demo",
+        )
+    ):
+        kpi = kpis[kpi_id]
+        if kpi.kind == KpiKind.RATIO:
+            if numerator is None or not denominator:
+                continue
+            value = (numerator * 100 / denominator).quantize(Decimal("0.01"))
+        if value is None:
+            continue
+        points[kpi_id][agreement_id].append((quarter, value))
+        demo[(kpi_id, agreement_id)] |= is_demo
+    targets = {
+        (target.kpi_id, target.agreement_id): target
+        for target in KpiTarget.objects.filter(agreement_id__in=ids)
+    }
+    projections = {
+        (row["kpi_id"], row["agreement_id"]): row["projected_value"]
+        for row in AgreementProgress.objects.filter(agreement_id__in=ids).values(
+            "kpi_id", "agreement_id", "projected_value"
+        )
+    }
+    for kpi_id, agreement_id in targets:
+        points[kpi_id].setdefault(agreement_id, [])
+    rows, charts_out = [], []
+    for kpi_id in sorted(points, key=lambda pk: (kpis[pk].order, kpis[pk].code)):
+        kpi = kpis[kpi_id]
+        series = []
+        for agreement_id, values in sorted(
+            points[kpi_id].items(), key=lambda item: by_id[item[0]].period_start
+        ):
+            agreement = by_id[agreement_id]
+            target = targets.get((kpi_id, agreement_id))
+            end = Quarter(agreement.period_end, 4).code
+            projected = projections.get((kpi_id, agreement_id))
+            series.append(
+                charts.Series(
+                    _agreement_label(agreement),
+                    values,
+                    target=target.target_value if target else None,
+                    target_span=(Quarter(agreement.period_start, 1).code, end) if target else None,
+                    projection=(end, projected) if projected is not None and values else None,
+                )
+            )
+            for quarter, value in values:
+                rows.append(
+                    {
+                        "kpi": _label(kpi),
+                        "agreement": _agreement_label(agreement),
+                        "quarter": quarter,
+                        "value": value,
+                        "target": target.target_value if target else None,
+                        "_share": _is_share(kpi),
+                        "_demo": demo[(kpi_id, agreement_id)],
+                    }
+                )
+        if not any(s.points for s in series):
+            continue
+        charts_out.append(
+            {
+                "kpi": kpi,
+                "svg": charts.line_chart(_label(kpi), series, is_share=_is_share(kpi)),
+                "demo": any(demo[(kpi_id, a)] for a in points[kpi_id]),
+            }
+        )
+    table = Table(
+        "series",
+        _("Quarterly approved values"),
+        [
+            Column("kpi", _("KPI")),
+            Column("agreement", _("Agreement")),
+            Column("quarter", _("Quarter"), "quarter"),
+            Column("value", _("Value"), "figure"),
+            Column("target", _("Target"), "figure"),
+        ],
+        rows,
+    )
+    return table, charts_out
+
+
+# An agreement's dashboard -------------------------------------------------------------------------
+
+
+def agreement_dashboard(agreement: Agreement) -> dict:
+    rows = list(
+        AgreementProgress.objects.filter(agreement=agreement)
+        .select_related("kpi")
+        .order_by("kpi__order", "kpi__code")
+    )
+    progress_table = Table(
+        "progress",
+        _("Progress by KPI"),
+        [
+            Column("kpi", _("KPI")),
+            Column("latest_quarter", _("Latest quarter"), "quarter"),
+            Column("value", _("Value"), "figure"),
+            Column("baseline", _("Baseline"), "figure"),
+            Column("target", _("Target"), "figure"),
+            Column("attainment", _("Share of target reached"), "share"),
+            Column("change", _("Change over the last four quarters"), "figure"),
+            Column("projected", _("Projected at the end of the period"), "figure"),
+            Column("status", _("Status"), "status"),
+        ],
+        [
+            figures_row(row.kpi, row, baseline=row.baseline_value, change=row.change_last_year)
+            for row in rows
+        ],
+    )
+    for row in progress_table.rows:
+        row.pop("units", None)
+    reports = QuarterlyReport.objects.filter(agreement=agreement).order_by("-quarter")
+    report_statuses = dict(ReportStatus.choices)
+    reports_table = Table(
+        "reports",
+        _("Quarterly reports"),
+        [
+            Column("quarter", _("Quarter"), "quarter"),
+            Column("state", _("Report status")),
+            Column("source", _("Source")),
+        ],
+        [
+            {
+                "quarter": report.quarter,
+                "state": report_statuses.get(report.status, report.status),
+                "source": str(report.source) if report.source_id else "",
+                "_demo": report.is_demo,
+            }
+            for report in reports.select_related("source")
+        ],
+    )
+    series_table, kpi_charts = kpi_series([agreement])
+    tables = {
+        table.key: table
+        for table in (
+            progress_table,
+            series_table,
+            signatories_table([agreement.pk]),
+            commitments_table([agreement.pk]),
+            milestones_table([agreement.pk]),
+            reports_table,
+        )
+    }
+    counts = defaultdict(int)
+    for row in rows:
+        counts[row.status] += 1
+    return {
+        "agreement": agreement,
+        "status_counts": [
+            (status, STATUS_LABELS[status], counts[status]) for status in STATUS_LABELS
+        ],
+        "kpi_charts": kpi_charts,
+        "tables": tables,
+        "freshness": freshness(AgreementProgress.objects.filter(agreement=agreement)),
+    }
+
+
+# Phase comparison --------------------------------------------------------------------------------
+
+
+def compare(form_data: dict, queryset) -> dict:
+    """Per province: what the earlier phase reached against what the later one has so far."""
+    phases = list(Phase.objects.order_by("start_year"))
+    first = form_data.get("first") or (phases[0] if phases else None)
+    second = form_data.get("second") or (phases[-1] if phases else None)
+    kpi = form_data.get("kpi") or Kpi.objects.filter(is_headline=True).order_by("order").first()
+    units = form_data.get("units") or MapUnits.CURRENT
+    rows_by_province = defaultdict(dict)
+    if kpi is not None and first is not None:
+        for row in queryset.filter(kpi=kpi, phase__in=[first, second]).select_related("province"):
+            rows_by_province[row.province][row.phase_id] = row
+    table_rows, pairs = [], []
+    is_share_kpi = _is_share(kpi) if kpi else False
+    for province in sorted(rows_by_province, key=lambda p: p.name_ascii):
+        earlier = rows_by_province[province].get(first.pk)
+        later = rows_by_province[province].get(second.pk)
+        href = reverse("milestones:province-dashboard", args=[province.slug])
+        change = None
+        if earlier and later and earlier.value is not None and later.value is not None:
+            change = later.value - earlier.value
+        table_rows.append(
+            {
+                "province": str(province),
+                "province_href": href,
+                "first_value": earlier.value if earlier else None,
+                "first_attainment": earlier.attainment if earlier else None,
+                "first_quarter": earlier.latest_quarter if earlier else None,
+                "second_value": later.value if later else None,
+                "second_attainment": later.attainment if later else None,
+                "second_quarter": later.latest_quarter if later else None,
+                "change": change,
+                "_share": is_share_kpi,
+                "_demo": bool(
+                    (earlier and earlier.includes_demo) or (later and later.includes_demo)
+                ),
+            }
+        )
+        pairs.append(
+            charts.Pair(
+                province.name,
+                earlier.value if earlier else None,
+                later.value if later else None,
+                href=href,
+            )
+        )
+    first_name = first.name if first else ""
+    second_name = second.name if second else ""
+    table = Table(
+        "compare",
+        _("%(kpi)s: %(first)s against %(second)s")
+        % {"kpi": kpi.name if kpi else "", "first": first_name, "second": second_name},
+        [
+            Column("province", _("Province")),
+            Column("first_value", _("Reached in %(phase)s") % {"phase": first_name}, "figure"),
+            Column(
+                "first_attainment",
+                _("Share of target, %(phase)s") % {"phase": first_name},
+                "share",
+            ),
+            Column("first_quarter", _("As of"), "quarter"),
+            Column(
+                "second_value", _("Reached so far in %(phase)s") % {"phase": second_name}, "figure"
+            ),
+            Column(
+                "second_attainment",
+                _("Share of target, %(phase)s") % {"phase": second_name},
+                "share",
+            ),
+            Column("second_quarter", _("As of"), "quarter"),
+            Column("change", _("Change"), "figure"),
+        ],
+        table_rows,
+    )
+    return {
+        "kpi": kpi,
+        "first": first,
+        "second": second,
+        "units": units,
+        "chart": charts.dumbbell(table.title, pairs, first_name, second_name, is_share_kpi)
+        if pairs
+        else "",
+        "tables": {table.key: table},
+        "freshness": freshness(
+            ProvinceProgress.objects.filter(kpi=kpi) if kpi else ProvinceProgress.objects.none()
+        ),
+    }
+
+
+def as_of_label(value: datetime.datetime | None) -> str:
+    if value is None:
+        return _("not computed yet")
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")

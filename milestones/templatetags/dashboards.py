@@ -1,0 +1,38 @@
+"""Number, share, status and quarter formatting for the dashboard templates."""
+
+from django import template
+from django.http import QueryDict
+
+from milestones import charts
+from milestones.dashboards import display_value
+from milestones.quarters import Quarter
+
+register = template.Library()
+
+
+@register.filter
+def number(value):
+    return charts.number(value)
+
+
+@register.filter
+def share(value):
+    return charts.share(value)
+
+
+@register.filter
+def status_label(value):
+    return display_value("status", value)
+
+
+@register.filter
+def quarter_label(value):
+    return str(Quarter.from_code(value)) if value else "–"
+
+
+@register.filter
+def units_query(query: str, units: str) -> str:
+    """The page's query string with another choice of map."""
+    data = QueryDict(query, mutable=True)
+    data["units"] = units
+    return data.urlencode()
