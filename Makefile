@@ -34,6 +34,7 @@ SQLITE_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL $(TEST_VARS)
 POSTGRES_ENV := env -u CELERY_BROKER_URL $(TEST_VARS)
 SQLITE_SELECTION := -m "not browser and not services"
 PYTEST_ARGS ?= --tb=short
+RESULTS := .pytest_cache/results
 # `make test` combines the runs' coverage and reports once; a run on its own reports itself.
 COV_REPORT ?= term:skip-covered
 
@@ -81,11 +82,13 @@ check: setup messages
 # pytest exits 5 when it ran no test; make treats that like any failure.
 test-sqlite: setup messages
 	@echo "== pytest on SQLite (all but browser and services tests)"
-	COVERAGE_FILE=.coverage.sqlite $(SQLITE_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(SQLITE_SELECTION) --cov --cov-report=$(COV_REPORT)
+	COVERAGE_FILE=.coverage.sqlite $(SQLITE_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(SQLITE_SELECTION) \
+		--cov --cov-report=$(COV_REPORT) --junitxml=$(RESULTS)/sqlite.xml
 
 test-postgres: setup messages
 	@echo "== pytest on PostgreSQL (every test)"
-	COVERAGE_FILE=.coverage.postgres scripts/with-postgres $(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS) --cov --cov-report=$(COV_REPORT)
+	COVERAGE_FILE=.coverage.postgres scripts/with-postgres $(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS) \
+		--cov --cov-report=$(COV_REPORT) --junitxml=$(RESULTS)/postgres.xml
 
 test: lint check
 	@$(MAKE) --no-print-directory test-sqlite COV_REPORT=
@@ -93,6 +96,7 @@ test: lint check
 	@echo "== coverage, SQLite and PostgreSQL runs combined"
 	@$(PY) -m coverage combine --keep --quiet .coverage.sqlite .coverage.postgres
 	@$(PY) -m coverage report
+	@$(PY) scripts/test-summary $(RESULTS)/sqlite.xml $(RESULTS)/postgres.xml
 
 clean:
 	rm -rf $(VENV) .coverage .coverage.* htmlcov staticfiles .pytest_cache .ruff_cache
