@@ -17,7 +17,6 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -464,14 +463,12 @@ def _short(name: str) -> str:
     return name if len(name) <= 11 else name[:10] + "…"
 
 
-def completeness_table(region: str = "", provinces: list[int] | None = None) -> dict:
-    """Reporting completeness of the last quarter in which reports were due."""
+def completeness_table(region: str = "") -> dict:
+    """Reporting completeness of the last quarter in which reports were due, by province."""
     last = last_completed_quarter().code
-    scope = ReportingCompleteness.objects.filter(expected__gt=0, quarter__lte=last)
-    if provinces is None:
-        scope = scope.filter(province__successor__isnull=True)
-    else:
-        scope = scope.filter(province__in=provinces)
+    scope = ReportingCompleteness.objects.filter(
+        expected__gt=0, quarter__lte=last, province__successor__isnull=True
+    )
     if region:
         scope = scope.filter(province__region=region)
     quarter = scope.aggregate(latest=Max("quarter"))["latest"]
@@ -1084,9 +1081,3 @@ def compare(form_data: dict, queryset) -> dict:
             ProvinceProgress.objects.filter(kpi=kpi) if kpi else ProvinceProgress.objects.none()
         ),
     }
-
-
-def as_of_label(value: datetime.datetime | None) -> str:
-    if value is None:
-        return _("not computed yet")
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")

@@ -1,0 +1,221 @@
+"""How agreements' figures add up into provinces, merged provinces, regions and the nation."""
+
+from decimal import Decimal
+
+import pytest
+
+from milestones import progress
+from milestones.dashboards import _region_rollups
+from milestones.models import (
+    AgreementProgress,
+    NationalProgress,
+    ProgressStatus,
+    ProvinceProgress,
+    ReportStatus,
+)
+from partnerships.models import OrganisationKind
+from provinces.models import Region
+
+from .factories import AgreementFactory, OrganisationFactory, PhaseFactory
+from .progress_data import agreement_for, catalogue, report, target
+
+D = Decimal
+
+
+@pytest.fixture
+def kpis(db):
+    return catalogue()
+
+
+def province_row(province, kpi, phase_start=2021):
+    return ProvinceProgress.objects.get(province=province, kpi=kpi, phase__start_year=phase_start)
+
+
+def national_row(kpi, phase_start=2021):
+    return NationalProgress.objects.get(kpi=kpi, phase__start_year=phase_start)
+
+
+def test_it_adds_up_counts_of_the_units_merged_into_a_province(provinces, kpis):
+    bts = kpis["bts_total"]
+    lao_cai = agreement_for(provinces.former_lao_cai)
+    yen_bai = agreement_for(provinces.former_yen_bai)
+    report(lao_cai, "2024Q4", {bts: 1000})
+    report(yen_bai, "2024Q4", {bts: 800})
+    target(lao_cai, bts, 1100)
+    target(yen_bai, bts, 900)
+    progress.recompute_all()
+
+    assert province_row(provinces.former_lao_cai, bts).value == D(1000)
+    merged = province_row(provinces.lao_cai, bts)
+    assert merged.value == D(1800)
+    assert merged.target_value == D(2000)
+    assert merged.attainment == D(90)
+    assert merged.agreements == 2
+    assert merged.units_reporting == 2
+    assert national_row(bts).value == D(1800)
+
+
+def test_it_takes_the_latest_value_of_a_stock_not_the_sum_of_quarters(provinces, kpis):
+    bts = kpis["bts_total"]
+    agreement = agreement_for(provinces.former_lai_chau)
+    report(agreement, "2024Q3", {bts: 500})
+    report(agreement, "2024Q4", {bts: 520})
+    progress.recompute_all()
+
+    row = AgreementProgress.objects.get(agreement=agreement, kpi=bts)
+    assert row.value == D(520)
+    assert row.latest_quarter == 20244
+    assert national_row(bts).value == D(520)
+
+
+def test_it_adds_up_a_flow_over_the_quarters(provinces, kpis):
+    new = kpis["new_subscribers"]
+    agreement = agreement_for(provinces.former_lai_chau)
+    report(agreement, "2024Q3", {new: 30})
+    report(agreement, "2024Q4", {new: 20})
+    progress.recompute_all()
+
+    assert national_row(new).value == D(50)
+
+
+def test_it_adds_ratios_as_sums_of_numerators_over_sums_of_denominators(provinces, kpis):
+    fibre = kpis["villages_fibre"]
+    lao_cai = agreement_for(provinces.former_lao_cai)
+    yen_bai = agreement_for(provinces.former_yen_bai)
+    report(lao_cai, "2024Q4", {fibre: (1024, 1569)})
+    report(yen_bai, "2024Q4", {fibre: (100, 100)})
+    target(lao_cai, fibre, 80)
+    target(yen_bai, fibre, 100)
+    progress.recompute_all()
+
+    merged = province_row(provinces.lao_cai, fibre)
+    assert merged.numerator == D(1124)
+    assert merged.denominator == D(1669)
+    # 1124 / 1669, not the mean of 65.26 % and 100 % (82.63 %).
+    assert merged.value == D("67.35")
+    # The target weighs each unit by its villages: (0.8 × 1569 + 1 × 100) / 1669.
+    assert merged.target_value == D("81.20")
+    assert merged.attainment == D("82.94")
+
+
+def test_it_never_averages_percentages_across_provinces(provinces, kpis):
+    level4 = kpis["level4_services_pct"]
+    lao_cai = agreement_for(provinces.former_lao_cai)
+    yen_bai = agreement_for(provinces.former_yen_bai)
+    report(lao_cai, "2024Q4", {level4: 30})
+    report(yen_bai, "2024Q4", {level4: 90})
+    target(lao_cai, level4, 80)
+    target(yen_bai, level4, 80)
+    progress.recompute_all()
+
+    former = province_row(provinces.former_lao_cai, level4)
+    assert former.value == D(30)
+    assert former.target_value == D(80)
+    merged = province_row(provinces.lao_cai, level4)
+    assert merged.value is None
+    assert merged.attainment is None
+    assert (merged.units_reached_target, merged.units_with_target) == (1, 2)
+    assert (merged.value_min, merged.value_max) == (D(30), D(90))
+    # The worst unit's status: Lào Cai is far below its target.
+    assert merged.status == ProgressStatus.OFF_TRACK
+
+
+def test_it_counts_a_province_once_when_two_of_its_agreements_report(provinces, kpis):
+    bts = kpis["bts_total"]
+    older = agreement_for(provinces.former_lai_chau)
+    newer = agreement_for(provinces.former_lai_chau, signed_on=None)
+    report(older, "2023Q4", {bts: 400})
+    report(newer, "2024Q4", {bts: 450})
+    progress.recompute_all()
+
+    row = province_row(provinces.former_lai_chau, bts)
+    assert row.value == D(450)
+    assert row.agreements == 2
+
+
+def test_it_counts_only_approved_reports(provinces, kpis):
+    bts = kpis["bts_total"]
+    agreement = agreement_for(provinces.former_lai_chau)
+    report(agreement, "2024Q3", {bts: 300})
+    report(agreement, "2024Q4", {bts: 999}, status=ReportStatus.SUBMITTED)
+    progress.recompute_all()
+
+    assert national_row(bts).value == D(300)
+
+
+def test_it_lets_a_merged_province_report_on_its_own_after_the_merger(provinces, kpis):
+    bts = kpis["bts_total"]
+    former = agreement_for(provinces.former_quang_binh)
+    report(former, "2025Q1", {bts: 700})
+    own = agreement_for(provinces.quang_tri, signed_on=None)
+    report(own, "2025Q4", {bts: 1500})
+    progress.recompute_all()
+
+    assert province_row(provinces.quang_tri, bts).value == D(1500)
+    assert national_row(bts).value == D(1500)
+
+
+def test_it_keeps_phases_apart(provinces, kpis):
+    ftth = kpis["ftth_subscribers"]
+    old = agreement_for(provinces.former_lao_cai, start=2014, end=2020)
+    new = agreement_for(provinces.former_lao_cai)
+    report(old, "2020Q4", {ftth: 46495})
+    report(new, "2024Q4", {ftth: 80000})
+    progress.recompute_all()
+
+    assert province_row(provinces.lao_cai, ftth, 2014).value == D(46495)
+    assert province_row(provinces.lao_cai, ftth, 2021).value == D(80000)
+
+
+def test_it_leaves_agreements_with_central_agencies_out_of_the_roll_ups(provinces, kpis):
+    bts = kpis["bts_total"]
+    agency = OrganisationFactory(
+        province=None,
+        kind=OrganisationKind.CENTRAL_AGENCY,
+        name="Ủy ban Dân tộc",
+        short_name="Ủy ban Dân tộc",
+    )
+    agreement = AgreementFactory(counterparty=agency, phase=PhaseFactory())
+    report(agreement, "2024Q4", {bts: 50})
+    progress.recompute_all()
+
+    assert AgreementProgress.objects.get(agreement=agreement, kpi=bts).value == D(50)
+    assert not NationalProgress.objects.exists()
+
+
+def test_it_marks_every_roll_up_that_includes_demo_figures(provinces, kpis):
+    bts = kpis["bts_total"]
+    report(agreement_for(provinces.former_lao_cai), "2024Q4", {bts: 10}, is_demo=True)
+    report(agreement_for(provinces.former_yen_bai), "2024Q4", {bts: 10})
+    progress.recompute_all()
+
+    assert province_row(provinces.former_lao_cai, bts).includes_demo
+    assert not province_row(provinces.former_yen_bai, bts).includes_demo
+    assert province_row(provinces.lao_cai, bts).includes_demo
+    assert national_row(bts).includes_demo
+
+
+def test_it_adds_up_a_region_from_stored_rows_as_the_full_computation_does(provinces, kpis):
+    bts, fibre = kpis["bts_total"], kpis["villages_fibre"]
+    for unit, (stations, villages) in {
+        provinces.former_lao_cai: (1000, (1024, 1569)),
+        provinces.former_yen_bai: (800, (300, 400)),
+        provinces.former_quang_binh: (900, (500, 1000)),
+        provinces.former_lai_chau: (600, (200, 800)),
+    }.items():
+        agreement = agreement_for(unit)
+        report(agreement, "2024Q4", {bts: stations, fibre: villages})
+        target(agreement, bts, stations + 100)
+        target(agreement, fibre, 90)
+    progress.recompute_all()
+
+    north = _region_rollups(national_row(bts).phase, [bts, fibre], Region.NORTHERN_MIDLANDS)
+    # Lào Cai (merged) and Lai Châu are in the northern midlands; Quảng Trị is not.
+    assert north[bts.pk].value == D(2400)
+    assert north[bts.pk].target_value == D(2700)
+    assert north[fibre.pk].numerator == D(1524)
+    assert north[fibre.pk].denominator == D(2769)
+    everything = _region_rollups(national_row(bts).phase, [bts, fibre], Region.NORTH_CENTRAL)
+    assert everything[bts.pk].value == D(900)
+    assert national_row(bts).value == D(3300)
+    assert national_row(fibre).value == D("53.70")
