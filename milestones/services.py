@@ -455,8 +455,10 @@ def _plain(value) -> str:
 
 
 def _lock(report: QuarterlyReport) -> QuarterlyReport:
+    # Only the report's row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer joins that updated_by and reviewed_by need.
     return (
-        QuarterlyReport.objects.select_for_update()
+        QuarterlyReport.objects.select_for_update(of=("self",))
         .select_related("agreement__counterparty__province", "updated_by", "reviewed_by")
         .get(pk=report.pk)
     )
