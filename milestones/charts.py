@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
 
 from django.utils.formats import number_format
@@ -62,6 +62,8 @@ def number(value, decimals: int | None = None) -> str:
     value = Decimal(value)
     if decimals is None:
         decimals = 0 if value == value.to_integral_value() else 2
+    # Django's formatting cuts extra decimals off; a figure must round (91.67 → 91.7).
+    value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 

@@ -31,6 +31,7 @@ def filename(table: Table, stem: str, extension: str) -> str:
 
 
 def export(table: Table, fmt: str, stem: str) -> HttpResponse:
+    """The table as a download; build it in EXPORT_LANGUAGE, as the views do."""
     with translation.override(EXPORT_LANGUAGE):
         headers = table.export_headers()
         rows = table.export_rows()

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,13 +22,20 @@ from .quarters import Quarter
 # `?export=csv|xlsx&table=<key>` downloads one of its tables with the page's filters.
 
 
-def _dashboard_response(request, template: str, page: dict, stem: str):
+def _dashboard_response(request, template: str, build, stem: str):
+    """Render a dashboard, or download one of its tables when `export` asks for it.
+
+    A download is built in Vietnamese, the portal's language of record, whatever
+    language the page is read in: headers, KPI names and statuses alike.
+    """
     fmt = request.GET.get("export")
     if fmt:
-        table = page["tables"].get(request.GET.get("table", ""))
+        with translation.override(exports.EXPORT_LANGUAGE):
+            table = build()["tables"].get(request.GET.get("table", ""))
         if fmt not in exports.FORMATS or table is None:
             raise Http404(_("No such download."))
         return exports.export(table, fmt, stem)
+    page = build()
     query = request.GET.copy()
     for key in ("export", "table"):
         query.pop(key, None)
@@ -45,16 +53,22 @@ def home(request):
     )
     filterset = dashboard_filters.DashboardFilterSet(data)
     form_data = filterset.form.cleaned_data if filterset.is_valid() else {}
-    page = dashboards.national(form_data)
-    page["filter"] = filterset
-    return _dashboard_response(request, "dashboards/national.html", page, "bang-tin-quoc-gia")
+
+    def build():
+        return {**dashboards.national(form_data), "filter": filterset}
+
+    return _dashboard_response(request, "dashboards/national.html", build, "bang-tin-quoc-gia")
 
 
 @login_required
 def province_dashboard(request, slug):
     province = get_object_or_404(Province.objects.select_related("successor"), slug=slug)
-    page = dashboards.province_dashboard(province)
-    return _dashboard_response(request, "dashboards/province.html", page, f"tinh-{province.slug}")
+    return _dashboard_response(
+        request,
+        "dashboards/province.html",
+        lambda: dashboards.province_dashboard(province),
+        f"tinh-{province.slug}",
+    )
 
 
 @login_required
@@ -62,9 +76,11 @@ def agreement_dashboard(request, pk):
     agreement = get_object_or_404(
         Agreement.objects.select_related("counterparty__province", "phase"), pk=pk
     )
-    page = dashboards.agreement_dashboard(agreement)
     return _dashboard_response(
-        request, "dashboards/agreement.html", page, f"thoa-thuan-{agreement.pk}"
+        request,
+        "dashboards/agreement.html",
+        lambda: dashboards.agreement_dashboard(agreement),
+        f"thoa-thuan-{agreement.pk}",
     )
 
 
@@ -83,12 +99,16 @@ def compare(request):
         },
     )
     filterset = dashboard_filters.CompareFilterSet(data, queryset=ProvinceProgress.objects.all())
-    if filterset.is_valid():
-        page = dashboards.compare(filterset.form.cleaned_data, filterset.qs)
-    else:
-        page = dashboards.compare({}, ProvinceProgress.objects.none())
-    page["filter"] = filterset
-    return _dashboard_response(request, "dashboards/compare.html", page, "so-sanh-giai-doan")
+    valid = filterset.is_valid()
+
+    def build():
+        if valid:
+            page = dashboards.compare(filterset.form.cleaned_data, filterset.qs)
+        else:
+            page = dashboards.compare({}, ProvinceProgress.objects.none())
+        return {**page, "filter": filterset}
+
+    return _dashboard_response(request, "dashboards/compare.html", build, "so-sanh-giai-doan")
 
 
 @login_required

@@ -19,15 +19,27 @@ from .factories import (
 
 def catalogue() -> dict[str, Kpi]:
     """The headline KPIs of each kind, with the catalogue's codes."""
-    bts = KpiFactory(code="bts_total", name_en="BTS stations", is_headline=True, order=1)
+    bts = KpiFactory(
+        code="bts_total",
+        name_en="BTS stations",
+        name_vi="Tổng số trạm BTS",
+        is_headline=True,
+        order=1,
+    )
     return {
         "bts_total": bts,
         "bts_4g": KpiFactory(
-            code="bts_4g", name_en="4G BTS stations", parent=bts, is_headline=True, order=2
+            code="bts_4g",
+            name_en="4G BTS stations",
+            name_vi="Trạm BTS 4G",
+            parent=bts,
+            is_headline=True,
+            order=2,
         ),
         "ftth_subscribers": KpiFactory(
             code="ftth_subscribers",
             name_en="FTTH subscribers",
+            name_vi="Thuê bao FTTH",
             unit_en="subscribers",
             is_headline=True,
             order=3,
@@ -36,6 +48,7 @@ def catalogue() -> dict[str, Kpi]:
             code="villages_fibre",
             ratio=True,
             name_en="Villages reached by fibre",
+            name_vi="Thôn, bản có cáp quang",
             is_headline=True,
             order=4,
         ),
@@ -43,12 +56,14 @@ def catalogue() -> dict[str, Kpi]:
             code="level4_services_pct",
             percentage=True,
             name_en="Level-4 public services",
+            name_vi="Dịch vụ công mức độ 4",
             is_headline=True,
             order=5,
         ),
         "new_subscribers": KpiFactory(
             code="new_subscribers",
             name_en="New subscribers",
+            name_vi="Thuê bao phát triển mới",
             kind=KpiKind.COUNT,
             time_aggregation=TimeAggregation.SUM,
             space_aggregation=SpaceAggregation.SUM,

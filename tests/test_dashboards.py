@@ -1,0 +1,218 @@
+"""The national, province, agreement and comparison dashboards, as a signed-in official sees them."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from milestones import progress
+from milestones.models import PendingRecompute
+
+from .dashboard_world import build_world
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
+
+
+@pytest.fixture
+def world(provinces):
+    return build_world(provinces)
+
+
+@pytest.fixture
+def client_official(client, official):
+    client.force_login(official)
+    return client
+
+
+def page(client, url, headers=EN):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, response.content[:500]
+    return response.content.decode()
+
+
+def table_rows(html: str, key: str) -> list[list[str]]:
+    """The text of each body row of the table `data-table=key`."""
+    table = re.search(rf'<table data-table="{key}">(.*?)</table>', html, re.S)
+    assert table, f"no table {key}"
+    body = re.search(r"<tbody>(.*?)</tbody>", table.group(1), re.S).group(1)
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        rows.append([re.sub(r"<[^>]+>", "", cell).strip() for cell in cells])
+    return rows
+
+
+def by_name(rows: list[list[str]]) -> dict[str, list[str]]:
+    """Rows keyed by their first cell, without its unit and DEMO badge."""
+    return {row[0].removesuffix(" DEMO").split(" (")[0]: row for row in rows}
+
+
+def test_it_asks_for_sign_in(client, world):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_it_shows_lao_cai_ftth_of_2020_in_vietnamese_number_format(client_official, world):
+    vietnamese = page(client_official, "/?phase=2014-2020", VI)
+    assert "46.495" in vietnamese
+    english = page(client_official, "/?phase=2014-2020", EN)
+    assert "46,495" in english
+
+
+def test_it_shows_headline_totals_against_targets(client_official, world):
+    html = page(client_official, "/")
+    rows = by_name(table_rows(html, "headline"))
+    ftth = rows["FTTH subscribers"]
+    # 55,000 + 33,000 + 44,000 subscribers, against 60,000 + 38,000 + 49,000.
+    assert ftth[1:4] == ["132,000", "147,000", "89.8 %"]
+    assert "At risk" in ftth[5]
+    assert "DEMO" in ftth[0]
+    # A percentage never adds up: it shows how many provinces reached their target.
+    level4 = rows["Level-4 public services"]
+    assert level4[1] == "–"
+    assert "1 of 3 reached their target; range 40.0 %–85.0 %" in level4[7]
+    assert "Off track" in level4[5]
+
+
+def test_it_filters_by_phase(client_official, world):
+    latest = table_rows(page(client_official, "/"), "headline")
+    earlier = table_rows(page(client_official, "/?phase=2014-2020"), "headline")
+    assert latest[0][1] == "3,130"
+    assert earlier[0][1] == "1,000"
+
+
+def test_it_filters_by_region(client_official, world):
+    html = page(client_official, "/?region=north_central")
+    bts = table_rows(html, "headline")[0]
+    assert bts[1] == "1,010"
+    assert "North Central" in html
+
+
+def test_it_switches_the_map_between_current_and_former_provinces(client_official, world):
+    current = page(client_official, "/")
+    former = page(client_official, "/?units=former")
+    assert len(re.findall(r'class="tile"', current)) == 3
+    assert len(re.findall(r'class="tile"', former)) == 5
+    # The merged Lào Cai adds up its former units: 1,160 + 960 stations, and their targets.
+    lao_cai = by_name(table_rows(current, "map"))["Lào Cai"]
+    assert lao_cai[1:3] == ["2,120", "2,120"]
+    assert reverse("milestones:province-dashboard", args=["lao-cai"]) in current
+
+
+def test_it_colours_the_map_by_the_chosen_kpi(client_official, world):
+    html = page(client_official, "/?kpi=ftth_subscribers&units=former")
+    assert "FTTH subscribers by province" in html
+    quang_binh = by_name(table_rows(html, "map"))["Quảng Bình"]
+    assert quang_binh[1:4] == ["44,000", "49,000", "89.8 %"]
+
+
+def test_it_lists_the_agreements_slipping_worst_first(client_official, world):
+    rows = table_rows(page(client_official, "/"), "at_risk")
+    # Quảng Bình is off track on fibre and level-4 services; Lào Cai on level-4 only.
+    assert [row[0].removesuffix(" DEMO") for row in rows[:2]] == [
+        "Thỏa thuận Quảng Bình – VNPT 2021–2025",
+        "Thỏa thuận Lào Cai – VNPT 2021–2025",
+    ]
+    assert [row[3] for row in rows[:2]] == ["2", "1"]
+    on_track = table_rows(page(client_official, "/?status=on_track"), "at_risk")
+    assert {row[3] for row in on_track} == {"0"}
+
+
+def test_it_shows_completeness_of_the_last_quarter_due(client_official, world):
+    html = page(client_official, "/")
+    assert "Reporting completeness" in html
+    assert 'data-table="completeness"' in html
+
+
+def test_it_says_when_its_figures_were_computed(client_official, world):
+    html = page(client_official, "/")
+    assert "Data as of" in html
+    assert "waiting for a recompute" not in html
+    progress.request_recompute(world.lao_cai_2021.pk, reason="test")
+    assert PendingRecompute.objects.count() == 1
+    assert "1 agreement waiting for a recompute" in page(client_official, "/")
+
+
+def test_it_explains_a_bad_filter_choice_instead_of_failing(client_official, world):
+    html = page(client_official, "/?phase=1990-1995&kpi=nothing&region=mars")
+    assert 'class="errorlist"' in html
+    assert "Select a valid choice" in html
+
+
+def test_it_draws_charts_without_any_script(client_official, world):
+    for url in (
+        "/",
+        reverse("milestones:province-dashboard", args=["lao-cai"]),
+        reverse("milestones:agreement-dashboard", args=[world.lao_cai_2021.pk]),
+        "/compare/",
+    ):
+        html = page(client_official, url)
+        assert "<svg" in html
+        assert "<script" not in html
+        assert 'role="img"' in html
+
+
+def test_it_shows_a_provinces_agreements_signatories_commitments_and_milestones(
+    client_official, world
+):
+    html = page(client_official, reverse("milestones:province-dashboard", args=["lao-cai"]))
+    assert "Agreements across phases" in html
+    agreements = [row[0] for row in table_rows(html, "agreements")]
+    assert agreements == [
+        "Thỏa thuận hợp tác chiến lược Lào Cai – VNPT 2014–2020",
+        "Thỏa thuận Lào Cai – VNPT 2021–2025 DEMO",
+        "Thỏa thuận Yên Bái – VNPT 2021–2025 DEMO",
+    ]
+    assert table_rows(html, "signatories")[0][4] == "Chủ tịch UBND tỉnh"
+    assert table_rows(html, "commitments")[0][2] == "Phủ sóng 100% thôn, bản"
+    assert table_rows(html, "milestones")[0][2] == "Ký kết thỏa thuận"
+    progress_rows = table_rows(html, "progress")
+    ftth_2014 = [r for r in progress_rows if r[0].startswith("FTTH") and r[1] == "2014–2020"]
+    assert ftth_2014[0][3] == "46,495"
+    series = table_rows(html, "series")
+    assert ["FTTH subscribers (subscribers)", "Lào Cai 2014–2020", "Q4/2020", "46,495", "–"] in [
+        row[:5] for row in series
+    ]
+
+
+def test_it_tells_a_former_units_dashboard_where_it_went(client_official, world):
+    html = page(
+        client_official, reverse("milestones:province-dashboard", args=["lao-cai-truoc-2025"])
+    )
+    assert "merged into Lào Cai" in html
+
+
+def test_it_shows_an_agreements_progress_with_projection(client_official, world):
+    html = page(
+        client_official, reverse("milestones:agreement-dashboard", args=[world.lao_cai_2021.pk])
+    )
+    rows = by_name(table_rows(html, "progress"))
+    ftth = rows["FTTH subscribers"]
+    # 55,000 in Q2/2025, 1,000 more a quarter: 57,000 by Q4/2025, 95 % of 60,000.
+    assert ftth[1:3] == ["Q2/2025", "55,000"]
+    assert ftth[4:8] == ["60,000", "91.7 %", "–", "57,000"]
+    assert "At risk" in ftth[8]
+
+
+def test_it_returns_not_found_for_unknown_dashboards(client_official, world):
+    assert client_official.get("/dashboards/provinces/atlantis/").status_code == 404
+    assert client_official.get("/dashboards/agreements/999999/").status_code == 404
+
+
+def test_it_compares_what_each_phase_reached(client_official, world):
+    html = page(client_official, "/compare/?kpi=ftth_subscribers")
+    rows = by_name(table_rows(html, "compare"))
+    lao_cai = rows["Lào Cai"]
+    assert lao_cai[1] == "46,495"
+    assert lao_cai[4] == "88,000"
+    assert lao_cai[7] == "41,505"
+    former = table_rows(
+        page(client_official, "/compare/?kpi=ftth_subscribers&units=former"), "compare"
+    )
+    assert set(by_name(former)) == {"Lào Cai", "Yên Bái", "Quảng Bình"}
+
+
+def test_it_adds_the_comparison_to_the_navigation(client_official, world):
+    assert reverse("milestones:compare") in page(client_official, reverse("milestones:report-list"))
