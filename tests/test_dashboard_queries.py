@@ -1,0 +1,56 @@
+"""Each dashboard makes the same number of queries whatever the amount of data.
+
+The budgets hold at two sizes of data: if a page started to query once per
+province, agreement or KPI, the larger size would break its budget.
+"""
+
+import pytest
+from django.urls import reverse
+
+from milestones import progress
+
+from .dashboard_world import build_world
+from .progress_data import agreement_for, report
+
+# Measured baselines (session, user and groups for the sign-in, then the page's own reads);
+# a page that needs more must say why here.
+BUDGETS = {
+    "national": 20,
+    "national_region": 19,
+    "province": 19,
+    "agreement": 16,
+    "compare": 18,
+}
+
+
+def urls(world) -> dict[str, str]:
+    return {
+        "national": "/?units=former&kpi=ftth_subscribers",
+        "national_region": "/?region=northern_midlands&status=off_track",
+        "province": reverse("milestones:province-dashboard", args=["lao-cai"]),
+        "agreement": reverse("milestones:agreement-dashboard", args=[world.lao_cai_2021.pk]),
+        "compare": "/compare/?units=former",
+    }
+
+
+@pytest.fixture(params=[1, 4], ids=["small", "four-times-larger"])
+def world(request, provinces):
+    world = build_world(provinces, scale=request.param)
+    if request.param > 1:
+        # More quarters of history for the same agreements, too.
+        for quarter in ("2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q1", "2023Q2"):
+            report(world.lao_cai_2021, quarter, {world.kpis["bts_total"]: 900})
+        for unit in (provinces.former_lai_chau, provinces.former_quang_tri):
+            report(agreement_for(unit), "2024Q4", {world.kpis["ftth_subscribers"]: 1000})
+        progress.recompute_all()
+    return world
+
+
+@pytest.mark.parametrize("name", list(BUDGETS))
+def test_it_keeps_each_dashboards_queries_within_budget(
+    name, world, client, official, django_assert_max_num_queries
+):
+    client.force_login(official)
+    with django_assert_max_num_queries(BUDGETS[name]):
+        response = client.get(urls(world)[name])
+    assert response.status_code == 200
