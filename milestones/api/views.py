@@ -134,9 +134,10 @@ class ReportViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Quarterly reports: your provinces' at every stage, and every approved one.
+    """Quarterly reports, as `reports_visible_to` shows them on the pages: staff see their
+    provinces' at every stage, reviewers what reaches review, officials what is approved.
 
-    Another province's draft is not found (404), exactly as on the pages.
+    Another province's report is not found (404), exactly as on the pages.
     """
 
     serializer_class = serializers.ReportSerializer
@@ -189,6 +190,8 @@ class ReportViewSet(
             body = _refusal(exc, "invalid_transition", current=self._report_data(report))
             return Response(body, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
+            # The models re-check on save what the services do not (a commitment's
+            # percentage); such a refusal is still the user's to correct, never a 500.
             errors = getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages}
             body = {
                 "detail": _("Some values need correcting; see the marked fields."),
@@ -285,7 +288,7 @@ class ReportViewSet(
             reading = readings.get(kpi.pk) or Reading()
             for name in ("value", "numerator", "denominator", "measured_on", "note"):
                 if name in item:
-                    setattr(reading, name, item[name] if name != "note" else item[name] or "")
+                    setattr(reading, name, item[name])
             readings[kpi.pk] = reading
         return readings
 
