@@ -210,3 +210,20 @@ def test_it_keeps_dates_and_partial_dates_as_the_sources_give_them(api, province
         "year",
         "2015",
     )
+
+
+def test_it_renders_the_browsable_api_for_a_signed_in_browser(client, staff_laocai, laocai):
+    from .test_api_permissions import complete_report
+
+    report = complete_report(laocai)
+    client.force_login(staff_laocai)
+    for path in (
+        url("report-list"),
+        url("report-detail", report.pk),
+        url("agreement-list"),
+        url("value-list"),
+        "/api/v1/",
+    ):
+        response = client.get(path, HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, path
+        assert "Django REST framework" in response.content.decode()
