@@ -1,7 +1,11 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("VNPT cooperation portal: administration")
+admin.site.site_title = _("VNPT cooperation portal")
+admin.site.index_title = _("Provinces, agreements and KPIs")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,8 +17,3 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("", include("milestones.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

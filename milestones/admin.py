@@ -186,8 +186,21 @@ class QuarterlyReportAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
         # Moving a report with figures to another agreement or quarter would
         # silently rewrite that agreement's history.
         if obj is not None:
-            return (*fields, "agreement", "quarter")
+            return (*fields, "agreement", "period_label")
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        # A saved report shows its quarter as people write it (Q3/2025), not as 20253.
+        main = tuple(
+            "period_label" if name == "quarter" else name for name in self.fieldsets[0][1]["fields"]
+        )
+        return ((None, {"fields": main}), *self.fieldsets[1:])
+
+    @admin.display(description=_("quarter"))
+    def period_label(self, report):
+        return str(report.period)
 
     def save_model(self, request, obj, form, change):
         if not change:

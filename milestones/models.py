@@ -771,7 +771,8 @@ class RecomputeRun(models.Model):
         ordering = ("-started_at",)
 
     def __str__(self):
-        return f"{self.agreement or _('all agreements')} — {self.get_status_display()}"
+        subject = self.agreement or _("all agreements")
+        return f"{subject} — {self.get_status_display()}"
 
 
 class PendingRecompute(models.Model):

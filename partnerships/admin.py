@@ -168,6 +168,6 @@ class AgreementAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
     def period(self, agreement):
         return agreement.period_label
 
-    @admin.display(description=_("signed"), ordering="signed_on")
+    @admin.display(description=_("signing date"), ordering="signed_on")
     def signed(self, agreement):
         return agreement.signed_label

@@ -232,7 +232,10 @@ class Agreement(SearchableModel):
     )
     place = models.CharField(_("place of signing"), max_length=200, blank=True)
     signing_mode = models.CharField(
-        _("signed"), max_length=12, choices=SigningMode.choices, default=SigningMode.UNKNOWN
+        _("signing mode"),
+        max_length=12,
+        choices=SigningMode.choices,
+        default=SigningMode.UNKNOWN,
     )
     predecessor = models.ForeignKey(
         "self",
