@@ -56,12 +56,12 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import defaultdict
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 
 from partnerships.models import Agreement, AgreementStatus
@@ -363,6 +363,22 @@ class Rollup:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+class AgreementFigures(NamedTuple):
+    """What a roll-up reads of an agreement's progress row, without a model instance."""
+
+    agreement_id: int
+    latest_quarter: int | None
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    target_value: Decimal | None
+    attainment: Decimal | None
+    status: str
+    includes_demo: bool
+    projected_value: Decimal | None
+    change_last_year: Decimal | None
+
+
 def unit_from_agreement(kpi: Kpi, row) -> Rollup:
     """One provincial unit's figures, from its agreement's progress on the KPI."""
     unit = Rollup(
@@ -398,59 +414,132 @@ def unit_from_agreement(kpi: Kpi, row) -> Rollup:
     return unit
 
 
+@dataclass
+class Totals:
+    """What adding up roll-ups needs: sums, extremes, counts, and the one reporting part.
+
+    Python (`combine`) and SQL (`_national_totals`) both produce it, and
+    `finish` turns it into a Rollup, so the nation computed by the database
+    adds up exactly as a region or a merged province computed in Python.
+    """
+
+    reporting: int = 0
+    latest_quarter: int | None = None
+    includes_demo: bool = False
+    worst: int = 0
+    value_sum: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    change_sum: Decimal | None = None
+    # The reporting part's own figures, meaningful when exactly one part reports.
+    single_value: Decimal | None = None
+    single_target: Decimal | None = None
+    single_attainment: Decimal | None = None
+    single_projected: Decimal | None = None
+    single_change: Decimal | None = None
+    units_reporting: int = 0
+    units_with_target: int = 0
+    units_reached_target: int = 0
+    value_min: Decimal | None = None
+    value_max: Decimal | None = None
+    achieved_on_target: Decimal = Decimal(0)
+    goal_on_target: Decimal = Decimal(0)
+    projected_on_target: Decimal = Decimal(0)
+    denominator_on_target: Decimal = Decimal(0)
+    agreements: int = 0
+
+
+STATUS_BY_SEVERITY = {rank: status for status, rank in SEVERITY.items()}
+
+
 def combine(kpi: Kpi, parts: list[Rollup]) -> Rollup:
     """Add up units (or roll-ups of units) by the KPI's rule across provinces."""
-    if len(parts) == 1:
-        return replace(parts[0])
-    total = Rollup()
     reporting = [part for part in parts if part.units_reporting]
-    total.includes_demo = any(part.includes_demo for part in parts)
     quarters = [part.latest_quarter for part in parts if part.latest_quarter]
-    total.latest_quarter = max(quarters) if quarters else None
+    changes = [part.change_last_year for part in reporting if part.change_last_year is not None]
+    totals = Totals(
+        reporting=len(reporting),
+        latest_quarter=max(quarters) if quarters else None,
+        includes_demo=any(part.includes_demo for part in parts),
+        worst=max((SEVERITY[part.status] for part in parts), default=0),
+        value_sum=(
+            sum(part.value for part in reporting)
+            if reporting and kpi.space_aggregation == SpaceAggregation.SUM
+            else None
+        ),
+        change_sum=sum(changes) if changes else None,
+        value_min=min((part.value_min for part in reporting), default=None),
+        value_max=max((part.value_max for part in reporting), default=None),
+    )
+    if kpi.space_aggregation == SpaceAggregation.RATIO_OF_SUMS and reporting:
+        totals.numerator = sum(part.numerator for part in reporting)
+        totals.denominator = sum(part.denominator for part in reporting)
+    if len(reporting) == 1:
+        only = reporting[0]
+        totals.single_value = only.value
+        totals.single_target = only.target_value
+        totals.single_attainment = only.attainment
+        totals.single_projected = only.projected_value
+        totals.single_change = only.change_last_year
     for name in ("units_reporting", "units_with_target", "units_reached_target", "agreements"):
-        setattr(total, name, sum(getattr(part, name) for part in parts))
+        setattr(totals, name, sum(getattr(part, name) for part in parts))
     for name in (
         "achieved_on_target",
         "goal_on_target",
         "projected_on_target",
         "denominator_on_target",
     ):
-        setattr(total, name, sum((getattr(part, name) for part in parts), Decimal(0)))
-    if reporting:
-        total.value_min = min(part.value_min for part in reporting)
-        total.value_max = max(part.value_max for part in reporting)
+        setattr(totals, name, sum((getattr(part, name) for part in parts), Decimal(0)))
+    return finish(kpi, totals)
+
+
+def finish(kpi: Kpi, totals: Totals) -> Rollup:
+    """The figures of a roll-up from its totals, by the KPI's rule across provinces."""
+    total = Rollup(
+        latest_quarter=totals.latest_quarter,
+        includes_demo=totals.includes_demo,
+        units_reporting=totals.units_reporting,
+        units_with_target=totals.units_with_target,
+        units_reached_target=totals.units_reached_target,
+        value_min=totals.value_min,
+        value_max=totals.value_max,
+        achieved_on_target=totals.achieved_on_target,
+        goal_on_target=totals.goal_on_target,
+        projected_on_target=totals.projected_on_target,
+        denominator_on_target=totals.denominator_on_target,
+        agreements=totals.agreements,
+    )
+    single = totals.reporting == 1
     if kpi.space_aggregation == SpaceAggregation.NONE:
-        if len(reporting) == 1:
-            only = reporting[0]
-            for name in ("value", "target_value", "attainment", "projected_value"):
-                setattr(total, name, getattr(only, name))
-            total.change_last_year = only.change_last_year
-        statuses = [part.status for part in parts]
-        total.status = max(statuses, key=SEVERITY.__getitem__)
+        if single:
+            total.value = totals.single_value
+            total.target_value = totals.single_target
+            total.attainment = totals.single_attainment
+            total.projected_value = totals.single_projected
+            total.change_last_year = totals.single_change
+        total.status = STATUS_BY_SEVERITY[totals.worst]
         return total
     if kpi.space_aggregation == SpaceAggregation.RATIO_OF_SUMS:
-        if reporting:
-            total.numerator = sum(part.numerator for part in reporting)
-            total.denominator = sum(part.denominator for part in reporting)
-            total.value = q2(total.numerator * HUNDRED / total.denominator)
-        if len(reporting) == 1:
-            total.change_last_year = reporting[0].change_last_year
-        if total.denominator_on_target:
-            scale = HUNDRED / total.denominator_on_target
-            total.target_value = q2(total.goal_on_target * scale)
-            total.projected_value = q2(total.projected_on_target * scale)
+        if totals.reporting and totals.denominator:
+            total.numerator = totals.numerator
+            total.denominator = totals.denominator
+            total.value = q2(totals.numerator * HUNDRED / totals.denominator)
+        if single:
+            total.change_last_year = totals.single_change
+        if totals.denominator_on_target:
+            scale = HUNDRED / totals.denominator_on_target
+            total.target_value = q2(totals.goal_on_target * scale)
+            total.projected_value = q2(totals.projected_on_target * scale)
     else:
-        if reporting:
-            total.value = sum(part.value for part in reporting)
-        changes = [part.change_last_year for part in reporting if part.change_last_year is not None]
-        total.change_last_year = sum(changes) if changes else None
-        if total.units_with_target:
-            total.target_value = q2(total.goal_on_target)
-            total.projected_value = q2(total.projected_on_target)
-    if total.units_with_target:
-        if total.goal_on_target > 0:
-            total.attainment = q2(total.achieved_on_target * HUNDRED / total.goal_on_target)
-        total.status = status_for(kpi, total.projected_on_target, total.goal_on_target)
+        total.value = totals.value_sum if totals.reporting else None
+        total.change_last_year = totals.change_sum
+        if totals.units_with_target:
+            total.target_value = q2(totals.goal_on_target)
+            total.projected_value = q2(totals.projected_on_target)
+    if totals.units_with_target:
+        if totals.goal_on_target > 0:
+            total.attainment = q2(totals.achieved_on_target * HUNDRED / totals.goal_on_target)
+        total.status = status_for(kpi, totals.projected_on_target, totals.goal_on_target)
     return total
 
 
@@ -562,9 +651,6 @@ class ProvinceTree:
             chain.append(next_id)
         return chain
 
-    def top_level(self) -> list[int]:
-        return [pk for pk, successor in self.successor.items() if not successor]
-
     def ancestors_map(self) -> dict[int, list[int]]:
         """For each unit: itself and every unit it became part of (whose totals it feeds)."""
         return {pk: self.chain(pk) for pk in self.successor}
@@ -640,32 +726,86 @@ def _stored(rollup: Rollup) -> dict:
     return values
 
 
-def _national_models(tree: ProvinceTree, kpis: dict, by_province: dict, phase_id: int, now):
-    """National figures: the provinces that exist today, added up."""
-    top = set(tree.top_level())
-    per_kpi = defaultdict(list)
-    for (province_id, kpi_id), rollup in by_province.items():
-        if province_id in top:
-            per_kpi[kpi_id].append(rollup)
+def _national_totals(phase_id: int) -> dict[int, Totals]:
+    """The provinces that exist today, added up by the database: 30 rows, not 1,000."""
+    reporting = Q(units_reporting__gt=0)
+    severity = Case(
+        *[When(status=status, then=Value(rank)) for status, rank in SEVERITY.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    aggregates = {
+        "reporting": Count("pk", filter=reporting),
+        "latest_quarter": Max("latest_quarter"),
+        "includes_demo": Max(Case(When(includes_demo=True, then=Value(1)), default=Value(0))),
+        "worst": Max(severity),
+        "value_sum": Sum("value", filter=reporting),
+        "numerator": Sum("numerator", filter=reporting),
+        "denominator": Sum("denominator", filter=reporting),
+        "change_sum": Sum("change_last_year", filter=reporting),
+        "single_value": Max("value", filter=reporting),
+        "single_target": Max("target_value", filter=reporting),
+        "single_attainment": Max("attainment", filter=reporting),
+        "single_projected": Max("projected_value", filter=reporting),
+        "single_change": Max("change_last_year", filter=reporting),
+        "value_min": Min("value_min", filter=reporting),
+        "value_max": Max("value_max", filter=reporting),
+    }
+    for name in (
+        "units_reporting",
+        "units_with_target",
+        "units_reached_target",
+        "achieved_on_target",
+        "goal_on_target",
+        "projected_on_target",
+        "denominator_on_target",
+    ):
+        aggregates[name] = Sum(name)
+    # Annotations may not share a name with a field they add up, hence the prefix.
+    rows = (
+        ProvinceProgress.objects.filter(phase_id=phase_id, province__successor__isnull=True)
+        .order_by()
+        .values("kpi_id")
+        .annotate(**{f"total_{name}": aggregate for name, aggregate in aggregates.items()})
+    )
+    totals = {}
+    for row in rows:
+        values = {name: row[f"total_{name}"] for name in aggregates}
+        values["includes_demo"] = bool(values["includes_demo"])
+        totals[row["kpi_id"]] = Totals(**values)
+    return totals
+
+
+def _write_national(phase_id: int, kpis: dict, now) -> int:
+    """Replace a phase's national rows; call after its province rows are written."""
     rows = []
-    for kpi_id, parts in per_kpi.items():
-        total = combine(kpis[kpi_id], parts)
-        figures = _stored(total)
+    for kpi_id, totals in _national_totals(phase_id).items():
+        figures = _stored(finish(kpis[kpi_id], totals))
         del figures["agreements"]
         rows.append(
             NationalProgress(
                 phase_id=phase_id,
                 kpi_id=kpi_id,
-                provinces_reporting=sum(1 for part in parts if part.units_reporting),
+                provinces_reporting=totals.reporting,
                 computed_at=now,
                 **figures,
             )
         )
-    return rows
+    NationalProgress.objects.filter(phase_id=phase_id).delete()
+    NationalProgress.objects.bulk_create(rows)
+    return len(rows)
+
+
+ROLLUP_FIELDS = [f.name for f in fields(Rollup)]
 
 
 def _stored_rollups(queryset) -> dict:
-    return {(row.province_id, row.kpi_id): Rollup.from_row(row) for row in queryset}
+    # Plain tuples rather than model instances: the national roll-up reads every
+    # province's row of the phase on each recompute, so this is its hot path.
+    return {
+        (row[0], row[1]): Rollup(*row[2:])
+        for row in queryset.values_list("province_id", "kpi_id", *ROLLUP_FIELDS)
+    }
 
 
 # Loading -------------------------------------------------------------------------------
@@ -767,7 +907,10 @@ def _fail_run(run: RecomputeRun, exc: BaseException):
     run.status = RecomputeStatus.FAILED
     run.finished_at = timezone.now()
     run.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000]
-    run.save(update_fields=["status", "finished_at", "error"])
+    if run.pk:
+        run.save(update_fields=["status", "finished_at", "error"])
+    else:
+        run.save()
 
 
 def keep_pending(agreement_id: int, reason: str):
@@ -787,7 +930,7 @@ def recompute_agreement(agreement_id: int, attempt: int = 1) -> RecomputeRun | N
     if not Agreement.objects.filter(pk=agreement_id).exists():
         PendingRecompute.objects.filter(agreement_id=agreement_id).delete()
         return None
-    run = _start_run(agreement_id, attempt)
+    started = timezone.now()
     try:
         with transaction.atomic():
             _take_lock()
@@ -800,10 +943,19 @@ def recompute_agreement(agreement_id: int, attempt: int = 1) -> RecomputeRun | N
                 PendingRecompute.objects.filter(
                     agreement_id=agreement_id, requested_at__lte=seen
                 ).delete()
+            # The record commits with the rows it describes: one commit, not three.
+            return RecomputeRun.objects.create(
+                agreement_id=agreement_id,
+                status=RecomputeStatus.SUCCEEDED,
+                started_at=started,
+                finished_at=timezone.now(),
+                rows_written=rows,
+                attempt=attempt,
+            )
     except Exception as exc:
-        _fail_run(run, exc)
+        # Written after the rollback, so the failure stays visible.
+        _fail_run(RecomputeRun(agreement_id=agreement_id, started_at=started, attempt=attempt), exc)
         raise
-    return _finish_run(run, rows)
 
 
 def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
@@ -831,10 +983,10 @@ def _recompute_rollups_locked(province_id: int, phase_id: int, now, kpis: dict) 
     tree = ProvinceTree()
     chain = tree.chain(province_id)
     own_rows = defaultdict(list)
-    for row in AgreementProgress.objects.filter(
+    for province_id, kpi_id, *figures in AgreementProgress.objects.filter(
         agreement__phase_id=phase_id, agreement__counterparty__province_id__in=chain
-    ).select_related("agreement__counterparty"):
-        own_rows[(row.agreement.counterparty.province_id, row.kpi_id)].append(row)
+    ).values_list("agreement__counterparty__province_id", "kpi_id", *AgreementFigures._fields):
+        own_rows[(province_id, kpi_id)].append(AgreementFigures(*figures))
     neighbours = {child for pk in chain for child in tree.predecessors[pk]} - set(chain)
     stored = _stored_rollups(
         ProvinceProgress.objects.filter(phase_id=phase_id, province_id__in=neighbours)
@@ -843,18 +995,9 @@ def _recompute_rollups_locked(province_id: int, phase_id: int, now, kpis: dict) 
     ProvinceProgress.objects.filter(phase_id=phase_id, province_id__in=chain).delete()
     province_rows = _province_models(rollups, phase_id, now)
     ProvinceProgress.objects.bulk_create(province_rows)
-
-    top = set(tree.top_level())
-    national_inputs = _stored_rollups(
-        ProvinceProgress.objects.filter(phase_id=phase_id, province_id__in=top - set(chain))
-    )
-    national_inputs.update({key: value for key, value in rollups.items() if key[0] in top})
-    national_rows = _national_models(tree, kpis, national_inputs, phase_id, now)
-    NationalProgress.objects.filter(phase_id=phase_id).delete()
-    NationalProgress.objects.bulk_create(national_rows)
-
+    national = _write_national(phase_id, now=now, kpis=kpis)
     completeness = _recompute_completeness_locked(tree, chain, now)
-    return len(province_rows) + len(national_rows) + completeness
+    return len(province_rows) + national + completeness
 
 
 def _recompute_completeness_locked(tree: ProvinceTree, chain: list[int], now) -> int:
@@ -902,6 +1045,8 @@ def recompute_all(attempt: int = 1, progress=None) -> RecomputeRun:
             for model, objects in computed.items():
                 model.objects.bulk_create(objects, batch_size=BULK_BATCH)
                 rows += len(objects)
+            for phase_id in {row.phase_id for row in computed[ProvinceProgress]}:
+                rows += _write_national(phase_id, kpis, now)
             catch_up = set(
                 PendingRecompute.objects.filter(requested_at__gte=started).values_list(
                     "agreement_id", flat=True
@@ -951,11 +1096,10 @@ def _compute_everything(kpis: dict, now, progress=None) -> dict:
             own_rows_by_phase[agreement["phase_id"]][(agreement["province_id"], row.kpi_id)].append(
                 row
             )
-    province_rows, national_rows = [], []
+    province_rows = []
     for phase_id, own_rows in own_rows_by_phase.items():
         rollups = _rollups_for(tree, list(tree.successor), kpis, own_rows, {})
         province_rows.extend(_province_models(rollups, phase_id, now))
-        national_rows.extend(_national_models(tree, kpis, rollups, phase_id, now))
 
     reports = _report_statuses(QuarterlyReport.objects.all())
     by_leaf = _completeness_by_leaf(agreements, reports, timezone.localdate())
@@ -963,7 +1107,6 @@ def _compute_everything(kpis: dict, now, progress=None) -> dict:
     return {
         AgreementProgress: agreement_rows,
         ProvinceProgress: province_rows,
-        NationalProgress: national_rows,
         ReportingCompleteness: completeness,
     }
 
