@@ -10,10 +10,12 @@ whatever the amount of data.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +58,7 @@ from .quarters import Quarter
 STATUS_LABELS = dict(ProgressStatus.choices)
 RISKY = [ProgressStatus.AT_RISK, ProgressStatus.OFF_TRACK]
 AT_RISK_LIMIT = 25
+WORST_KPIS_NAMED = 4
 
 
 # Tables ---------------------------------------------------------------------------------------
@@ -259,6 +262,32 @@ def freshness(computed_queryset) -> Freshness:
         pending=PendingRecompute.objects.count(),
         last_failure=last if last and last.status == RecomputeStatus.FAILED else None,
     )
+
+
+# A rendered dashboard is reused until the figures change (a recompute ran, or
+# a request for one is waiting); this bounds how long a change elsewhere, such
+# as a renamed KPI, takes to show.
+CACHE_SECONDS = 300
+
+
+def figures_version() -> str:
+    """Changes whenever any dashboard figure may have: one cheap query."""
+    runs = RecomputeRun._meta.db_table
+    pending = PendingRecompute._meta.db_table
+    # The table names come from the models, never from input.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {runs}), "
+            f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
+            f"(SELECT COUNT(*) FROM {pending}), (SELECT MAX(requested_at) FROM {pending})"
+        )
+        return "|".join(str(value) for value in cursor.fetchone())
+
+
+def cache_key(page: str, query, language: str) -> str:
+    choices = sorted((key, tuple(query.getlist(key))) for key in query)
+    raw = f"{page}|{language}|{choices}|{figures_version()}"
+    return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def latest_phase() -> Phase | None:
@@ -541,18 +570,20 @@ def at_risk_table(phase, region: str, kpi: Kpi | None, statuses: list[str]) -> T
         "counterparty__province", "phase"
     )
     agreements = {agreement.pk: agreement for agreement in agreements}
+    kpi_names = {kpi.pk: kpi.name for kpi in Kpi.objects.only("pk", "name_vi", "name_en")}
     kpis_by_agreement = defaultdict(list)
     demo = set()
-    for row in (
+    for agreement_id, kpi_id, status, attainment, includes_demo in (
         scope.filter(agreement_id__in=ids)
-        .select_related("kpi")
         .order_by("agreement_id", F("attainment").asc(nulls_last=True))
+        .values_list("agreement_id", "kpi_id", "status", "attainment", "includes_demo")
     ):
-        kpis_by_agreement[row.agreement_id].append(
-            f"{row.kpi.name} {charts.STATUS_GLYPH[row.status]} {share(row.attainment)}"
-        )
-        if row.includes_demo:
-            demo.add(row.agreement_id)
+        named = kpis_by_agreement[agreement_id]
+        # The worst few say what is slipping; the counts say how much.
+        if len(named) < WORST_KPIS_NAMED:
+            named.append(f"{kpi_names[kpi_id]} {charts.STATUS_GLYPH[status]} {share(attainment)}")
+        if includes_demo:
+            demo.add(agreement_id)
     rows = []
     for item in ranked:
         agreement = agreements[item["agreement_id"]]
@@ -578,7 +609,7 @@ def at_risk_table(phase, region: str, kpi: Kpi | None, statuses: list[str]) -> T
             Column("phase", _("Phase")),
             Column("off", _("KPIs off track"), "int"),
             Column("risk", _("KPIs at risk"), "int"),
-            Column("kpis", _("KPIs (share of target reached)")),
+            Column("kpis", _("Worst KPIs (share of target reached)")),
         ],
         rows,
     )

@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,16 +38,29 @@ def _dashboard_response(request, template: str, build, stem: str):
             raise Http404(_("No such download."))
         return exports.export(table, fmt, stem)
     page = build()
+    page["export_query"] = _export_query(request)
+    return render(request, template, page)
+
+
+def _export_query(request) -> str:
+    """The page's choices, for its download links."""
     query = request.GET.copy()
     for key in ("export", "table"):
         query.pop(key, None)
-    page["export_query"] = query.urlencode()
-    return render(request, template, page)
+    return query.urlencode()
 
 
 @login_required
 def home(request):
     """The national dashboard."""
+    exporting = bool(request.GET.get("export"))
+    # Every reader of the same choices sees the same figures until the next
+    # recompute, so the page's body is rendered once per state of the figures.
+    key = dashboards.cache_key("national", request.GET, translation.get_language())
+    body = None if exporting else cache.get(key)
+    if body is not None:
+        return render(request, "dashboards/national.html", {"body": body})
+
     phase = dashboards.latest_phase()
     data = dashboard_filters.with_defaults(
         request.GET,
@@ -57,7 +72,13 @@ def home(request):
     def build():
         return {**dashboards.national(form_data), "filter": filterset}
 
-    return _dashboard_response(request, "dashboards/national.html", build, "bang-tin-quoc-gia")
+    if exporting:
+        return _dashboard_response(request, "", build, "bang-tin-quoc-gia")
+    page = build()
+    page["export_query"] = _export_query(request)
+    body = render_to_string("dashboards/_national_body.html", page, request=request)
+    cache.set(key, body, dashboards.CACHE_SECONDS)
+    return render(request, "dashboards/national.html", {"body": body})
 
 
 @login_required

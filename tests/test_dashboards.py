@@ -3,12 +3,14 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from milestones import progress
 from milestones.models import PendingRecompute
 
 from .dashboard_world import build_world
+from .progress_data import report
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
@@ -16,6 +18,7 @@ VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
 
 @pytest.fixture
 def world(provinces):
+    cache.clear()
     return build_world(provinces)
 
 
@@ -216,3 +219,12 @@ def test_it_compares_what_each_phase_reached(client_official, world):
 
 def test_it_adds_the_comparison_to_the_navigation(client_official, world):
     assert reverse("milestones:compare") in page(client_official, reverse("milestones:report-list"))
+
+
+def test_it_shows_new_figures_as_soon_as_they_are_recomputed(client_official, world):
+    before = table_rows(page(client_official, "/"), "headline")[0]
+    assert before[1] == "3,130"
+    report(world.yen_bai_2021, "2025Q3", {world.kpis["bts_total"]: 1000})
+    progress.recompute_agreement(world.yen_bai_2021.pk)
+    after = table_rows(page(client_official, "/"), "headline")[0]
+    assert after[1] == "3,170"

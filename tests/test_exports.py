@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from openpyxl import load_workbook
 
 from .dashboard_world import build_world
@@ -13,6 +14,7 @@ from .test_dashboards import EN, page, table_rows
 
 @pytest.fixture
 def world(provinces):
+    cache.clear()
     return build_world(provinces)
 
 

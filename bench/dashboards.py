@@ -1,0 +1,236 @@
+"""Benchmark of the dashboards and the recompute, on the data of `generate_scale_data`.
+
+    DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py migrate
+    DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py generate_scale_data
+    DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python bench/dashboards.py
+
+Everything runs in this one process, through Django's test client (the full
+middleware stack, a signed-in official), and is printed as ratios, since
+absolute times depend on the machine:
+
+1. the national dashboard against a trivial view served the same way (goal ≤ 3×),
+   both as readers get it and as first rendered after the figures change;
+2. the national figures computed live from the raw values, as a plain Django
+   app would on each request, against the precomputed dashboard;
+3. one agreement's recompute against a full recompute (goal ≤ 1 %);
+4. the SQL query count of each dashboard at two sizes of data: the full data,
+   and a tenth of it (the other agreements deleted inside a transaction that is
+   rolled back, so the data is left as it was).
+
+This is a benchmark, not a test: nothing here fails on a number.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+
+import django
+
+django.setup()
+# The benchmark serves no static files; WhiteNoise's notice about them is noise here.
+warnings.filterwarnings("ignore", message="No directory at")
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.shortcuts import render  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from milestones import dashboards, progress  # noqa: E402
+from milestones.management.commands.generate_scale_data import SCALE_MARK  # noqa: E402
+from milestones.models import (  # noqa: E402
+    AgreementProgress,
+    Kpi,
+    KpiTarget,
+    KpiValue,
+    NationalProgress,
+    PendingRecompute,
+    ProvinceProgress,
+    QuarterlyReport,
+)
+from partnerships.models import Agreement  # noqa: E402
+from provinces.models import Province  # noqa: E402
+from provinces.services import Role  # noqa: E402
+
+
+@login_required
+def trivial(request):
+    return HttpResponse("ok")
+
+
+@login_required
+def live_national(request):
+    """The national headline figures computed from the raw values on every request."""
+    kpis = {kpi.pk: kpi for kpi in Kpi.objects.all()}
+    computed = progress._compute_everything(kpis, timezone.now())
+    phase = dashboards.latest_phase()
+    by_province = {}
+    for row in computed[ProvinceProgress]:
+        if row.phase_id == phase.pk:
+            by_province.setdefault(row.kpi_id, []).append(row)
+    top = set(Province.objects.current().values_list("pk", flat=True))
+    rows = []
+    for kpi_id, province_rows in by_province.items():
+        kpi = kpis[kpi_id]
+        if not kpi.is_headline:
+            continue
+        parts = [progress.Rollup.from_row(r) for r in province_rows if r.province_id in top]
+        rows.append(dashboards.figures_row(kpi, progress.combine(kpi, parts)))
+    table = dashboards.Table("headline", "live", [dashboards.Column("kpi", "KPI")], rows)
+    return render(request, "dashboards/_table.html", {"table": table})
+
+
+urlpatterns = [
+    path("bench/trivial/", trivial),
+    path("bench/live/", live_national),
+    path("", include("config.urls")),
+]
+
+
+def median_seconds(call, repeat: int) -> float:
+    call()  # warm caches: templates, translations, the database's pages
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def get(client, url, cold=False):
+    def call():
+        if cold:
+            cache.clear()
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return call
+
+
+def query_counts(client, urls: dict) -> dict:
+    """Queries of each page rendered afresh, as after a recompute (no cached page)."""
+    counts = {}
+    for name, url in urls.items():
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+def dashboard_urls(agreement: Agreement) -> dict:
+    province = agreement.counterparty.province
+    return {
+        "national": "/",
+        "national, former provinces": "/?units=former",
+        "province": reverse("milestones:province-dashboard", args=[province.slug]),
+        "agreement": reverse("milestones:agreement-dashboard", args=[agreement.pk]),
+        "compare": "/compare/",
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=15, help="requests per measurement")
+    parser.add_argument("--full-runs", type=int, default=3, help="full recomputes to time")
+    arguments = parser.parse_args()
+
+    scale = Agreement.objects.filter(title__startswith=SCALE_MARK)
+    if not scale.exists():
+        sys.exit("No scale data: run `python manage.py generate_scale_data` first.")
+    values = KpiValue.objects.count()
+    print(
+        f"Data: {Province.objects.count()} province records, {Agreement.objects.count()} "
+        f"agreements, {Kpi.objects.count()} KPIs, {values:,} values "
+        f"({connection.vendor})"
+    )
+    if not NationalProgress.objects.exists():
+        progress.recompute_all()
+
+    user, _ = get_user_model().objects.get_or_create(username="bench_official")
+    user.groups.add(Group.objects.get_or_create(name=Role.OFFICIAL)[0])
+    client = Client()
+    client.force_login(user)
+
+    # 3. Recomputes first: the requests below then read freshly written tables.
+    full = median_seconds(progress.recompute_all, max(1, arguments.full_runs - 1))
+    sample = list(scale.order_by("pk").values_list("pk", flat=True))[:: max(1, scale.count() // 20)]
+    single_times = []
+    for agreement_id in sample:
+        start = time.perf_counter()
+        progress.recompute_agreement(agreement_id)
+        single_times.append(time.perf_counter() - start)
+    single = statistics.median(single_times)
+
+    with override_settings(
+        ROOT_URLCONF=__name__,
+        ALLOWED_HOSTS=["testserver"],
+        DEBUG=False,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        trivial_time = median_seconds(get(client, "/bench/trivial/"), arguments.repeat * 3)
+        national_time = median_seconds(get(client, "/"), arguments.repeat)
+        cold_time = median_seconds(get(client, "/", cold=True), arguments.repeat)
+        live_time = median_seconds(get(client, "/bench/live/"), max(3, arguments.repeat // 5))
+
+        agreement = scale.select_related("counterparty__province").order_by("pk").first()
+        urls = dashboard_urls(agreement)
+        large = query_counts(client, urls)
+        with transaction.atomic():
+            keep = [*sample[: max(1, len(sample) // 2)], agreement.pk]
+            dropped = scale.exclude(pk__in=keep).exclude(pk__in=scale.order_by("pk")[:30])
+            KpiValue.objects.filter(report__agreement__in=dropped).delete()
+            QuarterlyReport.objects.filter(agreement__in=dropped).delete()
+            KpiTarget.objects.filter(agreement__in=dropped).delete()
+            PendingRecompute.objects.all().delete()
+            AgreementProgress.objects.filter(agreement__in=dropped).delete()
+            dropped.delete()
+            progress.recompute_all()
+            small_values = KpiValue.objects.count()
+            small = query_counts(client, urls)
+            transaction.set_rollback(True)
+        progress.recompute_all()
+
+    print()
+    print("Response time, median (ratio is what counts; times depend on the machine)")
+    print(f"  trivial view                      {trivial_time * 1000:8.1f} ms")
+    print(f"  national dashboard                {national_time * 1000:8.1f} ms")
+    print(f"  same, first render after a change {cold_time * 1000:8.1f} ms")
+    print(f"  national figures computed live    {live_time * 1000:8.1f} ms")
+    print(
+        f"  dashboard / trivial view          {national_time / trivial_time:8.1f} ×   (goal ≤ 3 ×)"
+    )
+    print(f"  first render / trivial view       {cold_time / trivial_time:8.1f} ×")
+    print(f"  live / first render               {live_time / cold_time:8.1f} ×")
+    print()
+    print("Recompute, median")
+    print(f"  full recompute                    {full * 1000:8.0f} ms")
+    print(f"  one agreement                     {single * 1000:8.1f} ms")
+    print(f"  one agreement / full              {100 * single / full:8.2f} %   (goal ≤ 1 %)")
+    print()
+    print(f"SQL queries per dashboard at {values:,} and at {small_values:,} values")
+    for name in urls:
+        print(f"  {name:<32}  {large[name]:4d}  {small[name]:4d}")
+
+
+if __name__ == "__main__":
+    main()
