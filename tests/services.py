@@ -20,6 +20,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from kombu import pools as kombu_pools
+
 from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,10 +163,13 @@ class Worker:
 
 
 def reset_celery_connections():
-    """Drop pooled broker connections, so the next publish uses the current broker URL."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Drop pooled broker connections, so the next publish connects to the current broker URL.
+
+    Kombu keeps its pools in a registry keyed by broker URL; closing one pool
+    would leave a closed pool there for the next test with the same URL.
+    """
+    kombu_pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
