@@ -1,0 +1,43 @@
+"""An official uses the national dashboard in a real browser."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from .browser import login
+from .dashboard_world import build_world
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(provinces):
+    cache.clear()
+    return build_world(provinces)
+
+
+def test_it_lets_an_official_filter_by_phase_and_open_a_province_from_the_map(
+    page, live_server, official, world
+):
+    login(page, live_server, "official", "secret-pass-123")
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("h1")).to_contain_text("phase 2021–2025")
+    ftth = page.locator('article[data-kpi="ftth_subscribers"]')
+    expect(ftth).to_contain_text("132,000")
+
+    page.locator("select[name=phase]").select_option("2014-2020")
+    page.get_by_role("button", name="Show").click()
+
+    expect(page).to_have_url(re.compile(r"phase=2014-2020"))
+    expect(page.locator("h1")).to_contain_text("phase 2014–2020")
+    expect(ftth).to_contain_text("46,495")
+    expect(page.locator(".freshness")).to_contain_text("Data as of")
+
+    page.locator('#map svg a[href$="/dashboards/provinces/lao-cai/"]').click()
+
+    expect(page).to_have_url(re.compile(r"/dashboards/provinces/lao-cai/$"))
+    expect(page.locator("h1")).to_contain_text("Lào Cai")
+    expect(page.locator("#timeline-title")).to_be_visible()
+    expect(page.locator('table[data-table="progress"]')).to_contain_text("46,495")
