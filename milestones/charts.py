@@ -138,6 +138,8 @@ def line_chart(
     title: str, series: list[Series], is_share: bool = False, unit: str = ""
 ) -> SafeString:
     """Quarterly values of one KPI, one line per agreement, each with its target line."""
+    target_label, projected_label = _e(_("Target")), _e(_("Projected"))
+    legend_note = _e(_("Dashed line: target. Dotted line: projection to the end of the period."))
     width, height = 660, 250
     left, right, top, bottom = 78, 16, 16, 64
     codes = [code for s in series for code, _value in s.points]
@@ -194,9 +196,9 @@ def line_chart(
             body.append(
                 f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="{y:.1f}" y2="{y:.1f}" '
                 f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="8 4" opacity="0.8">'
-                f"<title>{_e(_('Target'))}: {_e(_format(s.target, is_share))}</title></line>"
+                f"<title>{target_label}: {_e(_format(s.target, is_share))}</title></line>"
                 f'<text x="{x2 - 2:.1f}" y="{y - 4:.1f}" text-anchor="end" font-size="11" '
-                f'fill="{colour}">{_e(_("Target"))} {_e(_format(s.target, is_share))}</text>'
+                f'fill="{colour}">{target_label} {_e(_format(s.target, is_share))}</text>'
             )
         ordered = sorted(s.points)
         if ordered:
@@ -217,7 +219,7 @@ def line_chart(
                     f'<line x1="{x_of(code):.1f}" y1="{y_of(value):.1f}" '
                     f'x2="{x_of(s.projection[0]):.1f}" y2="{y_of(s.projection[1]):.1f}" '
                     f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="1 4">'
-                    f"<title>{_e(_('Projected'))}: {_e(_format(s.projection[1], is_share))}"
+                    f"<title>{projected_label}: {_e(_format(s.projection[1], is_share))}"
                     f"</title></line>"
                 )
         body.append(
@@ -228,7 +230,7 @@ def line_chart(
         legend_x += 20 + min(len(s.label), 48) * 6.2
     body.append(
         f'<text x="{left}" y="{height - 30}" font-size="10" fill="{MUTED}">'
-        f"{_e(_('Dashed line: target. Dotted line: projection to the end of the period.'))}"
+        f"{legend_note}"
         f"{_e(' ' + unit if unit else '')}</text>"
     )
     return _svg(width, height, title, _("Quarterly approved values against the target."), body)
@@ -251,6 +253,7 @@ class Bar:
 
 def attainment_bars(title: str, bars: list[Bar]) -> SafeString:
     """Horizontal bars of the share of target reached, with the 100 % line."""
+    target_label = _e(_("target"))
     row, left, right = 30, 250, 150
     width = 720
     height = 30 + row * len(bars)
@@ -264,7 +267,7 @@ def attainment_bars(title: str, bars: list[Bar]) -> SafeString:
         f'<line x1="{x_of(100):.1f}" x2="{x_of(100):.1f}" y1="4" y2="{height - 18}" '
         f'stroke="{INK}" stroke-dasharray="4 3"/>'
         f'<text x="{x_of(100):.1f}" y="{height - 4}" text-anchor="middle" font-size="11" '
-        f'fill="{MUTED}">{_e(_("target"))} 100 %</text>'
+        f'fill="{MUTED}">{target_label} 100 %</text>'
     ]
     for index, bar in enumerate(bars):
         y = 8 + index * row
@@ -274,7 +277,8 @@ def attainment_bars(title: str, bars: list[Bar]) -> SafeString:
         )
         glyph = STATUS_GLYPH[bar.status]
         if bar.attainment is None:
-            text = f"{glyph} {bar.caption or _('no target or no data')}"
+            caption = bar.caption or _("no target or no data")
+            text = f"{glyph} {caption}"
             body.append(
                 f'<text x="{left + 4}" y="{y + 15}" font-size="12" fill="{MUTED}">{_e(text)}</text>'
             )
@@ -372,7 +376,8 @@ def tile_map(title: str, tiles: list[Tile], legend: list[tuple[str, str]]) -> Sa
         fill = "url(#nodata)" if tile.status == ProgressStatus.NO_DATA else STATUS_FILL[tile.status]
         opacity = ' opacity="0.35"' if tile.dimmed else ""
         glyph = STATUS_GLYPH[tile.status]
-        tooltip = f"{tile.name}: {tile.figure or _('no data')}"
+        figure = tile.figure or _("no data")
+        tooltip = f"{tile.name}: {figure}"
         inner = (
             f'<g class="tile" data-province="{tile.province_id}"{opacity}>'
             f"<title>{_e(tooltip)}</title>"
@@ -418,6 +423,7 @@ class Span:
 
 def timeline(title: str, spans: list[Span], phases: list[tuple[str, int, int]]) -> SafeString:
     """Agreements as bars over the years, phases shaded behind them."""
+    phase_label, signed_label = _e(_("Phase")), _e(_("Signed"))
     if not spans:
         return _svg(600, 40, title, _("No agreements."), [])
     first = min([s.start_year for s in spans] + [p[1] for p in phases])
@@ -437,7 +443,7 @@ def timeline(title: str, spans: list[Span], phases: list[tuple[str, int, int]]) 
             f'<rect x="{x_of(start):.1f}" y="0" width="{x_of(end + 1) - x_of(start):.1f}" '
             f'height="{height - 20}" fill="{shade}"/>'
             f'<text x="{x_of(start) + 4:.1f}" y="12" font-size="11" fill="{MUTED}">'
-            f"{_e(_('Phase'))} {_e(name)}</text>"
+            f"{phase_label} {_e(name)}</text>"
         )
     for year in range(first, last + 1):
         body.append(
@@ -458,7 +464,7 @@ def timeline(title: str, spans: list[Span], phases: list[tuple[str, int, int]]) 
             sx = x_of(span.signed_year)
             bar += (
                 f'<polygon points="{sx:.1f},{y - 3} {sx - 5:.1f},{y - 9} {sx + 5:.1f},{y - 9}" '
-                f'fill="{INK}"><title>{_e(_("Signed"))}</title></polygon>'
+                f'fill="{INK}"><title>{signed_label}</title></polygon>'
             )
         if span.href:
             bar = f'<a href="{_e(span.href)}">{bar}</a>'
@@ -482,6 +488,7 @@ def dumbbell(
     title: str, pairs: list[Pair], first_label: str, second_label: str, is_share: bool
 ) -> SafeString:
     """What one phase reached against what the next has reached so far, per province."""
+    no_data = _("no data")
     row, left, right = 24, 170, 120
     width = 760
     height = 50 + row * len(pairs)
@@ -535,6 +542,6 @@ def dumbbell(
             texts.append(_format(value, is_share))
         body.append(
             f'<text x="{width - right + 8}" y="{y + 4}" font-size="11" fill="{MUTED}">'
-            f"{_e(' → '.join(texts) or _('no data'))}</text>"
+            f"{_e(' → '.join(texts) or no_data)}</text>"
         )
     return _svg(width, height, title, _("Each province's figure in the two phases."), body)
