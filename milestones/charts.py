@@ -53,6 +53,7 @@ SERIES_STYLES = [
     ("cross", "1 2"),
 ]
 SERIES_COLOURS = ["#0b5cab", "#7a3db8", "#0f7c74", "#a8431a", "#4d5b69"]
+MARKED_POINTS = 24
 
 
 def number(value, decimals: int | None = None) -> str:
@@ -207,7 +208,10 @@ def line_chart(
                 f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2" '
                 f'stroke-dasharray="{dash}"/>'
             )
-            for code, value in ordered:
+            # Markers on every point of a short series; a long one keeps its line and a
+            # marker at its end (the table beside the chart has every figure).
+            marked = ordered if len(ordered) <= MARKED_POINTS else ordered[-1:]
+            for code, value in marked:
                 body.append(
                     f"<g>{_marker(shape, x_of(code), y_of(value), colour)}"
                     f"<title>{_e(s.label)} — {_e(Quarter.from_code(code))}: "
