@@ -1011,10 +1011,27 @@ def _recompute_completeness_locked(tree: ProvinceTree, chain: list[int], now) ->
         QuarterlyReport.objects.filter(agreement__counterparty__province_id__in=lineage)
     )
     by_leaf = _completeness_by_leaf(agreements, reports, timezone.localdate())
-    rows = _completeness_rows(set(chain), tree.ancestors_map(), by_leaf, now)
-    ReportingCompleteness.objects.filter(province_id__in=chain).delete()
-    ReportingCompleteness.objects.bulk_create(rows)
-    return len(rows)
+    fresh = {
+        (row.province_id, row.quarter): row
+        for row in _completeness_rows(set(chain), tree.ancestors_map(), by_leaf, now)
+    }
+    # An approval changes one quarter: rewrite that row, not the province's whole history.
+    changed, stale = [], []
+    for row in ReportingCompleteness.objects.filter(province_id__in=chain):
+        new = fresh.pop((row.province_id, row.quarter), None)
+        if new is None:
+            stale.append(row.pk)
+        elif any(getattr(row, name) != getattr(new, name) for name in COMPLETENESS_COUNTS):
+            for name in (*COMPLETENESS_COUNTS, "computed_at"):
+                setattr(row, name, getattr(new, name))
+            changed.append(row)
+    ReportingCompleteness.objects.filter(pk__in=stale).delete()
+    ReportingCompleteness.objects.bulk_update(changed, [*COMPLETENESS_COUNTS, "computed_at"])
+    ReportingCompleteness.objects.bulk_create(fresh.values())
+    return len(stale) + len(changed) + len(fresh)
+
+
+COMPLETENESS_COUNTS = ("expected", "approved", "submitted", "in_progress", "overdue")
 
 
 # Everything ------------------------------------------------------------------------------
@@ -1065,7 +1082,21 @@ def recompute_all(attempt: int = 1, progress=None) -> RecomputeRun:
     except Exception as exc:
         _fail_run(run, exc)
         raise
+    refresh_statistics(AgreementProgress, ProvinceProgress, NationalProgress, ReportingCompleteness)
     return _finish_run(run, rows)
+
+
+def refresh_statistics(*models):
+    """Let PostgreSQL's planner see tables whose rows were all just replaced.
+
+    Without fresh statistics it plans the dashboards' queries for the tables as
+    they were (or as empty, after a bulk load) and picks plans many times slower.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _compute_everything(kpis: dict, now, progress=None) -> dict:

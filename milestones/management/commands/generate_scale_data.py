@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from milestones import progress
 from milestones.models import (
     Kpi,
     KpiKind,
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             agreements = _agreements(options["agreements"], phases)
             values = _values(agreements, kpis, quarters, rng, quiet, self.stderr)
+        progress.refresh_statistics(Agreement, QuarterlyReport, KpiValue, KpiTarget)
         self.stdout.write(
             _("%(agreements)s agreements, %(kpis)s KPIs, %(quarters)s quarters: %(values)s values.")
             % {
