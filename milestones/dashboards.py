@@ -1052,9 +1052,8 @@ def agreement_dashboard(agreement: Agreement) -> dict:
 
 def compare(form_data: dict, queryset) -> dict:
     """Per province: what the earlier phase reached against what the later one has so far."""
-    phases = list(Phase.objects.order_by("start_year"))
-    first = form_data.get("first") or (phases[0] if phases else None)
-    second = form_data.get("second") or (phases[-1] if phases else None)
+    first = form_data.get("first") or Phase.objects.order_by("start_year").first()
+    second = form_data.get("second") or latest_phase()
     kpi = form_data.get("kpi") or Kpi.objects.filter(is_headline=True).order_by("order").first()
     units = form_data.get("units") or MapUnits.CURRENT
     rows_by_province = defaultdict(dict)

@@ -108,13 +108,15 @@ def agreement_dashboard(request, pk):
 @login_required
 def compare(request):
     """Each province's figures in two phases side by side."""
-    phases = list(Phase.objects.order_by("start_year"))
+    first = Phase.objects.order_by("start_year").first()
+    # The phase running now, or the last with figures: a phase not yet begun has none.
+    second = dashboards.latest_phase()
     kpi = Kpi.objects.filter(is_headline=True).order_by("order", "code").first()
     data = dashboard_filters.with_defaults(
         request.GET,
         {
-            "first": phases[0].code if phases else None,
-            "second": phases[-1].code if phases else None,
+            "first": first.code if first else None,
+            "second": second.code if second else None,
             "kpi": kpi.code if kpi else None,
             "units": dashboard_filters.MapUnits.CURRENT,
         },

@@ -10,6 +10,7 @@ from milestones import progress
 from milestones.models import PendingRecompute
 
 from .dashboard_world import build_world
+from .factories import PhaseFactory
 from .progress_data import report
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -231,3 +232,10 @@ def test_it_shows_new_figures_as_soon_as_they_are_recomputed(client_official, wo
     progress.recompute_agreement(world.yen_bai_2021.pk)
     after = table_rows(page(client_official, "/"), "headline")[0]
     assert after[1] == "3,170"
+
+
+def test_it_opens_on_the_latest_phase_with_figures_not_one_yet_to_begin(client_official, world):
+    PhaseFactory(start_year=2026, end_year=2030)
+    assert "phase 2021–2025" in page(client_official, "/")
+    html = page(client_official, "/compare/?kpi=ftth_subscribers")
+    assert "2014–2020 against 2021–2025" in html
