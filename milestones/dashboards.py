@@ -481,9 +481,13 @@ def national(form_data: dict) -> dict:
         ],
         map_table_rows,
     )
+    # The legend's per cent signs are text, not format codes: the comments tell xgettext.
     legend = [
+        # xgettext:no-python-format
         (ProgressStatus.ON_TRACK, _("target reached (100 % or more)")),
+        # xgettext:no-python-format
         (ProgressStatus.AT_RISK, _("90 % to 100 % of the target")),
+        # xgettext:no-python-format
         (ProgressStatus.OFF_TRACK, _("below 90 % of the target")),
         (ProgressStatus.NO_DATA, _("no target or no approved value")),
     ]
