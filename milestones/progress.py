@@ -140,27 +140,18 @@ def _publish_if_pending(agreement_id: int):
 def publish_recompute(agreement_id: int) -> bool:
     """Queue a recompute; False when the broker could not be reached.
 
-    The change has been committed by now, so no failure here may reach the
-    user: the pending row already records the request, and the scheduled run
-    will catch up.
+    The pending row already records the request, so the scheduled run catches
+    up on whatever could not be queued.
     """
-    from .tasks import recompute_agreement
+    from .tasks import publish, recompute_agreement
 
-    try:
-        recompute_agreement.apply_async(
-            (agreement_id,),
-            retry=True,
-            retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5},
-        )
-    except Exception:
+    queued = publish(recompute_agreement, agreement_id)
+    if not queued:
         logger.warning(
-            "Could not queue the progress recompute of agreement %s; "
-            "it stays pending until the next scheduled run",
+            "The progress recompute of agreement %s stays pending until the next scheduled run",
             agreement_id,
-            exc_info=True,
         )
-        return False
-    return True
+    return queued
 
 
 def pending_count() -> int:

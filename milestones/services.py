@@ -9,7 +9,6 @@ report row; the version number on the report refuses silent overwrites.
 from __future__ import annotations
 
 import datetime
-import logging
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,11 +19,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
 from partnerships.models import Agreement, AgreementStatus, Commitment
 from provinces.services import Action, Role, has_role, is_admin, province_scope
 
+from . import progress
 from .models import (
     CommitmentProgress,
     CommitmentStatus,
@@ -37,11 +36,10 @@ from .models import (
     ReportStatus,
 )
 from .quarters import Quarter, quarter_range
+from .tasks import publish, send_report_notification
 
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 JUMP_FACTOR = Decimal(3)
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -694,24 +692,13 @@ def reopen_report(report: QuarterlyReport, user, reason: str) -> QuarterlyReport
 
 def _request_recompute(report: QuarterlyReport, event: str):
     """The dashboards' hook: their figures follow every approval and reopening."""
-    from .progress import request_recompute
-
-    request_recompute(report.agreement_id, reason=f"report {report.pk} {event}")
+    progress.request_recompute(report.agreement_id, reason=f"report {report.pk} {event}")
 
 
 def _notify(report: QuarterlyReport, event: str):
-    from .tasks import send_report_notification
-
+    # The decision stands even when the broker is down; only the e-mail is lost.
     report_id = report.pk
-
-    def publish():
-        try:
-            send_report_notification.delay(report_id, event)
-        except OperationalError:
-            # The decision stands even when the broker is down; only the e-mail is lost.
-            logger.warning("Could not queue the %s notification for report %s", event, report_id)
-
-    transaction.on_commit(publish)
+    transaction.on_commit(lambda: publish(send_report_notification, report_id, event))
 
 
 # Evidence ------------------------------------------------------------------------

@@ -20,6 +20,25 @@ NOTIFICATION_SUBJECTS = {
 }
 
 
+def publish(task, *args) -> bool:
+    """Queue a task after the change that asked for it has committed; never raise.
+
+    The change is saved by now, so a broker that is down must not reach the
+    user: callers record what is owed (a pending recompute) or accept the loss
+    (an e-mail), and the failure is logged. Returns whether the task was queued.
+    """
+    try:
+        task.apply_async(
+            args,
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5},
+        )
+    except Exception:
+        logger.warning("Could not queue %s%s", task.name, args, exc_info=True)
+        return False
+    return True
+
+
 def _reviewers_for(report):
     reviewers = get_user_model().objects.filter(groups__name=Role.REVIEWER, is_active=True)
     province_id = report.agreement.counterparty.province_id
