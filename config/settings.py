@@ -154,6 +154,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Portal rules that operators tune without a code change.
 REPORT_DUE_DAYS = envint("REPORT_DUE_DAYS", 20)
+# Every approval and every scheduled rebuild leaves a RecomputeRun; successful ones are
+# forgotten after this many days, failed ones kept.
+RECOMPUTE_RUNS_KEEP_DAYS = envint("RECOMPUTE_RUNS_KEEP_DAYS", 30)
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = "demo"
 

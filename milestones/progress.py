@@ -53,6 +53,7 @@ transaction, so readers see the old figures or the new ones, never a mix.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import traceback
 from collections import defaultdict
@@ -60,6 +61,7 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
@@ -1074,7 +1076,17 @@ def recompute_all(attempt: int = 1, progress=None) -> RecomputeRun:
         _fail_run(run, exc)
         raise
     refresh_statistics(AgreementProgress, ProvinceProgress, NationalProgress, ReportingCompleteness)
+    prune_runs()
     return _finish_run(run, rows)
+
+
+def prune_runs() -> int:
+    """Forget successful runs past their keeping time; failures stay until someone reads them."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.RECOMPUTE_RUNS_KEEP_DAYS)
+    deleted, _by_model = RecomputeRun.objects.filter(
+        status=RecomputeStatus.SUCCEEDED, finished_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def refresh_statistics(*models):

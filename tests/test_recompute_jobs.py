@@ -271,3 +271,26 @@ def test_it_makes_a_recompute_wait_for_the_one_holding_the_lock(provinces):
     worker.join(10)
     assert finished
     assert AgreementProgress.objects.get(agreement=agreement, kpi=kpis["bts_total"]).value == 10
+
+
+@pytest.mark.django_db
+def test_it_forgets_old_successful_runs_but_keeps_failures(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.RECOMPUTE_RUNS_KEEP_DAYS = 30
+    long_ago = timezone.now() - datetime.timedelta(days=31)
+    old_success = RecomputeRun.objects.create(
+        status=RecomputeStatus.SUCCEEDED, started_at=long_ago, finished_at=long_ago
+    )
+    old_failure = RecomputeRun.objects.create(
+        status=RecomputeStatus.FAILED, started_at=long_ago, finished_at=long_ago, error="boom"
+    )
+
+    progress.recompute_all()
+
+    remaining = set(RecomputeRun.objects.values_list("pk", flat=True))
+    assert old_success.pk not in remaining
+    assert old_failure.pk in remaining
+    assert RecomputeRun.objects.filter(status=RecomputeStatus.SUCCEEDED).count() == 1
