@@ -204,6 +204,9 @@ LOGGING = {
     # Django gives its own logger a console handler too; one printer is enough.
     "loggers": {"django": {"handlers": [], "propagate": True}},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Jobs run inside the request then; a line per finished job only buries the request log.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
