@@ -631,17 +631,22 @@ def _review(report: QuarterlyReport, user, version: int) -> QuarterlyReport:
     return report
 
 
+def _decide(report: QuarterlyReport, user, status: str, comment: str):
+    """Record a reviewer's or administrator's decision on a locked report row."""
+    report.status = status
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment
+    report.version += 1
+    _stamp(report, user)
+    report.save()
+
+
 def approve_report(report: QuarterlyReport, user, version: int, comment: str = ""):
     """Approve and lock a submitted report; its figures then count on the dashboards."""
     with transaction.atomic():
         report = _review(report, user, version)
-        report.status = ReportStatus.APPROVED
-        report.reviewed_by = user
-        report.reviewed_at = timezone.now()
-        report.review_comment = comment.strip()
-        report.version += 1
-        _stamp(report, user)
-        report.save()
+        _decide(report, user, ReportStatus.APPROVED, comment.strip())
         _request_recompute(report, "approved")
         _notify(report, "approved")
     return report
@@ -655,13 +660,7 @@ def return_report(report: QuarterlyReport, user, version: int, comment: str):
         )
     with transaction.atomic():
         report = _review(report, user, version)
-        report.status = ReportStatus.RETURNED
-        report.reviewed_by = user
-        report.reviewed_at = timezone.now()
-        report.review_comment = comment.strip()
-        report.version += 1
-        _stamp(report, user)
-        report.save()
+        _decide(report, user, ReportStatus.RETURNED, comment.strip())
         _notify(report, "returned")
     return report
 
@@ -676,15 +675,12 @@ def reopen_report(report: QuarterlyReport, user, reason: str) -> QuarterlyReport
         report = _lock(report)
         if report.status != ReportStatus.APPROVED:
             raise ReportTransitionRefused(_("Only an approved report can be reopened."))
-        report.status = ReportStatus.RETURNED
-        report.reviewed_by = user
-        report.reviewed_at = timezone.now()
-        report.review_comment = _("Reopened by an administrator: %(reason)s") % {
-            "reason": reason.strip()
-        }
-        report.version += 1
-        _stamp(report, user)
-        report.save()
+        _decide(
+            report,
+            user,
+            ReportStatus.RETURNED,
+            _("Reopened by an administrator: %(reason)s") % {"reason": reason.strip()},
+        )
         _request_recompute(report, "reopened")
         _notify(report, "reopened")
     return report
