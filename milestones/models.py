@@ -566,6 +566,20 @@ class ProgressFigures(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.NO_DATA
     )
+    change_last_year = models.DecimalField(
+        _("change over the last four quarters"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    projected_value = models.DecimalField(
+        _("projected at the end of the period"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
     includes_demo = models.BooleanField(_("includes demo data"), default=False)
     computed_at = models.DateTimeField(_("computed at"))
 
@@ -586,20 +600,6 @@ class AgreementProgress(ProgressFigures):
         _("baseline"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     target_on = models.DateField(_("target date"), null=True, blank=True)
-    change_last_year = models.DecimalField(
-        _("change over the last four quarters"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
-    projected_value = models.DecimalField(
-        _("projected at the end of the period"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
 
     class Meta:
         verbose_name = _("agreement progress")
@@ -621,20 +621,6 @@ class RollupFigures(ProgressFigures):
     units reached their target and the range of their values instead.
     """
 
-    projected_value = models.DecimalField(
-        _("projected at the end of the period"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
-    change_last_year = models.DecimalField(
-        _("change over the last four quarters"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
     units_reporting = models.PositiveIntegerField(_("provincial units reporting"), default=0)
     units_with_target = models.PositiveIntegerField(_("provincial units with a target"), default=0)
     units_reached_target = models.PositiveIntegerField(
