@@ -341,14 +341,7 @@ class ReportViewSet(
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
-        report = self.get_object()
-        incoming = serializers.ReviewSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        return self._run(
-            report,
-            lambda: services.approve_report(report, request.user, data["version"], data["comment"]),
-        )
+        return self._review(request, services.approve_report)
 
     @extend_schema(
         summary="Return a submitted report to its authors, saying what to change",
@@ -357,13 +350,16 @@ class ReportViewSet(
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, *args, **kwargs):
+        return self._review(request, services.return_report)
+
+    def _review(self, request, decide):
+        """Approve or return: the same input, a different service."""
         report = self.get_object()
         incoming = serializers.ReviewSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         return self._run(
-            report,
-            lambda: services.return_report(report, request.user, data["version"], data["comment"]),
+            report, lambda: decide(report, request.user, data["version"], data["comment"])
         )
 
     @extend_schema(
