@@ -51,21 +51,24 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from milestones import dashboards, progress  # noqa: E402
-from milestones.management.commands.generate_scale_data import SCALE_MARK  # noqa: E402
-from milestones.models import (  # noqa: E402
-    AgreementProgress,
+from dashboards import services as dashboards  # noqa: E402
+from demo.management.commands.generate_scale_data import SCALE_MARK  # noqa: E402
+from milestones.models import KpiValue, QuarterlyReport  # noqa: E402
+from partnerships.models import (  # noqa: E402
+    Agreement,
     Kpi,
     KpiTarget,
-    KpiValue,
+)
+from progress import rules  # noqa: E402
+from progress import services as progress  # noqa: E402
+from progress.models import (  # noqa: E402
+    AgreementProgress,
     NationalProgress,
     PendingRecompute,
     ProvinceProgress,
-    QuarterlyReport,
 )
-from partnerships.models import Agreement  # noqa: E402
+from provinces.access import Role  # noqa: E402
 from provinces.models import Province  # noqa: E402
-from provinces.services import Role  # noqa: E402
 
 
 @login_required
@@ -89,8 +92,8 @@ def live_national(request):
         kpi = kpis[kpi_id]
         if not kpi.is_headline:
             continue
-        parts = [progress.Rollup.from_row(r) for r in province_rows if r.province_id in top]
-        rows.append(dashboards.figures_row(kpi, progress.combine(kpi, parts)))
+        parts = [rules.Rollup.from_row(r) for r in province_rows if r.province_id in top]
+        rows.append(dashboards.figures_row(kpi, rules.combine(kpi, parts)))
     table = dashboards.Table("headline", "live", [dashboards.Column("kpi", "KPI")], rows)
     return render(request, "dashboards/_table.html", {"table": table})
 
@@ -139,8 +142,8 @@ def dashboard_urls(agreement: Agreement) -> dict:
     return {
         "national": "/",
         "national, former provinces": "/?units=former",
-        "province": reverse("milestones:province-dashboard", args=[province.slug]),
-        "agreement": reverse("milestones:agreement-dashboard", args=[agreement.pk]),
+        "province": reverse("dashboards:province-dashboard", args=[province.slug]),
+        "agreement": reverse("dashboards:agreement-dashboard", args=[agreement.pk]),
         "compare": "/compare/",
     }
 

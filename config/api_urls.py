@@ -42,6 +42,7 @@ v1_patterns = [
     path("", include("provinces.api.urls")),
     path("", include("partnerships.api.urls")),
     path("", include("milestones.api.urls")),
+    path("", include("progress.api.urls")),
 ]
 
 urlpatterns = [

@@ -39,9 +39,14 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The portal's apps, lower to higher: each imports only those above it in this list.
+    "core",
     "provinces",
     "partnerships",
     "milestones",
+    "progress",
+    "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "milestones.context_processors.portal_nav",
+                "dashboards.context_processors.portal_nav",
             ],
         },
     },
@@ -143,11 +148,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # broker that was down comes back.
 CELERY_BEAT_SCHEDULE = {
     "recompute-progress": {
-        "task": "milestones.tasks.recompute_all",
+        "task": "progress.tasks.recompute_all",
         "schedule": envint("PROGRESS_RECOMPUTE_SECONDS", 3600),
     },
     "recompute-pending-progress": {
-        "task": "milestones.tasks.recompute_pending",
+        "task": "progress.tasks.recompute_pending",
         "schedule": envint("PROGRESS_PENDING_SECONDS", 60),
     },
 }
@@ -191,7 +196,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status`; each choice set gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CommitmentStatusEnum": "milestones.models.CommitmentStatus",
-        "ProgressStatusEnum": "milestones.models.ProgressStatus",
+        "ProgressStatusEnum": "progress.models.ProgressStatus",
         "ReportStatusEnum": "milestones.models.ReportStatus",
     },
 }

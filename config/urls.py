@@ -16,4 +16,5 @@ urlpatterns = [
     path("agreements/", include("partnerships.urls")),
     path("api/", include("config.api_urls")),
     path("", include("milestones.urls")),
+    path("", include("dashboards.urls")),
 ]

@@ -3,8 +3,11 @@ from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import CommitmentStatus, KpiKind
-from .services import CommitmentReading, Reading, evidence_errors, field_key
+from milestones.models import CommitmentStatus
+from partnerships.models import KpiKind
+
+from .checks import CommitmentReading, Reading, field_key
+from .evidence import evidence_errors
 
 DECIMAL = {"max_digits": 16, "decimal_places": 2, "required": False, "localize": True}
 
@@ -26,7 +29,7 @@ class ReportForm(forms.Form):
     """The quarterly entry form, built from the agreement's targets and commitments.
 
     The form only parses what was typed (text in a number field is refused here);
-    every rule about the values lives in `services.check_report`.
+    every rule about the values lives in `checks.check_report`.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from provinces.services import Action, province_scope
+from core.parsing import quarter_label
+from core.quarters import Quarter
+from provinces.access import Action, province_scope
 
-from . import imports, services
-from .parsing import quarter_label
-from .quarters import Quarter
+from . import imports, schedule
 
 SESSION_KEY = "pending_imports"
 UPLOAD_DIR = "imports"
@@ -46,8 +46,8 @@ def _quarter_choices(user):
     """Every quarter the user's agreements report on, the latest first."""
     quarters = {
         quarter
-        for agreement in services.agreements_editable_by(user)
-        for quarter in services.reportable_quarters(agreement)
+        for agreement in schedule.reportable_agreements(user)
+        for quarter in schedule.reportable_quarters(agreement)
     } or {imports.default_quarter()}
     return [(quarter_label(q.code), str(q)) for q in sorted(quarters, reverse=True)]
 

@@ -2,7 +2,7 @@
 
 The file is read into rows, every row is matched to a province, an agreement, a
 quarter and a KPI, and every affected report is checked with the same
-`services.check_report` the entry form uses. Only a file without a single error
+`checks.check_report` the entry form uses. Only a file without a single error
 can be applied, and it is applied through `services.save_draft` in one
 transaction: all of it or none of it.
 """
@@ -23,16 +23,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnerships.models import Agreement, AgreementStatus
+from core.parsing import parse_date, parse_number, parse_quarter, quarter_label
+from core.quarters import Quarter
+from core.search import fold
+from milestones.models import KpiValue, QuarterlyReport
+from partnerships.models import Agreement, AgreementStatus, Kpi, KpiKind, KpiTarget
+from provinces.access import Action, can
 from provinces.models import Province
-from provinces.search import fold
-from provinces.services import Action, province_scope
 
-from . import services
-from .models import Kpi, KpiKind, KpiTarget, KpiValue, QuarterlyReport
-from .parsing import parse_date, parse_number, parse_quarter, quarter_label
-from .quarters import Quarter
-from .services import Reading
+from . import schedule, services
+from .checks import Reading, check_report, kpi_lines, readings_of
 
 CSV, XLSX = ".csv", ".xlsx"
 FORMATS = (CSV, XLSX)
@@ -267,7 +267,6 @@ class Catalogue:
 
     def __init__(self, user):
         self.user = user
-        self.edit_scope = province_scope(user, Action.EDIT)
         provinces = list(Province.objects.select_related("successor"))
         self.provinces = {province.pk: province for province in provinces}
         self.by_name: dict[str, list[Province]] = {}
@@ -305,11 +304,11 @@ class Catalogue:
 
     def reports_on(self, agreement: Agreement, quarter: Quarter) -> bool:
         if agreement.pk not in self._quarters:
-            self._quarters[agreement.pk] = services.reportable_quarters(agreement)
+            self._quarters[agreement.pk] = schedule.reportable_quarters(agreement)
         return quarter in self._quarters[agreement.pk]
 
     def may_edit(self, agreement: Agreement) -> bool:
-        return self.edit_scope is None or agreement.counterparty.province_id in self.edit_scope
+        return can(self.user, Action.EDIT, agreement.counterparty.province_id)
 
     def kpi(self, text: str) -> Kpi | None:
         return self.kpis.get(text.strip().lower()) or self.kpis_by_name.get(fold(text))
@@ -499,8 +498,8 @@ def _open_group(agreement: Agreement, quarter: Quarter) -> ReportPlan:
     report = QuarterlyReport.objects.filter(agreement=agreement, quarter=quarter.code).first()
     if report is None:
         report = QuarterlyReport(agreement=agreement, quarter=quarter.code, version=0)
-    readings = services.readings_of(report) if report.pk else {}
-    lines = {line.kpi.pk: line.kpi for line in services.kpi_lines(report)}
+    readings = readings_of(report) if report.pk else {}
+    lines = {line.kpi.pk: line.kpi for line in kpi_lines(report)}
     group = ReportPlan(agreement, quarter, report, readings, lines)
     if report.pk:
         # A reason given when an unusual value was first saved still stands.
@@ -514,14 +513,14 @@ def _check_group(group: ReportPlan, plan: ImportPlan) -> None:
     first_row = min(row.number for row in group.rows.values()) if group.rows else 0
     if group.report.status not in services.EDITABLE_STATUSES:
         try:
-            services._ensure_editable(group.report)
+            services.ensure_editable(group.report)
         except services.ReportLocked as exc:
             for row in group.rows.values():
                 plan.error(row.number, "quarter", exc.message)
         return
     if not group.changed:
         return
-    check = services.check_report(group.report, group.readings)
+    check = check_report(group.report, group.readings)
     for key, messages in check.errors.items():
         row, column = _row_of(group, key, first_row)
         for message in messages:
@@ -611,10 +610,10 @@ def template_rows(user, quarter: Quarter) -> list[list[object]]:
     """One row per KPI of every agreement the user reports on for the quarter, pre-filled."""
     agreements = [
         agreement
-        for agreement in services.agreements_editable_by(user).select_related(
+        for agreement in schedule.reportable_agreements(user).select_related(
             "counterparty__province"
         )
-        if quarter in services.reportable_quarters(agreement)
+        if quarter in schedule.reportable_quarters(agreement)
     ]
     reports = {
         report.agreement_id: report

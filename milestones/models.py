@@ -1,258 +1,16 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partnerships.models import (
-    Agreement,
-    BilingualName,
-    Commitment,
-    CommitmentArea,
-    DatePrecision,
-    Source,
-    format_partial_date,
-    validate_partial_date,
-)
-
-from .quarters import Quarter
-
-HUNDRED = Decimal(100)
-
-
-class KpiKind(models.TextChoices):
-    COUNT = "count", _("Count")
-    RATIO = "ratio", _("Ratio (numerator of denominator)")
-    PERCENTAGE = "percentage", _("Percentage")
-
-
-class TimeAggregation(models.TextChoices):
-    LATEST = "latest", _("Latest value in the period (stock)")
-    SUM = "sum", _("Sum over the period (flow)")
-
-
-class SpaceAggregation(models.TextChoices):
-    SUM = "sum", _("Sum across provinces")
-    RATIO_OF_SUMS = "ratio_of_sums", _("Sum of numerators over sum of denominators")
-    NONE = "none", _("Not added up across provinces")
-
-
-class Kpi(BilingualName):
-    """A measurable indicator in the catalogue, with the rules for adding it up."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    unit_vi = models.CharField(_("unit (Vietnamese)"), max_length=40, blank=True)
-    unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=KpiKind.choices)
-    time_aggregation = models.CharField(
-        _("over time"),
-        max_length=8,
-        choices=TimeAggregation.choices,
-        default=TimeAggregation.LATEST,
-    )
-    space_aggregation = models.CharField(
-        _("across provinces"), max_length=16, choices=SpaceAggregation.choices
-    )
-    higher_is_better = models.BooleanField(_("higher is better"), default=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("part of"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="parts",
-        help_text=_("A sub-count never exceeds this total (4G stations within all stations)."),
-    )
-    area = models.ForeignKey(
-        CommitmentArea,
-        verbose_name=_("commitment area"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="kpis",
-    )
-    is_headline = models.BooleanField(_("headline on the national dashboard"), default=False)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        verbose_name = _("KPI")
-        verbose_name_plural = _("KPI catalogue")
-        ordering = ("order", "code")
-
-    @property
-    def unit(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.unit_en if (get_language() or "vi").startswith("en") else self.unit_vi
-
-    @property
-    def is_stock(self) -> bool:
-        return self.time_aggregation == TimeAggregation.LATEST
-
-    def clean(self):
-        if self.kind == KpiKind.RATIO and self.space_aggregation == SpaceAggregation.SUM:
-            raise ValidationError(
-                {
-                    "space_aggregation": _(
-                        "A ratio adds up as a sum of numerators over denominators."
-                    )
-                }
-            )
-        if self.kind != KpiKind.RATIO and self.space_aggregation == SpaceAggregation.RATIO_OF_SUMS:
-            raise ValidationError(
-                {"space_aggregation": _("Only a ratio has numerators and denominators to add up.")}
-            )
-
-    def reading_errors(self, value=None, numerator=None, denominator=None, prefix=""):
-        """Field errors for one reading of this KPI; the one rule every entry path uses."""
-        errors = {}
-        if self.kind == KpiKind.RATIO:
-            if numerator is None:
-                errors[f"{prefix}numerator"] = _("Enter the numerator.")
-            elif numerator < 0:
-                errors[f"{prefix}numerator"] = _("A count cannot be negative.")
-            if denominator is None:
-                errors[f"{prefix}denominator"] = _("Enter the denominator.")
-            elif denominator <= 0:
-                errors[f"{prefix}denominator"] = _("The denominator must be greater than zero.")
-            if not errors and numerator > denominator:
-                errors[f"{prefix}numerator"] = _(
-                    "The numerator (%(numerator)s) cannot be greater than the denominator "
-                    "(%(denominator)s)."
-                ) % {"numerator": _number(numerator), "denominator": _number(denominator)}
-        elif value is None:
-            errors[f"{prefix}value"] = _("Enter a value.")
-        elif value < 0:
-            errors[f"{prefix}value"] = _("A count cannot be negative.")
-        elif self.kind == KpiKind.PERCENTAGE and value > HUNDRED:
-            errors[f"{prefix}value"] = _("A percentage cannot be above 100.")
-        return errors
-
-    def share(self, value=None, numerator=None, denominator=None):
-        """The reading as a comparable number: a ratio becomes a percentage."""
-        if self.kind == KpiKind.RATIO:
-            if numerator is None or not denominator:
-                return None
-            return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(Decimal("0.01"))
-        return value
-
-
-def _number(value) -> str:
-    from django.utils.formats import number_format
-
-    if value is not None and value == int(value):
-        value = int(value)
-    return number_format(value, force_grouping=True)
-
-
-class KpiTarget(models.Model):
-    """What an agreement commits to reach for one KPI, from a baseline."""
-
-    agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="targets"
-    )
-    kpi = models.ForeignKey(
-        Kpi, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="targets"
-    )
-    baseline_value = models.DecimalField(
-        _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
-    )
-    baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
-    target_value = models.DecimalField(
-        _("target"),
-        max_digits=16,
-        decimal_places=2,
-        help_text=_("For a ratio: the share to reach, in per cent."),
-    )
-    target_on = models.DateField(_("target date"))
-    source = models.ForeignKey(
-        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
-    )
-    note = models.TextField(_("note"), blank=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("KPI target")
-        verbose_name_plural = _("KPI targets")
-        ordering = ("agreement", "kpi__order")
-        constraints = [
-            models.UniqueConstraint(fields=("agreement", "kpi"), name="target_unique_per_kpi"),
-        ]
-
-    def __str__(self):
-        return f"{self.kpi}: {self.target_value}"
-
-    def clean(self):
-        if not self.kpi_id:
-            return
-        is_share = self.kpi.kind in (KpiKind.RATIO, KpiKind.PERCENTAGE)
-        errors = {}
-        for field in ("baseline_value", "target_value"):
-            value = getattr(self, field)
-            if value is None:
-                continue
-            if value < 0:
-                errors[field] = _("A target or baseline cannot be negative.")
-            elif is_share and value > HUNDRED:
-                errors[field] = _("A share cannot be above 100 per cent.")
-        if self.baseline_on and self.target_on and self.target_on < self.baseline_on:
-            errors["target_on"] = _("The target date cannot come before the baseline date.")
-        if errors:
-            raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.clean()
-        super().save(*args, **kwargs)
-
-
-class Milestone(models.Model):
-    """A dated event in an agreement's life: a launch, a completed network, a review."""
-
-    agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="milestones"
-    )
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
-    occurred_on = models.DateField(_("date"))
-    precision = models.CharField(
-        _("date known to"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
-    area = models.ForeignKey(
-        CommitmentArea,
-        verbose_name=_("commitment area"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
-    source = models.ForeignKey(
-        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
-    )
-    is_demo = models.BooleanField(_("demo data"), default=False)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
-        ordering = ("occurred_on", "pk")
-
-    def __str__(self):
-        return f"{self.date_label} — {self.title}"
-
-    @property
-    def date_label(self) -> str:
-        return format_partial_date(self.occurred_on, self.precision)
-
-    def clean(self):
-        validate_partial_date(self.occurred_on, self.precision, "occurred_on")
-
-    def save(self, *args, **kwargs):
-        self.clean()
-        super().save(*args, **kwargs)
+from core.dates import DatePrecision, format_partial_date
+from core.formatting import number
+from core.quarters import Quarter
+from partnerships.models import Agreement, Commitment, Kpi, KpiKind, Source
+from provinces.access import Action, Role, ScopedQuerySet, has_role, is_admin, province_scope
 
 
 class ReportStatus(models.TextChoices):
@@ -262,9 +20,37 @@ class ReportStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class QuarterlyReportQuerySet(models.QuerySet):
+class QuarterlyReportQuerySet(ScopedQuerySet):
+    province_path = "agreement__counterparty__province"
+
     def approved(self):
         return self.filter(status=ReportStatus.APPROVED)
+
+    def restrict(self, user, action: str = Action.VIEW):
+        """Reports `user` may open (VIEW), fill in (EDIT) or decide on (REVIEW).
+
+        Unlike agreements, reports are not all public: staff see their own
+        provinces' reports at every stage and no other province's; reviewers see
+        what reaches review in their provinces; officials read every approved
+        report; administrators see everything.
+        """
+        if action != Action.VIEW or is_admin(user):
+            return super().restrict(user, action)
+        if not user.is_authenticated:
+            return self.none()
+        path = f"{self.province_path}__in"
+        visible = Q(pk__in=[])
+        if has_role(user, Role.OFFICIAL):
+            visible |= Q(status=ReportStatus.APPROVED)
+        edit_scope = province_scope(user, Action.EDIT)
+        if edit_scope:
+            visible |= Q(**{path: edit_scope})
+        review_scope = province_scope(user, Action.REVIEW)
+        if review_scope is None:
+            visible |= ~Q(status=ReportStatus.DRAFT)
+        elif review_scope:
+            visible |= Q(**{path: review_scope}) & ~Q(status=ReportStatus.DRAFT)
+        return self.filter(visible)
 
 
 class QuarterlyReport(models.Model):
@@ -362,6 +148,10 @@ class QuarterlyReport(models.Model):
             ) from exc
 
 
+class KpiValueQuerySet(ScopedQuerySet):
+    province_path = "report__agreement__counterparty__province"
+
+
 class KpiValue(models.Model):
     """A measured value of one KPI in one quarterly report."""
 
@@ -396,6 +186,8 @@ class KpiValue(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = KpiValueQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("KPI value")
         verbose_name_plural = _("KPI values")
@@ -418,8 +210,8 @@ class KpiValue(models.Model):
         if self.is_empty:
             return ""
         if self.kpi.kind == KpiKind.RATIO:
-            return f"{_number(self.numerator)}/{_number(self.denominator)}"
-        return _number(self.value)
+            return f"{number(self.numerator)}/{number(self.denominator)}"
+        return number(self.value)
 
     def clean(self):
         if not self.kpi_id:
@@ -536,243 +328,3 @@ class CommitmentProgress(models.Model):
     def save(self, *args, **kwargs):
         self.clean()
         super().save(*args, **kwargs)
-
-
-class ProgressStatus(models.TextChoices):
-    ON_TRACK = "on_track", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    OFF_TRACK = "off_track", _("Off track")
-    NO_DATA = "no_data", _("No data")
-
-
-class ProgressFigures(models.Model):
-    """The figures every progress table carries for one KPI."""
-
-    kpi = models.ForeignKey(Kpi, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="+")
-    latest_quarter = models.PositiveIntegerField(_("latest quarter"), null=True, blank=True)
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
-    numerator = models.DecimalField(
-        _("numerator"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    denominator = models.DecimalField(
-        _("denominator"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    target_value = models.DecimalField(
-        _("target"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    attainment = models.DecimalField(
-        _("share of target reached"), max_digits=9, decimal_places=2, null=True, blank=True
-    )
-    status = models.CharField(
-        _("status"), max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.NO_DATA
-    )
-    change_last_year = models.DecimalField(
-        _("change over the last four quarters"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
-    projected_value = models.DecimalField(
-        _("projected at the end of the period"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
-    includes_demo = models.BooleanField(_("includes demo data"), default=False)
-    computed_at = models.DateTimeField(_("computed at"))
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return f"{self.kpi}: {self.value}"
-
-
-class AgreementProgress(ProgressFigures):
-    """Computed progress of one agreement on one KPI."""
-
-    agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="progress"
-    )
-    baseline_value = models.DecimalField(
-        _("baseline"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    target_on = models.DateField(_("target date"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("agreement progress")
-        verbose_name_plural = _("agreement progress")
-        constraints = [
-            models.UniqueConstraint(fields=("agreement", "kpi"), name="agreement_progress_unique"),
-        ]
-        indexes = [models.Index(fields=("status", "kpi"), name="agreement_progress_status")]
-
-
-class RollupFigures(ProgressFigures):
-    """Figures added up over provincial units, kept in a form that adds up again.
-
-    A province's row can be combined with other provinces' rows into a region's
-    or the nation's without going back to the raw values: sums stay sums, and a
-    ratio keeps its numerator and denominator. Targets, attainment and projection
-    count only the units that have both a value and a target (the `*_on_target`
-    sums); a percentage, which never adds up across provinces, keeps how many
-    units reached their target and the range of their values instead.
-    """
-
-    units_reporting = models.PositiveIntegerField(_("provincial units reporting"), default=0)
-    units_with_target = models.PositiveIntegerField(_("provincial units with a target"), default=0)
-    units_reached_target = models.PositiveIntegerField(
-        _("provincial units that reached their target"), default=0
-    )
-    value_min = models.DecimalField(
-        _("lowest value of a unit"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    value_max = models.DecimalField(
-        _("highest value of a unit"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    achieved_on_target = models.DecimalField(
-        _("value reached by the units with a target"),
-        max_digits=20,
-        decimal_places=4,
-        default=0,
-    )
-    goal_on_target = models.DecimalField(
-        _("target of the units with a target"), max_digits=20, decimal_places=4, default=0
-    )
-    projected_on_target = models.DecimalField(
-        _("projection of the units with a target"), max_digits=20, decimal_places=4, default=0
-    )
-    denominator_on_target = models.DecimalField(
-        _("denominator of the units with a target"), max_digits=20, decimal_places=4, default=0
-    )
-
-    class Meta:
-        abstract = True
-
-
-class ProvinceProgress(RollupFigures):
-    """Computed progress of one province in one phase on one KPI.
-
-    A current province adds up the former units merged into it.
-    """
-
-    province = models.ForeignKey(
-        "provinces.Province",
-        verbose_name=_("province"),
-        on_delete=models.CASCADE,
-        related_name="progress",
-    )
-    phase = models.ForeignKey(
-        "partnerships.Phase", verbose_name=_("phase"), on_delete=models.CASCADE, related_name="+"
-    )
-    agreements = models.PositiveIntegerField(_("agreements counted"), default=0)
-
-    class Meta:
-        verbose_name = _("province progress")
-        verbose_name_plural = _("province progress")
-        constraints = [
-            models.UniqueConstraint(
-                fields=("province", "phase", "kpi"), name="province_progress_unique"
-            ),
-        ]
-        indexes = [models.Index(fields=("phase", "kpi"), name="province_progress_map")]
-
-
-class NationalProgress(RollupFigures):
-    """Computed national progress in one phase on one KPI."""
-
-    phase = models.ForeignKey(
-        "partnerships.Phase", verbose_name=_("phase"), on_delete=models.CASCADE, related_name="+"
-    )
-    provinces_reporting = models.PositiveIntegerField(_("provinces reporting"), default=0)
-
-    class Meta:
-        verbose_name = _("national progress")
-        verbose_name_plural = _("national progress")
-        constraints = [
-            models.UniqueConstraint(fields=("phase", "kpi"), name="national_progress_unique"),
-        ]
-
-
-class ReportingCompleteness(models.Model):
-    """How many of a province's reports for a quarter are approved, submitted or overdue."""
-
-    province = models.ForeignKey(
-        "provinces.Province",
-        verbose_name=_("province"),
-        on_delete=models.CASCADE,
-        related_name="completeness",
-    )
-    quarter = models.PositiveIntegerField(_("quarter"))
-    expected = models.PositiveIntegerField(_("reports expected"), default=0)
-    approved = models.PositiveIntegerField(_("approved"), default=0)
-    submitted = models.PositiveIntegerField(_("submitted"), default=0)
-    in_progress = models.PositiveIntegerField(_("draft or returned"), default=0)
-    overdue = models.PositiveIntegerField(_("overdue"), default=0)
-    computed_at = models.DateTimeField(_("computed at"))
-
-    class Meta:
-        verbose_name = _("reporting completeness")
-        verbose_name_plural = _("reporting completeness")
-        constraints = [
-            models.UniqueConstraint(fields=("province", "quarter"), name="completeness_unique"),
-        ]
-        indexes = [models.Index(fields=("quarter",), name="completeness_quarter")]
-
-    def __str__(self):
-        return f"{self.province} {Quarter.from_code(self.quarter)}: {self.approved}/{self.expected}"
-
-
-class RecomputeStatus(models.TextChoices):
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-
-
-class RecomputeRun(models.Model):
-    """A visible record of every recompute, successful or not."""
-
-    agreement = models.ForeignKey(
-        Agreement,
-        verbose_name=_("agreement"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        help_text=_("Empty for a full recompute."),
-    )
-    status = models.CharField(
-        _("status"), max_length=12, choices=RecomputeStatus.choices, default=RecomputeStatus.RUNNING
-    )
-    started_at = models.DateTimeField(_("started at"))
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
-    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
-    error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("recompute run")
-        verbose_name_plural = _("recompute runs")
-        ordering = ("-started_at",)
-
-    def __str__(self):
-        subject = self.agreement or _("all agreements")
-        return f"{subject} — {self.get_status_display()}"
-
-
-class PendingRecompute(models.Model):
-    """An agreement whose progress waits for a recompute that could not be queued yet."""
-
-    agreement = models.OneToOneField(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("requested at"))
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("pending recompute")
-        verbose_name_plural = _("pending recomputes")
-
-    def __str__(self):
-        return str(self.agreement)

@@ -1,79 +1,34 @@
-"""The quarterly report workflow: entry, checks, submission, review, locking, reopening.
+"""The quarterly report workflow: opening, saving, submitting, approving, returning, reopening.
 
 Every path that changes a report (the form, the REST API, the bulk import, the
 admin's reopen) calls these functions, so each rule lives in one place and
-gives the same message everywhere. Writes run in a transaction that locks the
-report row; the version number on the report refuses silent overwrites.
+gives the same message everywhere. Each action runs in one transaction that
+locks the report row; the version number on the report refuses silent
+overwrites. Each announces itself with `report_changed` inside that
+transaction, which is how the progress figures follow without this app
+knowing about them.
 """
 
 from __future__ import annotations
 
-import datetime
-import os
-from dataclasses import dataclass, field
-from decimal import Decimal
-
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from partnerships.models import Agreement, AgreementStatus, Commitment
-from provinces.services import Action, Role, has_role, is_admin, province_scope
+from core.formatting import datetime_label
+from core.quarters import Quarter
+from core.queue import publish_on_commit
+from partnerships.models import Agreement, Commitment, KpiKind
+from provinces.access import Action, can, is_admin
 
-from . import progress
-from .models import (
-    CommitmentProgress,
-    CommitmentStatus,
-    Evidence,
-    Kpi,
-    KpiKind,
-    KpiTarget,
-    KpiValue,
-    QuarterlyReport,
-    ReportStatus,
-)
-from .quarters import Quarter, quarter_range
-from .tasks import publish, send_report_notification
+from .checks import CommitmentReading, Reading, check_report, kpi_lines, readings_of
+from .models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
+from .schedule import reportable_quarters
+from .signals import report_changed
+from .tasks import send_report_notification
 
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-JUMP_FACTOR = Decimal(3)
-
-
-@dataclass
-class Reading:
-    """One KPI as typed by a user: a value, or a numerator and denominator for a ratio."""
-
-    value: Decimal | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    measured_on: datetime.date | None = None
-    note: str = ""
-
-    def is_empty(self, kpi: Kpi) -> bool:
-        if kpi.kind == KpiKind.RATIO:
-            return self.numerator is None and self.denominator is None
-        return self.value is None
-
-
-@dataclass
-class CommitmentReading:
-    status: str = CommitmentStatus.NOT_STARTED
-    percent_complete: int = 0
-    note: str = ""
-
-
-@dataclass
-class ReportCheck:
-    """The outcome of checking a set of readings: refusals and warnings to confirm."""
-
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    warnings: dict[str, str] = field(default_factory=dict)
-
-    def add_error(self, key: str, message: str):
-        self.errors.setdefault(key, []).append(str(message))
+NOTIFIED_EVENTS = ("submitted", "approved", "returned", "reopened")
 
 
 class ReportError(Exception):
@@ -114,7 +69,7 @@ class ReportConflict(ReportError):
                 "%(user)s saved this report at %(time)s, after you opened it. Your values "
                 "were not saved: compare them with theirs below, then save again."
             )
-            % {"user": saved_by, "time": _datetime(report.updated_at)}
+            % {"user": saved_by, "time": datetime_label(report.updated_at)}
         )
         self.report = report
         self.saved_by = saved_by
@@ -129,135 +84,15 @@ class ReportTransitionRefused(ReportError):
     pass
 
 
-def _datetime(value: datetime.datetime | None) -> str:
-    if value is None:
-        return ""
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-
-
-# Scoping -------------------------------------------------------------------
-
-
-def _province_filter(scope: set[int] | None, field_name: str) -> Q:
-    return Q() if scope is None else Q(**{f"{field_name}__in": scope})
-
-
-def reports_visible_to(user):
-    """Reports a user may open.
-
-    Staff see their own provinces' reports at every stage and no other province's;
-    reviewers see what reaches review in their provinces; officials read every
-    approved report; administrators see everything.
-    """
-    reports = QuarterlyReport.objects.select_related(
-        "agreement__counterparty__province", "agreement__phase", "updated_by", "submitted_by"
-    )
-    if not user.is_authenticated:
-        return reports.none()
-    if is_admin(user):
-        return reports
-    province_field = "agreement__counterparty__province"
-    visible = Q(pk__in=[])
-    if has_role(user, Role.OFFICIAL):
-        visible |= Q(status=ReportStatus.APPROVED)
-    edit_scope = province_scope(user, Action.EDIT)
-    if edit_scope:
-        visible |= _province_filter(edit_scope, province_field)
-    review_scope = province_scope(user, Action.REVIEW)
-    if review_scope is None or review_scope:
-        visible |= _province_filter(review_scope, province_field) & ~Q(status=ReportStatus.DRAFT)
-    return reports.filter(visible)
-
-
-def agreements_editable_by(user):
-    scope = province_scope(user, Action.EDIT)
-    agreements = Agreement.objects.filter(status=AgreementStatus.ACTIVE)
-    if scope is None:
-        return agreements
-    return agreements.filter(counterparty__province__in=scope)
+# Who may act ----------------------------------------------------------------------
 
 
 def can_edit(user, agreement: Agreement) -> bool:
-    scope = province_scope(user, Action.EDIT)
-    return scope is None or agreement.counterparty.province_id in scope
+    return can(user, Action.EDIT, agreement.counterparty.province_id)
 
 
 def can_review(user, report: QuarterlyReport) -> bool:
-    scope = province_scope(user, Action.REVIEW)
-    if scope is not None and not scope:
-        return False
-    return scope is None or report.agreement.counterparty.province_id in scope
-
-
-# Quarters and deadlines ------------------------------------------------------
-
-
-def deadline_for(quarter: Quarter) -> datetime.date:
-    return quarter.end + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
-
-
-def reportable_quarters(agreement: Agreement, today: datetime.date | None = None) -> list[Quarter]:
-    """Quarters an agreement reports on: from its signing to its period's end, once ended."""
-    today = today or timezone.localdate()
-    first = (
-        Quarter.containing(agreement.signed_on)
-        if agreement.signed_on
-        else Quarter(agreement.period_start, 1)
-    )
-    last = min(Quarter(agreement.period_end, 4), Quarter.containing(today).previous())
-    return quarter_range(first, last)
-
-
-@dataclass
-class WorkItem:
-    agreement: Agreement
-    quarter: Quarter
-    report: QuarterlyReport | None
-    deadline: datetime.date
-    overdue: bool
-
-    @property
-    def state(self) -> str:
-        return self.report.status if self.report else "due"
-
-
-def worklist(user, today: datetime.date | None = None) -> list[WorkItem]:
-    """What a staff member has to do: every unapproved quarter of their agreements."""
-    today = today or timezone.localdate()
-    agreements = list(
-        agreements_editable_by(user).select_related("counterparty__province", "phase")
-    )
-    reports = {
-        (report.agreement_id, report.quarter): report
-        for report in QuarterlyReport.objects.filter(agreement__in=agreements).select_related(
-            "updated_by"
-        )
-    }
-    items = []
-    for agreement in agreements:
-        for quarter in reportable_quarters(agreement, today):
-            report = reports.get((agreement.pk, quarter.code))
-            if report and report.status == ReportStatus.APPROVED:
-                continue
-            deadline = deadline_for(quarter)
-            submitted = report is not None and report.status == ReportStatus.SUBMITTED
-            items.append(
-                WorkItem(agreement, quarter, report, deadline, not submitted and deadline < today)
-            )
-    items.sort(key=lambda item: (item.deadline, item.agreement.title))
-    return items
-
-
-def review_queue(user):
-    scope = province_scope(user, Action.REVIEW)
-    if scope is not None and not scope:
-        return QuarterlyReport.objects.none()
-    queue = QuarterlyReport.objects.filter(status=ReportStatus.SUBMITTED)
-    if scope is not None:
-        queue = queue.filter(agreement__counterparty__province__in=scope)
-    return queue.select_related("agreement__counterparty__province", "submitted_by").order_by(
-        "submitted_at"
-    )
+    return can(user, Action.REVIEW, report.agreement.counterparty.province_id)
 
 
 # Opening a report --------------------------------------------------------------
@@ -284,175 +119,10 @@ def get_or_create_report(agreement: Agreement, quarter_code: int, user) -> Quart
     return report
 
 
-@dataclass
-class KpiLine:
-    """One KPI row of the entry form with what the user needs beside it."""
-
-    kpi: Kpi
-    target: KpiTarget
-    previous: KpiValue | None
-    current: KpiValue | None
-
-
-def kpi_lines(report: QuarterlyReport) -> list[KpiLine]:
-    targets = list(
-        KpiTarget.objects.filter(agreement_id=report.agreement_id)
-        .select_related("kpi__parent")
-        .order_by("kpi__order", "kpi__code")
-    )
-    kpi_ids = [target.kpi_id for target in targets]
-    current = {}
-    if report.pk:
-        current = {value.kpi_id: value for value in report.values.select_related("kpi")}
-    previous = previous_approved_values(report.agreement_id, report.quarter, kpi_ids)
-    return [
-        KpiLine(target.kpi, target, previous.get(target.kpi_id), current.get(target.kpi_id))
-        for target in targets
-    ]
-
-
-def previous_approved_values(agreement_id, quarter_code, kpi_ids) -> dict[int, KpiValue]:
-    """The latest approved value of each KPI before the given quarter."""
-    values = (
-        KpiValue.objects.filter(
-            report__agreement_id=agreement_id,
-            report__status=ReportStatus.APPROVED,
-            report__quarter__lt=quarter_code,
-            kpi_id__in=kpi_ids,
-        )
-        .select_related("report", "kpi")
-        .order_by("kpi_id", "-report__quarter")
-    )
-    latest = {}
-    for value in values:
-        latest.setdefault(value.kpi_id, value)
-    return latest
-
-
-def commitment_lines(report: QuarterlyReport):
-    commitments = list(
-        Commitment.objects.filter(agreement_id=report.agreement_id).select_related("area")
-    )
-    current = {}
-    if report.pk:
-        current = {update.commitment_id: update for update in report.commitment_updates.all()}
-    return [(commitment, current.get(commitment.pk)) for commitment in commitments]
-
-
-# Checks -------------------------------------------------------------------------
-
-
-def field_key(kpi: Kpi, part: str) -> str:
-    return f"kpi-{kpi.code}-{part}"
-
-
-def check_report(
-    report: QuarterlyReport, readings: dict[int, Reading], *, require_all: bool = False
-) -> ReportCheck:
-    """Refusals and warnings for a set of readings; nothing is saved."""
-    check = ReportCheck()
-    lines = {line.kpi.pk: line for line in kpi_lines(report)}
-    quarter = report.period
-    for kpi_id, line in lines.items():
-        kpi = line.kpi
-        reading = readings.get(kpi_id) or Reading()
-        if reading.is_empty(kpi):
-            if require_all:
-                part = "numerator" if kpi.kind == KpiKind.RATIO else "value"
-                check.add_error(
-                    field_key(kpi, part), _("Enter this value before submitting the report.")
-                )
-            continue
-        for key, message in kpi.reading_errors(
-            reading.value, reading.numerator, reading.denominator, prefix=f"kpi-{kpi.code}-"
-        ).items():
-            check.add_error(key, message)
-        if reading.measured_on and not quarter.start <= reading.measured_on <= quarter.end:
-            check.add_error(
-                field_key(kpi, "measured_on"),
-                _("The date %(date)s lies outside %(quarter)s (%(start)s to %(end)s).")
-                % {
-                    "date": date_format(reading.measured_on, "SHORT_DATE_FORMAT"),
-                    "quarter": quarter,
-                    "start": date_format(quarter.start, "SHORT_DATE_FORMAT"),
-                    "end": date_format(quarter.end, "SHORT_DATE_FORMAT"),
-                },
-            )
-    _check_parts_within_totals(lines, readings, check)
-    if not check.errors:
-        _add_warnings(lines, readings, check)
-    return check
-
-
-def _check_parts_within_totals(lines, readings, check: ReportCheck):
-    by_kpi = {line.kpi.pk: line.kpi for line in lines.values()}
-    for kpi_id, kpi in by_kpi.items():
-        if kpi.parent_id not in by_kpi or kpi.parent_id not in readings:
-            continue
-        part, total = readings.get(kpi_id), readings[kpi.parent_id]
-        if part is None or part.value is None or total.value is None:
-            continue
-        if field_key(by_kpi[kpi.parent_id], "value") in check.errors:
-            continue
-        if part.value > total.value:
-            check.add_error(
-                field_key(kpi, "value"),
-                _("%(part)s (%(part_value)s) cannot be greater than %(total)s (%(total_value)s).")
-                % {
-                    "part": kpi.name,
-                    "part_value": _plain(part.value),
-                    "total": by_kpi[kpi.parent_id].name,
-                    "total_value": _plain(total.value),
-                },
-            )
-
-
-def _add_warnings(lines, readings, check: ReportCheck):
-    for kpi_id, line in lines.items():
-        reading = readings.get(kpi_id)
-        if reading is None or reading.is_empty(line.kpi) or line.previous is None:
-            continue
-        kpi = line.kpi
-        new = kpi.share(reading.value, reading.numerator, reading.denominator)
-        if kpi.kind == KpiKind.RATIO:
-            new, old = reading.numerator, line.previous.numerator
-        else:
-            old = line.previous.value
-        if new is None or old is None:
-            continue
-        part = "numerator" if kpi.kind == KpiKind.RATIO else "value"
-        if kpi.is_stock and new < old:
-            check.warnings[field_key(kpi, part)] = _(
-                "%(kpi)s falls from %(old)s in %(quarter)s to %(new)s, although it is a "
-                "stock that usually only grows."
-            ) % {
-                "kpi": kpi.name,
-                "old": _plain(old),
-                "new": _plain(new),
-                "quarter": line.previous.report.period,
-            }
-        elif old > 0 and new > old * JUMP_FACTOR:
-            check.warnings[field_key(kpi, part)] = _(
-                "%(kpi)s jumps from %(old)s in %(quarter)s to %(new)s, more than three times "
-                "as much."
-            ) % {
-                "kpi": kpi.name,
-                "old": _plain(old),
-                "new": _plain(new),
-                "quarter": line.previous.report.period,
-            }
-
-
-def _plain(value) -> str:
-    from .models import _number
-
-    return _number(value)
-
-
 # Writes ----------------------------------------------------------------------
 
 
-def _lock(report: QuarterlyReport) -> QuarterlyReport:
+def lock_report(report: QuarterlyReport) -> QuarterlyReport:
     # Only the report's row: PostgreSQL refuses FOR UPDATE on the nullable side of the
     # outer joins that updated_by and reviewed_by need.
     return (
@@ -467,10 +137,10 @@ def locked_message(report: QuarterlyReport) -> str:
     return _(
         "This report was approved by %(user)s on %(time)s and is locked. "
         "Only an administrator can reopen it, with a stated reason."
-    ) % {"user": reviewer, "time": _datetime(report.reviewed_at)}
+    ) % {"user": reviewer, "time": datetime_label(report.reviewed_at)}
 
 
-def _ensure_editable(report: QuarterlyReport):
+def ensure_editable(report: QuarterlyReport):
     if report.status == ReportStatus.APPROVED:
         raise ReportLocked(locked_message(report))
     if report.status == ReportStatus.SUBMITTED:
@@ -482,12 +152,12 @@ def _ensure_editable(report: QuarterlyReport):
         )
 
 
-def _ensure_version(report: QuarterlyReport, version: int):
+def ensure_version(report: QuarterlyReport, version: int):
     if report.version != version:
         raise ReportConflict(report)
 
 
-def _stamp(instance, user):
+def stamp(instance, user):
     instance._history_user = user
 
 
@@ -513,9 +183,9 @@ def save_draft(
             )
             if not created and version == 0:
                 raise ReportConflict(report)
-        report = _lock(report)
-        _ensure_editable(report)
-        _ensure_version(report, version)
+        report = lock_report(report)
+        ensure_editable(report)
+        ensure_version(report, version)
         check = check_report(report, readings)
         if check.errors:
             raise ReportInvalid(check.errors)
@@ -528,8 +198,9 @@ def save_draft(
             report.narrative = narrative
         report.version += 1
         report.updated_by = user
-        _stamp(report, user)
+        stamp(report, user)
         report.save()
+        _announce(report, "saved", user)
     return report
 
 
@@ -550,7 +221,7 @@ def _write_values(report, user, readings, warned_kpis, warning_reason):
         value.warning_reason = warning_reason if kpi.code in warned_kpis else ""
         if value.pk is None and value.is_empty:
             continue
-        _stamp(value, user)
+        stamp(value, user)
         value.save()
 
 
@@ -568,21 +239,8 @@ def _write_commitments(report, user, commitments):
         update.status = reading.status
         update.percent_complete = reading.percent_complete
         update.note = reading.note
-        _stamp(update, user)
+        stamp(update, user)
         update.save()
-
-
-def readings_of(report: QuarterlyReport) -> dict[int, Reading]:
-    return {
-        value.kpi_id: Reading(
-            value=value.value if value.kpi.kind != KpiKind.RATIO else None,
-            numerator=value.numerator,
-            denominator=value.denominator,
-            measured_on=value.measured_on,
-            note=value.note,
-        )
-        for value in report.values.select_related("kpi")
-    }
 
 
 def submit_report(report: QuarterlyReport, user, version: int) -> QuarterlyReport:
@@ -590,9 +248,9 @@ def submit_report(report: QuarterlyReport, user, version: int) -> QuarterlyRepor
     if not can_edit(user, report.agreement):
         raise ReportNotFound()
     with transaction.atomic():
-        report = _lock(report)
-        _ensure_editable(report)
-        _ensure_version(report, version)
+        report = lock_report(report)
+        ensure_editable(report)
+        ensure_version(report, version)
         check = check_report(report, readings_of(report), require_all=True)
         if check.errors:
             raise ReportInvalid(
@@ -613,9 +271,9 @@ def submit_report(report: QuarterlyReport, user, version: int) -> QuarterlyRepor
         report.submitted_at = timezone.now()
         report.version += 1
         report.updated_by = user
-        _stamp(report, user)
+        stamp(report, user)
         report.save()
-        _notify(report, "submitted")
+        _announce(report, "submitted", user)
     return report
 
 
@@ -624,8 +282,8 @@ def _review(report: QuarterlyReport, user, version: int) -> QuarterlyReport:
         raise ReportForbidden(
             _("Only a reviewer of this province can approve or return its reports.")
         )
-    report = _lock(report)
-    _ensure_version(report, version)
+    report = lock_report(report)
+    ensure_version(report, version)
     if report.status != ReportStatus.SUBMITTED:
         raise ReportTransitionRefused(_("Only a submitted report can be approved or returned."))
     return report
@@ -638,7 +296,7 @@ def _decide(report: QuarterlyReport, user, status: str, comment: str):
     report.reviewed_at = timezone.now()
     report.review_comment = comment
     report.version += 1
-    _stamp(report, user)
+    stamp(report, user)
     report.save()
 
 
@@ -647,8 +305,7 @@ def approve_report(report: QuarterlyReport, user, version: int, comment: str = "
     with transaction.atomic():
         report = _review(report, user, version)
         _decide(report, user, ReportStatus.APPROVED, comment.strip())
-        _request_recompute(report, "approved")
-        _notify(report, "approved")
+        _announce(report, "approved", user)
     return report
 
 
@@ -661,7 +318,7 @@ def return_report(report: QuarterlyReport, user, version: int, comment: str):
     with transaction.atomic():
         report = _review(report, user, version)
         _decide(report, user, ReportStatus.RETURNED, comment.strip())
-        _notify(report, "returned")
+        _announce(report, "returned", user)
     return report
 
 
@@ -672,7 +329,7 @@ def reopen_report(report: QuarterlyReport, user, reason: str) -> QuarterlyReport
     if not reason.strip():
         raise ReportInvalid({"reason": [_("Give the reason for reopening this quarter.")]})
     with transaction.atomic():
-        report = _lock(report)
+        report = lock_report(report)
         if report.status != ReportStatus.APPROVED:
             raise ReportTransitionRefused(_("Only an approved report can be reopened."))
         _decide(
@@ -681,186 +338,17 @@ def reopen_report(report: QuarterlyReport, user, reason: str) -> QuarterlyReport
             ReportStatus.RETURNED,
             _("Reopened by an administrator: %(reason)s") % {"reason": reason.strip()},
         )
-        _request_recompute(report, "reopened")
-        _notify(report, "reopened")
+        _announce(report, "reopened", user)
     return report
 
 
-def _request_recompute(report: QuarterlyReport, event: str):
-    """The dashboards' hook: their figures follow every approval and reopening."""
-    progress.request_recompute(report.agreement_id, reason=f"report {report.pk} {event}")
+def _announce(report: QuarterlyReport, event: str, user):
+    """Tell whoever listens (the progress figures) and the people concerned (by e-mail).
 
-
-def _notify(report: QuarterlyReport, event: str):
-    # The decision stands even when the broker is down; only the e-mail is lost.
-    report_id = report.pk
-    transaction.on_commit(lambda: publish(send_report_notification, report_id, event))
-
-
-# Evidence ------------------------------------------------------------------------
-
-EVIDENCE_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF",)),
-    ".png": ("image/png", (b"\x89PNG",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".pptx": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        (b"PK\x03\x04",),
-    ),
-    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
-    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
-    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
-}
-
-
-def evidence_errors(upload) -> list[str]:
-    """Refuse files that are too large or are not what their name says."""
-    extension = os.path.splitext(upload.name)[1].lower()
-    if extension not in EVIDENCE_TYPES:
-        return [
-            _(
-                "Files of type %(ext)s are not accepted. Upload a PDF, an image or an office document."
-            )
-            % {"ext": extension or _("(none)")}
-        ]
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        return [
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {
-                "size": round(upload.size / 1024 / 1024, 1),
-                "limit": round(settings.EVIDENCE_MAX_BYTES / 1024 / 1024, 1),
-            }
-        ]
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(EVIDENCE_TYPES[extension][1]):
-        return [_("The file's content does not match its type %(ext)s.") % {"ext": extension}]
-    return []
-
-
-def attach_evidence(report: QuarterlyReport, user, upload, description: str = "") -> Evidence:
-    if not can_edit(user, report.agreement):
-        raise ReportNotFound()
-    errors = evidence_errors(upload)
-    if errors:
-        raise ReportInvalid({"evidence": errors})
-    with transaction.atomic():
-        report = _lock(report)
-        _ensure_editable(report)
-        extension = os.path.splitext(upload.name)[1].lower()
-        evidence = Evidence(
-            report=report,
-            original_name=os.path.basename(upload.name)[:255],
-            content_type=EVIDENCE_TYPES[extension][0],
-            size=upload.size,
-            description=description[:300],
-            uploaded_by=user,
-        )
-        evidence.file.save(upload.name, upload, save=False)
-        _stamp(evidence, user)
-        evidence.save()
-    return evidence
-
-
-def remove_evidence(evidence: Evidence, user) -> Evidence:
-    """Hide a file from the report; it is kept, so nothing is ever lost."""
-    if not can_edit(user, evidence.report.agreement):
-        raise ReportNotFound()
-    with transaction.atomic():
-        report = _lock(evidence.report)
-        _ensure_editable(report)
-        evidence.is_removed = True
-        _stamp(evidence, user)
-        evidence.save(update_fields=["is_removed"])
-    return evidence
-
-
-# History ------------------------------------------------------------------------
-
-HISTORY_FIELDS = {
-    QuarterlyReport: ("status", "narrative", "review_comment"),
-    KpiValue: ("value", "numerator", "denominator", "measured_on", "note", "warning_reason"),
-    CommitmentProgress: ("status", "percent_complete", "note"),
-    Evidence: ("original_name", "description", "is_removed"),
-}
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime.datetime
-    who: str
-    subject: str
-    field: str
-    old: str
-    new: str
-
-
-def _shown(model, name, value) -> str:
-    if value is None or value == "":
-        return ""
-    model_field = model._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, Decimal):
-        return _plain(value)
-    if isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
-
-
-def report_history(report: QuarterlyReport) -> list[HistoryEntry]:
-    """Who changed what in a report, its values, commitments and files, newest first."""
-    sources = [
-        (QuarterlyReport, report.history.all(), lambda record: _("Report")),
-        (
-            KpiValue,
-            KpiValue.history.filter(report_id=report.pk).select_related("kpi"),
-            lambda record: record.kpi.name,
-        ),
-        (
-            CommitmentProgress,
-            CommitmentProgress.history.filter(report_id=report.pk).select_related("commitment"),
-            lambda record: _("Commitment: %(text)s") % {"text": str(record.commitment)[:60]},
-        ),
-        (
-            Evidence,
-            Evidence.history.filter(report_id=report.pk),
-            lambda record: _("File: %(name)s") % {"name": record.original_name},
-        ),
-    ]
-    entries = []
-    for model, records, subject in sources:
-        previous_by_object = {}
-        for record in records.select_related("history_user").order_by("history_date", "history_id"):
-            previous = previous_by_object.get(record.id)
-            who = record.history_user.get_username() if record.history_user else _("system")
-            for name in HISTORY_FIELDS[model]:
-                old = getattr(previous, name) if previous else None
-                new = getattr(record, name)
-                if old == new:
-                    continue
-                entries.append(
-                    HistoryEntry(
-                        when=record.history_date,
-                        who=who,
-                        subject=str(subject(record)),
-                        field=str(model._meta.get_field(name).verbose_name),
-                        old=_shown(model, name, old),
-                        new=_shown(model, name, new),
-                    )
-                )
-            previous_by_object[record.id] = record
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries
+    Inside the transaction, so that a listener's own writes commit or roll back
+    with the decision; the e-mail is queued once it has committed. The decision
+    stands even when the broker is down: only the e-mail is lost.
+    """
+    report_changed.send(sender=QuarterlyReport, report=report, event=event, user=user)
+    if event in NOTIFIED_EVENTS:
+        publish_on_commit(send_report_notification, report.pk, event)

@@ -5,18 +5,6 @@ from . import import_views, views
 app_name = "milestones"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("compare/", views.compare, name="compare"),
-    path(
-        "dashboards/provinces/<slug:slug>/",
-        views.province_dashboard,
-        name="province-dashboard",
-    ),
-    path(
-        "dashboards/agreements/<int:pk>/",
-        views.agreement_dashboard,
-        name="agreement-dashboard",
-    ),
     path("reports/", views.report_list, name="report-list"),
     path("reports/import/", import_views.import_start, name="import"),
     path("reports/import/template/", import_views.import_template, name="import-template"),

@@ -1,137 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnerships.models import Agreement, Phase
-from provinces.models import Province
+from core.quarters import Quarter
+from partnerships.models import Agreement
+from provinces.access import is_admin
 
-from . import dashboards, exports, services
-from . import filters as dashboard_filters
+from . import history, schedule, services
+from .checks import commitment_lines, kpi_lines, readings_of
+from .evidence import attach_evidence, remove_evidence
 from .forms import ReopenForm, ReportForm, ReviewForm
-from .models import Evidence, Kpi, ProvinceProgress, ReportStatus
-from .quarters import Quarter
-
-# Dashboards -----------------------------------------------------------------------
-#
-# Every dashboard reads the computed progress tables (milestones.dashboards), and
-# `?export=csv|xlsx&table=<key>` downloads one of its tables with the page's filters.
-
-
-def _dashboard_response(request, template: str, build, stem: str):
-    """Render a dashboard, or download one of its tables when `export` asks for it.
-
-    A download is built in Vietnamese, the portal's language of record, whatever
-    language the page is read in: headers, KPI names and statuses alike.
-    """
-    fmt = request.GET.get("export")
-    if fmt:
-        with translation.override(exports.EXPORT_LANGUAGE):
-            table = build()["tables"].get(request.GET.get("table", ""))
-        if fmt not in exports.FORMATS or table is None:
-            raise Http404(_("No such download."))
-        return exports.export(table, fmt, stem)
-    page = build()
-    page["export_query"] = _export_query(request)
-    return render(request, template, page)
-
-
-def _export_query(request) -> str:
-    """The page's choices, for its download links."""
-    query = request.GET.copy()
-    for key in ("export", "table"):
-        query.pop(key, None)
-    return query.urlencode()
-
-
-@login_required
-def home(request):
-    """The national dashboard."""
-    exporting = bool(request.GET.get("export"))
-    # Every reader of the same choices sees the same figures until the next
-    # recompute, so the page's body is rendered once per state of the figures.
-    key = dashboards.cache_key("national", request.GET, translation.get_language())
-    body = None if exporting else cache.get(key)
-    if body is not None:
-        return render(request, "dashboards/national.html", {"body": body})
-
-    phase = dashboards.latest_phase()
-    data = dashboard_filters.with_defaults(
-        request.GET,
-        {"phase": phase.code if phase else None, "units": dashboard_filters.MapUnits.CURRENT},
-    )
-    filterset = dashboard_filters.DashboardFilterSet(data)
-    form_data = filterset.form.cleaned_data if filterset.is_valid() else {}
-
-    def build():
-        return {**dashboards.national(form_data), "filter": filterset}
-
-    if exporting:
-        return _dashboard_response(request, "", build, "bang-tin-quoc-gia")
-    page = build()
-    page["export_query"] = _export_query(request)
-    body = render_to_string("dashboards/_national_body.html", page, request=request)
-    cache.set(key, body, dashboards.CACHE_SECONDS)
-    return render(request, "dashboards/national.html", {"body": body})
-
-
-@login_required
-def province_dashboard(request, slug):
-    province = get_object_or_404(Province.objects.select_related("successor"), slug=slug)
-    return _dashboard_response(
-        request,
-        "dashboards/province.html",
-        lambda: dashboards.province_dashboard(province),
-        f"tinh-{province.slug}",
-    )
-
-
-@login_required
-def agreement_dashboard(request, pk):
-    agreement = get_object_or_404(
-        Agreement.objects.select_related("counterparty__province", "phase"), pk=pk
-    )
-    return _dashboard_response(
-        request,
-        "dashboards/agreement.html",
-        lambda: dashboards.agreement_dashboard(agreement),
-        f"thoa-thuan-{agreement.pk}",
-    )
-
-
-@login_required
-def compare(request):
-    """Each province's figures in two phases side by side."""
-    first = Phase.objects.order_by("start_year").first()
-    # The phase running now, or the last with figures: a phase not yet begun has none.
-    second = dashboards.latest_phase()
-    kpi = Kpi.objects.filter(is_headline=True).order_by("order", "code").first()
-    data = dashboard_filters.with_defaults(
-        request.GET,
-        {
-            "first": first.code if first else None,
-            "second": second.code if second else None,
-            "kpi": kpi.code if kpi else None,
-            "units": dashboard_filters.MapUnits.CURRENT,
-        },
-    )
-    filterset = dashboard_filters.CompareFilterSet(data, queryset=ProvinceProgress.objects.all())
-    valid = filterset.is_valid()
-
-    def build():
-        if valid:
-            page = dashboards.compare(filterset.form.cleaned_data, filterset.qs)
-        else:
-            page = dashboards.compare({}, ProvinceProgress.objects.none())
-        return {**page, "filter": filterset}
-
-    return _dashboard_response(request, "dashboards/compare.html", build, "so-sanh-giai-doan")
+from .models import Evidence, QuarterlyReport, ReportStatus
 
 
 @login_required
@@ -140,9 +23,11 @@ def report_list(request):
         request,
         "reports/report_list.html",
         {
-            "work": services.worklist(request.user),
-            "review_queue": services.review_queue(request.user),
-            "recent": services.reports_visible_to(request.user).order_by("-updated_at")[:20],
+            "work": schedule.worklist(request.user),
+            "review_queue": schedule.review_queue(request.user),
+            "recent": QuarterlyReport.objects.restrict(request.user)
+            .select_related("agreement__counterparty__province", "agreement__phase", "updated_by")
+            .order_by("-updated_at")[:20],
         },
     )
 
@@ -161,8 +46,8 @@ def report_edit(request, agreement_pk: int, quarter: int):
         report = services.find_report(request.user, agreement, _quarter_or_404(quarter))
     except services.ReportNotFound as exc:
         raise Http404 from exc
-    lines = services.kpi_lines(report)
-    commitments = services.commitment_lines(report)
+    lines = kpi_lines(report)
+    commitments = commitment_lines(report)
     context = {"report": report, "agreement": agreement, "warnings": {}, "conflict": None}
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, lines=lines, commitments=commitments)
@@ -202,9 +87,7 @@ def _save_report_form(request, report, form, context):
             warning_reason=data["warning_reason"],
         )
         if data.get("evidence"):
-            services.attach_evidence(
-                report, request.user, data["evidence"], data["evidence_description"]
-            )
+            attach_evidence(report, request.user, data["evidence"], data["evidence_description"])
         if "submit" in request.POST:
             services.submit_report(report, request.user, report.version)
             messages.success(request, _("The report was submitted for review."))
@@ -221,7 +104,7 @@ def _save_report_form(request, report, form, context):
         context["conflict"] = {
             "saved_by": exc.saved_by,
             "saved_at": exc.saved_at,
-            "theirs": services.readings_of(exc.report),
+            "theirs": readings_of(exc.report),
         }
         # The user has now seen the other values; saving again is a deliberate choice.
         form.data = form.data.copy()
@@ -234,7 +117,7 @@ def _save_report_form(request, report, form, context):
 
 
 def _visible_report(request, pk):
-    return get_object_or_404(services.reports_visible_to(request.user), pk=pk)
+    return get_object_or_404(QuarterlyReport.objects.restrict(request.user), pk=pk)
 
 
 @login_required
@@ -246,15 +129,15 @@ def report_detail(request, pk: int):
         "reports/report_detail.html",
         {
             "report": report,
-            "lines": services.kpi_lines(report),
-            "commitments": services.commitment_lines(report),
+            "lines": kpi_lines(report),
+            "commitments": commitment_lines(report),
             "evidence": report.evidence.filter(is_removed=False).select_related("uploaded_by"),
-            "history": services.report_history(report),
+            "history": history.report_history(report),
             "can_edit": report.status in services.EDITABLE_STATUSES
             and services.can_edit(user, report.agreement),
             "can_review": report.status == ReportStatus.SUBMITTED
             and services.can_review(user, report),
-            "can_reopen": report.status == ReportStatus.APPROVED and services.is_admin(user),
+            "can_reopen": report.status == ReportStatus.APPROVED and is_admin(user),
             "review_form": ReviewForm(initial={"version": report.version}),
             "reopen_form": ReopenForm(),
             "locked_message": services.locked_message(report)
@@ -323,7 +206,7 @@ def report_reopen(request, pk: int):
 def evidence_download(request, pk: int):
     evidence = get_object_or_404(
         Evidence.objects.filter(
-            is_removed=False, report__in=services.reports_visible_to(request.user)
+            is_removed=False, report__in=QuarterlyReport.objects.restrict(request.user)
         ),
         pk=pk,
     )
@@ -337,13 +220,13 @@ def evidence_download(request, pk: int):
 def evidence_remove(request, pk: int):
     evidence = get_object_or_404(
         Evidence.objects.filter(
-            is_removed=False, report__in=services.reports_visible_to(request.user)
+            is_removed=False, report__in=QuarterlyReport.objects.restrict(request.user)
         ),
         pk=pk,
     )
     return _run_action(
         request,
         evidence.report,
-        lambda: services.remove_evidence(evidence, request.user),
+        lambda: remove_evidence(evidence, request.user),
         _("The file was removed from the report; it is kept in the history."),
     )

@@ -3,14 +3,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from milestones.models import KpiTarget, Milestone
-from provinces.admin import FoldedRelatedSearchMixin
-from provinces.search import FoldedSearchAdminMixin
+from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import (
     Agreement,
     Commitment,
     CommitmentArea,
+    Kpi,
+    KpiTarget,
+    Milestone,
     Organisation,
     Person,
     Phase,
@@ -171,3 +172,46 @@ class AgreementAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("signing date"), ordering="signed_on")
     def signed(self, agreement):
         return agreement.signed_label
+
+
+@admin.register(Kpi)
+class KpiAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_vi",
+        "name_en",
+        "kind",
+        "time_aggregation",
+        "space_aggregation",
+        "parent",
+        "is_headline",
+        "order",
+    )
+    list_filter = ("kind", "is_headline", "space_aggregation", "area")
+    list_select_related = ("parent", "area")
+    search_fields = ("code", "name_vi", "name_en")
+    autocomplete_fields = ("parent", "area")
+
+
+@admin.register(KpiTarget)
+class KpiTargetAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+    list_display = ("agreement", "kpi", "baseline_value", "target_value", "target_on", "is_demo")
+    list_filter = ("is_demo", "kpi", "agreement__phase")
+    list_select_related = ("agreement", "kpi")
+    autocomplete_fields = ("agreement", "kpi", "source")
+    search_fields = ("kpi__code", "kpi__name_vi", "kpi__name_en", "note")
+    folded_search_fields = ("agreement__search_text",)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+    list_display = ("title", "agreement", "date", "area", "is_demo")
+    list_filter = ("is_demo", "precision", "area")
+    list_select_related = ("agreement", "area")
+    autocomplete_fields = ("agreement", "area", "source")
+    search_fields = ("title", "description")
+    folded_search_fields = ("agreement__search_text",)
+
+    @admin.display(description=_("date"), ordering="occurred_on")
+    def date(self, milestone):
+        return milestone.date_label

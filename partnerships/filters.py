@@ -1,17 +1,20 @@
-"""Filters for agreements, shared by the agreement pages and the API."""
+"""Filters for agreements, the KPI catalogue and targets, shared by the pages and the API."""
 
 import django_filters
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from core.search import search_q
+from provinces.api.filters import LineageFilterMixin, province_filter
 from provinces.models import Province
-from provinces.search import search_q
 
 from .models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
+    Kpi,
+    KpiTarget,
     Organisation,
     OrganisationKind,
     Phase,
@@ -70,3 +73,21 @@ class AgreementFilterSet(django_filters.FilterSet):
         """A current province matches its own agreements and those of the units merged into it;
         a former one only its own."""
         return queryset.for_province(value)
+
+
+class KpiFilterSet(django_filters.FilterSet):
+    area = django_filters.CharFilter(field_name="area__code")
+
+    class Meta:
+        model = Kpi
+        fields = ["kind", "time_aggregation", "space_aggregation", "is_headline", "area"]
+
+
+class KpiTargetFilterSet(LineageFilterMixin, django_filters.FilterSet):
+    agreement = django_filters.ModelChoiceFilter(queryset=Agreement.objects.all())
+    province = province_filter("agreement__counterparty__province")
+    kpi = django_filters.ModelChoiceFilter(queryset=Kpi.objects.all(), to_field_name="code")
+
+    class Meta:
+        model = KpiTarget
+        fields = ["agreement", "province", "kpi", "is_demo"]

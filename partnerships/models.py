@@ -1,48 +1,18 @@
-import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import DatePrecision, format_partial_date, validate_partial_date
+from core.formatting import number
+from core.search import SearchableModel
+from provinces.access import ScopedQuerySet
+from provinces.lineage import with_predecessors
 from provinces.models import Province
-from provinces.search import SearchableModel
-
-
-class DatePrecision(models.TextChoices):
-    """How much of a date the sources actually give."""
-
-    DAY = "day", _("Day known")
-    MONTH = "month", _("Month known")
-    YEAR = "year", _("Year known")
-
-
-def format_partial_date(value: datetime.date | None, precision: str) -> str:
-    """A date shown only to the precision the sources give."""
-    if value is None:
-        return str(_("unknown"))
-    if precision == DatePrecision.YEAR:
-        return str(value.year)
-    if precision == DatePrecision.MONTH:
-        return date_format(value, "YEAR_MONTH_FORMAT")
-    return date_format(value, "SHORT_DATE_FORMAT")
-
-
-def validate_partial_date(value: datetime.date | None, precision: str, field: str):
-    """A partial date is stored as the first day of its month or year."""
-    if value is None:
-        return
-    if precision == DatePrecision.MONTH and value.day != 1:
-        raise ValidationError(
-            {field: _("A date known only to the month must be stored as the month's first day.")}
-        )
-    if precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
-        raise ValidationError(
-            {field: _("A date known only to the year must be stored as 1 January.")}
-        )
 
 
 class BilingualName(models.Model):
@@ -109,6 +79,10 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class OrganisationQuerySet(ScopedQuerySet):
+    province_path = "province"
+
+
 class Organisation(SearchableModel):
     """A party to agreements: a Provincial People's Committee, a central agency or VNPT."""
 
@@ -127,6 +101,8 @@ class Organisation(SearchableModel):
         help_text=_("For a People's Committee: the province as it was when it signed."),
     )
     history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner organisation")
@@ -198,10 +174,12 @@ class SigningMode(models.TextChoices):
     UNKNOWN = "unknown", _("Not reported")
 
 
-class AgreementQuerySet(models.QuerySet):
+class AgreementQuerySet(ScopedQuerySet):
+    province_path = "counterparty__province"
+
     def for_province(self, province: Province):
         """A current province's agreements include those of the units merged into it."""
-        return self.filter(counterparty__province_id__in=province.lineage_ids())
+        return self.filter(counterparty__province_id__in=with_predecessors([province.pk]))
 
     def with_related(self):
         return self.select_related("counterparty__province__successor", "phase", "predecessor")
@@ -270,7 +248,7 @@ class Agreement(SearchableModel):
         return self.title
 
     def build_search_text(self):
-        from provinces.search import fold
+        from core.search import fold
 
         province = self.counterparty.province if self.counterparty_id else None
         parts = [self.title, self.counterparty.name if self.counterparty_id else ""]
@@ -402,3 +380,252 @@ class Commitment(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+# The KPI catalogue, targets and milestones: the measurable terms of an agreement.
+# Their tables keep the names they were created with in the milestones app.
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def percent_of(part, whole) -> Decimal | None:
+    """`part` as a percentage of `whole`, to two decimals rounded half up; None without a whole.
+
+    The one rule turning a ratio (villages with fibre of all villages) into a share.
+    """
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class KpiKind(models.TextChoices):
+    COUNT = "count", _("Count")
+    RATIO = "ratio", _("Ratio (numerator of denominator)")
+    PERCENTAGE = "percentage", _("Percentage")
+
+
+class TimeAggregation(models.TextChoices):
+    LATEST = "latest", _("Latest value in the period (stock)")
+    SUM = "sum", _("Sum over the period (flow)")
+
+
+class SpaceAggregation(models.TextChoices):
+    SUM = "sum", _("Sum across provinces")
+    RATIO_OF_SUMS = "ratio_of_sums", _("Sum of numerators over sum of denominators")
+    NONE = "none", _("Not added up across provinces")
+
+
+class Kpi(BilingualName):
+    """A measurable indicator in the catalogue, with the rules for adding it up."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    unit_vi = models.CharField(_("unit (Vietnamese)"), max_length=40, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=KpiKind.choices)
+    time_aggregation = models.CharField(
+        _("over time"),
+        max_length=8,
+        choices=TimeAggregation.choices,
+        default=TimeAggregation.LATEST,
+    )
+    space_aggregation = models.CharField(
+        _("across provinces"), max_length=16, choices=SpaceAggregation.choices
+    )
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+        help_text=_("A sub-count never exceeds this total (4G stations within all stations)."),
+    )
+    area = models.ForeignKey(
+        CommitmentArea,
+        verbose_name=_("commitment area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kpis",
+    )
+    is_headline = models.BooleanField(_("headline on the national dashboard"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        db_table = "milestones_kpi"
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPI catalogue")
+        ordering = ("order", "code")
+
+    @property
+    def unit(self) -> str:
+        return self.unit_en if (get_language() or "vi").startswith("en") else self.unit_vi
+
+    @property
+    def is_stock(self) -> bool:
+        return self.time_aggregation == TimeAggregation.LATEST
+
+    def clean(self):
+        if self.kind == KpiKind.RATIO and self.space_aggregation == SpaceAggregation.SUM:
+            raise ValidationError(
+                {
+                    "space_aggregation": _(
+                        "A ratio adds up as a sum of numerators over denominators."
+                    )
+                }
+            )
+        if self.kind != KpiKind.RATIO and self.space_aggregation == SpaceAggregation.RATIO_OF_SUMS:
+            raise ValidationError(
+                {"space_aggregation": _("Only a ratio has numerators and denominators to add up.")}
+            )
+
+    def reading_errors(self, value=None, numerator=None, denominator=None, prefix=""):
+        """Field errors for one reading of this KPI; the one rule every entry path uses."""
+        errors = {}
+        if self.kind == KpiKind.RATIO:
+            if numerator is None:
+                errors[f"{prefix}numerator"] = _("Enter the numerator.")
+            elif numerator < 0:
+                errors[f"{prefix}numerator"] = _("A count cannot be negative.")
+            if denominator is None:
+                errors[f"{prefix}denominator"] = _("Enter the denominator.")
+            elif denominator <= 0:
+                errors[f"{prefix}denominator"] = _("The denominator must be greater than zero.")
+            if not errors and numerator > denominator:
+                errors[f"{prefix}numerator"] = _(
+                    "The numerator (%(numerator)s) cannot be greater than the denominator "
+                    "(%(denominator)s)."
+                ) % {"numerator": number(numerator), "denominator": number(denominator)}
+        elif value is None:
+            errors[f"{prefix}value"] = _("Enter a value.")
+        elif value < 0:
+            errors[f"{prefix}value"] = _("A count cannot be negative.")
+        elif self.kind == KpiKind.PERCENTAGE and value > HUNDRED:
+            errors[f"{prefix}value"] = _("A percentage cannot be above 100.")
+        return errors
+
+    def share(self, value=None, numerator=None, denominator=None):
+        """The reading as a comparable number: a ratio becomes a percentage."""
+        if self.kind == KpiKind.RATIO:
+            return percent_of(numerator, denominator)
+        return value
+
+
+class KpiTargetQuerySet(ScopedQuerySet):
+    province_path = "agreement__counterparty__province"
+
+
+class KpiTarget(models.Model):
+    """What an agreement commits to reach for one KPI, from a baseline."""
+
+    agreement = models.ForeignKey(
+        "Agreement", verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="targets"
+    )
+    kpi = models.ForeignKey(
+        Kpi, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="targets"
+    )
+    baseline_value = models.DecimalField(
+        _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target"),
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("For a ratio: the share to reach, in per cent."),
+    )
+    target_on = models.DateField(_("target date"))
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    history = HistoricalRecords(table_name="milestones_historicalkpitarget")
+
+    objects = KpiTargetQuerySet.as_manager()
+
+    class Meta:
+        db_table = "milestones_kpitarget"
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        ordering = ("agreement", "kpi__order")
+        constraints = [
+            models.UniqueConstraint(fields=("agreement", "kpi"), name="target_unique_per_kpi"),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi}: {self.target_value}"
+
+    def clean(self):
+        if not self.kpi_id:
+            return
+        is_share = self.kpi.kind in (KpiKind.RATIO, KpiKind.PERCENTAGE)
+        errors = {}
+        for field in ("baseline_value", "target_value"):
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if value < 0:
+                errors[field] = _("A target or baseline cannot be negative.")
+            elif is_share and value > HUNDRED:
+                errors[field] = _("A share cannot be above 100 per cent.")
+        if self.baseline_on and self.target_on and self.target_on < self.baseline_on:
+            errors["target_on"] = _("The target date cannot come before the baseline date.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
+
+
+class Milestone(models.Model):
+    """A dated event in an agreement's life: a launch, a completed network, a review."""
+
+    agreement = models.ForeignKey(
+        "Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    occurred_on = models.DateField(_("date"))
+    precision = models.CharField(
+        _("date known to"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    area = models.ForeignKey(
+        CommitmentArea,
+        verbose_name=_("commitment area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    history = HistoricalRecords(table_name="milestones_historicalmilestone")
+
+    class Meta:
+        db_table = "milestones_milestone"
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ("occurred_on", "pk")
+
+    def __str__(self):
+        return f"{self.date_label} — {self.title}"
+
+    @property
+    def date_label(self) -> str:
+        return format_partial_date(self.occurred_on, self.precision)
+
+    def clean(self):
+        validate_partial_date(self.occurred_on, self.precision, "occurred_on")
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from milestones.models import KpiTarget, Milestone
+from partnerships.models import KpiTarget, Milestone
 
 from .filters import AgreementFilterSet
 from .models import Agreement, Commitment, Signatory

@@ -1,36 +1,11 @@
-from functools import reduce
-from operator import or_
-
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
+
 from .models import Province, ProvinceAssignment
-from .search import FoldedSearchAdminMixin, search_q
-
-
-class FoldedRelatedSearchMixin:
-    """Admin search that also matches the folded names of related rows.
-
-    Models without their own `search_text` (an assignment, a report) are found
-    through the `search_text` of the province or agreement they belong to, so
-    `quang binh` finds them as well as `Quảng Bình` does. Plain `search_fields`
-    still apply to the model's own text columns.
-    """
-
-    folded_search_fields: tuple[str, ...] = ()
-
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        folded = queryset.filter(
-            reduce(or_, (search_q(search_term, field) for field in self.folded_search_fields))
-        )
-        if not self.get_search_fields(request):
-            return folded, True
-        plain, _duplicates = super().get_search_results(request, queryset, search_term)
-        return plain | folded, True
 
 
 class CurrentOrFormerFilter(admin.SimpleListFilter):

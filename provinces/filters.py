@@ -4,8 +4,9 @@ import django_filters
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.search import search_q
+
 from .models import Province, ProvinceKind, Region
-from .search import search_q
 
 
 class ProvinceStatus(models.TextChoices):

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .search import SearchableModel
+from core.search import SearchableModel
 
 MERGER_DATE_ISO = "2025-07-01"
 

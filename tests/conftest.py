@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from provinces.access import Role
 from provinces.models import Province, Region
-from provinces.services import Role
 
 from .factories import ProvinceFactory, UserFactory
 

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from milestones import progress
+from progress import services as progress
 
 from .factories import CommitmentFactory, MilestoneFactory, SignatoryFactory, SourceFactory
 from .progress_data import agreement_for, catalogue, report, target

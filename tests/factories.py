@@ -6,21 +6,17 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from milestones.models import (
-    CommitmentProgress,
-    Kpi,
-    KpiKind,
-    KpiTarget,
-    KpiValue,
-    Milestone,
-    QuarterlyReport,
-    SpaceAggregation,
-)
+from core.search import fold
+from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport
 from partnerships.models import (
     Agreement,
     AgreementKind,
     Commitment,
     CommitmentArea,
+    Kpi,
+    KpiKind,
+    KpiTarget,
+    Milestone,
     Organisation,
     OrganisationKind,
     Person,
@@ -28,9 +24,9 @@ from partnerships.models import (
     Signatory,
     SignatorySide,
     Source,
+    SpaceAggregation,
 )
 from provinces.models import Province, ProvinceAssignment, ProvinceKind, Region
-from provinces.search import fold
 
 MERGER_DAY = datetime.date(2025, 7, 1)
 LAST_DAY_BEFORE_MERGER = datetime.date(2025, 6, 30)

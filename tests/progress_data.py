@@ -2,9 +2,9 @@
 
 import datetime
 
-from milestones.models import Kpi, KpiKind, ReportStatus, SpaceAggregation, TimeAggregation
-from milestones.quarters import Quarter
-from partnerships.models import Organisation
+from core.quarters import Quarter
+from milestones.models import ReportStatus
+from partnerships.models import Kpi, KpiKind, Organisation, SpaceAggregation, TimeAggregation
 
 from .factories import (
     AgreementFactory,

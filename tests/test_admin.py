@@ -12,31 +12,27 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from milestones.models import (
-    AgreementProgress,
-    CommitmentProgress,
-    Evidence,
-    Kpi,
-    KpiTarget,
-    KpiValue,
-    Milestone,
-    NationalProgress,
-    PendingRecompute,
-    ProvinceProgress,
-    QuarterlyReport,
-    RecomputeRun,
-    ReportingCompleteness,
-    ReportStatus,
-)
+from milestones.models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, ReportStatus
 from partnerships.models import (
     Agreement,
     Commitment,
     CommitmentArea,
+    Kpi,
+    KpiTarget,
+    Milestone,
     Organisation,
     Person,
     Phase,
     Signatory,
     Source,
+)
+from progress.models import (
+    AgreementProgress,
+    NationalProgress,
+    PendingRecompute,
+    ProvinceProgress,
+    RecomputeRun,
+    ReportingCompleteness,
 )
 from provinces.models import Province, ProvinceAssignment
 

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from partnerships.models import DatePrecision, SignatoryRole, SignatorySide, SigningMode
+from core.dates import DatePrecision
+from partnerships.models import SignatoryRole, SignatorySide, SigningMode
 
 from .factories import (
     AgreementFactory,

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from milestones.models import AgreementProgress, ProvinceProgress, ReportStatus
+from milestones.models import ReportStatus
+from progress.models import AgreementProgress, ProvinceProgress
 
 from .api import token_client, url
 from .factories import (

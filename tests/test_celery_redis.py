@@ -13,8 +13,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from milestones import progress, services
-from milestones.models import NationalProgress, PendingRecompute, ReportStatus
+from milestones import services
+from milestones.models import ReportStatus
+from progress import services as progress
+from progress.models import NationalProgress, PendingRecompute
 
 from .factories import KpiValueFactory, QuarterlyReportFactory
 from .services import REDIS_SERVER, Redis, Worker, publishing_to, wait_until

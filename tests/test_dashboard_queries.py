@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from milestones import progress
+from progress import services as progress
 
 from .dashboard_world import build_world
 from .progress_data import agreement_for, report
@@ -28,8 +28,8 @@ def urls(world) -> dict[str, str]:
     return {
         "national": "/?units=former&kpi=ftth_subscribers",
         "national_region": "/?region=northern_midlands&status=off_track",
-        "province": reverse("milestones:province-dashboard", args=["lao-cai"]),
-        "agreement": reverse("milestones:agreement-dashboard", args=[world.lao_cai_2021.pk]),
+        "province": reverse("dashboards:province-dashboard", args=["lao-cai"]),
+        "agreement": reverse("dashboards:agreement-dashboard", args=[world.lao_cai_2021.pk]),
         "compare": "/compare/?units=former",
     }
 

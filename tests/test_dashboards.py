@@ -6,8 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from milestones import progress
-from milestones.models import PendingRecompute
+from progress import services as progress
+from progress.models import PendingRecompute
+from progress.tasks import request_recompute
 
 from .dashboard_world import build_world
 from .factories import PhaseFactory
@@ -102,7 +103,7 @@ def test_it_switches_the_map_between_current_and_former_provinces(client_officia
     # The merged Lào Cai adds up its former units: 1,160 + 960 stations, and their targets.
     lao_cai = by_name(table_rows(current, "map"))["Lào Cai"]
     assert lao_cai[1:3] == ["2,120", "2,120"]
-    assert reverse("milestones:province-dashboard", args=["lao-cai"]) in current
+    assert reverse("dashboards:province-dashboard", args=["lao-cai"]) in current
 
 
 def test_it_colours_the_map_by_the_chosen_kpi(client_official, world):
@@ -134,7 +135,7 @@ def test_it_says_when_its_figures_were_computed(client_official, world):
     html = page(client_official, "/")
     assert "Data as of" in html
     assert "waiting for a recompute" not in html
-    progress.request_recompute(world.lao_cai_2021.pk, reason="test")
+    request_recompute(world.lao_cai_2021.pk, reason="test")
     assert PendingRecompute.objects.count() == 1
     assert "1 agreement waiting for a recompute" in page(client_official, "/")
 
@@ -148,8 +149,8 @@ def test_it_explains_a_bad_filter_choice_instead_of_failing(client_official, wor
 def test_it_draws_charts_without_any_script(client_official, world):
     for url in (
         "/",
-        reverse("milestones:province-dashboard", args=["lao-cai"]),
-        reverse("milestones:agreement-dashboard", args=[world.lao_cai_2021.pk]),
+        reverse("dashboards:province-dashboard", args=["lao-cai"]),
+        reverse("dashboards:agreement-dashboard", args=[world.lao_cai_2021.pk]),
         "/compare/",
     ):
         html = page(client_official, url)
@@ -161,7 +162,7 @@ def test_it_draws_charts_without_any_script(client_official, world):
 def test_it_shows_a_provinces_agreements_signatories_commitments_and_milestones(
     client_official, world
 ):
-    html = page(client_official, reverse("milestones:province-dashboard", args=["lao-cai"]))
+    html = page(client_official, reverse("dashboards:province-dashboard", args=["lao-cai"]))
     assert "Agreements across phases" in html
     agreements = [row[0] for row in table_rows(html, "agreements")]
     assert agreements == [
@@ -186,14 +187,14 @@ def test_it_shows_a_provinces_agreements_signatories_commitments_and_milestones(
 
 def test_it_tells_a_former_units_dashboard_where_it_went(client_official, world):
     html = page(
-        client_official, reverse("milestones:province-dashboard", args=["lao-cai-truoc-2025"])
+        client_official, reverse("dashboards:province-dashboard", args=["lao-cai-truoc-2025"])
     )
     assert "merged into Lào Cai" in html
 
 
 def test_it_shows_an_agreements_progress_with_projection(client_official, world):
     html = page(
-        client_official, reverse("milestones:agreement-dashboard", args=[world.lao_cai_2021.pk])
+        client_official, reverse("dashboards:agreement-dashboard", args=[world.lao_cai_2021.pk])
     )
     rows = by_name(table_rows(html, "progress"))
     ftth = rows["FTTH subscribers"]
@@ -222,7 +223,7 @@ def test_it_compares_what_each_phase_reached(client_official, world):
 
 
 def test_it_adds_the_comparison_to_the_navigation(client_official, world):
-    assert reverse("milestones:compare") in page(client_official, reverse("milestones:report-list"))
+    assert reverse("dashboards:compare") in page(client_official, reverse("milestones:report-list"))
 
 
 def test_it_shows_new_figures_as_soon_as_they_are_recomputed(client_official, world):

@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.quarters import Quarter
 from milestones import imports
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
-from milestones.quarters import Quarter
 
 from .api import EN
 from .factories import KpiValueFactory, QuarterlyReportFactory

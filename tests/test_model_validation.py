@@ -7,8 +7,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from milestones.models import CommitmentProgress, Kpi, KpiTarget, KpiValue, Milestone
-from partnerships.models import Agreement, DatePrecision, Organisation, OrganisationKind, Phase
+from core.dates import DatePrecision
+from milestones.models import CommitmentProgress, KpiValue
+from partnerships.models import (
+    Agreement,
+    Kpi,
+    KpiTarget,
+    Milestone,
+    Organisation,
+    OrganisationKind,
+    Phase,
+)
 
 from .factories import (
     AgreementFactory,

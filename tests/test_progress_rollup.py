@@ -4,16 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from milestones import progress
-from milestones.dashboards import _region_rollups
-from milestones.models import (
-    AgreementProgress,
-    NationalProgress,
-    ProgressStatus,
-    ProvinceProgress,
-    ReportStatus,
-)
+from dashboards.services import _region_rollups
+from milestones.models import ReportStatus
 from partnerships.models import OrganisationKind
+from progress import services as progress
+from progress.models import AgreementProgress, NationalProgress, ProgressStatus, ProvinceProgress
 from provinces.models import Region
 
 from .factories import AgreementFactory, OrganisationFactory, PhaseFactory

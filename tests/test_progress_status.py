@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from milestones.models import Kpi, KpiKind, ProgressStatus, SpaceAggregation, TimeAggregation
-from milestones.progress import Reading, TargetFacts, agreement_kpi_figures, status_for
-from milestones.quarters import Quarter
+from core.quarters import Quarter
+from partnerships.models import Kpi, KpiKind, SpaceAggregation, TimeAggregation
+from progress.models import ProgressStatus
+from progress.rules import ApprovedReading as Reading
+from progress.rules import TargetFacts, agreement_kpi_figures, status_for
 
 D = Decimal
 

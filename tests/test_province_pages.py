@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from partnerships.models import DatePrecision
+from core.dates import DatePrecision
 
 from .factories import AgreementFactory, OrganisationFactory, PhaseFactory, ProvinceFactory
 

@@ -8,8 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from milestones import progress, services, tasks
-from milestones.models import (
+from milestones import services
+from milestones.models import ReportStatus
+from progress import services as progress
+from progress import tasks
+from progress.models import (
     AgreementProgress,
     NationalProgress,
     PendingRecompute,
@@ -17,7 +20,6 @@ from milestones.models import (
     RecomputeRun,
     RecomputeStatus,
     ReportingCompleteness,
-    ReportStatus,
 )
 
 from .factories import KpiValueFactory, QuarterlyReportFactory
@@ -145,7 +147,7 @@ def test_it_approves_and_keeps_the_request_when_the_broker_is_unreachable(
 
 
 def test_it_clears_pending_requests_in_the_full_run(laocai):
-    progress.request_recompute(laocai.agreement.pk, reason="test")
+    tasks.request_recompute(laocai.agreement.pk, reason="test")
     assert PendingRecompute.objects.exists()
     call_command("recompute_progress", verbosity=0)
     assert not PendingRecompute.objects.exists()

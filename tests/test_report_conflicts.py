@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_it_refuses_the_second_save_and_shows_both_versions(
     client, staff_laocai, laocai, provinces
 ):
-    from provinces.services import Role
+    from provinces.access import Role
 
     colleague = UserFactory(username="colleague", roles=[Role.STAFF], provinces=[provinces.lao_cai])
     url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])

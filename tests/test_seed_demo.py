@@ -16,21 +16,15 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
-from milestones.models import (
-    AgreementProgress,
-    Kpi,
-    KpiTarget,
-    KpiValue,
-    Milestone,
-    NationalProgress,
-    QuarterlyReport,
-    ReportStatus,
-)
-from milestones.services import worklist
+from milestones.models import KpiValue, QuarterlyReport, ReportStatus
+from milestones.schedule import worklist
 from partnerships.models import (
     Agreement,
     AgreementStatus,
     CommitmentArea,
+    Kpi,
+    KpiTarget,
+    Milestone,
     Organisation,
     OrganisationKind,
     Person,
@@ -38,8 +32,9 @@ from partnerships.models import (
     Signatory,
     Source,
 )
+from progress.models import AgreementProgress, NationalProgress
+from provinces.access import Action, Role, province_scope, roles_of
 from provinces.models import Province
-from provinces.services import Action, Role, province_scope, roles_of
 
 d = datetime.date
 ETHNIC_MINORITY_COMMITTEE = "Ủy ban Dân tộc"

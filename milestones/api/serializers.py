@@ -1,90 +1,12 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import QuarterField
 from partnerships.models import Agreement
 from provinces.api.serializers import NestedProvinceSerializer
 
-from ..models import (
-    AgreementProgress,
-    CommitmentProgress,
-    CommitmentStatus,
-    Kpi,
-    KpiTarget,
-    KpiValue,
-    NationalProgress,
-    ProvinceProgress,
-    QuarterlyReport,
-)
-from ..parsing import parse_quarter, quarter_label
+from ..models import CommitmentProgress, CommitmentStatus, KpiValue, QuarterlyReport
 
-QUARTER_SCHEMA = {
-    "type": "string",
-    "pattern": r"^\d{4}Q[1-4]$",
-    "example": "2021Q4",
-    "description": "Year and quarter. Also accepted on input: Q4/2021, 2021-Q4, 20214.",
-}
 DECIMAL = {"max_digits": 16, "decimal_places": 2}
-
-
-@extend_schema_field(QUARTER_SCHEMA)
-class QuarterField(serializers.Field):
-    """A quarter shown as 2021Q4; stored as the integer 20214."""
-
-    def to_representation(self, value):
-        return quarter_label(value)
-
-    def to_internal_value(self, data):
-        try:
-            return parse_quarter(data).code
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-
-
-class KpiSerializer(serializers.ModelSerializer):
-    """A KPI of the catalogue, with how it adds up over time and across provinces."""
-
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Kpi
-        fields = (
-            "code",
-            "name_vi",
-            "name_en",
-            "unit_vi",
-            "unit_en",
-            "kind",
-            "time_aggregation",
-            "space_aggregation",
-            "higher_is_better",
-            "parent",
-            "area",
-            "is_headline",
-            "order",
-            "description",
-        )
-
-
-class KpiTargetSerializer(serializers.ModelSerializer):
-    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = KpiTarget
-        fields = (
-            "id",
-            "agreement",
-            "kpi",
-            "baseline_value",
-            "baseline_on",
-            "target_value",
-            "target_on",
-            "source",
-            "note",
-            "is_demo",
-        )
 
 
 class ValueSerializer(serializers.ModelSerializer):
@@ -248,51 +170,3 @@ class ConflictSerializer(serializers.Serializer):
     saved_by = serializers.CharField(required=False)
     saved_at = serializers.DateTimeField(required=False)
     current = ReportSerializer()
-
-
-class ProgressSerializer(serializers.ModelSerializer):
-    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    latest_quarter = QuarterField(read_only=True, allow_null=True)
-
-    common_fields = (
-        "kpi",
-        "latest_quarter",
-        "value",
-        "numerator",
-        "denominator",
-        "target_value",
-        "attainment",
-        "status",
-        "includes_demo",
-        "computed_at",
-    )
-
-
-class AgreementProgressSerializer(ProgressSerializer):
-    class Meta:
-        model = AgreementProgress
-        fields = (
-            "agreement",
-            *ProgressSerializer.common_fields,
-            "baseline_value",
-            "target_on",
-            "change_last_year",
-            "projected_value",
-        )
-
-
-class ProvinceProgressSerializer(ProgressSerializer):
-    province = NestedProvinceSerializer(read_only=True)
-    phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = ProvinceProgress
-        fields = ("province", "phase", *ProgressSerializer.common_fields, "agreements")
-
-
-class NationalProgressSerializer(ProgressSerializer):
-    phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = NationalProgress
-        fields = ("phase", *ProgressSerializer.common_fields, "provinces_reporting")

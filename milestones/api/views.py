@@ -14,20 +14,11 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from provinces.services import Action, restrict
+from provinces.access import Action
 
 from .. import services
-from ..models import (
-    AgreementProgress,
-    CommitmentProgress,
-    Kpi,
-    KpiTarget,
-    KpiValue,
-    NationalProgress,
-    ProvinceProgress,
-    ReportStatus,
-)
-from ..services import CommitmentReading, Reading
+from ..checks import CommitmentReading, Reading, kpi_lines, readings_of
+from ..models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from . import filters, serializers
 
 REFUSALS = {
@@ -39,32 +30,6 @@ REFUSALS = {
         description="Changed since you read it, locked, or not in a state for this step.",
     ),
 }
-
-
-class KpiViewSet(viewsets.ReadOnlyModelViewSet):
-    """The KPI catalogue."""
-
-    serializer_class = serializers.KpiSerializer
-    queryset = Kpi.objects.select_related("parent", "area")
-    lookup_field = "code"
-    filterset_class = filters.KpiFilterSet
-    ordering_fields = ("order", "code")
-    ordering = ("order", "code")
-
-
-class KpiTargetViewSet(viewsets.ReadOnlyModelViewSet):
-    """What each agreement commits to reach, KPI by KPI."""
-
-    serializer_class = serializers.KpiTargetSerializer
-    filterset_class = filters.KpiTargetFilterSet
-    ordering_fields = ("agreement", "kpi__order", "target_on")
-    ordering = ("agreement", "kpi__order")
-
-    def get_queryset(self):
-        targets = KpiTarget.objects.select_related("kpi", "source")
-        return restrict(
-            targets, self.request.user, Action.VIEW, "agreement__counterparty__province"
-        )
 
 
 class ApprovedValueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -79,46 +44,7 @@ class ApprovedValueViewSet(viewsets.ReadOnlyModelViewSet):
         values = KpiValue.objects.filter(report__status=ReportStatus.APPROVED).select_related(
             "kpi", "report__source", "report__agreement__counterparty__province"
         )
-        return restrict(
-            values, self.request.user, Action.VIEW, "report__agreement__counterparty__province"
-        )
-
-
-class AgreementProgressViewSet(viewsets.ReadOnlyModelViewSet):
-    """Computed progress of each agreement, KPI by KPI."""
-
-    serializer_class = serializers.AgreementProgressSerializer
-    filterset_class = filters.AgreementProgressFilterSet
-    ordering_fields = ("agreement", "kpi__order", "attainment")
-    ordering = ("agreement", "kpi__order")
-
-    def get_queryset(self):
-        rows = AgreementProgress.objects.select_related("kpi")
-        return restrict(rows, self.request.user, Action.VIEW, "agreement__counterparty__province")
-
-
-class ProvinceProgressViewSet(viewsets.ReadOnlyModelViewSet):
-    """Computed progress of each province in each phase; a current province adds up its
-    former units."""
-
-    serializer_class = serializers.ProvinceProgressSerializer
-    filterset_class = filters.ProvinceProgressFilterSet
-    ordering_fields = ("province__name", "kpi__order", "attainment")
-    ordering = ("province__name", "kpi__order")
-
-    def get_queryset(self):
-        rows = ProvinceProgress.objects.select_related("kpi", "phase", "province")
-        return restrict(rows, self.request.user, Action.VIEW, "province")
-
-
-class NationalProgressViewSet(viewsets.ReadOnlyModelViewSet):
-    """Computed national progress in each phase."""
-
-    serializer_class = serializers.NationalProgressSerializer
-    queryset = NationalProgress.objects.select_related("kpi", "phase")
-    filterset_class = filters.NationalProgressFilterSet
-    ordering_fields = ("phase__start_year", "kpi__order", "attainment")
-    ordering = ("phase__start_year", "kpi__order")
+        return values.restrict(self.request.user, Action.VIEW)
 
 
 def _refusal(exc: services.ReportError, code: str, **extra) -> dict:
@@ -134,7 +60,7 @@ class ReportViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Quarterly reports, as `reports_visible_to` shows them on the pages: staff see their
+    """Quarterly reports, as `QuarterlyReport.objects.restrict` scopes them on the pages: staff see their
     provinces' at every stage, reviewers what reaches review, officials what is approved.
 
     Another province's report is not found (404), exactly as on the pages.
@@ -147,9 +73,20 @@ class ReportViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return services.reports_visible_to(self.request.user).prefetch_related(
-            Prefetch("values", KpiValue.objects.select_related("kpi")),
-            Prefetch("commitment_updates", CommitmentProgress.objects.order_by("commitment_id")),
+        return (
+            QuarterlyReport.objects.restrict(self.request.user)
+            .select_related(
+                "agreement__counterparty__province",
+                "agreement__phase",
+                "updated_by",
+                "submitted_by",
+            )
+            .prefetch_related(
+                Prefetch("values", KpiValue.objects.select_related("kpi")),
+                Prefetch(
+                    "commitment_updates", CommitmentProgress.objects.order_by("commitment_id")
+                ),
+            )
         )
 
     def _fresh(self, report):
@@ -271,8 +208,8 @@ class ReportViewSet(
 
     def _readings(self, report, incoming) -> dict[int, Reading]:
         """The report's stored readings with the sent fields laid over them."""
-        kpis = {line.kpi.code: line.kpi for line in services.kpi_lines(report)}
-        readings = services.readings_of(report)
+        kpis = {line.kpi.code: line.kpi for line in kpi_lines(report)}
+        readings = readings_of(report)
         unknown = [item["kpi"] for item in incoming if item["kpi"] not in kpis]
         if unknown:
             raise ApiValidationError(

@@ -3,7 +3,16 @@ from rest_framework import serializers
 
 from provinces.api.serializers import NestedProvinceSerializer
 
-from ..models import Agreement, Commitment, CommitmentArea, Organisation, Phase, Signatory
+from ..models import (
+    Agreement,
+    Commitment,
+    CommitmentArea,
+    Kpi,
+    KpiTarget,
+    Organisation,
+    Phase,
+    Signatory,
+)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -98,3 +107,49 @@ class AgreementSerializer(serializers.ModelSerializer):
     def get_current_province(self, agreement):
         current = self._current(agreement.counterparty.province)
         return NestedProvinceSerializer(current).data if current else None
+
+
+class KpiSerializer(serializers.ModelSerializer):
+    """A KPI of the catalogue, with how it adds up over time and across provinces."""
+
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Kpi
+        fields = (
+            "code",
+            "name_vi",
+            "name_en",
+            "unit_vi",
+            "unit_en",
+            "kind",
+            "time_aggregation",
+            "space_aggregation",
+            "higher_is_better",
+            "parent",
+            "area",
+            "is_headline",
+            "order",
+            "description",
+        )
+
+
+class KpiTargetSerializer(serializers.ModelSerializer):
+    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = KpiTarget
+        fields = (
+            "id",
+            "agreement",
+            "kpi",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "target_on",
+            "source",
+            "note",
+            "is_demo",
+        )

@@ -1,11 +1,16 @@
 from django.db.models import Prefetch
 from rest_framework import viewsets
 
-from provinces.services import Action, restrict
+from provinces.access import Action
 
-from ..filters import AgreementFilterSet
-from ..models import Agreement, Commitment, Organisation, Signatory
-from .serializers import AgreementSerializer, OrganisationSerializer
+from ..filters import AgreementFilterSet, KpiFilterSet, KpiTargetFilterSet
+from ..models import Agreement, Commitment, Kpi, KpiTarget, Organisation, Signatory
+from .serializers import (
+    AgreementSerializer,
+    KpiSerializer,
+    KpiTargetSerializer,
+    OrganisationSerializer,
+)
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -18,7 +23,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         organisations = Organisation.objects.select_related("province")
-        return restrict(organisations, self.request.user, Action.VIEW, "province")
+        return organisations.restrict(self.request.user, Action.VIEW)
 
 
 class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
@@ -45,4 +50,28 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
             )
         )
-        return restrict(agreements, self.request.user, Action.VIEW, "counterparty__province")
+        return agreements.restrict(self.request.user, Action.VIEW)
+
+
+class KpiViewSet(viewsets.ReadOnlyModelViewSet):
+    """The KPI catalogue."""
+
+    serializer_class = KpiSerializer
+    queryset = Kpi.objects.select_related("parent", "area")
+    lookup_field = "code"
+    filterset_class = KpiFilterSet
+    ordering_fields = ("order", "code")
+    ordering = ("order", "code")
+
+
+class KpiTargetViewSet(viewsets.ReadOnlyModelViewSet):
+    """What each agreement commits to reach, KPI by KPI."""
+
+    serializer_class = KpiTargetSerializer
+    filterset_class = KpiTargetFilterSet
+    ordering_fields = ("agreement", "kpi__order", "target_on")
+    ordering = ("agreement", "kpi__order")
+
+    def get_queryset(self):
+        targets = KpiTarget.objects.select_related("kpi", "source")
+        return targets.restrict(self.request.user, Action.VIEW)

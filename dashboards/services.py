@@ -24,38 +24,35 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import number, plain_number, share
+from core.quarters import Quarter
+from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from partnerships.models import (
     Agreement,
     Commitment,
-    Phase,
-    Signatory,
-)
-from provinces.models import Province, Region
-
-from . import charts
-from .charts import number, share
-from .filters import MapUnits
-from .models import (
-    AgreementProgress,
-    CommitmentProgress,
     Kpi,
     KpiKind,
     KpiTarget,
-    KpiValue,
     Milestone,
+    Phase,
+    Signatory,
+    SpaceAggregation,
+)
+from progress.models import (
+    AgreementProgress,
     NationalProgress,
     PendingRecompute,
     ProgressStatus,
     ProvinceProgress,
-    QuarterlyReport,
     RecomputeRun,
     RecomputeStatus,
     ReportingCompleteness,
-    ReportStatus,
-    SpaceAggregation,
 )
-from .progress import Rollup, combine
-from .quarters import Quarter
+from progress.rules import Rollup, band, combine
+from provinces.models import Province, Region
+
+from . import charts
+from .filters import MapUnits
 
 STATUS_LABELS = dict(ProgressStatus.choices)
 RISKY = [ProgressStatus.AT_RISK, ProgressStatus.OFF_TRACK]
@@ -174,16 +171,6 @@ class Table:
         return headers
 
 
-def plain_number(value):
-    """A number for a spreadsheet: an int when whole, a float otherwise, None when missing."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
-
-
 def display_value(kind: str, value, is_share: bool = False) -> str:
     if kind == "status":
         return f"{charts.STATUS_GLYPH.get(value, '')} {STATUS_LABELS.get(value, '')}".strip()
@@ -207,17 +194,6 @@ def _label(kpi: Kpi) -> str:
 
 def _is_share(kpi: Kpi) -> bool:
     return kpi.kind in (KpiKind.RATIO, KpiKind.PERCENTAGE)
-
-
-def _band(attainment: Decimal | None, status: str) -> str:
-    """The map colours attainment: reached, within 10 % of it, below; else the status."""
-    if attainment is None:
-        return status
-    if attainment >= 100:
-        return ProgressStatus.ON_TRACK
-    if attainment >= 90:
-        return ProgressStatus.AT_RISK
-    return ProgressStatus.OFF_TRACK
 
 
 def _units_summary(figures, kpi: Kpi) -> str:
@@ -434,9 +410,9 @@ def national(form_data: dict) -> dict:
     tiles, map_table_rows = [], []
     for province in sorted(provinces, key=lambda p: p.name):
         row = map_rows.get(province.pk)
-        href = reverse("milestones:province-dashboard", args=[province.slug])
+        href = reverse("dashboards:province-dashboard", args=[province.slug])
         status = row.status if row else ProgressStatus.NO_DATA
-        band = _band(row.attainment, status) if row else ProgressStatus.NO_DATA
+        colour = band(row.attainment, status) if row else ProgressStatus.NO_DATA
         if row is None:
             figure = ""
         elif row.attainment is not None:
@@ -453,7 +429,7 @@ def national(form_data: dict) -> dict:
                 province.name,
                 row_col[0],
                 row_col[1],
-                status=band,
+                status=colour,
                 figure=figure,
                 href=href,
                 dimmed=bool(region and province.region != region)
@@ -536,7 +512,7 @@ def completeness_table(region: str = "") -> dict:
                 {
                     "province": row.province.name,
                     "province_href": reverse(
-                        "milestones:province-dashboard", args=[row.province.slug]
+                        "dashboards:province-dashboard", args=[row.province.slug]
                     ),
                     "expected": row.expected,
                     "approved": row.approved,
@@ -616,7 +592,7 @@ def at_risk_table(phase, region: str, kpi: Kpi | None, statuses: list[str]) -> T
         rows.append(
             {
                 "agreement": agreement.title,
-                "agreement_href": reverse("milestones:agreement-dashboard", args=[agreement.pk]),
+                "agreement_href": reverse("dashboards:agreement-dashboard", args=[agreement.pk]),
                 "province": province.name if province else agreement.counterparty.name,
                 "phase": agreement.phase.name,
                 "off": item["off"],
@@ -684,7 +660,7 @@ def province_dashboard(province: Province) -> dict:
             agreement.period_end,
             signed_year=_year_fraction(agreement.signed_on),
             phase=agreement.phase.name,
-            href=reverse("milestones:agreement-dashboard", args=[agreement.pk]),
+            href=reverse("dashboards:agreement-dashboard", args=[agreement.pk]),
             former=agreement.counterparty.province_id != province.pk,
         )
         for agreement in agreements
@@ -708,7 +684,7 @@ def province_dashboard(province: Province) -> dict:
         [
             {
                 "agreement": agreement.title,
-                "agreement_href": reverse("milestones:agreement-dashboard", args=[agreement.pk]),
+                "agreement_href": reverse("dashboards:agreement-dashboard", args=[agreement.pk]),
                 "counterparty": agreement.counterparty.name,
                 "phase": agreement.phase.name,
                 "period": agreement.period_label,
@@ -1069,7 +1045,7 @@ def compare(form_data: dict, queryset) -> dict:
     for province in sorted(rows_by_province, key=lambda p: p.name_ascii):
         earlier = rows_by_province[province].get(first.pk)
         later = rows_by_province[province].get(second.pk)
-        href = reverse("milestones:province-dashboard", args=[province.slug])
+        href = reverse("dashboards:province-dashboard", args=[province.slug])
         change = None
         if earlier and later and earlier.value is not None and later.value is not None:
             change = later.value - earlier.value

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from milestones import progress
+from progress import services as progress
 
 
 class Command(BaseCommand):

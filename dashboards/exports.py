@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from unidecode import unidecode
 
-from .dashboards import Table
+from .services import Table
 
 FORMATS = ("csv", "xlsx")
 EXPORT_LANGUAGE = "vi"

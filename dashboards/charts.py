@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .models import ProgressStatus
-from .quarters import Quarter
+from core.formatting import number, share
+from core.quarters import Quarter
+from progress.models import ProgressStatus
 
 INK = "#1d2733"
 MUTED = "#5b6775"
@@ -54,24 +54,6 @@ SERIES_STYLES = [
 ]
 SERIES_COLOURS = ["#0b5cab", "#7a3db8", "#0f7c74", "#a8431a", "#4d5b69"]
 MARKED_POINTS = 24
-
-
-def number(value, decimals: int | None = None) -> str:
-    """A number in the active language's format: 46.495 in Vietnamese, 46,495 in English."""
-    if value is None:
-        return "–"
-    value = Decimal(value)
-    if decimals is None:
-        decimals = 0 if value == value.to_integral_value() else 2
-    # Django's formatting cuts extra decimals off; a figure must round (91.67 → 91.7).
-    value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-
-
-def share(value) -> str:
-    if value is None:
-        return "–"
-    return f"{number(value, 1)} %"
 
 
 def _e(text) -> str:

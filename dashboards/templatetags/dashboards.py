@@ -3,21 +3,21 @@
 from django import template
 from django.http import QueryDict
 
-from milestones import charts
-from milestones.dashboards import display_value
-from milestones.quarters import Quarter
+from core import formatting
+from core.quarters import Quarter
+from dashboards.services import display_value
 
 register = template.Library()
 
 
 @register.filter
 def number(value):
-    return charts.number(value)
+    return formatting.number(value)
 
 
 @register.filter
 def share(value):
-    return charts.share(value)
+    return formatting.share(value)
 
 
 @register.filter

@@ -9,10 +9,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Phase
+from partnerships.models import Kpi, Phase
+from progress.models import AgreementProgress, ProgressStatus, ProvinceProgress
 from provinces.models import Region
-
-from .models import AgreementProgress, Kpi, ProgressStatus, ProvinceProgress
 
 
 class MapUnits:

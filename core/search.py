@@ -5,6 +5,9 @@ Each searchable model keeps a folded copy of its names in `search_text`
 matched with a plain `icontains`, so no database extension is needed.
 """
 
+from functools import reduce
+from operator import or_
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
@@ -51,3 +54,26 @@ class FoldedSearchAdminMixin:
         if not search_term.strip():
             return queryset, False
         return queryset.filter(search_q(search_term)), False
+
+
+class FoldedRelatedSearchMixin:
+    """Admin search that also matches the folded names of related rows.
+
+    Models without their own `search_text` (an assignment, a report) are found
+    through the `search_text` of the province or agreement they belong to, so
+    `quang binh` finds them as well as `Quảng Bình` does. Plain `search_fields`
+    still apply to the model's own text columns.
+    """
+
+    folded_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        folded = queryset.filter(
+            reduce(or_, (search_q(search_term, field) for field in self.folded_search_fields))
+        )
+        if not self.get_search_fields(request):
+            return folded, True
+        plain, _duplicates = super().get_search_results(request, queryset, search_term)
+        return plain | folded, True

@@ -9,6 +9,6 @@ def portal_nav(request):
     return {
         "portal_nav": [
             {"url": reverse("milestones:report-list"), "label": _("Reports")},
-            {"url": reverse("milestones:compare"), "label": _("Compare phases")},
+            {"url": reverse("dashboards:compare"), "label": _("Compare phases")},
         ]
     }

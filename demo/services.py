@@ -23,28 +23,19 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from milestones.models import (
-    Kpi,
-    KpiKind,
-    KpiTarget,
-    KpiValue,
-    Milestone,
-    QuarterlyReport,
-    ReportStatus,
-    SpaceAggregation,
-    TimeAggregation,
-)
-from milestones.quarters import Quarter, quarter_range
-from provinces.models import Province, ProvinceAssignment
-from provinces.services import Role, Upsert, load_provinces_from_package, upsert
-
-from .models import (
+from core.dates import DatePrecision
+from core.quarters import Quarter, quarter_range
+from milestones.models import KpiValue, QuarterlyReport, ReportStatus
+from partnerships.models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
     Commitment,
     CommitmentArea,
-    DatePrecision,
+    Kpi,
+    KpiKind,
+    KpiTarget,
+    Milestone,
     Organisation,
     OrganisationKind,
     Person,
@@ -55,7 +46,12 @@ from .models import (
     SignatorySide,
     SigningMode,
     Source,
+    SpaceAggregation,
+    TimeAggregation,
 )
+from provinces.access import Role
+from provinces.models import Province, ProvinceAssignment
+from provinces.services import Upsert, load_provinces_from_package, upsert
 
 d = datetime.date
 

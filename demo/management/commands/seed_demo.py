@@ -4,11 +4,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from milestones import progress
-from partnerships.demo import ACCOUNTS, seed_demo
-from provinces.services import Role, Upsert
+from demo.services import ACCOUNTS, seed_demo
+from progress import services as progress
+from provinces.access import Role
+from provinces.services import Upsert
 
-COUNTED_APPS = ("provinces", "partnerships", "milestones")
+COUNTED_APPS = ("provinces", "partnerships", "milestones", "progress")
 
 
 class Command(BaseCommand):

@@ -16,27 +16,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from milestones import progress
-from milestones.models import (
-    Kpi,
-    KpiKind,
-    KpiTarget,
-    KpiValue,
-    PendingRecompute,
-    QuarterlyReport,
-    ReportStatus,
-    SpaceAggregation,
-    TimeAggregation,
-)
-from milestones.quarters import Quarter, quarter_range
+from core.quarters import Quarter, quarter_range
+from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 from partnerships.models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
+    Kpi,
+    KpiKind,
+    KpiTarget,
     Organisation,
     OrganisationKind,
     Phase,
+    SpaceAggregation,
+    TimeAggregation,
 )
+from progress import services as progress
+from progress.models import PendingRecompute
 from provinces.models import Province
 
 SCALE_MARK = "[Quy mô]"

@@ -1,0 +1,231 @@
+"""Checking what a user typed into a report: refusals, and warnings to confirm with a reason.
+
+Nothing here writes. The form, the API and the import all check through
+`check_report`, so a rule refuses with the same key and message on every path;
+the rules of one reading (a negative count, a numerator above its denominator)
+are the KPI's own, `Kpi.reading_errors`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from core.formatting import date_label, number
+from partnerships.models import Commitment, Kpi, KpiKind, KpiTarget
+
+from .models import CommitmentStatus, KpiValue, QuarterlyReport, ReportStatus
+
+JUMP_FACTOR = Decimal(3)
+
+
+@dataclass
+class Reading:
+    """One KPI as typed by a user: a value, or a numerator and denominator for a ratio."""
+
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    measured_on: datetime.date | None = None
+    note: str = ""
+
+    def is_empty(self, kpi: Kpi) -> bool:
+        if kpi.kind == KpiKind.RATIO:
+            return self.numerator is None and self.denominator is None
+        return self.value is None
+
+
+@dataclass
+class CommitmentReading:
+    status: str = CommitmentStatus.NOT_STARTED
+    percent_complete: int = 0
+    note: str = ""
+
+
+@dataclass
+class ReportCheck:
+    """The outcome of checking a set of readings: refusals and warnings to confirm."""
+
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    def add_error(self, key: str, message: str):
+        self.errors.setdefault(key, []).append(str(message))
+
+
+# The lines of a report -----------------------------------------------------------
+
+
+@dataclass
+class KpiLine:
+    """One KPI row of the entry form with what the user needs beside it."""
+
+    kpi: Kpi
+    target: KpiTarget
+    previous: KpiValue | None
+    current: KpiValue | None
+
+
+def kpi_lines(report: QuarterlyReport) -> list[KpiLine]:
+    targets = list(
+        KpiTarget.objects.filter(agreement_id=report.agreement_id)
+        .select_related("kpi__parent")
+        .order_by("kpi__order", "kpi__code")
+    )
+    kpi_ids = [target.kpi_id for target in targets]
+    current = {}
+    if report.pk:
+        current = {value.kpi_id: value for value in report.values.select_related("kpi")}
+    previous = previous_approved_values(report.agreement_id, report.quarter, kpi_ids)
+    return [
+        KpiLine(target.kpi, target, previous.get(target.kpi_id), current.get(target.kpi_id))
+        for target in targets
+    ]
+
+
+def previous_approved_values(agreement_id, quarter_code, kpi_ids) -> dict[int, KpiValue]:
+    """The latest approved value of each KPI before the given quarter."""
+    values = (
+        KpiValue.objects.filter(
+            report__agreement_id=agreement_id,
+            report__status=ReportStatus.APPROVED,
+            report__quarter__lt=quarter_code,
+            kpi_id__in=kpi_ids,
+        )
+        .select_related("report", "kpi")
+        .order_by("kpi_id", "-report__quarter")
+    )
+    latest = {}
+    for value in values:
+        latest.setdefault(value.kpi_id, value)
+    return latest
+
+
+def commitment_lines(report: QuarterlyReport):
+    commitments = list(
+        Commitment.objects.filter(agreement_id=report.agreement_id).select_related("area")
+    )
+    current = {}
+    if report.pk:
+        current = {update.commitment_id: update for update in report.commitment_updates.all()}
+    return [(commitment, current.get(commitment.pk)) for commitment in commitments]
+
+
+def readings_of(report: QuarterlyReport) -> dict[int, Reading]:
+    return {
+        value.kpi_id: Reading(
+            value=value.value if value.kpi.kind != KpiKind.RATIO else None,
+            numerator=value.numerator,
+            denominator=value.denominator,
+            measured_on=value.measured_on,
+            note=value.note,
+        )
+        for value in report.values.select_related("kpi")
+    }
+
+
+# Checks -------------------------------------------------------------------------
+
+
+def field_key(kpi: Kpi, part: str) -> str:
+    return f"kpi-{kpi.code}-{part}"
+
+
+def check_report(
+    report: QuarterlyReport, readings: dict[int, Reading], *, require_all: bool = False
+) -> ReportCheck:
+    """Refusals and warnings for a set of readings; nothing is saved."""
+    check = ReportCheck()
+    lines = {line.kpi.pk: line for line in kpi_lines(report)}
+    quarter = report.period
+    for kpi_id, line in lines.items():
+        kpi = line.kpi
+        reading = readings.get(kpi_id) or Reading()
+        if reading.is_empty(kpi):
+            if require_all:
+                part = "numerator" if kpi.kind == KpiKind.RATIO else "value"
+                check.add_error(
+                    field_key(kpi, part), _("Enter this value before submitting the report.")
+                )
+            continue
+        for key, message in kpi.reading_errors(
+            reading.value, reading.numerator, reading.denominator, prefix=f"kpi-{kpi.code}-"
+        ).items():
+            check.add_error(key, message)
+        if reading.measured_on and not quarter.start <= reading.measured_on <= quarter.end:
+            check.add_error(
+                field_key(kpi, "measured_on"),
+                _("The date %(date)s lies outside %(quarter)s (%(start)s to %(end)s).")
+                % {
+                    "date": date_label(reading.measured_on),
+                    "quarter": quarter,
+                    "start": date_label(quarter.start),
+                    "end": date_label(quarter.end),
+                },
+            )
+    _check_parts_within_totals(lines, readings, check)
+    if not check.errors:
+        _add_warnings(lines, readings, check)
+    return check
+
+
+def _check_parts_within_totals(lines, readings, check: ReportCheck):
+    by_kpi = {line.kpi.pk: line.kpi for line in lines.values()}
+    for kpi_id, kpi in by_kpi.items():
+        if kpi.parent_id not in by_kpi or kpi.parent_id not in readings:
+            continue
+        part, total = readings.get(kpi_id), readings[kpi.parent_id]
+        if part is None or part.value is None or total.value is None:
+            continue
+        if field_key(by_kpi[kpi.parent_id], "value") in check.errors:
+            continue
+        if part.value > total.value:
+            check.add_error(
+                field_key(kpi, "value"),
+                _("%(part)s (%(part_value)s) cannot be greater than %(total)s (%(total_value)s).")
+                % {
+                    "part": kpi.name,
+                    "part_value": number(part.value),
+                    "total": by_kpi[kpi.parent_id].name,
+                    "total_value": number(total.value),
+                },
+            )
+
+
+def _add_warnings(lines, readings, check: ReportCheck):
+    for kpi_id, line in lines.items():
+        reading = readings.get(kpi_id)
+        if reading is None or reading.is_empty(line.kpi) or line.previous is None:
+            continue
+        kpi = line.kpi
+        new = kpi.share(reading.value, reading.numerator, reading.denominator)
+        if kpi.kind == KpiKind.RATIO:
+            new, old = reading.numerator, line.previous.numerator
+        else:
+            old = line.previous.value
+        if new is None or old is None:
+            continue
+        part = "numerator" if kpi.kind == KpiKind.RATIO else "value"
+        if kpi.is_stock and new < old:
+            check.warnings[field_key(kpi, part)] = _(
+                "%(kpi)s falls from %(old)s in %(quarter)s to %(new)s, although it is a "
+                "stock that usually only grows."
+            ) % {
+                "kpi": kpi.name,
+                "old": number(old),
+                "new": number(new),
+                "quarter": line.previous.report.period,
+            }
+        elif old > 0 and new > old * JUMP_FACTOR:
+            check.warnings[field_key(kpi, part)] = _(
+                "%(kpi)s jumps from %(old)s in %(quarter)s to %(new)s, more than three times "
+                "as much."
+            ) % {
+                "kpi": kpi.name,
+                "old": number(old),
+                "new": number(new),
+                "quarter": line.previous.report.period,
+            }

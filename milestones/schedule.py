@@ -1,0 +1,84 @@
+"""When reports are due: the reporting schedule that the worklist, the jobs and the checks read."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from core.quarters import Quarter, quarter_range
+from partnerships.models import Agreement, AgreementStatus
+from provinces.access import Action
+
+from .models import QuarterlyReport, ReportStatus
+
+
+def reportable_agreements(user):
+    """Agreements in force whose reports `user` enters."""
+    return Agreement.objects.filter(status=AgreementStatus.ACTIVE).restrict(user, Action.EDIT)
+
+
+def deadline_for(quarter: Quarter) -> datetime.date:
+    return quarter.end + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
+
+
+def reportable_quarters(agreement: Agreement, today: datetime.date | None = None) -> list[Quarter]:
+    """Quarters an agreement reports on: from its signing to its period's end, once ended."""
+    today = today or timezone.localdate()
+    first = (
+        Quarter.containing(agreement.signed_on)
+        if agreement.signed_on
+        else Quarter(agreement.period_start, 1)
+    )
+    last = min(Quarter(agreement.period_end, 4), Quarter.containing(today).previous())
+    return quarter_range(first, last)
+
+
+@dataclass
+class WorkItem:
+    agreement: Agreement
+    quarter: Quarter
+    report: QuarterlyReport | None
+    deadline: datetime.date
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        return self.report.status if self.report else "due"
+
+
+def worklist(user, today: datetime.date | None = None) -> list[WorkItem]:
+    """What a staff member has to do: every unapproved quarter of their agreements."""
+    today = today or timezone.localdate()
+    agreements = list(reportable_agreements(user).select_related("counterparty__province", "phase"))
+    reports = {
+        (report.agreement_id, report.quarter): report
+        for report in QuarterlyReport.objects.filter(agreement__in=agreements).select_related(
+            "updated_by"
+        )
+    }
+    items = []
+    for agreement in agreements:
+        for quarter in reportable_quarters(agreement, today):
+            report = reports.get((agreement.pk, quarter.code))
+            if report and report.status == ReportStatus.APPROVED:
+                continue
+            deadline = deadline_for(quarter)
+            submitted = report is not None and report.status == ReportStatus.SUBMITTED
+            items.append(
+                WorkItem(agreement, quarter, report, deadline, not submitted and deadline < today)
+            )
+    items.sort(key=lambda item: (item.deadline, item.agreement.title))
+    return items
+
+
+def review_queue(user):
+    """Submitted reports waiting for this reviewer, oldest first."""
+    return (
+        QuarterlyReport.objects.filter(status=ReportStatus.SUBMITTED)
+        .restrict(user, Action.REVIEW)
+        .select_related("agreement__counterparty__province", "submitted_by")
+        .order_by("submitted_at")
+    )

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgressConfig(AppConfig):
+    name = "progress"
+    verbose_name = _("Progress figures")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from milestones.signals import report_changed
+        from partnerships.models import KpiTarget
+
+        from . import receivers
+
+        report_changed.connect(receivers.report_changed, dispatch_uid="progress_report")
+        post_save.connect(receivers.target_saved, sender=KpiTarget, dispatch_uid="progress_target")
+        post_delete.connect(
+            receivers.target_deleted, sender=KpiTarget, dispatch_uid="progress_target"
+        )

@@ -1,0 +1,269 @@
+"""The computed progress tables the dashboards read, and the record of each recompute.
+
+Their tables keep the names they were created with in the milestones app.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.quarters import Quarter
+from partnerships.models import Agreement, Kpi
+from provinces.access import ScopedQuerySet
+
+
+class ProgressStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    NO_DATA = "no_data", _("No data")
+
+
+class ProgressFigures(models.Model):
+    """The figures every progress table carries for one KPI."""
+
+    kpi = models.ForeignKey(Kpi, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="+")
+    latest_quarter = models.PositiveIntegerField(_("latest quarter"), null=True, blank=True)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField(
+        _("numerator"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("denominator"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    target_value = models.DecimalField(
+        _("target"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    attainment = models.DecimalField(
+        _("share of target reached"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.NO_DATA
+    )
+    change_last_year = models.DecimalField(
+        _("change over the last four quarters"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    projected_value = models.DecimalField(
+        _("projected at the end of the period"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    includes_demo = models.BooleanField(_("includes demo data"), default=False)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.kpi}: {self.value}"
+
+
+class AgreementProgressQuerySet(ScopedQuerySet):
+    province_path = "agreement__counterparty__province"
+
+
+class ProvinceProgressQuerySet(ScopedQuerySet):
+    province_path = "province"
+
+
+class AgreementProgress(ProgressFigures):
+    """Computed progress of one agreement on one KPI."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="progress"
+    )
+    baseline_value = models.DecimalField(
+        _("baseline"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    target_on = models.DateField(_("target date"), null=True, blank=True)
+
+    objects = AgreementProgressQuerySet.as_manager()
+
+    class Meta:
+        db_table = "milestones_agreementprogress"
+        verbose_name = _("agreement progress")
+        verbose_name_plural = _("agreement progress")
+        constraints = [
+            models.UniqueConstraint(fields=("agreement", "kpi"), name="agreement_progress_unique"),
+        ]
+        indexes = [models.Index(fields=("status", "kpi"), name="agreement_progress_status")]
+
+
+class RollupFigures(ProgressFigures):
+    """Figures added up over provincial units, kept in a form that adds up again.
+
+    A province's row can be combined with other provinces' rows into a region's
+    or the nation's without going back to the raw values: sums stay sums, and a
+    ratio keeps its numerator and denominator. Targets, attainment and projection
+    count only the units that have both a value and a target (the `*_on_target`
+    sums); a percentage, which never adds up across provinces, keeps how many
+    units reached their target and the range of their values instead.
+    """
+
+    units_reporting = models.PositiveIntegerField(_("provincial units reporting"), default=0)
+    units_with_target = models.PositiveIntegerField(_("provincial units with a target"), default=0)
+    units_reached_target = models.PositiveIntegerField(
+        _("provincial units that reached their target"), default=0
+    )
+    value_min = models.DecimalField(
+        _("lowest value of a unit"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    value_max = models.DecimalField(
+        _("highest value of a unit"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    achieved_on_target = models.DecimalField(
+        _("value reached by the units with a target"),
+        max_digits=20,
+        decimal_places=4,
+        default=0,
+    )
+    goal_on_target = models.DecimalField(
+        _("target of the units with a target"), max_digits=20, decimal_places=4, default=0
+    )
+    projected_on_target = models.DecimalField(
+        _("projection of the units with a target"), max_digits=20, decimal_places=4, default=0
+    )
+    denominator_on_target = models.DecimalField(
+        _("denominator of the units with a target"), max_digits=20, decimal_places=4, default=0
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ProvinceProgress(RollupFigures):
+    """Computed progress of one province in one phase on one KPI.
+
+    A current province adds up the former units merged into it.
+    """
+
+    province = models.ForeignKey(
+        "provinces.Province",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        related_name="progress",
+    )
+    phase = models.ForeignKey(
+        "partnerships.Phase", verbose_name=_("phase"), on_delete=models.CASCADE, related_name="+"
+    )
+    agreements = models.PositiveIntegerField(_("agreements counted"), default=0)
+
+    objects = ProvinceProgressQuerySet.as_manager()
+
+    class Meta:
+        db_table = "milestones_provinceprogress"
+        verbose_name = _("province progress")
+        verbose_name_plural = _("province progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("province", "phase", "kpi"), name="province_progress_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=("phase", "kpi"), name="province_progress_map")]
+
+
+class NationalProgress(RollupFigures):
+    """Computed national progress in one phase on one KPI."""
+
+    phase = models.ForeignKey(
+        "partnerships.Phase", verbose_name=_("phase"), on_delete=models.CASCADE, related_name="+"
+    )
+    provinces_reporting = models.PositiveIntegerField(_("provinces reporting"), default=0)
+
+    class Meta:
+        db_table = "milestones_nationalprogress"
+        verbose_name = _("national progress")
+        verbose_name_plural = _("national progress")
+        constraints = [
+            models.UniqueConstraint(fields=("phase", "kpi"), name="national_progress_unique"),
+        ]
+
+
+class ReportingCompleteness(models.Model):
+    """How many of a province's reports for a quarter are approved, submitted or overdue."""
+
+    province = models.ForeignKey(
+        "provinces.Province",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        related_name="completeness",
+    )
+    quarter = models.PositiveIntegerField(_("quarter"))
+    expected = models.PositiveIntegerField(_("reports expected"), default=0)
+    approved = models.PositiveIntegerField(_("approved"), default=0)
+    submitted = models.PositiveIntegerField(_("submitted"), default=0)
+    in_progress = models.PositiveIntegerField(_("draft or returned"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        db_table = "milestones_reportingcompleteness"
+        verbose_name = _("reporting completeness")
+        verbose_name_plural = _("reporting completeness")
+        constraints = [
+            models.UniqueConstraint(fields=("province", "quarter"), name="completeness_unique"),
+        ]
+        indexes = [models.Index(fields=("quarter",), name="completeness_quarter")]
+
+    def __str__(self):
+        return f"{self.province} {Quarter.from_code(self.quarter)}: {self.approved}/{self.expected}"
+
+
+class RecomputeStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class RecomputeRun(models.Model):
+    """A visible record of every recompute, successful or not."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("Empty for a full recompute."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RecomputeStatus.choices, default=RecomputeStatus.RUNNING
+    )
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        db_table = "milestones_recomputerun"
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
+        ordering = ("-started_at",)
+
+    def __str__(self):
+        subject = self.agreement or _("all agreements")
+        return f"{subject} — {self.get_status_display()}"
+
+
+class PendingRecompute(models.Model):
+    """An agreement whose progress waits for a recompute that could not be queued yet."""
+
+    agreement = models.OneToOneField(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "milestones_pendingrecompute"
+        verbose_name = _("pending recompute")
+        verbose_name_plural = _("pending recomputes")
+
+    def __str__(self):
+        return str(self.agreement)

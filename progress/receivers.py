@@ -1,0 +1,38 @@
+"""How the progress figures hear of changes: approved values and targets.
+
+The report workflow and the agreement terms do not know about progress; they
+send signals, and these receivers ask for a recompute inside the same
+transaction, so the request is recorded (or rolled back) with the change.
+"""
+
+from django.db import transaction
+
+from partnerships.models import Agreement
+
+from .tasks import request_recompute
+
+# Only these change which values count: approving adds a report's values, reopening takes
+# them away.
+FIGURE_EVENTS = ("approved", "reopened")
+
+
+def report_changed(sender, report, event, **kwargs):
+    if event in FIGURE_EVENTS:
+        request_recompute(report.agreement_id, reason=f"report {report.pk} {event}")
+
+
+def target_saved(sender, instance, raw=False, **kwargs):
+    # Fixtures load raw rows; the recompute after loading them covers those.
+    if not raw:
+        request_recompute(instance.agreement_id, reason="target changed")
+
+
+def target_deleted(sender, instance, **kwargs):
+    agreement_id = instance.agreement_id
+
+    # The target may go with its agreement; ask only if the agreement is still there.
+    def request_if_agreement_remains():
+        if Agreement.objects.filter(pk=agreement_id).exists():
+            request_recompute(agreement_id, reason="target removed")
+
+    transaction.on_commit(request_if_agreement_remains)

@@ -1,0 +1,72 @@
+"""The one lineage of the provinces: which units are current, which merged into which.
+
+On 2025-07-01 the 63 provincial units were merged into 34. A former unit keeps
+its own record with `valid_until` set and `successor` naming what it became
+part of; a current unit has no `valid_until`. Every question about current and
+former units, predecessors and successors is answered here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+from .models import Province
+
+
+def current_q(path: str = "") -> Q:
+    """Rows whose province (at `path`, such as "province__") exists today."""
+    return Q(**{f"{path}valid_until__isnull": True})
+
+
+def former_q(path: str = "") -> Q:
+    """Rows whose province (at `path`) was merged into another in 2025."""
+    return Q(**{f"{path}valid_until__isnull": False})
+
+
+class ProvinceTree:
+    """Who merged into whom, from one query over the 97 province records."""
+
+    def __init__(self):
+        self.successor = dict(Province.objects.values_list("pk", "successor_id"))
+        self.predecessors = defaultdict(list)
+        for province_id, successor_id in self.successor.items():
+            if successor_id:
+                self.predecessors[successor_id].append(province_id)
+
+    def chain(self, province_id: int) -> list[int]:
+        """The province and every unit it became part of, oldest first."""
+        chain = [province_id]
+        while (next_id := self.successor.get(chain[-1])) and next_id not in chain:
+            chain.append(next_id)
+        return chain
+
+    def ancestors_map(self) -> dict[int, list[int]]:
+        """For each unit: itself and every unit it became part of (whose totals it feeds)."""
+        return {pk: self.chain(pk) for pk in self.successor}
+
+    def bottom_up(self) -> list[int]:
+        """Province ids ordered so that merged units come before what they merged into."""
+        height = {}
+
+        def measure(pk):
+            if pk not in height:
+                height[pk] = 1 + max((measure(child) for child in self.predecessors[pk]), default=0)
+            return height[pk]
+
+        return sorted(self.successor, key=lambda pk: (measure(pk), pk))
+
+    def with_predecessors(self, province_ids) -> set[int]:
+        """The given units and every former unit merged into them, at any depth."""
+        found = set(province_ids)
+        frontier = list(found)
+        while frontier:
+            frontier = [child for pk in frontier for child in self.predecessors[pk]]
+            found.update(frontier)
+        return found
+
+
+def with_predecessors(province_ids) -> set[int]:
+    """The given units and every former unit merged into them, at any depth."""
+    return ProvinceTree().with_predecessors(province_ids)
