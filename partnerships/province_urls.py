@@ -1,3 +1,5 @@
+"""The province pages, under their own `provinces` namespace."""
+
 from django.urls import path
 
 from . import views
