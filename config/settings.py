@@ -71,6 +71,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["core.templatetags.formatting"],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",

@@ -68,17 +68,6 @@ def test_it_keeps_the_catalogue_the_figures_and_the_permissions_across_the_resha
     assert (granted.content_type.app_label, granted.codename) == ("partnerships", "change_kpi")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_migrates_back_to_before_the_reshape():
-    _migrate(BEFORE_RESHAPE)
-    tables = connection.introspection.table_names()
-    assert {"milestones_kpi", "milestones_nationalprogress"} <= set(tables)
-    _migrate(_latest())
-    assert {"milestones_kpi", "milestones_nationalprogress"} <= set(
-        connection.introspection.table_names()
-    )
-
-
 @pytest.mark.parametrize(
     ("old", "new"),
     [
