@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import (
@@ -21,7 +21,7 @@ from .models import (
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ("code", "title", "publisher", "published_on")
     list_filter = ("publisher",)
     search_fields = ("code", "title", "publisher", "excerpt")
@@ -30,13 +30,13 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
+class PhaseAdmin(HistoryAdmin):
     list_display = ("code", "name", "start_year", "end_year")
     search_fields = ("code", "name")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     list_display = ("name", "short_name", "kind", "province")
     list_filter = ("kind", "province__region")
     list_select_related = ("province",)
@@ -64,7 +64,7 @@ class SignatureInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
+class PersonAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     list_display = ("full_name", "organisation")
     list_filter = ("organisation__kind",)
     list_select_related = ("organisation",)
@@ -74,14 +74,14 @@ class PersonAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CommitmentArea)
-class CommitmentAreaAdmin(admin.ModelAdmin):
+class CommitmentAreaAdmin(HistoryAdmin):
     list_display = ("code", "name_vi", "name_en", "order")
     list_editable = ("order",)
     search_fields = ("code", "name_vi", "name_en")
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     list_display = ("text_excerpt", "agreement", "area", "responsible")
     list_filter = ("area", "responsible", "agreement__phase")
     list_select_related = ("agreement", "area")
@@ -94,11 +94,23 @@ class CommitmentAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
         return str(commitment)
 
 
+@admin.register(Signatory)
+class SignatoryAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
+    list_display = ("person", "title_at_signing", "agreement", "side", "role")
+    list_filter = ("side", "role", "agreement__phase")
+    list_select_related = ("person", "agreement")
+    autocomplete_fields = ("agreement", "person", "source")
+    search_fields = ("title_at_signing",)
+    folded_search_fields = ("person__search_text", "agreement__search_text")
+
+
 class SignatoryInline(admin.TabularInline):
     model = Signatory
     fields = ("person", "side", "role", "title_at_signing", "source")
     autocomplete_fields = ("person", "source")
     extra = 0
+    # The signatory's own page is where its History button is.
+    show_change_link = True
 
 
 class CommitmentInline(admin.StackedInline):
@@ -132,7 +144,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
+class AgreementAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     list_display = (
         "title",
         "counterparty",
@@ -175,7 +187,7 @@ class AgreementAdmin(FoldedSearchAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(admin.ModelAdmin):
+class KpiAdmin(HistoryAdmin):
     list_display = (
         "code",
         "name_vi",
@@ -194,7 +206,7 @@ class KpiAdmin(admin.ModelAdmin):
 
 
 @admin.register(KpiTarget)
-class KpiTargetAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+class KpiTargetAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     list_display = ("agreement", "kpi", "baseline_value", "target_value", "target_on", "is_demo")
     list_filter = ("is_demo", "kpi", "agreement__phase")
     list_select_related = ("agreement", "kpi")
@@ -204,7 +216,7 @@ class KpiTargetAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     list_display = ("title", "agreement", "date", "area", "is_demo")
     list_filter = ("is_demo", "precision", "area")
     list_select_related = ("agreement", "area")

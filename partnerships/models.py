@@ -41,6 +41,7 @@ class Source(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     url = models.URLField(_("address"), blank=True)
     excerpt = models.TextField(_("excerpt"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("source")
@@ -58,6 +59,7 @@ class Phase(models.Model):
     name = models.CharField(_("name"), max_length=100)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("phase")
@@ -132,6 +134,8 @@ class Person(SearchableModel):
         related_name="people",
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The search text is derived from the name; its history would only repeat the name's.
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("person")
@@ -147,6 +151,7 @@ class CommitmentArea(BilingualName):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("commitment area")
@@ -327,6 +332,7 @@ class Signatory(models.Model):
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("signatory")
@@ -453,6 +459,7 @@ class Kpi(BilingualName):
     is_headline = models.BooleanField(_("headline on the national dashboard"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords(table_name="partnerships_historicalkpi")
 
     class Meta:
         db_table = "milestones_kpi"

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import HistoryAdmin
 from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import Province, ProvinceAssignment
@@ -41,7 +43,7 @@ class PredecessorInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
+class ProvinceAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     list_display = ("code", "name", "kind", "region", "is_current_display", "successor")
     list_filter = (CurrentOrFormerFilter, "kind", "region")
     list_select_related = ("successor",)
@@ -62,7 +64,7 @@ class ProvinceAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProvinceAssignment)
-class ProvinceAssignmentAdmin(FoldedRelatedSearchMixin, admin.ModelAdmin):
+class ProvinceAssignmentAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     list_display = ("user", "province", "organisation_unit")
     list_filter = ("province__region",)
     list_select_related = ("user", "province")
@@ -78,6 +80,48 @@ class ProvinceAssignmentInline(admin.TabularInline):
     extra = 0
 
 
+# An assignment is a permission, so its removal reads as a revocation.
+ASSIGNMENT_ACTIONS = {"+": _("granted"), "~": _("changed"), "-": _("revoked")}
+
+
+class ProvinceAssignmentHistoryInline(admin.TabularInline):
+    """Who granted or revoked each of the user's provinces, and when.
+
+    Read from the assignments' history, so a revocation still shows here once the
+    assignment itself is gone from the list above.
+    """
+
+    model = ProvinceAssignment.history.model
+    fk_name = "user"
+    fields = ("changed_at", "action", "province", "organisation_unit", "changed_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("province assignment change")
+    verbose_name_plural = _("province assignment history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("province", "history_user")
+
+    @admin.display(description=_("date and time"))
+    def changed_at(self, record):
+        return formats.localize(timezone.template_localtime(record.history_date))
+
+    @admin.display(description=_("action"))
+    def action(self, record):
+        return ASSIGNMENT_ACTIONS[record.history_type]
+
+    @admin.display(description=_("changed by"))
+    def changed_by(self, record):
+        return record.history_user
+
+
 User = get_user_model()
 # Django's own UserAdmin stays in charge of passwords and permissions; the
 # portal only adds the provinces a user works for.
@@ -86,4 +130,4 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
-    inlines = (*UserAdmin.inlines, ProvinceAssignmentInline)
+    inlines = (*UserAdmin.inlines, ProvinceAssignmentInline, ProvinceAssignmentHistoryInline)

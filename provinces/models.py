@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.search import SearchableModel
 
@@ -69,6 +70,8 @@ class Province(SearchableModel):
         on_delete=models.PROTECT,
         related_name="predecessors",
     )
+    # The search text is derived from the names; its history would only repeat theirs.
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = ProvinceQuerySet.as_manager()
 
@@ -137,6 +140,7 @@ class ProvinceAssignment(models.Model):
         blank=True,
         help_text=_("The department or VNPT provincial branch the user reports for."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("province assignment")
