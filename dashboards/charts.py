@@ -6,26 +6,21 @@ alone: series differ by marker shape and dash pattern, statuses carry a glyph
 and a word, map tiles print their figure. Each chart has a title and a
 description for screen readers, and every page shows the same numbers in a
 table next to it.
+
+This module works out where everything goes; the markup is in the templates of
+templates/dashboards/charts/, so Django escapes every text a chart shows.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape
-
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 from core.formatting import number, share
 from core.quarters import Quarter
 from progress.models import ProgressStatus
 
-INK = "#1d2733"
-MUTED = "#5b6775"
-GRID = "#d9e0e8"
-BLUE = "#0b5cab"
 STATUS_FILL = {
     ProgressStatus.ON_TRACK: "#cfe9d8",
     ProgressStatus.AT_RISK: "#fde7c2",
@@ -56,43 +51,69 @@ SERIES_COLOURS = ["#0b5cab", "#7a3db8", "#0f7c74", "#a8431a", "#4d5b69"]
 MARKED_POINTS = 24
 
 
-def _e(text) -> str:
-    return escape(str(text), {'"': "&quot;"})
+def _at(value) -> float:
+    """A coordinate to a tenth of a unit: finer than a screen shows, and short markup."""
+    return round(float(value), 1)
 
 
-def _svg(width: int, height: int, title: str, description: str, body: list[str]) -> SafeString:
-    # Every text and attribute value in `body` is escaped by _e.
-    return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" class="chart" preserveAspectRatio="xMinYMin meet" '
-        f'style="max-width:{width}px">'
-        f"<title>{_e(title)}</title><desc>{_e(description)}</desc>" + "".join(body) + "</svg>"
-    )
+@dataclass
+class Marker:
+    """A point's symbol, centred on (x, y): its shape, not only its colour, tells series apart."""
 
+    shape: str
+    x: float
+    y: float
+    colour: str
+    size: float = 4
 
-def _marker(shape: str, x: float, y: float, colour: str, size: float = 4) -> str:
-    if shape == "square":
-        return (
-            f'<rect x="{x - size:.1f}" y="{y - size:.1f}" width="{2 * size:.1f}" '
-            f'height="{2 * size:.1f}" fill="{colour}"/>'
-        )
-    if shape == "triangle":
-        return (
-            f'<polygon points="{x:.1f},{y - size - 1:.1f} {x - size - 1:.1f},{y + size:.1f} '
-            f'{x + size + 1:.1f},{y + size:.1f}" fill="{colour}"/>'
-        )
-    if shape == "diamond":
-        return (
-            f'<polygon points="{x:.1f},{y - size - 1:.1f} {x + size + 1:.1f},{y:.1f} '
-            f'{x:.1f},{y + size + 1:.1f} {x - size - 1:.1f},{y:.1f}" fill="{colour}"/>'
-        )
-    if shape == "cross":
-        return (
-            f'<path d="M{x - size:.1f},{y - size:.1f}L{x + size:.1f},{y + size:.1f}'
-            f'M{x - size:.1f},{y + size:.1f}L{x + size:.1f},{y - size:.1f}" '
-            f'stroke="{colour}" stroke-width="2"/>'
-        )
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{colour}"/>'
+    @property
+    def cx(self) -> float:
+        return _at(self.x)
+
+    @property
+    def cy(self) -> float:
+        return _at(self.y)
+
+    @property
+    def r(self) -> float:
+        return _at(self.size)
+
+    @property
+    def side(self) -> float:
+        return _at(2 * self.size)
+
+    @property
+    def left(self) -> float:
+        return _at(self.x - self.size)
+
+    @property
+    def right(self) -> float:
+        return _at(self.x + self.size)
+
+    @property
+    def top(self) -> float:
+        return _at(self.y - self.size)
+
+    @property
+    def bottom(self) -> float:
+        return _at(self.y + self.size)
+
+    # Triangles and diamonds reach a unit further, so they look as large as a square.
+    @property
+    def outer_left(self) -> float:
+        return _at(self.x - self.size - 1)
+
+    @property
+    def outer_right(self) -> float:
+        return _at(self.x + self.size + 1)
+
+    @property
+    def outer_top(self) -> float:
+        return _at(self.y - self.size - 1)
+
+    @property
+    def outer_bottom(self) -> float:
+        return _at(self.y + self.size + 1)
 
 
 def _nice_ceiling(value: float) -> float:
@@ -103,6 +124,19 @@ def _nice_ceiling(value: float) -> float:
         if value <= step * magnitude:
             return step * magnitude
     return 10 * magnitude
+
+
+def _scale_top(values: list[float], is_share: bool) -> float:
+    # Four equal steps of a round size, so every tick reads as a round number.
+    return 100.0 if is_share else 4 * _nice_ceiling(max(values or [1]) * 1.05 / 4)
+
+
+def _tick_label(tick: float, is_share: bool) -> str:
+    return share(Decimal(str(tick))) if is_share else number(Decimal(str(round(tick))))
+
+
+def _format(value, is_share: bool) -> str:
+    return share(value) if is_share else number(value)
 
 
 # Quarterly values against the target --------------------------------------------------------
@@ -117,12 +151,8 @@ class Series:
     projection: tuple[int, Decimal] | None = None  # (quarter code, projected value)
 
 
-def line_chart(
-    title: str, series: list[Series], is_share: bool = False, unit: str = ""
-) -> SafeString:
+def line_chart(title: str, series: list[Series], is_share: bool = False) -> dict:
     """Quarterly values of one KPI, one line per agreement, each with its target line."""
-    target_label, projected_label = _e(_("Target")), _e(_("Projected"))
-    legend_note = _e(_("Dashed line: target. Dotted line: projection to the end of the period."))
     width, height = 660, 250
     left, right, top, bottom = 78, 16, 16, 64
     codes = [code for s in series for code, _value in s.points]
@@ -132,98 +162,102 @@ def line_chart(
         if s.projection:
             codes.append(s.projection[0])
     if not codes:
-        return _svg(width, 60, title, _("No approved values yet."), [])
+        return {"title": title, "width": width, "height": 60, "empty": True}
     first, last = Quarter.from_code(min(codes)), Quarter.from_code(max(codes))
     span = max(1, last.index() - first.index())
     values = [float(v) for s in series for _c, v in s.points]
     values += [float(s.target) for s in series if s.target is not None]
     values += [float(s.projection[1]) for s in series if s.projection]
-    # Four equal steps of a round size, so every tick reads as a round number.
-    ceiling = 100.0 if is_share else 4 * _nice_ceiling(max(values or [1]) * 1.05 / 4)
+    ceiling = _scale_top(values, is_share)
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x_of(code: int) -> float:
-        return left + plot_w * (Quarter.from_code(code).index() - first.index()) / span
+        return _at(left + plot_w * (Quarter.from_code(code).index() - first.index()) / span)
 
     def y_of(value) -> float:
-        return top + plot_h * (1 - float(value) / ceiling)
+        return _at(top + plot_h * (1 - float(value) / ceiling))
 
-    body = []
+    ticks = []
     for step in range(5):
         tick = ceiling * step / 4
         y = y_of(tick)
-        label = share(Decimal(str(tick))) if is_share else number(Decimal(str(round(tick))))
-        body.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{MUTED}">{_e(label)}</text>'
-        )
+        ticks.append({"y": y, "label_y": _at(y + 4), "label": _tick_label(tick, is_share)})
+    years = []
     for year in range(first.year, last.year + 1):
         code = Quarter(year, 1).code
         if first.code <= code <= last.code:
             x = x_of(code)
-            body.append(
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
-                f'stroke="{GRID}" stroke-dasharray="2 3"/>'
-                f'<text x="{x + 3:.1f}" y="{top + plot_h + 14}" font-size="11" '
-                f'fill="{MUTED}">{year}</text>'
-            )
+            years.append({"x": x, "label_x": _at(x + 3), "year": year})
+    lines = []
     legend_y = height - 24
     legend_x = left
     for index, s in enumerate(series):
         shape, dash = SERIES_STYLES[index % len(SERIES_STYLES)]
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        line = {
+            "colour": colour,
+            "dash": dash,
+            "target": None,
+            "points": [],
+            "markers": [],
+            "projection": None,
+            "legend": Marker(shape, legend_x + 6, legend_y + 10, colour),
+            "legend_x": _at(legend_x + 16),
+            "label": s.label[:48],
+        }
         if s.target is not None and s.target_span:
-            x1, x2 = x_of(s.target_span[0]), x_of(s.target_span[1])
-            y = y_of(s.target)
-            body.append(
-                f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="{y:.1f}" y2="{y:.1f}" '
-                f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="8 4" opacity="0.8">'
-                f"<title>{target_label}: {_e(_format(s.target, is_share))}</title></line>"
-                f'<text x="{x2 - 2:.1f}" y="{y - 4:.1f}" text-anchor="end" font-size="11" '
-                f'fill="{colour}">{target_label} {_e(_format(s.target, is_share))}</text>'
-            )
+            x2, y = x_of(s.target_span[1]), y_of(s.target)
+            line["target"] = {
+                "x1": x_of(s.target_span[0]),
+                "x2": x2,
+                "y": y,
+                "label_x": _at(x2 - 2),
+                "label_y": _at(y - 4),
+                "value": _format(s.target, is_share),
+            }
         ordered = sorted(s.points)
         if ordered:
-            path = " ".join(f"{x_of(code):.1f},{y_of(value):.1f}" for code, value in ordered)
-            body.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2" '
-                f'stroke-dasharray="{dash}"/>'
-            )
+            line["points"] = [(x_of(code), y_of(value)) for code, value in ordered]
             # Markers on every point of a short series; a long one keeps its line and a
             # marker at its end (the table beside the chart has every figure).
             marked = ordered if len(ordered) <= MARKED_POINTS else ordered[-1:]
-            for code, value in marked:
-                body.append(
-                    f"<g>{_marker(shape, x_of(code), y_of(value), colour)}"
-                    f"<title>{_e(s.label)} — {_e(Quarter.from_code(code))}: "
-                    f"{_e(_format(value, is_share))}</title></g>"
-                )
+            line["markers"] = [
+                {
+                    "marker": Marker(shape, x_of(code), y_of(value), colour),
+                    "label": s.label,
+                    "quarter": Quarter.from_code(code),
+                    "value": _format(value, is_share),
+                }
+                for code, value in marked
+            ]
             if s.projection and s.projection[0] > ordered[-1][0]:
                 code, value = ordered[-1]
-                body.append(
-                    f'<line x1="{x_of(code):.1f}" y1="{y_of(value):.1f}" '
-                    f'x2="{x_of(s.projection[0]):.1f}" y2="{y_of(s.projection[1]):.1f}" '
-                    f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="1 4">'
-                    f"<title>{projected_label}: {_e(_format(s.projection[1], is_share))}"
-                    f"</title></line>"
-                )
-        body.append(
-            _marker(shape, legend_x + 6, legend_y + 10, colour)
-            + f'<text x="{legend_x + 16}" y="{legend_y + 14}" font-size="11" fill="{INK}">'
-            f"{_e(s.label[:48])}</text>"
-        )
+                line["projection"] = {
+                    "x1": x_of(code),
+                    "y1": y_of(value),
+                    "x2": x_of(s.projection[0]),
+                    "y2": y_of(s.projection[1]),
+                    "value": _format(s.projection[1], is_share),
+                }
+        lines.append(line)
         legend_x += 20 + min(len(s.label), 48) * 6.2
-    body.append(
-        f'<text x="{left}" y="{height - 30}" font-size="10" fill="{MUTED}">'
-        f"{legend_note}"
-        f"{_e(' ' + unit if unit else '')}</text>"
-    )
-    return _svg(width, height, title, _("Quarterly approved values against the target."), body)
-
-
-def _format(value, is_share: bool) -> str:
-    return share(value) if is_share else number(value)
+    return {
+        "title": title,
+        "width": width,
+        "height": height,
+        "empty": False,
+        "left": left,
+        "right": width - right,
+        "top": top,
+        "bottom": top + plot_h,
+        "tick_x": left - 6,
+        "year_y": top + plot_h + 14,
+        "ticks": ticks,
+        "years": years,
+        "lines": lines,
+        "legend_y": legend_y + 14,
+        "note_y": height - 30,
+    }
 
 
 # Share of target reached -------------------------------------------------------------------
@@ -237,9 +271,8 @@ class Bar:
     caption: str = ""
 
 
-def attainment_bars(title: str, bars: list[Bar]) -> SafeString:
+def attainment_bars(title: str, bars: list[Bar]) -> dict:
     """Horizontal bars of the share of target reached, with the 100 % line."""
-    target_label = _e(_("target"))
     row, left, right = 30, 250, 150
     width = 720
     height = 30 + row * len(bars)
@@ -249,34 +282,39 @@ def attainment_bars(title: str, bars: list[Bar]) -> SafeString:
     def x_of(percent: float) -> float:
         return left + plot_w * min(percent, scale_max) / scale_max
 
-    body = [
-        f'<line x1="{x_of(100):.1f}" x2="{x_of(100):.1f}" y1="4" y2="{height - 18}" '
-        f'stroke="{INK}" stroke-dasharray="4 3"/>'
-        f'<text x="{x_of(100):.1f}" y="{height - 4}" text-anchor="middle" font-size="11" '
-        f'fill="{MUTED}">{target_label} 100 %</text>'
-    ]
+    drawn = []
     for index, bar in enumerate(bars):
         y = 8 + index * row
-        body.append(
-            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12" '
-            f'fill="{INK}">{_e(bar.label[:40])}</text>'
-        )
-        glyph = STATUS_GLYPH[bar.status]
-        if bar.attainment is None:
-            caption = bar.caption or _("no target or no data")
-            text = f"{glyph} {caption}"
-            body.append(
-                f'<text x="{left + 4}" y="{y + 15}" font-size="12" fill="{MUTED}">{_e(text)}</text>'
+        item = {
+            "label": bar.label[:40],
+            "text_y": y + 15,
+            "glyph": STATUS_GLYPH[bar.status],
+            "caption": bar.caption,
+            "width": None,
+        }
+        if bar.attainment is not None:
+            bar_w = x_of(float(bar.attainment)) - left
+            item.update(
+                width=_at(bar_w),
+                rect_y=y + 2,
+                value_x=_at(left + bar_w + 6),
+                fill=STATUS_FILL[bar.status],
+                stroke=STATUS_STROKE[bar.status],
+                value=share(bar.attainment),
             )
-            continue
-        bar_w = x_of(float(bar.attainment)) - left
-        body.append(
-            f'<rect x="{left}" y="{y + 2}" width="{bar_w:.1f}" height="18" '
-            f'fill="{STATUS_FILL[bar.status]}" stroke="{STATUS_STROKE[bar.status]}"/>'
-            f'<text x="{left + bar_w + 6:.1f}" y="{y + 15}" font-size="12" fill="{INK}">'
-            f"{_e(glyph)} {_e(share(bar.attainment))}</text>"
-        )
-    return _svg(width, height, title, _("Share of each target reached, in per cent."), body)
+        drawn.append(item)
+    return {
+        "title": title,
+        "width": width,
+        "height": height,
+        "left": left,
+        "label_x": left - 8,
+        "caption_x": left + 4,
+        "target_x": _at(x_of(100)),
+        "target_bottom": height - 18,
+        "target_label_y": height - 4,
+        "bars": drawn,
+    }
 
 
 # Tile map ------------------------------------------------------------------------------------
@@ -343,54 +381,52 @@ def tile_layout(points: list[tuple[int, float | None, float | None]]) -> dict[in
     return placed
 
 
-def tile_map(title: str, tiles: list[Tile], legend: list[tuple[str, str]]) -> SafeString:
+def tile_map(title: str, tiles: list[Tile], legend: list[tuple[str, str]]) -> dict:
     """Provinces as labelled tiles, filled by status, each a link to its dashboard."""
     size_w, size_h, gap = 66, 40, 4
     cols = max((tile.col for tile in tiles), default=0) + 1
     rows = max((tile.row for tile in tiles), default=0) + 1
-    width = cols * (size_w + gap) + 10
     legend_h = 26 * len(legend) + 10
-    height = rows * (size_h + gap) + legend_h + 10
-    body = [
-        '<defs><pattern id="nodata" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f4f6f8"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#d3d9e0" stroke-width="2"/></pattern></defs>'
-    ]
+    drawn = []
     for tile in tiles:
         x = 5 + tile.col * (size_w + gap)
         y = 5 + tile.row * (size_h + gap)
-        fill = "url(#nodata)" if tile.status == ProgressStatus.NO_DATA else STATUS_FILL[tile.status]
-        opacity = ' opacity="0.35"' if tile.dimmed else ""
-        glyph = STATUS_GLYPH[tile.status]
-        figure = tile.figure or _("no data")
-        tooltip = f"{tile.name}: {figure}"
-        inner = (
-            f'<g class="tile" data-province="{tile.province_id}"{opacity}>'
-            f"<title>{_e(tooltip)}</title>"
-            f'<rect x="{x}" y="{y}" width="{size_w}" height="{size_h}" rx="4" fill="{fill}" '
-            f'stroke="{STATUS_STROKE[tile.status]}"/>'
-            f'<text x="{x + size_w / 2}" y="{y + 15}" text-anchor="middle" font-size="10.5" '
-            f'font-weight="600" fill="{INK}">{_e(tile.label)}</text>'
-            f'<text x="{x + size_w / 2}" y="{y + 31}" text-anchor="middle" font-size="10.5" '
-            f'fill="{INK}">{_e(glyph)} {_e(tile.figure or "")}</text></g>'
+        drawn.append(
+            {
+                "tile": tile,
+                "x": x,
+                "y": y,
+                "middle": x + size_w / 2,
+                "label_y": y + 15,
+                "figure_y": y + 31,
+                "no_data": tile.status == ProgressStatus.NO_DATA,
+                "fill": STATUS_FILL[tile.status],
+                "stroke": STATUS_STROKE[tile.status],
+                "glyph": STATUS_GLYPH[tile.status],
+            }
         )
-        if tile.href:
-            inner = f'<a href="{_e(tile.href)}" aria-label="{_e(tooltip)}">{inner}</a>'
-        body.append(inner)
-    y = rows * (size_h + gap) + 14
-    for status, label in legend:
-        fill = "url(#nodata)" if status == ProgressStatus.NO_DATA else STATUS_FILL[status]
-        body.append(
-            f'<rect x="6" y="{y}" width="26" height="18" rx="3" fill="{fill}" '
-            f'stroke="{STATUS_STROKE[status]}"/>'
-            f'<text x="19" y="{y + 13}" text-anchor="middle" font-size="11">'
-            f"{_e(STATUS_GLYPH[status])}</text>"
-            f'<text x="40" y="{y + 13}" font-size="12" fill="{INK}">{_e(label)}</text>'
-        )
-        y += 26
-    return _svg(
-        width, height, title, _("Provinces placed roughly where they lie, by status."), body
-    )
+    top = rows * (size_h + gap) + 14
+    keys = [
+        {
+            "y": top + 26 * index,
+            "text_y": top + 26 * index + 13,
+            "label": label,
+            "no_data": status == ProgressStatus.NO_DATA,
+            "fill": STATUS_FILL[status],
+            "stroke": STATUS_STROKE[status],
+            "glyph": STATUS_GLYPH[status],
+        }
+        for index, (status, label) in enumerate(legend)
+    ]
+    return {
+        "title": title,
+        "width": cols * (size_w + gap) + 10,
+        "height": rows * (size_h + gap) + legend_h + 10,
+        "tile_width": size_w,
+        "tile_height": size_h,
+        "tiles": drawn,
+        "legend": keys,
+    }
 
 
 # Agreements on a timeline --------------------------------------------------------------------
@@ -407,11 +443,10 @@ class Span:
     former: bool = False
 
 
-def timeline(title: str, spans: list[Span], phases: list[tuple[str, int, int]]) -> SafeString:
+def timeline(title: str, spans: list[Span], phases: list[tuple[str, int, int]]) -> dict:
     """Agreements as bars over the years, phases shaded behind them."""
-    phase_label, signed_label = _e(_("Phase")), _e(_("Signed"))
     if not spans:
-        return _svg(600, 40, title, _("No agreements."), [])
+        return {"title": title, "width": 600, "height": 40, "empty": True}
     first = min([s.start_year for s in spans] + [p[1] for p in phases])
     last = max([s.end_year for s in spans] + [p[2] for p in phases]) + 1
     left, right, row = 16, 16, 34
@@ -422,40 +457,50 @@ def timeline(title: str, spans: list[Span], phases: list[tuple[str, int, int]]) 
     def x_of(year: float) -> float:
         return left + plot_w * (year - first) / max(1, last - first)
 
-    body = []
-    for index, (name, start, end) in enumerate(phases):
-        shade = "#eef3f9" if index % 2 == 0 else "#f7f9fb"
-        body.append(
-            f'<rect x="{x_of(start):.1f}" y="0" width="{x_of(end + 1) - x_of(start):.1f}" '
-            f'height="{height - 20}" fill="{shade}"/>'
-            f'<text x="{x_of(start) + 4:.1f}" y="12" font-size="11" fill="{MUTED}">'
-            f"{phase_label} {_e(name)}</text>"
-        )
-    for year in range(first, last + 1):
-        body.append(
-            f'<text x="{x_of(year):.1f}" y="{height - 6}" font-size="10" text-anchor="middle" '
-            f'fill="{MUTED}">{year}</text>'
-        )
+    drawn = []
     for index, span in enumerate(spans):
         y = 22 + index * row
         x1, x2 = x_of(span.start_year), x_of(span.end_year + 1)
-        dash = ' stroke-dasharray="4 3"' if span.former else ""
-        bar = (
-            f'<rect x="{x1:.1f}" y="{y}" width="{x2 - x1:.1f}" height="22" rx="3" '
-            f'fill="#dbe8f6" stroke="{BLUE}"{dash}/>'
-            f'<text x="{x1 + 6:.1f}" y="{y + 15}" font-size="11" fill="{INK}">'
-            f"{_e(span.label[:90])}</text>"
-        )
+        item = {
+            "span": span,
+            "label": span.label[:90],
+            "x": _at(x1),
+            "y": y,
+            "width": _at(x2 - x1),
+            "text_x": _at(x1 + 6),
+            "text_y": y + 15,
+            "signed": None,
+        }
         if span.signed_year is not None:
             sx = x_of(span.signed_year)
-            bar += (
-                f'<polygon points="{sx:.1f},{y - 3} {sx - 5:.1f},{y - 9} {sx + 5:.1f},{y - 9}" '
-                f'fill="{INK}"><title>{signed_label}</title></polygon>'
-            )
-        if span.href:
-            bar = f'<a href="{_e(span.href)}">{bar}</a>'
-        body.append(bar)
-    return _svg(width, height, title, _("Each agreement's period, and when it was signed."), body)
+            item["signed"] = {
+                "x": _at(sx),
+                "left": _at(sx - 5),
+                "right": _at(sx + 5),
+                "tip": y - 3,
+                "base": y - 9,
+            }
+        drawn.append(item)
+    return {
+        "title": title,
+        "width": width,
+        "height": height,
+        "empty": False,
+        "phases": [
+            {
+                "name": name,
+                "x": _at(x_of(start)),
+                "width": _at(x_of(end + 1) - x_of(start)),
+                "label_x": _at(x_of(start) + 4),
+                "shaded": index % 2 == 0,
+            }
+            for index, (name, start, end) in enumerate(phases)
+        ],
+        "shade_height": height - 20,
+        "years": [{"x": _at(x_of(year)), "year": year} for year in range(first, last + 1)],
+        "year_y": height - 6,
+        "spans": drawn,
+    }
 
 
 # Two phases side by side ---------------------------------------------------------------------
@@ -467,67 +512,68 @@ class Pair:
     first: Decimal | None
     second: Decimal | None
     href: str = ""
-    marks: dict = field(default_factory=dict)
 
 
 def dumbbell(
     title: str, pairs: list[Pair], first_label: str, second_label: str, is_share: bool
-) -> SafeString:
+) -> dict:
     """What one phase reached against what the next has reached so far, per province."""
-    no_data = _("no data")
     row, left, right = 24, 170, 120
     width = 760
     height = 50 + row * len(pairs)
     values = [float(v) for p in pairs for v in (p.first, p.second) if v is not None]
-    ceiling = 100.0 if is_share else 4 * _nice_ceiling(max(values or [1]) * 1.05 / 4)
+    ceiling = _scale_top(values, is_share)
     plot_w = width - left - right
 
     def x_of(value) -> float:
-        return left + plot_w * float(value) / ceiling
+        return _at(left + plot_w * float(value) / ceiling)
 
-    body = [
-        _marker("circle", left, 12, SERIES_COLOURS[0])
-        + f'<text x="{left + 10}" y="16" font-size="12">{_e(first_label)}</text>'
-        + _marker("square", left + 200, 12, SERIES_COLOURS[1])
-        + f'<text x="{left + 210}" y="16" font-size="12">{_e(second_label)}</text>'
+    ticks = [
+        {"x": x_of(ceiling * step / 4), "label": _tick_label(ceiling * step / 4, is_share)}
+        for step in range(5)
     ]
-    for step in range(5):
-        tick = ceiling * step / 4
-        x = x_of(tick)
-        label = share(Decimal(str(tick))) if is_share else number(Decimal(str(round(tick))))
-        body.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="28" y2="{height - 18}" stroke="{GRID}"/>'
-            f'<text x="{x:.1f}" y="{height - 4}" font-size="10" text-anchor="middle" '
-            f'fill="{MUTED}">{_e(label)}</text>'
-        )
+    drawn = []
     for index, pair in enumerate(pairs):
         y = 40 + index * row
-        label = (
-            f'<text x="{left - 8}" y="{y + 4}" text-anchor="end" font-size="12">'
-            f"{_e(pair.label[:28])}</text>"
-        )
-        if pair.href:
-            label = f'<a href="{_e(pair.href)}">{label}</a>'
-        body.append(label)
-        if pair.first is not None and pair.second is not None:
-            body.append(
-                f'<line x1="{x_of(pair.first):.1f}" x2="{x_of(pair.second):.1f}" y1="{y}" '
-                f'y2="{y}" stroke="{MUTED}" stroke-width="2"/>'
+        ends = [
+            {
+                "marker": Marker(shape, x_of(value), y, colour, 5),
+                "phase": name,
+                "value": _format(value, is_share),
+            }
+            for value, shape, colour, name in (
+                (pair.first, "circle", SERIES_COLOURS[0], first_label),
+                (pair.second, "square", SERIES_COLOURS[1], second_label),
             )
-        texts = []
-        for value, shape, colour, name in (
-            (pair.first, "circle", SERIES_COLOURS[0], first_label),
-            (pair.second, "square", SERIES_COLOURS[1], second_label),
-        ):
-            if value is None:
-                continue
-            body.append(
-                f"<g>{_marker(shape, x_of(value), y, colour, 5)}"
-                f"<title>{_e(pair.label)} — {_e(name)}: {_e(_format(value, is_share))}</title></g>"
-            )
-            texts.append(_format(value, is_share))
-        body.append(
-            f'<text x="{width - right + 8}" y="{y + 4}" font-size="11" fill="{MUTED}">'
-            f"{_e(' → '.join(texts) or no_data)}</text>"
+            if value is not None
+        ]
+        drawn.append(
+            {
+                "pair": pair,
+                "label": pair.label[:28],
+                "y": y,
+                "text_y": y + 4,
+                "line": (x_of(pair.first), x_of(pair.second))
+                if pair.first is not None and pair.second is not None
+                else None,
+                "ends": ends,
+                "summary": " → ".join(end["value"] for end in ends),
+            }
         )
-    return _svg(width, height, title, _("Each province's figure in the two phases."), body)
+    return {
+        "title": title,
+        "width": width,
+        "height": height,
+        "first_label": first_label,
+        "second_label": second_label,
+        "first_key": Marker("circle", left, 12, SERIES_COLOURS[0]),
+        "second_key": Marker("square", left + 200, 12, SERIES_COLOURS[1]),
+        "first_key_x": left + 10,
+        "second_key_x": left + 210,
+        "grid_bottom": height - 18,
+        "tick_y": height - 4,
+        "label_x": left - 8,
+        "summary_x": width - right + 8,
+        "ticks": ticks,
+        "pairs": drawn,
+    }

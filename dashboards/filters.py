@@ -1,8 +1,9 @@
 """Filters of the dashboards: one FilterSet per computed table, shared by page and export.
 
-The form of a dashboard's FilterSet is also what the page's other tables read
-(the map, the headline figures, completeness), so one set of choices filters
-every table on the page and every download made from it.
+Each FilterSet narrows the rows it is given, and the page and its downloads read
+the same filtered rows. The national page's choices also shape its other parts
+(the headline figures, the map's KPI and the tiles it dims), which read them from
+the form.
 """
 
 import django_filters
@@ -11,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Kpi, Phase
 from progress.models import AgreementProgress, ProgressStatus, ProvinceProgress
-from provinces.models import Region
+from provinces.models import Region, current_q, former_q
+
+# The risk list's statuses when the reader chooses none, as its title says.
+RISKY = [ProgressStatus.AT_RISK, ProgressStatus.OFF_TRACK]
 
 
 class MapUnits:
@@ -23,13 +27,30 @@ class MapUnits:
     ]
 
 
+def _by_units(queryset, name, value):
+    """The rows of the current provinces, or of the former ones."""
+    units = former_q("province__") if value == MapUnits.FORMER else current_q("province__")
+    return queryset.filter(units)
+
+
 def _unchanged(queryset, name, value):
-    # The choice shapes other parts of the page (the map), not this table's rows.
+    # One phase alone narrows nothing: `services.compare` takes the rows of both phases at once.
     return queryset
 
 
+class StatusFilter(django_filters.MultipleChoiceFilter):
+    """The statuses chosen, or those slipping when none is."""
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__in": value or RISKY})
+
+
 class DashboardFilterSet(django_filters.FilterSet):
-    """The national dashboard's filters; its rows are the agreements' progress (the risk list)."""
+    """The national dashboard's choices; its rows are the agreements' progress (the risk list).
+
+    Its phase and KPI also pick the headline figures and the map's KPI; the map's own
+    rows are narrowed by `ProvinceMapFilterSet`, whose era of provinces the form shows too.
+    """
 
     phase = django_filters.ModelChoiceFilter(
         queryset=Phase.objects.all(),
@@ -50,21 +71,36 @@ class DashboardFilterSet(django_filters.FilterSet):
         label=_("KPI"),
         empty_label=_("All KPIs (map: first headline KPI)"),
     )
-    status = django_filters.MultipleChoiceFilter(
+    status = StatusFilter(
         choices=ProgressStatus.choices,
         label=_("Status"),
         widget=forms.CheckboxSelectMultiple,
     )
+
+    class Meta:
+        model = AgreementProgress
+        fields = ["phase", "region", "kpi", "status"]
+
+
+class ProvinceMapFilterSet(django_filters.FilterSet):
+    """The national map's rows: the provinces' progress in a phase, for a KPI, in one era.
+
+    Its phase and KPI are codes the national form has checked already, so they are
+    matched as codes rather than looked up a second time.
+    """
+
+    phase = django_filters.CharFilter(field_name="phase__code")
+    kpi = django_filters.CharFilter(field_name="kpi__code")
     units = django_filters.ChoiceFilter(
         choices=MapUnits.CHOICES,
-        method=_unchanged,
+        method=_by_units,
         label=_("Map of"),
         empty_label=None,
     )
 
     class Meta:
-        model = AgreementProgress
-        fields = ["phase", "region", "kpi", "status", "units"]
+        model = ProvinceProgress
+        fields = ["phase", "kpi", "units"]
 
 
 class CompareFilterSet(django_filters.FilterSet):
@@ -98,7 +134,7 @@ class CompareFilterSet(django_filters.FilterSet):
     )
     units = django_filters.ChoiceFilter(
         choices=MapUnits.CHOICES,
-        method="filter_units",
+        method=_by_units,
         label=_("Provinces"),
         empty_label=None,
     )
@@ -106,11 +142,6 @@ class CompareFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProvinceProgress
         fields = ["kpi", "region", "first", "second", "units"]
-
-    def filter_units(self, queryset, name, value):
-        if value == MapUnits.FORMER:
-            return queryset.filter(province__valid_until__isnull=False)
-        return queryset.filter(province__valid_until__isnull=True)
 
 
 def with_defaults(data, defaults: dict):

@@ -17,10 +17,9 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,13 +48,19 @@ from progress.models import (
     ReportingCompleteness,
 )
 from progress.rules import Rollup, band, combine
-from provinces.models import Province, Region
+from provinces.lineage import with_predecessors
+from provinces.models import Province, Region, current_q
 
 from . import charts
-from .filters import MapUnits
+from .filters import (
+    CompareFilterSet,
+    DashboardFilterSet,
+    MapUnits,
+    ProvinceMapFilterSet,
+    with_defaults,
+)
 
 STATUS_LABELS = dict(ProgressStatus.choices)
-RISKY = [ProgressStatus.AT_RISK, ProgressStatus.OFF_TRACK]
 AT_RISK_LIMIT = 25
 WORST_KPIS_NAMED = 4
 
@@ -98,25 +103,6 @@ class Table:
 
     def display_rows(self) -> list[list[Cell]]:
         return [self._display(row) for row in self.rows]
-
-    def html_rows(self) -> SafeString:
-        """The body rows as HTML, built here: a province's table of quarterly values runs to
-        thousands of cells, which Django's template loops render ten times slower."""
-        demo = conditional_escape(_("DEMO"))
-        demo_title = conditional_escape(_("Includes synthetic demonstration figures"))
-        parts = []
-        for row in self.display_rows():
-            parts.append("<tr>")
-            for cell in row:
-                css = f' class="{conditional_escape(cell.css)}"' if cell.css else ""
-                text = conditional_escape(cell.text)
-                if cell.href:
-                    text = f'<a href="{conditional_escape(cell.href)}">{text}</a>'
-                if cell.demo:
-                    text += f' <span class="badge demo" title="{demo_title}">{demo}</span>'
-                parts.append(f"<td{css}>{text}</td>")
-            parts.append("</tr>")
-        return mark_safe("".join(parts))  # every piece above is escaped
 
     def display_footer(self) -> list[Cell] | None:
         return self._display(self.footer) if self.footer else None
@@ -326,7 +312,7 @@ class HeadlineCard:
 def _region_rollups(phase: Phase, kpis: list[Kpi], region: str) -> dict:
     """A region's figures: its provinces' stored roll-ups added up again, no raw values read."""
     rows = ProvinceProgress.objects.filter(
-        phase=phase, kpi__in=kpis, province__successor__isnull=True, province__region=region
+        current_q("province__"), phase=phase, kpi__in=kpis, province__region=region
     )
     parts = defaultdict(list)
     for row in rows:
@@ -340,14 +326,37 @@ def _region_rollups(phase: Phase, kpis: list[Kpi], region: str) -> dict:
     return result
 
 
-def national(form_data: dict) -> dict:
-    phase = form_data.get("phase") or latest_phase()
-    region = form_data.get("region") or ""
-    statuses = form_data.get("status") or RISKY
-    units = form_data.get("units") or MapUnits.CURRENT
+def national_filterset(query) -> DashboardFilterSet:
+    """The national page's choices, each one missing at its default, so the page opens filtered."""
+    phase = latest_phase()
+    return DashboardFilterSet(
+        with_defaults(query, {"phase": phase.code if phase else None, "units": MapUnits.CURRENT}),
+        queryset=AgreementProgress.objects.all(),
+    )
+
+
+def national(filterset: DashboardFilterSet) -> dict:
+    """The national page, for the choices of `filterset` (see `national_filterset`).
+
+    A bad choice is explained on the form, and the page meanwhile shows the default
+    choices, so that its parts never disagree about what they show.
+    """
+    shown = filterset
+    if not filterset.is_valid():
+        filterset = national_filterset(QueryDict())
+        # The defaults are always valid; asking cleans them into the form's data.
+        filterset.is_valid()
+    choices = filterset.form.cleaned_data
+    phase = choices["phase"]
+    region = choices["region"]
+    chosen_statuses = choices["status"]
     kpis = list(Kpi.objects.select_related("parent").order_by("order", "code"))
     headline_kpis = [kpi for kpi in kpis if kpi.is_headline]
-    map_kpi = form_data.get("kpi") or (headline_kpis[0] if headline_kpis else None)
+    map_kpi = choices["kpi"] or (headline_kpis[0] if headline_kpis else None)
+    map_filter = ProvinceMapFilterSet(
+        _map_data(shown.data, phase, map_kpi), queryset=ProvinceProgress.objects.all()
+    )
+    units = map_filter.form.cleaned_data["units"] if map_filter.is_valid() else MapUnits.CURRENT
 
     # Headline figures.
     if phase is None:
@@ -399,13 +408,9 @@ def national(form_data: dict) -> dict:
     era = Province.objects.current() if units == MapUnits.CURRENT else Province.objects.former()
     provinces = list(era.only("pk", "name", "slug", "region", "latitude", "longitude"))
     map_rows = {}
+    # Without a phase or a KPI the map has nothing to show, rather than every one at once.
     if phase is not None and map_kpi is not None:
-        map_rows = {
-            row.province_id: row
-            for row in ProvinceProgress.objects.filter(
-                phase=phase, kpi=map_kpi, province__in=[p.pk for p in provinces]
-            )
-        }
+        map_rows = {row.province_id: row for row in map_filter.qs}
     layout = charts.tile_layout([(p.pk, p.latitude, p.longitude) for p in provinces])
     tiles, map_table_rows = [], []
     for province in sorted(provinces, key=lambda p: p.name):
@@ -433,7 +438,7 @@ def national(form_data: dict) -> dict:
                 figure=figure,
                 href=href,
                 dimmed=bool(region and province.region != region)
-                or bool(row and status not in statuses and form_data.get("status")),
+                or bool(row and chosen_statuses and status not in chosen_statuses),
             )
         )
         if row is not None and (not region or province.region == region):
@@ -467,26 +472,36 @@ def national(form_data: dict) -> dict:
         (ProgressStatus.OFF_TRACK, _("below 90 % of the target")),
         (ProgressStatus.NO_DATA, _("no target or no approved value")),
     ]
-    map_svg = charts.tile_map(
+    map_chart = charts.tile_map(
         _("Share of target reached: %(kpi)s") % {"kpi": map_kpi.name} if map_kpi else "",
         tiles,
         legend,
     )
 
     completeness = completeness_table(region)
-    at_risk = at_risk_table(phase, region, map_kpi if form_data.get("kpi") else None, statuses)
+    at_risk = at_risk_table(filterset.qs, kpis)
     return {
+        "filter": shown,
+        "map_filter": map_filter,
         "phase": phase,
         "region_label": dict(Region.choices).get(region, ""),
         "map_kpi": map_kpi,
         "units": units,
         "cards": cards,
-        "bars": charts.attainment_bars(_("Share of target reached"), bars) if bars else "",
-        "map_svg": map_svg,
+        "bars": charts.attainment_bars(_("Share of target reached"), bars) if bars else None,
+        "map_chart": map_chart,
         "tables": {t.key: t for t in (headline, map_table, completeness["table"], at_risk)},
         "completeness": completeness,
         "freshness": freshness(NationalProgress.objects.filter(phase=phase)),
     }
+
+
+def _map_data(query, phase: Phase | None, kpi: Kpi | None) -> QueryDict:
+    """The map's choices: the page's era of provinces, with the phase and KPI in force."""
+    data = query.copy()
+    data["phase"] = phase.code if phase else ""
+    data["kpi"] = kpi.code if kpi else ""
+    return data
 
 
 def _short(name: str) -> str:
@@ -497,7 +512,7 @@ def completeness_table(region: str = "") -> dict:
     """Reporting completeness of the last quarter in which reports were due, by province."""
     last = last_completed_quarter().code
     scope = ReportingCompleteness.objects.filter(
-        expected__gt=0, quarter__lte=last, province__successor__isnull=True
+        current_q("province__"), expected__gt=0, quarter__lte=last
     )
     if region:
         scope = scope.filter(province__region=region)
@@ -548,15 +563,8 @@ def completeness_table(region: str = "") -> dict:
     }
 
 
-def at_risk_table(phase, region: str, kpi: Kpi | None, statuses: list[str]) -> Table:
-    """Agreements with KPIs at risk or off track, worst first."""
-    scope = AgreementProgress.objects.filter(status__in=statuses)
-    if phase is not None:
-        scope = scope.filter(agreement__phase=phase)
-    if region:
-        scope = scope.filter(agreement__counterparty__province__region=region)
-    if kpi is not None:
-        scope = scope.filter(kpi=kpi)
+def at_risk_table(scope, kpis: list[Kpi]) -> Table:
+    """The agreements of `scope` (their KPIs' progress, filtered), those slipping worst first."""
     ranked = list(
         scope.values("agreement_id")
         .annotate(
@@ -571,7 +579,7 @@ def at_risk_table(phase, region: str, kpi: Kpi | None, statuses: list[str]) -> T
         "counterparty__province", "phase"
     )
     agreements = {agreement.pk: agreement for agreement in agreements}
-    kpi_names = {kpi.pk: kpi.name for kpi in Kpi.objects.only("pk", "name_vi", "name_en")}
+    kpi_names = {kpi.pk: kpi.name for kpi in kpis}
     kpis_by_agreement = defaultdict(list)
     demo = set()
     for agreement_id, kpi_id, status, attainment, includes_demo in (
@@ -626,7 +634,7 @@ def _agreement_label(agreement: Agreement) -> str:
 
 
 def province_dashboard(province: Province) -> dict:
-    lineage = province.lineage_ids()
+    lineage = with_predecessors([province.pk])
     agreements = list(
         Agreement.objects.filter(counterparty__province_id__in=lineage)
         .select_related("counterparty__province", "phase")
@@ -930,7 +938,7 @@ def kpi_series(agreements: list[Agreement]) -> tuple[Table, list[dict]]:
         charts_out.append(
             {
                 "kpi": kpi,
-                "svg": charts.line_chart(_label(kpi), series, is_share=_is_share(kpi)),
+                "chart": charts.line_chart(_label(kpi), series, is_share=_is_share(kpi)),
                 "demo": any(demo[(kpi_id, a)] for a in points[kpi_id]),
             }
         )
@@ -1030,8 +1038,30 @@ def agreement_dashboard(agreement: Agreement) -> dict:
 # Phase comparison --------------------------------------------------------------------------------
 
 
-def compare(form_data: dict, queryset) -> dict:
-    """Per province: what the earlier phase reached against what the later one has so far."""
+def compare_filterset(query) -> CompareFilterSet:
+    """The comparison's choices, each one missing at its default, so the page opens filtered."""
+    first = Phase.objects.order_by("start_year").first()
+    # The phase running now, or the last with figures: a phase not yet begun has none.
+    second = latest_phase()
+    kpi = Kpi.objects.filter(is_headline=True).order_by("order", "code").first()
+    defaults = {
+        "first": first.code if first else None,
+        "second": second.code if second else None,
+        "kpi": kpi.code if kpi else None,
+        "units": MapUnits.CURRENT,
+    }
+    return CompareFilterSet(with_defaults(query, defaults), queryset=ProvinceProgress.objects.all())
+
+
+def compare(filterset: CompareFilterSet) -> dict:
+    """Per province: what the earlier phase reached against what the later one has so far.
+
+    A bad choice is explained on the form, and the comparison stays empty meanwhile.
+    """
+    if filterset.is_valid():
+        form_data, queryset = filterset.form.cleaned_data, filterset.qs
+    else:
+        form_data, queryset = {}, ProvinceProgress.objects.none()
     first = form_data.get("first") or Phase.objects.order_by("start_year").first()
     second = form_data.get("second") or latest_phase()
     kpi = form_data.get("kpi") or Kpi.objects.filter(is_headline=True).order_by("order").first()
@@ -1103,13 +1133,14 @@ def compare(form_data: dict, queryset) -> dict:
         table_rows,
     )
     return {
+        "filter": filterset,
         "kpi": kpi,
         "first": first,
         "second": second,
         "units": units,
         "chart": charts.dumbbell(table.title, pairs, first_name, second_name, is_share_kpi)
         if pairs
-        else "",
+        else None,
         "tables": {table.key: table},
         "freshness": freshness(
             ProvinceProgress.objects.filter(kpi=kpi) if kpi else ProvinceProgress.objects.none()

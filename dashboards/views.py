@@ -12,12 +12,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from partnerships.models import Agreement, Kpi, Phase
-from progress.models import ProvinceProgress
+from partnerships.models import Agreement
 from provinces.models import Province
 
 from . import exports
-from . import filters as dashboard_filters
 from . import services as dashboards
 
 
@@ -58,20 +56,12 @@ def home(request):
     if body is not None:
         return render(request, "dashboards/national.html", {"body": body})
 
-    phase = dashboards.latest_phase()
-    data = dashboard_filters.with_defaults(
-        request.GET,
-        {"phase": phase.code if phase else None, "units": dashboard_filters.MapUnits.CURRENT},
-    )
-    filterset = dashboard_filters.DashboardFilterSet(data)
-    form_data = filterset.form.cleaned_data if filterset.is_valid() else {}
-
-    def build():
-        return {**dashboards.national(form_data), "filter": filterset}
-
+    filterset = dashboards.national_filterset(request.GET)
     if exporting:
-        return _dashboard_response(request, "", build, "bang-tin-quoc-gia")
-    page = build()
+        return _dashboard_response(
+            request, "", lambda: dashboards.national(filterset), "bang-tin-quoc-gia"
+        )
+    page = dashboards.national(filterset)
     page["export_query"] = _export_query(request)
     body = render_to_string("dashboards/_national_body.html", page, request=request)
     cache.set(key, body, dashboards.CACHE_SECONDS)
@@ -105,27 +95,10 @@ def agreement_dashboard(request, pk):
 @login_required
 def compare(request):
     """Each province's figures in two phases side by side."""
-    first = Phase.objects.order_by("start_year").first()
-    # The phase running now, or the last with figures: a phase not yet begun has none.
-    second = dashboards.latest_phase()
-    kpi = Kpi.objects.filter(is_headline=True).order_by("order", "code").first()
-    data = dashboard_filters.with_defaults(
-        request.GET,
-        {
-            "first": first.code if first else None,
-            "second": second.code if second else None,
-            "kpi": kpi.code if kpi else None,
-            "units": dashboard_filters.MapUnits.CURRENT,
-        },
+    filterset = dashboards.compare_filterset(request.GET)
+    return _dashboard_response(
+        request,
+        "dashboards/compare.html",
+        lambda: dashboards.compare(filterset),
+        "so-sanh-giai-doan",
     )
-    filterset = dashboard_filters.CompareFilterSet(data, queryset=ProvinceProgress.objects.all())
-    valid = filterset.is_valid()
-
-    def build():
-        if valid:
-            page = dashboards.compare(filterset.form.cleaned_data, filterset.qs)
-        else:
-            page = dashboards.compare({}, ProvinceProgress.objects.none())
-        return {**page, "filter": filterset}
-
-    return _dashboard_response(request, "dashboards/compare.html", build, "so-sanh-giai-doan")

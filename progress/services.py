@@ -72,7 +72,8 @@ from partnerships.models import (
     Kpi,
     KpiTarget,
 )
-from provinces.lineage import ProvinceTree, current_q
+from provinces.lineage import ProvinceTree
+from provinces.models import current_q
 
 from .models import (
     AgreementProgress,

@@ -2,27 +2,15 @@
 
 On 2025-07-01 the 63 provincial units were merged into 34. A former unit keeps
 its own record with `valid_until` set and `successor` naming what it became
-part of; a current unit has no `valid_until`. Every question about current and
-former units, predecessors and successors is answered here.
+part of; a current unit has no `valid_until` (`models.current_q`). Which units
+merged into which, at any depth, is answered here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
-
 from .models import Province
-
-
-def current_q(path: str = "") -> Q:
-    """Rows whose province (at `path`, such as "province__") exists today."""
-    return Q(**{f"{path}valid_until__isnull": True})
-
-
-def former_q(path: str = "") -> Q:
-    """Rows whose province (at `path`) was merged into another in 2025."""
-    return Q(**{f"{path}valid_until__isnull": False})
 
 
 class ProvinceTree:

@@ -23,12 +23,22 @@ class ProvinceKind(models.TextChoices):
     CITY = "city", _("Centrally-run city")
 
 
+def current_q(path: str = "") -> models.Q:
+    """Rows whose province (at `path`, such as "province__") exists today."""
+    return models.Q(**{f"{path}valid_until__isnull": True})
+
+
+def former_q(path: str = "") -> models.Q:
+    """Rows whose province (at `path`) was merged into another in 2025."""
+    return models.Q(**{f"{path}valid_until__isnull": False})
+
+
 class ProvinceQuerySet(models.QuerySet):
     def current(self):
-        return self.filter(valid_until__isnull=True)
+        return self.filter(current_q())
 
     def former(self):
-        return self.filter(valid_until__isnull=False)
+        return self.filter(former_q())
 
 
 class Province(SearchableModel):
@@ -104,16 +114,6 @@ class Province(SearchableModel):
 
     def get_absolute_url(self):
         return reverse("provinces:detail", args=[self.slug])
-
-    def lineage_ids(self) -> list[int]:
-        """This unit and every former unit merged into it, at any depth."""
-        ids, frontier = [self.pk], [self.pk]
-        while frontier:
-            frontier = list(
-                Province.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)
-            )
-            ids.extend(frontier)
-        return ids
 
 
 class ProvinceAssignment(models.Model):

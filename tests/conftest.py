@@ -8,6 +8,7 @@ the former Quảng Bình and Quảng Trị; Lai Châu kept its borders.
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 
 from provinces.access import Role
 from provinces.models import Province, Region
@@ -45,6 +46,23 @@ def _current_and_former(name, key, code, former_codes, region):
 
 @pytest.fixture
 def provinces(db) -> ProvinceMap:
+    return build_province_map()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction around a whole module, for data its tests share: built once, undone at the end.
+
+    Each test still runs inside it in a savepoint of its own (pytest-django's `db`),
+    so what one test changes is undone before the next. Only for modules whose
+    tests need no commit (no `transaction=True`).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def build_province_map() -> ProvinceMap:
     lao_cai, (former_lao_cai, former_yen_bai) = _current_and_former(
         "Lào Cai",
         "tinhlaocai",

@@ -1,23 +1,12 @@
-"""Number, share, status and quarter formatting for the dashboard templates."""
+"""Status and quarter labels for the dashboard templates; numbers use core's built-in filters."""
 
 from django import template
 from django.http import QueryDict
 
-from core import formatting
 from core.quarters import Quarter
 from dashboards.services import display_value
 
 register = template.Library()
-
-
-@register.filter
-def number(value):
-    return formatting.number(value)
-
-
-@register.filter
-def share(value):
-    return formatting.share(value)
 
 
 @register.filter
