@@ -83,7 +83,9 @@ def test_it_has_no_circle_of_imports_between_modules():
         module: {
             target
             for name in targets
-            if (target := _existing(name)) and target != module and not _is_package_of(target, module)
+            if (target := _existing(name))
+            and target != module
+            and not _is_package_of(target, module)
         }
         for module, targets in GRAPH.items()
     }
