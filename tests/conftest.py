@@ -62,6 +62,12 @@ def module_db(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+@pytest.fixture(scope="module")
+def module_provinces(module_db) -> ProvinceMap:
+    """The same map as `provinces`, built once for a module that builds on it once too."""
+    return build_province_map()
+
+
 def build_province_map() -> ProvinceMap:
     lao_cai, (former_lao_cai, former_yen_bai) = _current_and_former(
         "Lào Cai",

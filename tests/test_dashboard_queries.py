@@ -6,6 +6,7 @@ province, agreement or KPI, the larger size would break its budget.
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
 from progress import services as progress
@@ -34,21 +35,25 @@ def urls(world) -> dict[str, str]:
     }
 
 
-@pytest.fixture(params=[1, 4], ids=["small", "four-times-larger"])
-def world(request, provinces):
-    world = build_world(provinces, scale=request.param)
-    if request.param > 1:
-        # More quarters of history for the same agreements, too.
-        for quarter in ("2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q1", "2023Q2"):
-            report(world.lao_cai_2021, quarter, {world.kpis["bts_total"]: 900})
-        for unit in (provinces.former_lai_chau, provinces.former_quang_tri):
-            report(agreement_for(unit), "2024Q4", {world.kpis["ftth_subscribers"]: 1000})
-        progress.recompute_all()
-    return world
+@pytest.fixture(scope="module", params=[1, 4], ids=["small", "four-times-larger"])
+def world(request, module_provinces):
+    """Each size built once for the module, in a savepoint undone before the next size."""
+    provinces = module_provinces
+    with transaction.atomic():
+        world = build_world(provinces, scale=request.param)
+        if request.param > 1:
+            # More quarters of history for the same agreements, too.
+            for quarter in ("2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q1", "2023Q2"):
+                report(world.lao_cai_2021, quarter, {world.kpis["bts_total"]: 900})
+            for unit in (provinces.former_lai_chau, provinces.former_quang_tri):
+                report(agreement_for(unit), "2024Q4", {world.kpis["ftth_subscribers"]: 1000})
+            progress.recompute_all()
+        yield world
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(db):
     cache.clear()
 
 

@@ -12,10 +12,16 @@ from .dashboard_world import build_world
 from .test_dashboards import EN, page, table_rows
 
 
-@pytest.fixture
-def world(provinces):
+@pytest.fixture(scope="module")
+def world(module_provinces):
+    """Built once for the module; each test's own changes are undone after it."""
+    return build_world(module_provinces)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(db):
+    # A cached page of one test must not answer the next, whose figures may differ.
     cache.clear()
-    return build_world(provinces)
 
 
 @pytest.fixture
