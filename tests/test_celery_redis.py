@@ -100,7 +100,7 @@ def test_it_changes_the_national_dashboard_soon_after_an_approval(
 
     shown = wait_until(lambda: national_bts(dashboard) == "1,250", RECOMPUTE_WAIT)
     assert shown, f"the dashboard still shows {national_bts(dashboard)}:\n{worker.output()[-2000:]}"
-    assert "milestones.tasks.recompute_agreement" in worker.output()
+    assert "progress.tasks.recompute_agreement" in worker.output()
     assert not PendingRecompute.objects.exists()
 
 
@@ -112,7 +112,7 @@ def test_it_catches_up_after_redis_was_down_during_an_approval(
     try:
         with (
             publishing_to(redis.url),
-            caplog.at_level(logging.WARNING, logger="milestones.progress"),
+            caplog.at_level(logging.WARNING, logger="progress.tasks"),
         ):
             services.approve_report(report, reviewer, version=report.version)
     finally:

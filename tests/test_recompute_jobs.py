@@ -127,7 +127,7 @@ def test_it_approves_and_keeps_the_request_when_the_broker_is_unreachable(
     progress.recompute_all()
     report = submitted(laocai, 20214, 1234)
     with (
-        caplog.at_level(logging.WARNING, logger="milestones.progress"),
+        caplog.at_level(logging.WARNING, logger="progress.tasks"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.approve_report(report, reviewer, version=report.version)
