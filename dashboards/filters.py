@@ -33,11 +33,6 @@ def _by_units(queryset, name, value):
     return queryset.filter(units)
 
 
-def _unchanged(queryset, name, value):
-    # One phase alone narrows nothing: `services.compare` takes the rows of both phases at once.
-    return queryset
-
-
 class StatusFilter(django_filters.MultipleChoiceFilter):
     """The statuses chosen, or those slipping when none is."""
 
@@ -121,14 +116,14 @@ class CompareFilterSet(django_filters.FilterSet):
     first = django_filters.ModelChoiceFilter(
         queryset=Phase.objects.all(),
         to_field_name="code",
-        method=_unchanged,
+        method="filter_phases",
         label=_("Earlier phase"),
         empty_label=None,
     )
     second = django_filters.ModelChoiceFilter(
         queryset=Phase.objects.all(),
         to_field_name="code",
-        method=_unchanged,
+        method="filter_phases",
         label=_("Later phase"),
         empty_label=None,
     )
@@ -142,6 +137,13 @@ class CompareFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProvinceProgress
         fields = ["kpi", "region", "first", "second", "units"]
+
+    def filter_phases(self, queryset, name, value):
+        # The rows of both phases compared; either field alone would drop the other's.
+        data = self.form.cleaned_data
+        return queryset.filter(
+            phase__in=[data[key] for key in ("first", "second") if data.get(key)]
+        )
 
 
 def with_defaults(data, defaults: dict):

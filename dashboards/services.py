@@ -1068,7 +1068,7 @@ def compare(filterset: CompareFilterSet) -> dict:
     units = form_data.get("units") or MapUnits.CURRENT
     rows_by_province = defaultdict(dict)
     if kpi is not None and first is not None:
-        for row in queryset.filter(kpi=kpi, phase__in=[first, second]).select_related("province"):
+        for row in queryset.select_related("province"):
             rows_by_province[row.province][row.phase_id] = row
     table_rows, pairs = [], []
     is_share_kpi = _is_share(kpi) if kpi else False
