@@ -196,6 +196,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a `status`; each choice set gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
+        "AgreementStateEnum": "partnerships.models.AgreementState",
         "CommitmentStatusEnum": "milestones.models.CommitmentStatus",
         "ProgressStatusEnum": "progress.models.ProgressStatus",
         "ReportStatusEnum": "milestones.models.ReportStatus",

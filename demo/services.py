@@ -29,7 +29,6 @@ from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 from partnerships.models import (
     Agreement,
     AgreementKind,
-    AgreementStatus,
     Commitment,
     CommitmentArea,
     Kpi,
@@ -238,7 +237,6 @@ class AgreementFact:
     precision: str
     title: str
     sources: tuple[str, ...]
-    status: str = AgreementStatus.ACTIVE
     place: str = ""
     mode: str = SigningMode.UNKNOWN
     predecessor: str | None = None
@@ -259,7 +257,6 @@ def _strategic_2014(ref, party, name, signed_on, precision, notes="", sources=("
             f"{name} và Tập đoàn VNPT"
         ),
         sources=sources,
-        status=AgreementStatus.COMPLETED,
         notes=notes,
     )
 
@@ -282,7 +279,6 @@ AGREEMENTS = [
         precision=DatePrecision.MONTH,
         title="Chương trình hợp tác giữa Ủy ban Dân tộc và Tập đoàn VNPT giai đoạn 2014–2020",
         sources=("001",),
-        status=AgreementStatus.COMPLETED,
         notes=SEPTEMBER_2014_NOTE,
     ),
     _strategic_2014(
@@ -317,7 +313,6 @@ AGREEMENTS = [
             "Quảng Bình và Tập đoàn VNPT"
         ),
         sources=("002",),
-        status=AgreementStatus.COMPLETED,
         notes=(
             "Bài 002 không nêu ngày ký; năm 2015 được suy ra từ giai đoạn 2015–2020 và từ hội "
             "nghị tổng kết 5 năm ngày 24/9/2020."
@@ -336,7 +331,6 @@ AGREEMENTS = [
             "Tuyên Quang và Tập đoàn VNPT"
         ),
         sources=("004",),
-        status=AgreementStatus.COMPLETED,
         notes=(
             "Bài 004 không nêu ngày ký; năm 2017 được suy ra từ giai đoạn 2017–2022. Bài báo "
             "không nêu tên người ký phía tỉnh."
@@ -995,7 +989,6 @@ def load_agreements(loaded: Loaded):
                 "signed_precision": fact.precision,
                 "place": fact.place,
                 "signing_mode": fact.mode,
-                "status": fact.status,
                 "notes": fact.notes,
                 "is_demo": False,
                 "predecessor": loaded.agreements[fact.predecessor] if fact.predecessor else None,
@@ -1143,7 +1136,6 @@ def load_demo_agreements(loaded: Loaded):
                 "signed_precision": DatePrecision.DAY,
                 "place": "",
                 "signing_mode": SigningMode.UNKNOWN,
-                "status": AgreementStatus.ACTIVE,
                 "notes": (
                     "Thỏa thuận giả lập để minh họa cổng thông tin; không có trong các bài báo "
                     "nguồn. Ngày ký và mọi số liệu đều là dữ liệu minh họa."

@@ -7,6 +7,7 @@ from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import (
     Agreement,
+    AgreementState,
     Commitment,
     CommitmentArea,
     Kpi,
@@ -143,6 +144,21 @@ class MilestoneInline(admin.TabularInline):
     extra = 0
 
 
+class AgreementStateFilter(admin.SimpleListFilter):
+    """Today's state, filtered in SQL: it is derived, not a column."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return AgreementState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in AgreementState.values:
+            return queryset.filter(state=self.value())
+        return queryset
+
+
 @admin.register(Agreement)
 class AgreementAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     list_display = (
@@ -152,16 +168,16 @@ class AgreementAdmin(FoldedSearchAdminMixin, HistoryAdmin):
         "phase",
         "period",
         "signed",
-        "status",
+        "state",
         "is_demo",
     )
-    list_filter = ("phase", "kind", "status", "is_demo", "signing_mode")
+    list_filter = ("phase", "kind", AgreementStateFilter, "is_demo", "signing_mode")
     list_select_related = ("counterparty", "phase")
     autocomplete_fields = ("counterparty", "predecessor", "sources")
     readonly_fields = ("search_text",)
     inlines = (SignatoryInline, CommitmentInline, KpiTargetInline, MilestoneInline)
     fieldsets = (
-        (None, {"fields": ("title", "counterparty", "kind", "phase", "status", "is_demo")}),
+        (None, {"fields": ("title", "counterparty", "kind", "phase", "is_demo")}),
         (
             _("Period and signing"),
             {
@@ -173,13 +189,31 @@ class AgreementAdmin(FoldedSearchAdminMixin, HistoryAdmin):
                 )
             },
         ),
+        (
+            _("Early termination"),
+            {
+                "fields": (("terminated_on", "termination_note"),),
+                "description": _(
+                    "Only when the agreement was ended before its period ran out. Otherwise "
+                    "its state follows from its dates: not yet in force, in force, ended, or "
+                    "superseded once a later agreement is signed."
+                ),
+            },
+        ),
         (_("Sources and uncertainty"), {"fields": ("sources", "notes")}),
         (_("Search"), {"fields": ("search_text",), "classes": ("collapse",)}),
     )
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_state()
+
     @admin.display(description=_("period"), ordering="period_start")
     def period(self, agreement):
         return agreement.period_label
+
+    @admin.display(description=_("state"), ordering="state")
+    def state(self, agreement):
+        return agreement.current_state.label
 
     @admin.display(description=_("signing date"), ordering="signed_on")
     def signed(self, agreement):

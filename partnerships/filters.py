@@ -12,7 +12,7 @@ from provinces.models import Province
 from .models import (
     Agreement,
     AgreementKind,
-    AgreementStatus,
+    AgreementState,
     Kpi,
     KpiTarget,
     Organisation,
@@ -58,8 +58,12 @@ class AgreementFilterSet(django_filters.FilterSet):
         min_value=1990,
         max_value=2100,
     )
+    # Keeps the name `status` that links and API clients use; it filters by today's state.
     status = django_filters.ChoiceFilter(
-        choices=AgreementStatus.choices, label=_("Status"), empty_label=_("Any status")
+        choices=AgreementState.choices,
+        method="filter_state",
+        label=_("Status"),
+        empty_label=_("Any status"),
     )
 
     class Meta:
@@ -73,6 +77,9 @@ class AgreementFilterSet(django_filters.FilterSet):
         """A current province matches its own agreements and those of the units merged into it;
         a former one only its own."""
         return queryset.for_province(value)
+
+    def filter_state(self, queryset, name, value):
+        return queryset.in_state(value)
 
 
 class KpiFilterSet(django_filters.FilterSet):

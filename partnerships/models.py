@@ -1,8 +1,11 @@
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -166,11 +169,14 @@ class AgreementKind(models.TextChoices):
     AGREEMENT = "agreement", _("Cooperation agreement")
 
 
-class AgreementStatus(models.TextChoices):
-    ACTIVE = "active", _("In force")
-    COMPLETED = "completed", _("Completed")
-    SUPERSEDED = "superseded", _("Superseded")
-    TERMINATED = "terminated", _("Terminated")
+class AgreementState(models.TextChoices):
+    """Where an agreement stands on a given day; derived, never stored (see `Agreement.state_on`)."""
+
+    NOT_YET_IN_FORCE = "not_yet_in_force", _("Not yet in force")
+    IN_FORCE = "in_force", _("In force")
+    ENDED = "ended", _("Ended")
+    SUPERSEDED = "superseded", _("Superseded by a later agreement")
+    TERMINATED = "terminated", _("Terminated early")
 
 
 class SigningMode(models.TextChoices):
@@ -188,6 +194,44 @@ class AgreementQuerySet(ScopedQuerySet):
 
     def with_related(self):
         return self.select_related("counterparty__province__successor", "phase", "predecessor")
+
+    # The state rule in SQL; `Agreement.state_on` is the same rule in Python, and
+    # tests/test_agreement_state.py holds the two together on every boundary.
+
+    def signed_by(self, today: datetime.date | None = None):
+        """Agreements signed on or before `today`: their reports can fall due."""
+        return self.filter(_signed_by(today or timezone.localdate()))
+
+    def with_state(self, today: datetime.date | None = None):
+        """Annotate `state`, an `AgreementState` value, as it stands on `today`."""
+        today = today or timezone.localdate()
+        signed_successor = Agreement.objects.filter(predecessor=OuterRef("pk")).filter(
+            _signed_by(today)
+        )
+        return self.annotate(
+            state=Case(
+                When(terminated_on__lte=today, then=Value(AgreementState.TERMINATED)),
+                When(Exists(signed_successor), then=Value(AgreementState.SUPERSEDED)),
+                When(
+                    Q(signed_on__gt=today) | Q(signed_on__isnull=True, period_start__gt=today.year),
+                    then=Value(AgreementState.NOT_YET_IN_FORCE),
+                ),
+                When(period_end__lt=today.year, then=Value(AgreementState.ENDED)),
+                default=Value(AgreementState.IN_FORCE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_state(self, state: str, today: datetime.date | None = None):
+        return self.with_state(today).filter(state=state)
+
+    def in_force(self, today: datetime.date | None = None):
+        return self.in_state(AgreementState.IN_FORCE, today)
+
+
+def _signed_by(today: datetime.date) -> Q:
+    """Signed on or before `today`; without a known signing date, once its period has begun."""
+    return Q(signed_on__lte=today) | Q(signed_on__isnull=True, period_start__lte=today.year)
 
 
 class Agreement(SearchableModel):
@@ -228,8 +272,18 @@ class Agreement(SearchableModel):
         on_delete=models.SET_NULL,
         related_name="successors",
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE
+    # Whether an agreement is in force follows from its dates; only an early end is recorded.
+    terminated_on = models.DateField(
+        _("terminated early on"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the parties ended the agreement before its period ran out."),
+    )
+    termination_note = models.CharField(
+        _("termination note"),
+        max_length=300,
+        blank=True,
+        help_text=_("The decision or document that ended it."),
     )
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), blank=True, related_name="agreements"
@@ -272,6 +326,31 @@ class Agreement(SearchableModel):
     def signed_label(self) -> str:
         return format_partial_date(self.signed_on, self.signed_precision)
 
+    def is_signed_by(self, today: datetime.date) -> bool:
+        if self.signed_on:
+            return self.signed_on <= today
+        return self.period_start <= today.year
+
+    def state_on(self, today: datetime.date | None = None) -> AgreementState:
+        """The state on `today`; `AgreementQuerySet.with_state` is the same rule in SQL."""
+        today = today or timezone.localdate()
+        if self.terminated_on and self.terminated_on <= today:
+            return AgreementState.TERMINATED
+        if any(successor.is_signed_by(today) for successor in self.successors.all()):
+            return AgreementState.SUPERSEDED
+        if not self.is_signed_by(today):
+            return AgreementState.NOT_YET_IN_FORCE
+        if today.year > self.period_end:
+            return AgreementState.ENDED
+        return AgreementState.IN_FORCE
+
+    @property
+    def current_state(self) -> AgreementState:
+        """Today's state, read from the `state` annotation when the row was loaded `with_state()`."""
+        if hasattr(self, "state"):
+            return AgreementState(self.state)
+        return self.state_on()
+
     def clean(self):
         errors = {}
         if self.period_start and self.period_end and self.period_end < self.period_start:
@@ -293,6 +372,14 @@ class Agreement(SearchableModel):
                 errors["signed_on"] = _(
                     "The signing date %(date)s lies outside the phase %(phase)s."
                 ) % {"date": self.signed_label, "phase": phase.name}
+        if self.terminated_on and self.period_start and self.period_end:
+            # Past its period an agreement has ended of itself: there is nothing left to terminate.
+            earliest = self.signed_on or datetime.date(self.period_start, 1, 1)
+            if not earliest <= self.terminated_on <= datetime.date(self.period_end, 12, 31):
+                errors["terminated_on"] = _(
+                    "An agreement can only be terminated between its signing and the end of its "
+                    "period."
+                )
         if self.predecessor_id and self.predecessor_id == self.pk:
             errors["predecessor"] = _("An agreement cannot follow itself.")
         if errors:

@@ -16,8 +16,10 @@ PAGE_SIZE = 25
 
 @login_required
 def agreement_list(request):
-    agreements = Agreement.objects.with_related().order_by(
-        "-period_start", "counterparty__name", "pk"
+    agreements = (
+        Agreement.objects.with_related()
+        .with_state()
+        .order_by("-period_start", "counterparty__name", "pk")
     )
     filterset = AgreementFilterSet(request.GET, queryset=agreements)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -91,6 +93,7 @@ def province_detail(request, slug):
     agreements = (
         Agreement.objects.for_province(province)
         .with_related()
+        .with_state()
         .order_by("phase__start_year", F("signed_on").asc(nulls_last=True), "pk")
     )
     return render(

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from partnerships.models import AgreementKind, AgreementStatus, OrganisationKind
+from partnerships.models import AgreementKind, OrganisationKind
 
 from .factories import AgreementFactory, OrganisationFactory, PhaseFactory
 
@@ -20,30 +20,35 @@ def official_client(client, official):
 
 @pytest.fixture
 def agreements(provinces):
-    """Quảng Bình's two agreements, Lào Cai's, the former Quảng Trị's, and a central agency's."""
+    """Quảng Bình's two agreements, Lào Cai's, the former Quảng Trị's, and a central agency's.
+
+    Today the first Quảng Bình agreement is superseded by the second, Lào Cai's was terminated
+    early and the others have ended.
+    """
     early = PhaseFactory(start_year=2014, end_year=2020)
     late = PhaseFactory(start_year=2021, end_year=2025)
     quang_binh = OrganisationFactory(province=provinces.former_quang_binh)
+    quang_binh_2015 = AgreementFactory(
+        counterparty=quang_binh,
+        phase=early,
+        period_start=2015,
+        signed_on=datetime.date(2015, 1, 1),
+        signed_precision="year",
+    )
     return {
-        "quang_binh_2015": AgreementFactory(
-            counterparty=quang_binh,
-            phase=early,
-            period_start=2015,
-            signed_on=datetime.date(2015, 1, 1),
-            signed_precision="year",
-            status=AgreementStatus.COMPLETED,
-        ),
+        "quang_binh_2015": quang_binh_2015,
         "quang_binh_2020": AgreementFactory(
             counterparty=quang_binh,
             phase=late,
             period_start=2020,
             signed_on=datetime.date(2020, 9, 24),
+            predecessor=quang_binh_2015,
         ),
         "lao_cai_2014": AgreementFactory(
             counterparty=OrganisationFactory(province=provinces.former_lao_cai),
             phase=early,
             signed_on=datetime.date(2014, 9, 17),
-            status=AgreementStatus.COMPLETED,
+            terminated_on=datetime.date(2018, 6, 30),
         ),
         "quang_tri_2021": AgreementFactory(
             counterparty=OrganisationFactory(province=provinces.former_quang_tri),
@@ -120,10 +125,15 @@ def test_it_filters_by_signing_year(official_client, agreements):
 
 
 def test_it_filters_by_status(official_client, agreements):
-    assert _found(official_client, agreements, status="completed") == {
-        "quang_binh_2015",
-        "lao_cai_2014",
+    """`status` keeps its name and filters by today's state, derived from the dates."""
+    assert _found(official_client, agreements, status="superseded") == {"quang_binh_2015"}
+    assert _found(official_client, agreements, status="terminated") == {"lao_cai_2014"}
+    assert _found(official_client, agreements, status="ended") == {
+        "quang_binh_2020",
+        "quang_tri_2021",
+        "ethnic_affairs_2014",
     }
+    assert _found(official_client, agreements, status="in_force") == set()
 
 
 def test_it_searches_titles_counterparties_and_provinces(official_client, agreements):
@@ -137,7 +147,7 @@ def test_it_combines_filters(official_client, agreements, provinces):
         agreements,
         province=provinces.quang_tri.slug,
         phase="2014-2020",
-        status="completed",
+        status="superseded",
         signed_year=2015,
     )
     assert found == {"quang_binh_2015"}

@@ -242,7 +242,6 @@ def _agreement_form(**overrides):
         "counterparty": OrganisationFactory().pk,
         "kind": "mou",
         "phase": phase.pk,
-        "status": "active",
         "period_start": "2021",
         "period_end": "2025",
         "signed_on": "2021-04-29",
@@ -264,6 +263,14 @@ def _agreement_form(**overrides):
         (
             {"signed_on": "2021-04-29", "signed_precision": "month"},
             "must be stored as the month&#x27;s first day",
+        ),
+        (
+            {"terminated_on": "2026-01-01"},
+            "can only be terminated between its signing and the end of its period",
+        ),
+        (
+            {"terminated_on": "2021-04-28"},
+            "can only be terminated between its signing and the end of its period",
         ),
     ],
 )

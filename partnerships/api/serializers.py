@@ -5,6 +5,7 @@ from provinces.api.serializers import NestedProvinceSerializer
 
 from ..models import (
     Agreement,
+    AgreementState,
     Commitment,
     CommitmentArea,
     Kpi,
@@ -60,6 +61,11 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     `province` is the province as it was at signing; `current_province` is the
     one it belongs to today, which differs for provinces merged in 2025.
+
+    `state` is where the agreement stands today, derived from its dates and any
+    early termination (`terminated_on`); `state_label` names it in the request's
+    language. `status` repeats `state` for clients written when the status was
+    typed in by hand; new clients read `state`.
     """
 
     counterparty = OrganisationSerializer(read_only=True)
@@ -67,6 +73,14 @@ class AgreementSerializer(serializers.ModelSerializer):
     current_province = serializers.SerializerMethodField()
     phase = PhaseSerializer(read_only=True)
     signed_label = serializers.CharField(read_only=True)
+    state = serializers.ChoiceField(AgreementState.choices, source="current_state", read_only=True)
+    state_label = serializers.CharField(source="current_state.label", read_only=True)
+    status = serializers.ChoiceField(
+        AgreementState.choices,
+        source="current_state",
+        read_only=True,
+        help_text="Deprecated: the same value as `state`.",
+    )
     sources = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     signatories = SignatorySerializer(many=True, read_only=True)
     commitments = CommitmentSerializer(many=True, read_only=True)
@@ -77,6 +91,8 @@ class AgreementSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "kind",
+            "state",
+            "state_label",
             "status",
             "counterparty",
             "province",
@@ -90,6 +106,8 @@ class AgreementSerializer(serializers.ModelSerializer):
             "place",
             "signing_mode",
             "predecessor",
+            "terminated_on",
+            "termination_note",
             "sources",
             "notes",
             "is_demo",

@@ -37,6 +37,7 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         agreements = (
             Agreement.objects.with_related()
+            .with_state()
             .select_related("counterparty__province__successor")
             .prefetch_related(
                 "sources",
