@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -65,6 +66,11 @@ class Quarter:
 
     def __str__(self):
         return _("Q%(number)s/%(year)s") % {"number": self.number, "year": self.year}
+
+
+def last_completed(today: datetime.date | None = None) -> Quarter:
+    """The quarter most recently ended: the one being reported now, and figures are judged at."""
+    return Quarter.containing(today or timezone.localdate()).previous()
 
 
 def quarter_range(first: Quarter, last: Quarter) -> list[Quarter]:

@@ -12,10 +12,12 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from core.formatting import date_label, number
-from partnerships.models import Commitment, Kpi, KpiKind, KpiTarget
+from core.quarters import Quarter
+from partnerships.models import Agreement, Commitment, Kpi, KpiKind, KpiTarget
 
 from .models import CommitmentStatus, KpiValue, QuarterlyReport, ReportStatus
 
@@ -125,6 +127,34 @@ def readings_of(report: QuarterlyReport) -> dict[int, Reading]:
         )
         for value in report.values.select_related("kpi")
     }
+
+
+# The agreement's period ---------------------------------------------------------
+
+
+def period_refusal(agreement: Agreement, quarter: Quarter) -> str:
+    """Why a quarter outside the agreement's period is refused, or "" when it lies inside.
+
+    The form, the API and the import all refuse with this message; quarters inside the
+    period that are not reportable yet (before the signing, not ended) are the schedule's.
+    """
+    if agreement.period_start <= quarter.year <= agreement.period_end:
+        return ""
+    return _("%(quarter)s lies outside the agreement's period (%(period)s).") % {
+        "quarter": quarter,
+        "period": agreement.period_label,
+    }
+
+
+def values_outside_period():
+    """Stored values whose report's quarter lies outside its agreement's period.
+
+    The same rule as `period_refusal`, in SQL: a quarter's code is YYYYQ.
+    """
+    return KpiValue.objects.filter(
+        Q(report__quarter__lt=F("report__agreement__period_start") * 10 + 1)
+        | Q(report__quarter__gt=F("report__agreement__period_end") * 10 + 4)
+    )
 
 
 # Checks -------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.parsing import quarter_label
-from core.quarters import Quarter
+from core.quarters import Quarter, last_completed
 from provinces.access import Action, province_scope
 
 from . import imports, schedule
@@ -48,7 +48,7 @@ def _quarter_choices(user):
         quarter
         for agreement in schedule.reportable_agreements(user)
         for quarter in schedule.reportable_quarters(agreement)
-    } or {imports.default_quarter()}
+    } or {last_completed()}
     return [(quarter_label(q.code), str(q)) for q in sorted(quarters, reverse=True)]
 
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,12 +27,12 @@ from core.parsing import parse_date, parse_number, parse_quarter, quarter_label
 from core.quarters import Quarter
 from core.search import fold
 from milestones.models import KpiValue, QuarterlyReport
-from partnerships.models import Agreement, AgreementStatus, Kpi, KpiKind, KpiTarget
+from partnerships.models import Agreement, Kpi, KpiKind, KpiTarget
 from provinces.access import Action, can
 from provinces.models import Province
 
 from . import schedule, services
-from .checks import Reading, check_report, kpi_lines, readings_of
+from .checks import Reading, check_report, kpi_lines, period_refusal, readings_of
 
 CSV, XLSX = ".csv", ".xlsx"
 FORMATS = (CSV, XLSX)
@@ -277,9 +277,8 @@ class Catalogue:
             self.by_code.setdefault(_normal_code(province.code), []).append(province)
         self.agreements = {
             agreement.pk: agreement
-            for agreement in Agreement.objects.filter(status=AgreementStatus.ACTIVE).select_related(
-                "counterparty__province"
-            )
+            # Every signed agreement: `reports_on` keeps each to the quarters it still owes.
+            for agreement in Agreement.objects.signed_by().select_related("counterparty__province")
         }
         self.kpis = {kpi.code: kpi for kpi in Kpi.objects.all()}
         self.kpis_by_name = {}
@@ -437,6 +436,10 @@ def plan_import(
                 _("You are not assigned to %(province)s; its figures cannot be imported by you.")
                 % {"province": agreement.counterparty.province},
             )
+            continue
+        refusal = period_refusal(agreement, quarter)
+        if refusal:
+            plan.error(row.number, "quarter", refusal)
             continue
         if not catalogue.reports_on(agreement, quarter):
             plan.error(
@@ -599,11 +602,6 @@ def apply_import(
 
 
 # Templates ---------------------------------------------------------------------------
-
-
-def default_quarter(today: datetime.date | None = None) -> Quarter:
-    """The quarter most recently ended: the one being reported now."""
-    return Quarter.containing(today or timezone.localdate()).previous()
 
 
 def template_rows(user, quarter: Quarter) -> list[list[object]]:

@@ -8,16 +8,30 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from core.quarters import Quarter, quarter_range
-from partnerships.models import Agreement, AgreementStatus
+from core.quarters import Quarter, last_completed, quarter_range
+from partnerships.models import Agreement
 from provinces.access import Action
 
 from .models import QuarterlyReport, ReportStatus
 
+# An agreement owes the quarters it has not reported until the end of the year after its
+# period: long enough to report its last quarters, not so long that closed phases (whose
+# figures came from the articles) flood the worklists.
+OWED_YEARS_AFTER_PERIOD = 1
 
-def reportable_agreements(user):
-    """Agreements in force whose reports `user` enters."""
-    return Agreement.objects.filter(status=AgreementStatus.ACTIVE).restrict(user, Action.EDIT)
+
+def reportable_agreements(user, today: datetime.date | None = None):
+    """Agreements whose reports `user` enters: signed, and not long over.
+
+    An agreement that has ended, been superseded or been terminated still owes the quarters
+    of its period up to then; `reportable_quarters` says which.
+    """
+    today = today or timezone.localdate()
+    return (
+        Agreement.objects.signed_by(today)
+        .filter(period_end__gte=today.year - OWED_YEARS_AFTER_PERIOD)
+        .restrict(user, Action.EDIT)
+    )
 
 
 def deadline_for(quarter: Quarter) -> datetime.date:
@@ -25,14 +39,21 @@ def deadline_for(quarter: Quarter) -> datetime.date:
 
 
 def reportable_quarters(agreement: Agreement, today: datetime.date | None = None) -> list[Quarter]:
-    """Quarters an agreement reports on: from its signing to its period's end, once ended."""
+    """Quarters an agreement reports on: from its signing to its period's end, once ended.
+
+    An early termination ends reporting with the quarter in which it took effect.
+    """
     today = today or timezone.localdate()
+    if agreement.period_end < today.year - OWED_YEARS_AFTER_PERIOD:
+        return []
     first = (
         Quarter.containing(agreement.signed_on)
         if agreement.signed_on
         else Quarter(agreement.period_start, 1)
     )
-    last = min(Quarter(agreement.period_end, 4), Quarter.containing(today).previous())
+    last = min(Quarter(agreement.period_end, 4), last_completed(today))
+    if agreement.terminated_on:
+        last = min(last, Quarter.containing(agreement.terminated_on))
     return quarter_range(first, last)
 
 
@@ -52,7 +73,9 @@ class WorkItem:
 def worklist(user, today: datetime.date | None = None) -> list[WorkItem]:
     """What a staff member has to do: every unapproved quarter of their agreements."""
     today = today or timezone.localdate()
-    agreements = list(reportable_agreements(user).select_related("counterparty__province", "phase"))
+    agreements = list(
+        reportable_agreements(user, today).select_related("counterparty__province", "phase")
+    )
     reports = {
         (report.agreement_id, report.quarter): report
         for report in QuarterlyReport.objects.filter(agreement__in=agreements).select_related(

@@ -21,7 +21,14 @@ from core.queue import publish_on_commit
 from partnerships.models import Agreement, Commitment, KpiKind
 from provinces.access import Action, can, is_admin
 
-from .checks import CommitmentReading, Reading, check_report, kpi_lines, readings_of
+from .checks import (
+    CommitmentReading,
+    Reading,
+    check_report,
+    kpi_lines,
+    period_refusal,
+    readings_of,
+)
 from .models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from .schedule import reportable_quarters
 from .signals import report_changed
@@ -45,6 +52,10 @@ class ReportNotFound(ReportError):
 
 class ReportForbidden(ReportError):
     """The user may see the report but not do this to it: answered as a 403."""
+
+
+class ReportOutsidePeriod(ReportError):
+    """The quarter lies outside the agreement's period: refused saying so, not as a 404."""
 
 
 class ReportInvalid(ReportError):
@@ -98,10 +109,17 @@ def can_review(user, report: QuarterlyReport) -> bool:
 # Opening a report --------------------------------------------------------------
 
 
+def ensure_in_period(agreement: Agreement, quarter: Quarter):
+    refusal = period_refusal(agreement, quarter)
+    if refusal:
+        raise ReportOutsidePeriod(refusal)
+
+
 def find_report(user, agreement: Agreement, quarter: Quarter) -> QuarterlyReport:
     """The report to show in the entry form; unsaved (version 0) until first saved."""
     if not can_edit(user, agreement):
         raise ReportNotFound()
+    ensure_in_period(agreement, quarter)
     if quarter not in reportable_quarters(agreement):
         raise ReportNotFound()
     report = QuarterlyReport.objects.filter(agreement=agreement, quarter=quarter.code).first()
@@ -111,11 +129,14 @@ def find_report(user, agreement: Agreement, quarter: Quarter) -> QuarterlyReport
 def get_or_create_report(agreement: Agreement, quarter_code: int, user) -> QuarterlyReport:
     report = find_report(user, agreement, Quarter.from_code(quarter_code))
     if report.pk is None:
-        report, _created = QuarterlyReport.objects.get_or_create(
-            agreement=agreement,
-            quarter=quarter_code,
-            defaults={"created_by": user, "updated_by": user},
-        )
+        with transaction.atomic():
+            report, created = QuarterlyReport.objects.get_or_create(
+                agreement=agreement,
+                quarter=quarter_code,
+                defaults={"created_by": user, "updated_by": user},
+            )
+            if created:
+                _announce(report, "opened", user)
     return report
 
 
@@ -174,6 +195,8 @@ def save_draft(
     """Save what the user typed, refusing bad values and unconfirmed warnings."""
     if not can_edit(user, report.agreement):
         raise ReportNotFound()
+    # A report already stored outside the period (see check_values) takes no more values.
+    ensure_in_period(report.agreement, report.period)
     with transaction.atomic():
         if report.pk is None:
             report, created = QuarterlyReport.objects.get_or_create(
@@ -247,6 +270,7 @@ def submit_report(report: QuarterlyReport, user, version: int) -> QuarterlyRepor
     """Send a complete report for review."""
     if not can_edit(user, report.agreement):
         raise ReportNotFound()
+    ensure_in_period(report.agreement, report.period)
     with transaction.atomic():
         report = lock_report(report)
         ensure_editable(report)

@@ -46,6 +46,9 @@ def report_edit(request, agreement_pk: int, quarter: int):
         report = services.find_report(request.user, agreement, _quarter_or_404(quarter))
     except services.ReportNotFound as exc:
         raise Http404 from exc
+    except services.ReportOutsidePeriod as exc:
+        messages.error(request, exc.message)
+        return redirect("milestones:report-list")
     lines = kpi_lines(report)
     commitments = commitment_lines(report)
     context = {"report": report, "agreement": agreement, "warnings": {}, "conflict": None}

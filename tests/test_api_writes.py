@@ -42,11 +42,12 @@ def test_it_opens_a_draft_once(staff, laocai):
 
 
 def test_it_refuses_a_quarter_the_agreement_does_not_report_on(staff, laocai):
-    body = {"agreement": laocai.agreement.pk, "quarter": "2019Q1"}
+    # Inside the period but before the signing: nothing was agreed to report yet.
+    body = {"agreement": laocai.agreement.pk, "quarter": "2021Q2"}
     response = staff.post(url("report-list"), body, format="json")
     assert response.status_code == 400
     assert response.json()["quarter"] == ["This agreement does not report on that quarter."]
-    assert not QuarterlyReport.objects.filter(quarter=20191).exists()
+    assert not QuarterlyReport.objects.filter(quarter=20212).exists()
 
 
 def test_it_saves_only_the_values_sent(staff, laocai, draft):

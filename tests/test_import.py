@@ -161,12 +161,13 @@ def test_it_refuses_a_quarter_the_agreement_does_not_report_on(staff_laocai, lao
     number = str(laocai.agreement.pk)
     plan = plan_of(
         staff_laocai,
-        ["Lào Cai", number, "2019Q1", "bts_total", "1", "", ""],
-        ["Lào Cai", "", "2019Q2", "bts_total", "1", "", ""],
+        # Inside the period but before the signing (5 August 2021).
+        ["Lào Cai", number, "2021Q1", "bts_total", "1", "", ""],
+        ["Lào Cai", "", "2021Q2", "bts_total", "1", "", ""],
     )
     assert errors_of(plan) == [
-        (2, "Quarter", f"The agreement “{laocai.agreement}” does not report on Q1/2019."),
-        (3, "Province", "Lào Cai has no agreement in force reporting on Q2/2019."),
+        (2, "Quarter", f"The agreement “{laocai.agreement}” does not report on Q1/2021."),
+        (3, "Province", "Lào Cai has no agreement in force reporting on Q2/2021."),
     ]
 
 

@@ -20,7 +20,6 @@ from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 from milestones.schedule import worklist
 from partnerships.models import (
     Agreement,
-    AgreementStatus,
     CommitmentArea,
     Kpi,
     KpiTarget,
@@ -90,38 +89,44 @@ def test_it_gives_identical_counts_when_run_twice(data):
     assert "Demo accounts" in out.getvalue()
 
 
+# Mid-2025: the 2021–2025 agreements run; an earlier one is superseded once its province has
+# signed the next (the six demo successors included), else it has ended.
+STATE_DAY = d(2025, 6, 30)
+
 AGREEMENTS = [
-    # party, start, end, kind, phase, signed on, precision, status, sources
-    ("Điện Biên", 2014, 2020, "strategic", "2014-2020", d(2014, 8, 1), "month", "completed", {"001"}),
-    ("Hà Nam", 2014, 2020, "strategic", "2014-2020", d(2014, 8, 1), "month", "completed", {"001"}),
-    ("Kiên Giang", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 4), "day", "completed", {"001"}),
-    (ETHNIC_MINORITY_COMMITTEE, 2014, 2020, "programme", "2014-2020", d(2014, 9, 1), "month", "completed", {"001"}),
-    ("Ninh Thuận", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 1), "month", "completed", {"001"}),
-    ("Nghệ An", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 1), "month", "completed", {"001"}),
-    ("Hòa Bình", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 1), "month", "completed", {"001"}),
-    ("Lào Cai", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 17), "day", "completed", {"001", "003"}),
-    ("Quảng Bình", 2015, 2020, "strategic", "2014-2020", d(2015, 1, 1), "year", "completed", {"002"}),
-    ("Tuyên Quang", 2017, 2022, "strategic", "2014-2020", d(2017, 1, 1), "year", "completed", {"004"}),
-    ("Quảng Bình", 2020, 2025, "strategic", "2021-2025", d(2020, 9, 24), "day", "active", {"002"}),
-    ("Lai Châu", 2021, 2025, "mou", "2021-2025", d(2021, 4, 29), "day", "active", {"000"}),
-    ("Lào Cai", 2021, 2025, "agreement", "2021-2025", d(2021, 8, 5), "day", "active", {"003"}),
+    # party, start, end, kind, phase, signed on, precision, state on STATE_DAY, sources
+    ("Điện Biên", 2014, 2020, "strategic", "2014-2020", d(2014, 8, 1), "month", "superseded", {"001"}),
+    ("Hà Nam", 2014, 2020, "strategic", "2014-2020", d(2014, 8, 1), "month", "superseded", {"001"}),
+    ("Kiên Giang", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 4), "day", "superseded", {"001"}),
+    (ETHNIC_MINORITY_COMMITTEE, 2014, 2020, "programme", "2014-2020", d(2014, 9, 1), "month", "ended", {"001"}),
+    ("Ninh Thuận", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 1), "month", "superseded", {"001"}),
+    ("Nghệ An", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 1), "month", "superseded", {"001"}),
+    ("Hòa Bình", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 1), "month", "superseded", {"001"}),
+    ("Lào Cai", 2014, 2020, "strategic", "2014-2020", d(2014, 9, 17), "day", "superseded", {"001", "003"}),
+    ("Quảng Bình", 2015, 2020, "strategic", "2014-2020", d(2015, 1, 1), "year", "superseded", {"002"}),
+    ("Tuyên Quang", 2017, 2022, "strategic", "2014-2020", d(2017, 1, 1), "year", "ended", {"004"}),
+    ("Quảng Bình", 2020, 2025, "strategic", "2021-2025", d(2020, 9, 24), "day", "in_force", {"002"}),
+    ("Lai Châu", 2021, 2025, "mou", "2021-2025", d(2021, 4, 29), "day", "in_force", {"000"}),
+    ("Lào Cai", 2021, 2025, "agreement", "2021-2025", d(2021, 8, 5), "day", "in_force", {"003"}),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("party", "start", "end", "kind", "phase", "signed_on", "precision", "status", "sources"),
+    ("party", "start", "end", "kind", "phase", "signed_on", "precision", "state", "sources"),
     AGREEMENTS,
 )
 def test_it_loads_every_agreement_of_the_articles(
-    data, party, start, end, kind, phase, signed_on, precision, status, sources
+    data, party, start, end, kind, phase, signed_on, precision, state, sources
 ):
     found = agreement(party, start)
     assert (found.period_end, found.kind, found.phase.code) == (end, kind, phase)
-    assert (found.signed_on, found.signed_precision, found.status) == (
+    assert (found.signed_on, found.signed_precision, found.state_on(STATE_DAY)) == (
         signed_on,
         precision,
-        status,
+        state,
     )
+    assert Agreement.objects.in_state(state, STATE_DAY).filter(pk=found.pk).exists()
+    assert found.terminated_on is None, "no article reports an early termination"
     assert set(found.sources.values_list("code", flat=True)) == sources
     assert not found.is_demo
     if found.counterparty.province:
@@ -428,9 +433,7 @@ def test_it_leaves_staff_laocai_reports_to_fill_in(data):
     staff = get_user_model().objects.get(username="staff_laocai")
     scope = province_scope(staff, Action.EDIT)
     assert Province.objects.former().get(name="Yên Bái").pk in scope
-    in_scope = Agreement.objects.filter(
-        status=AgreementStatus.ACTIVE, counterparty__province__in=scope
-    )
+    in_scope = Agreement.objects.in_force(d(2025, 12, 31)).filter(counterparty__province__in=scope)
     assert in_scope.exists()
     assert in_scope.exclude(reports__quarter=20254).exists()
     assert in_scope.exclude(reports__quarter=20253).exists()
@@ -438,6 +441,7 @@ def test_it_leaves_staff_laocai_reports_to_fill_in(data):
 
 
 def test_it_shows_the_missing_quarters_in_the_staff_worklists(data):
+    """The current agreements owe their last two quarters; the closed 2014–2020 ones owe none."""
     for username, title_words in (("staff_laocai", "Lào Cai"), ("staff_quangtri", "Quảng Bình")):
         staff = get_user_model().objects.get(username=username)
         due = {

@@ -51,6 +51,11 @@ def _refusal(exc: services.ReportError, code: str, **extra) -> dict:
     return {"detail": exc.message, "code": code, "errors": {}, "warnings": {}, **extra}
 
 
+def _outside_period(exc: services.ReportOutsidePeriod) -> Response:
+    body = _refusal(exc, "outside_period", errors={"quarter": [exc.message]})
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Reports you may see"),
     retrieve=extend_schema(summary="One report with its values and commitment statuses"),
@@ -105,6 +110,8 @@ class ReportViewSet(
             raise NotFound() from exc
         except services.ReportForbidden as exc:
             raise PermissionDenied(exc.message) from exc
+        except services.ReportOutsidePeriod as exc:
+            return _outside_period(exc)
         except services.ReportInvalid as exc:
             body = _refusal(exc, "invalid", errors=exc.errors)
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
@@ -165,6 +172,8 @@ class ReportViewSet(
         existed = agreement.reports.filter(quarter=quarter).exists()
         try:
             report = services.get_or_create_report(agreement, quarter, request.user)
+        except services.ReportOutsidePeriod as exc:
+            return _outside_period(exc)
         except services.ReportNotFound as exc:
             raise ApiValidationError(
                 {"quarter": [_("This agreement does not report on that quarter.")]}
