@@ -21,24 +21,37 @@ from core.formatting import number, share
 from core.quarters import Quarter
 from progress.models import ProgressStatus
 
+# One colour per status: the map, the bars and the cards say the same thing the same way.
 STATUS_FILL = {
     ProgressStatus.ON_TRACK: "#cfe9d8",
+    ProgressStatus.ACHIEVED: "#cfe9d8",
     ProgressStatus.AT_RISK: "#fde7c2",
     ProgressStatus.OFF_TRACK: "#f6cdca",
+    ProgressStatus.NOT_ACHIEVED: "#f6cdca",
+    ProgressStatus.NOT_REPORTING: "#e3dcef",
     ProgressStatus.NO_DATA: "#eef1f4",
+    ProgressStatus.NO_TARGET: "#eef1f4",
 }
 STATUS_STROKE = {
     ProgressStatus.ON_TRACK: "#1b7f3b",
+    ProgressStatus.ACHIEVED: "#1b7f3b",
     ProgressStatus.AT_RISK: "#a86400",
     ProgressStatus.OFF_TRACK: "#b3261e",
+    ProgressStatus.NOT_ACHIEVED: "#b3261e",
+    ProgressStatus.NOT_REPORTING: "#6a4c93",
     ProgressStatus.NO_DATA: "#8a94a0",
+    ProgressStatus.NO_TARGET: "#8a94a0",
 }
 # The glyph says the status where colour cannot (print, colour blindness).
 STATUS_GLYPH = {
     ProgressStatus.ON_TRACK: "✓",
+    ProgressStatus.ACHIEVED: "✓",
     ProgressStatus.AT_RISK: "!",
     ProgressStatus.OFF_TRACK: "✗",
+    ProgressStatus.NOT_ACHIEVED: "✗",
+    ProgressStatus.NOT_REPORTING: "⏸",
     ProgressStatus.NO_DATA: "–",
+    ProgressStatus.NO_TARGET: "○",
 }
 SERIES_STYLES = [
     ("circle", ""),

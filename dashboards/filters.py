@@ -14,8 +14,13 @@ from partnerships.models import Kpi, Phase
 from progress.models import AgreementProgress, ProgressStatus, ProvinceProgress
 from provinces.models import Region, current_q, former_q
 
-# The risk list's statuses when the reader chooses none, as its title says.
-RISKY = [ProgressStatus.AT_RISK, ProgressStatus.OFF_TRACK]
+# The risk list's statuses when the reader chooses none: what needs someone's attention.
+RISKY = [
+    ProgressStatus.AT_RISK,
+    ProgressStatus.OFF_TRACK,
+    ProgressStatus.NOT_REPORTING,
+    ProgressStatus.NOT_ACHIEVED,
+]
 
 
 class MapUnits:

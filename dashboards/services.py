@@ -19,12 +19,11 @@ from django.db import connection
 from django.db.models import Count, F, Max, Min, Q
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.formatting import number, plain_number, share
-from core.quarters import Quarter
+from core.quarters import Quarter, last_completed
 from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from partnerships.models import (
     Agreement,
@@ -37,6 +36,7 @@ from partnerships.models import (
     Signatory,
     SpaceAggregation,
 )
+from progress.coverage import coverage
 from progress.models import (
     AgreementProgress,
     NationalProgress,
@@ -47,7 +47,7 @@ from progress.models import (
     RecomputeStatus,
     ReportingCompleteness,
 )
-from progress.rules import Rollup, band, combine
+from progress.rules import Rollup, combine
 from provinces.lineage import with_predecessors
 from provinces.models import Province, Region, current_q
 
@@ -212,6 +212,8 @@ def figures_row(kpi: Kpi, figures, **extra) -> dict:
         "_demo": figures.includes_demo,
     }
     row["units"] = _units_summary(figures, kpi)
+    if hasattr(figures, "units_expected"):
+        row["coverage"] = coverage(figures)
     row.update(extra)
     return row
 
@@ -220,7 +222,7 @@ FIGURE_COLUMNS = [
     Column("value", gettext_lazy("Value"), "figure"),
     Column("target", gettext_lazy("Target"), "figure"),
     Column("attainment", gettext_lazy("Share of target reached"), "share"),
-    Column("projected", gettext_lazy("Projected at the end of the period"), "figure"),
+    Column("projected", gettext_lazy("Projected at the target date"), "figure"),
     Column("status", gettext_lazy("Status"), "status"),
 ]
 
@@ -274,15 +276,26 @@ def cache_key(page: str, query, language: str) -> str:
 
 
 def latest_phase() -> Phase | None:
-    """The most recent phase with computed figures (a phase not yet begun has none)."""
-    with_figures = Phase.objects.filter(
-        pk__in=NationalProgress.objects.values("phase_id")
+    """The phase dashboards open on: the latest with approved values.
+
+    A newer phase with nothing approved yet (just signed, or not begun) is
+    offered in the choices but not opened, so no official lands on empty figures.
+    """
+    with_values = Phase.objects.filter(
+        pk__in=NationalProgress.objects.filter(reference_quarter__isnull=False).values("phase_id")
     ).order_by("-start_year")
-    return with_figures.first() or Phase.objects.order_by("-start_year").first()
+    return with_values.first() or Phase.objects.order_by("start_year").first()
 
 
-def last_completed_quarter(today: datetime.date | None = None) -> Quarter:
-    return Quarter.containing(today or timezone.localdate()).previous()
+def earlier_phase(phase: Phase | None) -> Phase | None:
+    """The phase before `phase` that has approved values, for the comparison."""
+    if phase is None:
+        return None
+    with_values = Phase.objects.filter(
+        start_year__lt=phase.start_year,
+        pk__in=NationalProgress.objects.filter(reference_quarter__isnull=False).values("phase_id"),
+    ).order_by("-start_year")
+    return with_values.first() or Phase.objects.exclude(pk=phase.pk).order_by("start_year").first()
 
 
 # The national dashboard ---------------------------------------------------------------------
@@ -298,6 +311,10 @@ class HeadlineCard:
     @property
     def is_share(self) -> bool:
         return _is_share(self.kpi)
+
+    @property
+    def coverage(self) -> str:
+        return coverage(self.figures) if self.figures is not None else ""
 
     @property
     def spans_units(self) -> bool:
@@ -321,7 +338,11 @@ def _region_rollups(phase: Phase, kpis: list[Kpi], region: str) -> dict:
     result = {}
     for kpi_id, rollups in parts.items():
         total = combine(by_kpi[kpi_id], rollups)
+        total.provinces_expected = len(rollups)
         total.provinces_reporting = sum(1 for part in rollups if part.units_reporting)
+        total.provinces_carried = sum(
+            1 for part in rollups if part.units_reporting and part.units_carried
+        )
         result[kpi_id] = total
     return result
 
@@ -400,6 +421,7 @@ def national(filterset: DashboardFilterSet) -> dict:
             *FIGURE_COLUMNS,
             Column("provinces", _("Provinces reporting"), "int"),
             Column("units", _("Provinces that reached their target")),
+            Column("coverage", _("As of and coverage")),
         ],
         headline_rows,
     )
@@ -417,7 +439,6 @@ def national(filterset: DashboardFilterSet) -> dict:
         row = map_rows.get(province.pk)
         href = reverse("dashboards:province-dashboard", args=[province.slug])
         status = row.status if row else ProgressStatus.NO_DATA
-        colour = band(row.attainment, status) if row else ProgressStatus.NO_DATA
         if row is None:
             figure = ""
         elif row.attainment is not None:
@@ -434,7 +455,7 @@ def national(filterset: DashboardFilterSet) -> dict:
                 province.name,
                 row_col[0],
                 row_col[1],
-                status=colour,
+                status=status,
                 figure=figure,
                 href=href,
                 dimmed=bool(region and province.region != region)
@@ -459,21 +480,25 @@ def national(filterset: DashboardFilterSet) -> dict:
             *FIGURE_COLUMNS,
             Column("units", _("Units that reached their target")),
             Column("agreements", _("Agreements"), "int"),
+            Column("coverage", _("As of and coverage")),
         ],
         map_table_rows,
     )
     # The legend's per cent signs are text, not format codes: the comments tell xgettext.
     legend = [
+        (ProgressStatus.ON_TRACK, _("on track: the projection reaches the target")),
         # xgettext:no-python-format
-        (ProgressStatus.ON_TRACK, _("target reached (100 % or more)")),
+        (ProgressStatus.AT_RISK, _("at risk: it covers 90 % to 100 % of the way from baseline")),
         # xgettext:no-python-format
-        (ProgressStatus.AT_RISK, _("90 % to 100 % of the target")),
-        # xgettext:no-python-format
-        (ProgressStatus.OFF_TRACK, _("below 90 % of the target")),
-        (ProgressStatus.NO_DATA, _("no target or no approved value")),
+        (ProgressStatus.OFF_TRACK, _("off track: less than 90 % of the way")),
+        (ProgressStatus.ACHIEVED, _("achieved: the period ended at its target")),
+        (ProgressStatus.NOT_ACHIEVED, _("not achieved: the period ended short of it")),
+        (ProgressStatus.NOT_REPORTING, _("not reporting for more than four quarters")),
+        (ProgressStatus.NO_TARGET, _("no target: a value, but nothing to judge it by")),
+        (ProgressStatus.NO_DATA, _("no data: no approved value yet")),
     ]
     map_chart = charts.tile_map(
-        _("Share of target reached: %(kpi)s") % {"kpi": map_kpi.name} if map_kpi else "",
+        _("Status: %(kpi)s") % {"kpi": map_kpi.name} if map_kpi else "",
         tiles,
         legend,
     )
@@ -510,7 +535,7 @@ def _short(name: str) -> str:
 
 def completeness_table(region: str = "") -> dict:
     """Reporting completeness of the last quarter in which reports were due, by province."""
-    last = last_completed_quarter().code
+    last = last_completed().code
     scope = ReportingCompleteness.objects.filter(
         current_q("province__"), expected__gt=0, quarter__lte=last
     )
@@ -637,6 +662,7 @@ def province_dashboard(province: Province) -> dict:
     lineage = with_predecessors([province.pk])
     agreements = list(
         Agreement.objects.filter(counterparty__province_id__in=lineage)
+        .with_state()
         .select_related("counterparty__province", "phase")
         .order_by("period_start", "signed_on", "pk")
     )
@@ -658,6 +684,7 @@ def province_dashboard(province: Province) -> dict:
             Column("latest_quarter", _("Latest quarter"), "quarter"),
             *FIGURE_COLUMNS,
             Column("units", _("Units that reached their target")),
+            Column("coverage", _("As of and coverage")),
         ],
         [figures_row(row.kpi, row, phase=row.phase.name) for row in progress_rows],
     )
@@ -697,7 +724,7 @@ def province_dashboard(province: Province) -> dict:
                 "phase": agreement.phase.name,
                 "period": agreement.period_label,
                 "signed": agreement.signed_label,
-                "status": agreement.get_status_display(),
+                "status": agreement.current_state.label,
                 "_demo": agreement.is_demo,
             }
             for agreement in agreements
@@ -1040,9 +1067,9 @@ def agreement_dashboard(agreement: Agreement) -> dict:
 
 def compare_filterset(query) -> CompareFilterSet:
     """The comparison's choices, each one missing at its default, so the page opens filtered."""
-    first = Phase.objects.order_by("start_year").first()
-    # The phase running now, or the last with figures: a phase not yet begun has none.
+    # The latest phase with approved values against the one before it that has some.
     second = latest_phase()
+    first = earlier_phase(second)
     kpi = Kpi.objects.filter(is_headline=True).order_by("order", "code").first()
     defaults = {
         "first": first.code if first else None,
@@ -1062,8 +1089,8 @@ def compare(filterset: CompareFilterSet) -> dict:
         form_data, queryset = filterset.form.cleaned_data, filterset.qs
     else:
         form_data, queryset = {}, ProvinceProgress.objects.none()
-    first = form_data.get("first") or Phase.objects.order_by("start_year").first()
     second = form_data.get("second") or latest_phase()
+    first = form_data.get("first") or earlier_phase(second)
     kpi = form_data.get("kpi") or Kpi.objects.filter(is_headline=True).order_by("order").first()
     units = form_data.get("units") or MapUnits.CURRENT
     rows_by_province = defaultdict(dict)

@@ -12,17 +12,34 @@ from provinces.access import ScopedQuerySet
 
 
 class ProgressStatus(models.TextChoices):
+    """One vocabulary for every figure, card, table and map (DOMAIN.md, *Status*).
+
+    The first three say why there is nothing to judge; the next three judge a
+    running period by its projection; the last two judge an ended one by its end.
+    """
+
+    NO_TARGET = "no_target", _("No target")
+    NO_DATA = "no_data", _("No data")
+    NOT_REPORTING = "not_reporting", _("Not reporting")
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
-    NO_DATA = "no_data", _("No data")
+    ACHIEVED = "achieved", _("Achieved")
+    NOT_ACHIEVED = "not_achieved", _("Not achieved")
 
 
 class ProgressFigures(models.Model):
     """The figures every progress table carries for one KPI."""
 
     kpi = models.ForeignKey(Kpi, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="+")
-    latest_quarter = models.PositiveIntegerField(_("latest quarter"), null=True, blank=True)
+    latest_quarter = models.PositiveIntegerField(
+        _("as of quarter"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The quarter of the newest value counted; earlier than the reference when carried."
+        ),
+    )
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
     numerator = models.DecimalField(
         _("numerator"), max_digits=18, decimal_places=2, null=True, blank=True
@@ -37,7 +54,7 @@ class ProgressFigures(models.Model):
         _("share of target reached"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.NO_DATA
+        _("status"), max_length=16, choices=ProgressStatus.choices, default=ProgressStatus.NO_DATA
     )
     change_last_year = models.DecimalField(
         _("change over the last four quarters"),
@@ -47,7 +64,7 @@ class ProgressFigures(models.Model):
         blank=True,
     )
     projected_value = models.DecimalField(
-        _("projected at the end of the period"),
+        _("projected at the target date"),
         max_digits=18,
         decimal_places=2,
         null=True,
@@ -105,7 +122,21 @@ class RollupFigures(ProgressFigures):
     units reached their target and the range of their values instead.
     """
 
+    reference_quarter = models.PositiveIntegerField(
+        _("reference quarter"),
+        null=True,
+        blank=True,
+        help_text=_("The quarter the figure stands for: the phase's latest with approved values."),
+    )
+    units_expected = models.PositiveIntegerField(_("provincial units expected"), default=0)
     units_reporting = models.PositiveIntegerField(_("provincial units reporting"), default=0)
+    units_carried = models.PositiveIntegerField(
+        _("provincial units carried from an earlier quarter"), default=0
+    )
+    carried_from = models.PositiveIntegerField(_("oldest quarter carried"), null=True, blank=True)
+    units_ended = models.PositiveIntegerField(
+        _("provincial units whose period has ended"), default=0
+    )
     units_with_target = models.PositiveIntegerField(_("provincial units with a target"), default=0)
     units_reached_target = models.PositiveIntegerField(
         _("provincial units that reached their target"), default=0
@@ -130,6 +161,9 @@ class RollupFigures(ProgressFigures):
     )
     denominator_on_target = models.DecimalField(
         _("denominator of the units with a target"), max_digits=20, decimal_places=4, default=0
+    )
+    baseline_on_target = models.DecimalField(
+        _("baseline of the units with a target"), max_digits=20, decimal_places=4, default=0
     )
 
     class Meta:
@@ -173,7 +207,11 @@ class NationalProgress(RollupFigures):
     phase = models.ForeignKey(
         "partnerships.Phase", verbose_name=_("phase"), on_delete=models.CASCADE, related_name="+"
     )
+    provinces_expected = models.PositiveIntegerField(_("provinces expected"), default=0)
     provinces_reporting = models.PositiveIntegerField(_("provinces reporting"), default=0)
+    provinces_carried = models.PositiveIntegerField(
+        _("provinces with a figure carried from an earlier quarter"), default=0
+    )
 
     class Meta:
         db_table = "milestones_nationalprogress"

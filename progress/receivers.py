@@ -7,9 +7,10 @@ transaction, so the request is recorded (or rolled back) with the change.
 
 from django.db import transaction
 
+from core.queue import publish_on_commit
 from partnerships.models import Agreement
 
-from .tasks import request_recompute
+from .tasks import recompute_completeness, request_recompute
 
 # Only these change which values count: approving adds a report's values, reopening takes
 # them away.
@@ -19,6 +20,10 @@ FIGURE_EVENTS = ("approved", "reopened")
 def report_changed(sender, report, event, **kwargs):
     if event in FIGURE_EVENTS:
         request_recompute(report.agreement_id, reason=f"report {report.pk} {event}")
+    else:
+        # Only how complete the reporting is changed. A lost job here is caught up by
+        # the scheduled full rebuild, so it needs no pending row of its own.
+        publish_on_commit(recompute_completeness, report.agreement_id)
 
 
 def target_saved(sender, instance, raw=False, **kwargs):

@@ -2,11 +2,30 @@
 
 Every function here takes values and returns values, so each rule is testable
 without the database and has this one home. `services` reads the values,
-applies these rules and writes the tables.
+applies these rules and writes the tables. The rules are those of DOMAIN.md,
+*KPIs and how they add up*:
+
+* A value belongs to its quarter, and a quarter to the phase whose years hold
+  it; a value outside its agreement's period never counts (`clip`).
+* A unit's stock figure at a quarter is the value reported for it or else the
+  last earlier one, carried for at most `CARRY_QUARTERS`; older, the unit is
+  not reporting and adds nothing. A flow adds up the quarters reported. Where
+  two agreements of a unit report one quarter, the one signed later counts.
+* A current province uses its own figure where it has one at the quarter, and
+  otherwise adds up the former units merged into it, quarter by quarter.
+* A target belongs to the phase whose years hold its date; where a current
+  province's own figure stands in a phase in which it has no target, its former
+  units' targets judge it.
+* Counts add up; ratios as sums of numerators over sums of denominators; a
+  percentage never adds up (how many reached their target, and the range).
+* Status: no target, no data, not reporting; while the period runs, on track,
+  at risk or off track by the share of the way from baseline to target that the
+  projection reaches at the target date; once it has ended, achieved or not.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -18,16 +37,23 @@ from .models import ProgressStatus
 
 CENT = Decimal("0.01")
 TEN_THOUSANDTH = Decimal("0.0001")
-# A projection within 10 % of the target is "at risk", not yet "off track".
-AT_RISK_SHARE = Decimal("0.9")
+# A projection that covers 90 % of the way from baseline to target is "at risk", not "off track".
+AT_RISK_SHARE = Decimal(90)
+# A stock is carried forward this many quarters after the one it was reported for, no more.
+CARRY_QUARTERS = 4
 
-# Worst first: a roll-up of percentages takes the worst status of its units.
+# Worst last, each rank once: a roll-up that cannot add its units up takes the worst of theirs.
 SEVERITY = {
-    ProgressStatus.OFF_TRACK: 3,
-    ProgressStatus.AT_RISK: 2,
-    ProgressStatus.ON_TRACK: 1,
-    ProgressStatus.NO_DATA: 0,
+    ProgressStatus.NO_TARGET: 0,
+    ProgressStatus.NO_DATA: 1,
+    ProgressStatus.ACHIEVED: 2,
+    ProgressStatus.ON_TRACK: 3,
+    ProgressStatus.NOT_REPORTING: 4,
+    ProgressStatus.AT_RISK: 5,
+    ProgressStatus.OFF_TRACK: 6,
+    ProgressStatus.NOT_ACHIEVED: 7,
 }
+STATUS_BY_SEVERITY = {rank: status for status, rank in SEVERITY.items()}
 
 
 def q2(value: Decimal | None) -> Decimal | None:
@@ -38,7 +64,7 @@ def q4(value: Decimal) -> Decimal:
     return value.quantize(TEN_THOUSANDTH, rounding=ROUND_HALF_UP)
 
 
-# Agreement figures ------------------------------------------------------------------
+# Readings and terms ---------------------------------------------------------------------
 
 
 class ApprovedReading(NamedTuple):
@@ -55,8 +81,53 @@ class ApprovedReading(NamedTuple):
 class TargetFacts:
     target_value: Decimal
     baseline_value: Decimal | None
-    target_on: object
+    target_on: datetime.date | None
     is_demo: bool
+
+
+class AgreementTerms(NamedTuple):
+    """What the rules need of an agreement: when it was signed and the years it covers."""
+
+    id: int
+    signed_on: datetime.date | None
+    period_start: int
+    period_end: int
+
+    @property
+    def first_quarter(self) -> Quarter:
+        return Quarter(self.period_start, 1)
+
+    @property
+    def last_quarter(self) -> Quarter:
+        return Quarter(self.period_end, 4)
+
+    @property
+    def seniority(self) -> tuple:
+        """Later-signed agreements rank higher: by signing date, then by period."""
+        signed = self.signed_on or datetime.date(self.period_start, 1, 1)
+        return (signed, self.period_start, self.period_end, self.id)
+
+
+def in_years(quarter: int, first_year: int, last_year: int) -> bool:
+    return Quarter(first_year, 1).code <= quarter <= Quarter(last_year, 4).code
+
+
+def target_in_years(target: TargetFacts, terms: AgreementTerms, years: tuple[int, int]) -> bool:
+    """A target belongs to the phase whose years hold its date (the period's end without one).
+
+    A 2030 target never judges a 2025 figure: the 2025–2030 agreement of a current
+    province counts its 2025 values in 2021–2025, but its target only in 2026–2030.
+    """
+    year = target.target_on.year if target.target_on else terms.period_end
+    return years[0] <= year <= years[1]
+
+
+def clip(
+    readings: list[ApprovedReading], terms: AgreementTerms, last: Quarter
+) -> list[ApprovedReading]:
+    """The readings that count: inside the agreement's period, and not after `last`."""
+    end = min(terms.last_quarter, last).code
+    return [r for r in readings if terms.first_quarter.code <= r.quarter <= end]
 
 
 def _usable(kpi: Kpi, reading: ApprovedReading) -> bool:
@@ -81,25 +152,60 @@ def _is_flow(kpi: Kpi) -> bool:
     return kpi.time_aggregation == TimeAggregation.SUM and kpi.kind == KpiKind.COUNT
 
 
+# Status -------------------------------------------------------------------------------------
+
+
 def reached(kpi: Kpi, value: Decimal | None, target: Decimal | None) -> bool:
     if value is None or target is None:
         return False
     return value >= target if kpi.higher_is_better else value <= target
 
 
-def status_for(kpi: Kpi, projected: Decimal | None, target: Decimal | None) -> str:
-    """The status rule: compare where the trend leads with what was committed."""
-    if projected is None or target is None:
-        return ProgressStatus.NO_DATA
+def way_share(kpi: Kpi, value: Decimal, baseline: Decimal | None, target: Decimal) -> Decimal:
+    """How much of the way from the baseline to the target `value` covers, in per cent.
+
+    Without a baseline the way starts at zero (for a KPI where lower is better,
+    the share of the target that the value meets stands in for it).
+    """
     if kpi.higher_is_better:
-        if projected >= target:
-            return ProgressStatus.ON_TRACK
-        if projected >= target * AT_RISK_SHARE:
-            return ProgressStatus.AT_RISK
-        return ProgressStatus.OFF_TRACK
-    if projected <= target:
+        start = baseline if baseline is not None else Decimal(0)
+        span = target - start
+        if span <= 0:
+            return HUNDRED if value >= target else Decimal(0)
+        return (value - start) * HUNDRED / span
+    if baseline is None:
+        return HUNDRED if value <= target else target * HUNDRED / value
+    span = baseline - target
+    if span <= 0:
+        return HUNDRED if value <= target else Decimal(0)
+    return (baseline - value) * HUNDRED / span
+
+
+def status_for(
+    kpi: Kpi,
+    *,
+    value: Decimal | None,
+    projected: Decimal | None,
+    target: Decimal | None,
+    baseline: Decimal | None = None,
+    reporting: bool = True,
+    ended: bool = False,
+) -> str:
+    """The one status rule, for an agreement, a unit, a province or the nation."""
+    if target is None:
+        return ProgressStatus.NO_TARGET
+    if value is None:
+        return ProgressStatus.NO_DATA
+    if not reporting:
+        return ProgressStatus.NOT_REPORTING
+    if ended:
+        return (
+            ProgressStatus.ACHIEVED if reached(kpi, value, target) else ProgressStatus.NOT_ACHIEVED
+        )
+    share = way_share(kpi, projected if projected is not None else value, baseline, target)
+    if share >= HUNDRED:
         return ProgressStatus.ON_TRACK
-    if projected * AT_RISK_SHARE <= target:
+    if share >= AT_RISK_SHARE:
         return ProgressStatus.AT_RISK
     return ProgressStatus.OFF_TRACK
 
@@ -109,17 +215,30 @@ def attainment_for(kpi: Kpi, value: Decimal | None, target: Decimal | None) -> D
     if value is None or target is None:
         return None
     if kpi.higher_is_better:
-        return q2(value * HUNDRED / target) if target > 0 else None
+        return percent_of(value, target) if target > 0 else None
     if value <= 0:
         return HUNDRED
-    return q2(target * HUNDRED / value)
+    return percent_of(target, value)
 
 
-def agreement_kpi_figures(
-    kpi: Kpi, readings: list[ApprovedReading], target: TargetFacts | None, period_end_year: int
+# One series of readings at a quarter ----------------------------------------------------------
+
+
+def figures_at(
+    kpi: Kpi,
+    readings: list[ApprovedReading],
+    target: TargetFacts | None,
+    *,
+    reference: Quarter,
+    period_end: Quarter,
+    today: Quarter,
 ) -> dict:
-    """The figures of one agreement on one KPI, from its approved readings sorted by quarter."""
-    readings = [reading for reading in readings if _usable(kpi, reading)]
+    """The figures of one series at `reference`, from readings that count, sorted by quarter.
+
+    `period_end` is the last quarter of the agreement the series belongs to;
+    `today` the last quarter completed. The projection runs to the target date.
+    """
+    readings = [r for r in readings if _usable(kpi, r) and r.quarter <= reference.code]
     figures = {
         "latest_quarter": None,
         "value": None,
@@ -131,39 +250,47 @@ def agreement_kpi_figures(
         "baseline_value": q2(target.baseline_value) if target else None,
         "target_on": target.target_on if target else None,
         "includes_demo": bool(target and target.is_demo),
+        "reporting": False,
     }
+    ended = today >= period_end
     if readings:
         latest = readings[-1]
         latest_index = Quarter.from_code(latest.quarter).index()
-        quarters_left = Quarter(period_end_year, 4).index() - latest_index
+        goal_quarter = Quarter.containing(target.target_on) if target and target.target_on else None
+        quarters_left = (goal_quarter or period_end).index() - latest_index
         if _is_flow(kpi):
             value = sum((reading.value for reading in readings), Decimal(0))
-            last_year = [
-                reading.value
-                for reading in readings
-                if latest_index - Quarter.from_code(reading.quarter).index() < 4
-            ]
-            change = sum(last_year, Decimal(0))
+            change = sum(
+                (
+                    r.value
+                    for r in readings
+                    if latest_index - Quarter.from_code(r.quarter).index() < 4
+                ),
+                Decimal(0),
+            )
             per_quarter = change / 4
         else:
             value = _share(kpi, latest)
             year_ago = latest_index - 4
-            reference = None
+            earlier = None
             for reading in readings:
                 if Quarter.from_code(reading.quarter).index() <= year_ago:
-                    reference = reading
-            change = value - _share(kpi, reference) if reference else None
-            if reference is None and len(readings) > 1:
-                reference = readings[0]
+                    earlier = reading
+            change = value - _share(kpi, earlier) if earlier else None
+            if earlier is None and len(readings) > 1:
+                earlier = readings[0]
             per_quarter = Decimal(0)
-            if reference is not None:
-                span = latest_index - Quarter.from_code(reference.quarter).index()
-                per_quarter = (value - _share(kpi, reference)) / span
+            if earlier is not None:
+                span = latest_index - Quarter.from_code(earlier.quarter).index()
+                per_quarter = (value - _share(kpi, earlier)) / span
             if kpi.kind == KpiKind.RATIO:
                 figures["numerator"] = q2(latest.numerator)
                 figures["denominator"] = q2(latest.denominator)
+        # Once the period has ended, what it reached is what it is judged by.
         projected = (
-            value if quarters_left <= 0 else _clamp(kpi, value + per_quarter * quarters_left)
+            value
+            if ended or quarters_left <= 0
+            else _clamp(kpi, value + per_quarter * quarters_left)
         )
         figures.update(
             latest_quarter=latest.quarter,
@@ -171,10 +298,39 @@ def agreement_kpi_figures(
             change_last_year=q2(change),
             projected_value=q2(projected),
             includes_demo=figures["includes_demo"] or any(r.is_demo for r in readings),
+            reporting=reference.index() - latest_index <= CARRY_QUARTERS,
         )
     figures["attainment"] = attainment_for(kpi, figures["value"], figures["target_value"])
-    figures["status"] = status_for(kpi, figures["projected_value"], figures["target_value"])
+    figures["status"] = status_for(
+        kpi,
+        value=figures["value"],
+        projected=figures["projected_value"],
+        target=figures["target_value"],
+        baseline=figures["baseline_value"],
+        reporting=figures["reporting"],
+        ended=ended,
+    )
+    figures["ended"] = ended
     return figures
+
+
+def agreement_kpi_figures(
+    kpi: Kpi,
+    readings: list[ApprovedReading],
+    target: TargetFacts | None,
+    terms: AgreementTerms,
+    today: Quarter,
+) -> dict:
+    """An agreement's figures on one KPI: its own readings, within its period, as of today."""
+    reference = min(terms.last_quarter, today)
+    return figures_at(
+        kpi,
+        clip(readings, terms, reference),
+        target,
+        reference=reference,
+        period_end=terms.last_quarter,
+        today=today,
+    )
 
 
 # Roll-ups ---------------------------------------------------------------------------
@@ -198,7 +354,12 @@ class Rollup:
     includes_demo: bool = False
     projected_value: Decimal | None = None
     change_last_year: Decimal | None = None
+    reference_quarter: int | None = None
+    units_expected: int = 0
     units_reporting: int = 0
+    units_carried: int = 0
+    carried_from: int | None = None
+    units_ended: int = 0
     units_with_target: int = 0
     units_reached_target: int = 0
     value_min: Decimal | None = None
@@ -207,6 +368,7 @@ class Rollup:
     goal_on_target: Decimal = Decimal(0)
     projected_on_target: Decimal = Decimal(0)
     denominator_on_target: Decimal = Decimal(0)
+    baseline_on_target: Decimal = Decimal(0)
     agreements: int = 0
 
     @classmethod
@@ -218,54 +380,97 @@ class Rollup:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-class AgreementFigures(NamedTuple):
-    """What a roll-up reads of an agreement's progress row, without a model instance."""
-
-    agreement_id: int
-    latest_quarter: int | None
-    value: Decimal | None
-    numerator: Decimal | None
-    denominator: Decimal | None
-    target_value: Decimal | None
-    attainment: Decimal | None
-    status: str
-    includes_demo: bool
-    projected_value: Decimal | None
-    change_last_year: Decimal | None
-
-
-def unit_from_agreement(kpi: Kpi, row) -> Rollup:
-    """One provincial unit's figures, from its agreement's progress on the KPI."""
+def unit_rollup(kpi: Kpi, figures: dict, reference: Quarter) -> Rollup:
+    """One provincial unit at the reference quarter, from `figures_at`, ready to add up."""
     unit = Rollup(
-        latest_quarter=row.latest_quarter,
-        value=row.value,
-        numerator=row.numerator,
-        denominator=row.denominator,
-        target_value=row.target_value,
-        attainment=row.attainment,
-        status=row.status,
-        includes_demo=row.includes_demo,
-        projected_value=row.projected_value,
-        change_last_year=row.change_last_year,
+        latest_quarter=figures["latest_quarter"],
+        value=figures["value"],
+        numerator=figures["numerator"],
+        denominator=figures["denominator"],
+        target_value=figures["target_value"],
+        attainment=figures["attainment"],
+        status=figures["status"],
+        includes_demo=figures["includes_demo"],
+        projected_value=figures["projected_value"],
+        change_last_year=figures["change_last_year"],
+        reference_quarter=reference.code,
+        units_expected=1,
     )
-    if row.value is None:
+    if figures["value"] is None or not figures["reporting"]:
         return unit
     unit.units_reporting = 1
-    unit.value_min = unit.value_max = row.value
-    if row.target_value is None:
+    if figures["latest_quarter"] < reference.code:
+        unit.units_carried = 1
+        unit.carried_from = figures["latest_quarter"]
+    unit.value_min = unit.value_max = figures["value"]
+    target = figures["target_value"]
+    if target is None:
         return unit
     unit.units_with_target = 1
-    unit.units_reached_target = int(reached(kpi, row.value, row.target_value))
+    unit.units_ended = int(figures["ended"])
+    unit.units_reached_target = int(reached(kpi, figures["value"], target))
+    baseline = figures["baseline_value"] or Decimal(0)
     if kpi.kind == KpiKind.RATIO:
-        # Sums of numerators: the target and the projection as numerators of the same denominator.
-        unit.achieved_on_target = q4(row.numerator)
-        unit.goal_on_target = q4(row.target_value * row.denominator / HUNDRED)
-        unit.projected_on_target = q4(row.projected_value * row.denominator / HUNDRED)
-        unit.denominator_on_target = q4(row.denominator)
+        # Sums of numerators: target, projection and baseline as numerators of one denominator.
+        denominator = figures["denominator"]
+        unit.achieved_on_target = q4(figures["numerator"])
+        unit.goal_on_target = q4(target * denominator / HUNDRED)
+        unit.projected_on_target = q4(figures["projected_value"] * denominator / HUNDRED)
+        unit.baseline_on_target = q4(baseline * denominator / HUNDRED)
+        unit.denominator_on_target = q4(denominator)
     elif kpi.space_aggregation != SpaceAggregation.NONE:
-        unit.achieved_on_target = q4(row.value)
-        unit.goal_on_target = q4(row.target_value)
-        unit.projected_on_target = q4(row.projected_value)
+        unit.achieved_on_target = q4(figures["value"])
+        unit.goal_on_target = q4(target)
+        unit.projected_on_target = q4(figures["projected_value"])
+        unit.baseline_on_target = q4(baseline)
+    return unit
+
+
+def unit_at(
+    kpi: Kpi,
+    agreements: list[AgreementTerms],
+    readings: dict[int, list[ApprovedReading]],
+    targets: dict[int, TargetFacts],
+    *,
+    years: tuple[int, int],
+    reference: Quarter,
+    today: Quarter,
+) -> Rollup | None:
+    """One provincial unit's figure at `reference`, from the agreements it signed.
+
+    Quarter by quarter, the agreement signed later counts where two report; only
+    quarters inside each agreement's period and inside the phase's `years` count.
+    None when no agreement of the unit has a value or a target for the KPI.
+    """
+    chosen: dict[int, tuple[AgreementTerms, ApprovedReading]] = {}
+    for terms in agreements:
+        for reading in clip(readings.get(terms.id, []), terms, reference):
+            if not in_years(reading.quarter, *years) or not _usable(kpi, reading):
+                continue
+            held = chosen.get(reading.quarter)
+            if held is None or terms.seniority > held[0].seniority:
+                chosen[reading.quarter] = (terms, reading)
+    # The unit is judged by the target of the agreement that reported last, or else by
+    # the latest-signed one with a target in the phase (Quảng Bình's 2020–2025 reports
+    # Q4/2020, which 2014–2020 judges by the 2015–2020 agreement's target).
+    with_target = [terms for terms in agreements if terms.id in targets]
+    if chosen and (not with_target or chosen[max(chosen)][0].id in targets):
+        current = chosen[max(chosen)][0]
+    elif with_target:
+        current = max(with_target, key=lambda terms: terms.seniority)
+    else:
+        return None
+    series = [reading for _quarter, (_terms, reading) in sorted(chosen.items())]
+    figures = figures_at(
+        kpi,
+        series,
+        targets.get(current.id),
+        reference=reference,
+        period_end=current.last_quarter,
+        today=today,
+    )
+    unit = unit_rollup(kpi, figures, reference)
+    unit.agreements = len(agreements)
     return unit
 
 
@@ -273,13 +478,14 @@ def unit_from_agreement(kpi: Kpi, row) -> Rollup:
 class Totals:
     """What adding up roll-ups needs: sums, extremes, counts, and the one reporting part.
 
-    Python (`combine`) and SQL (`_national_totals`) both produce it, and
+    Python (`combine`) and SQL (`services._national_totals`) both produce it, and
     `finish` turns it into a Rollup, so the nation computed by the database
-    adds up exactly as a region or a merged province computed in Python.
+    adds up exactly as a merged province computed in Python.
     """
 
     reporting: int = 0
     latest_quarter: int | None = None
+    reference_quarter: int | None = None
     includes_demo: bool = False
     worst: int = 0
     value_sum: Decimal | None = None
@@ -292,7 +498,11 @@ class Totals:
     single_attainment: Decimal | None = None
     single_projected: Decimal | None = None
     single_change: Decimal | None = None
+    units_expected: int = 0
     units_reporting: int = 0
+    units_carried: int = 0
+    carried_from: int | None = None
+    units_ended: int = 0
     units_with_target: int = 0
     units_reached_target: int = 0
     value_min: Decimal | None = None
@@ -301,20 +511,21 @@ class Totals:
     goal_on_target: Decimal = Decimal(0)
     projected_on_target: Decimal = Decimal(0)
     denominator_on_target: Decimal = Decimal(0)
+    baseline_on_target: Decimal = Decimal(0)
     agreements: int = 0
 
 
-STATUS_BY_SEVERITY = {rank: status for status, rank in SEVERITY.items()}
-
-
 def combine(kpi: Kpi, parts: list[Rollup]) -> Rollup:
-    """Add up units (or roll-ups of units) by the KPI's rule across provinces."""
+    """Add up units (or roll-ups of units) at one quarter by the KPI's rule across provinces."""
     reporting = [part for part in parts if part.units_reporting]
-    quarters = [part.latest_quarter for part in parts if part.latest_quarter]
+    quarters = [part.latest_quarter for part in reporting if part.latest_quarter]
+    references = [part.reference_quarter for part in parts if part.reference_quarter]
+    carried = [part.carried_from for part in parts if part.carried_from]
     changes = [part.change_last_year for part in reporting if part.change_last_year is not None]
     totals = Totals(
         reporting=len(reporting),
         latest_quarter=max(quarters) if quarters else None,
+        reference_quarter=max(references) if references else None,
         includes_demo=any(part.includes_demo for part in parts),
         worst=max((SEVERITY[part.status] for part in parts), default=0),
         value_sum=(
@@ -323,6 +534,7 @@ def combine(kpi: Kpi, parts: list[Rollup]) -> Rollup:
             else None
         ),
         change_sum=sum(changes) if changes else None,
+        carried_from=min(carried) if carried else None,
         value_min=min((part.value_min for part in reporting), default=None),
         value_max=max((part.value_max for part in reporting), default=None),
     )
@@ -336,13 +548,22 @@ def combine(kpi: Kpi, parts: list[Rollup]) -> Rollup:
         totals.single_attainment = only.attainment
         totals.single_projected = only.projected_value
         totals.single_change = only.change_last_year
-    for name in ("units_reporting", "units_with_target", "units_reached_target", "agreements"):
+    for name in (
+        "units_expected",
+        "units_reporting",
+        "units_carried",
+        "units_ended",
+        "units_with_target",
+        "units_reached_target",
+        "agreements",
+    ):
         setattr(totals, name, sum(getattr(part, name) for part in parts))
     for name in (
         "achieved_on_target",
         "goal_on_target",
         "projected_on_target",
         "denominator_on_target",
+        "baseline_on_target",
     ):
         setattr(totals, name, sum((getattr(part, name) for part in parts), Decimal(0)))
     return finish(kpi, totals)
@@ -352,8 +573,13 @@ def finish(kpi: Kpi, totals: Totals) -> Rollup:
     """The figures of a roll-up from its totals, by the KPI's rule across provinces."""
     total = Rollup(
         latest_quarter=totals.latest_quarter,
+        reference_quarter=totals.reference_quarter,
         includes_demo=totals.includes_demo,
+        units_expected=totals.units_expected,
         units_reporting=totals.units_reporting,
+        units_carried=totals.units_carried,
+        carried_from=totals.carried_from,
+        units_ended=totals.units_ended,
         units_with_target=totals.units_with_target,
         units_reached_target=totals.units_reached_target,
         value_min=totals.value_min,
@@ -362,7 +588,9 @@ def finish(kpi: Kpi, totals: Totals) -> Rollup:
         goal_on_target=totals.goal_on_target,
         projected_on_target=totals.projected_on_target,
         denominator_on_target=totals.denominator_on_target,
+        baseline_on_target=totals.baseline_on_target,
         agreements=totals.agreements,
+        status=STATUS_BY_SEVERITY[totals.worst],
     )
     single = totals.reporting == 1
     if kpi.space_aggregation == SpaceAggregation.NONE:
@@ -372,7 +600,6 @@ def finish(kpi: Kpi, totals: Totals) -> Rollup:
             total.attainment = totals.single_attainment
             total.projected_value = totals.single_projected
             total.change_last_year = totals.single_change
-        total.status = STATUS_BY_SEVERITY[totals.worst]
         return total
     if kpi.space_aggregation == SpaceAggregation.RATIO_OF_SUMS:
         if totals.reporting and totals.denominator:
@@ -393,44 +620,79 @@ def finish(kpi: Kpi, totals: Totals) -> Rollup:
             total.projected_value = q2(totals.projected_on_target)
     if totals.units_with_target:
         if totals.goal_on_target > 0:
-            total.attainment = q2(totals.achieved_on_target * HUNDRED / totals.goal_on_target)
-        total.status = status_for(kpi, totals.projected_on_target, totals.goal_on_target)
+            total.attainment = percent_of(totals.achieved_on_target, totals.goal_on_target)
+        total.status = status_for(
+            kpi,
+            value=totals.achieved_on_target,
+            projected=totals.projected_on_target,
+            target=totals.goal_on_target,
+            baseline=totals.baseline_on_target,
+            ended=totals.units_ended == totals.units_with_target,
+        )
     return total
 
 
-def _unit_of_province(kpi: Kpi, rows: list) -> Rollup:
-    """A province's own figure: its most recent agreement's, never a sum of its agreements."""
-    chosen = max(
-        rows,
-        key=lambda row: (row.value is not None, row.latest_quarter or 0, row.agreement_id),
-    )
-    return unit_from_agreement(kpi, chosen)
+def province_at(
+    own: Rollup | None, former: list[Rollup], kpi: Kpi, former_units: int
+) -> Rollup | None:
+    """A province at the reference quarter: its own figure where it has one, else its former units'.
 
-
-def province_rollup(kpi: Kpi, own_rows: list, children: list[Rollup]) -> Rollup | None:
-    """A province's roll-up: its own reports if it has any, else its merged units added up."""
-    own = _unit_of_province(kpi, own_rows) if own_rows else None
-    if own is not None:
-        own.agreements = len(own_rows)
-        if own.units_reporting:
-            return own
-    parts = [child for child in children if child is not None]
-    if own is not None:
-        parts.append(own)
-    if not parts:
-        return None
-    return combine(kpi, parts)
-
-
-def band(attainment: Decimal | None, status: str) -> str:
-    """The colour of a share already reached: reached, within the at-risk margin, below.
-
-    Without a share (no target, no value) the status itself is the band.
+    `former_units` is how many units merged into it, so that its coverage says
+    "1 of 2" even when one of them signed nothing.
     """
-    if attainment is None:
-        return status
-    if attainment >= HUNDRED:
-        return ProgressStatus.ON_TRACK
-    if attainment >= HUNDRED * AT_RISK_SHARE:
-        return ProgressStatus.AT_RISK
-    return ProgressStatus.OFF_TRACK
+    parts = [part for part in former if part is not None]
+    if own is not None and own.units_reporting:
+        if own.units_with_target or not parts:
+            return own
+        return judged_by(kpi, own, combine(kpi, parts))
+    if not parts:
+        return own
+    merged = combine(kpi, parts)
+    merged.units_expected = max(former_units, merged.units_expected)
+    if own is not None:
+        merged.agreements += own.agreements
+    return merged
+
+
+def judged_by(kpi: Kpi, own: Rollup, former: Rollup) -> Rollup:
+    """A current province's own figure, judged by its former units' targets of the phase.
+
+    Where the province reported a quarter of a phase under an agreement whose
+    target lies in a later phase (a 2025–2030 agreement reporting Q4/2025), the
+    phase's targets are those its former units agreed; its own figure is measured
+    against their sum. A percentage has no sum of targets: it stays without one.
+    """
+    if not former.units_with_target or kpi.space_aggregation == SpaceAggregation.NONE:
+        return own
+    judged = Rollup(**own.as_fields())
+    ended = former.units_ended == former.units_with_target
+    projected = own.value if ended or own.projected_value is None else own.projected_value
+    if kpi.kind == KpiKind.RATIO:
+        # The formers' goal as a share of their villages, applied to the province's own.
+        scale = own.denominator / former.denominator_on_target
+        judged.achieved_on_target = q4(own.numerator)
+        judged.denominator_on_target = q4(own.denominator)
+        judged.goal_on_target = q4(former.goal_on_target * scale)
+        judged.baseline_on_target = q4(former.baseline_on_target * scale)
+        judged.projected_on_target = q4(projected * own.denominator / HUNDRED)
+    else:
+        judged.achieved_on_target = q4(own.value)
+        judged.goal_on_target = former.goal_on_target
+        judged.baseline_on_target = former.baseline_on_target
+        judged.projected_on_target = q4(projected)
+    judged.target_value = former.target_value
+    judged.projected_value = q2(projected)
+    judged.units_with_target = 1
+    judged.units_ended = int(ended)
+    judged.units_reached_target = int(reached(kpi, own.value, former.target_value))
+    judged.attainment = attainment_for(kpi, own.value, former.target_value)
+    judged.status = status_for(
+        kpi,
+        value=judged.achieved_on_target,
+        projected=judged.projected_on_target,
+        target=judged.goal_on_target,
+        baseline=judged.baseline_on_target,
+        ended=ended,
+    )
+    judged.includes_demo = own.includes_demo or former.includes_demo
+    return judged

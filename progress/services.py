@@ -57,21 +57,16 @@ import datetime
 import logging
 import traceback
 from collections import defaultdict
-from dataclasses import fields
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 
+from core.quarters import Quarter, last_completed
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 from milestones.schedule import deadline_for, reportable_quarters
-from partnerships.models import (
-    Agreement,
-    AgreementStatus,
-    Kpi,
-    KpiTarget,
-)
+from partnerships.models import Agreement, Kpi, KpiTarget, Phase
 from provinces.lineage import ProvinceTree
 from provinces.models import current_q
 
@@ -86,15 +81,17 @@ from .models import (
 )
 from .rules import (
     SEVERITY,
-    AgreementFigures,
+    AgreementTerms,
     ApprovedReading,
     Rollup,
     TargetFacts,
     Totals,
     agreement_kpi_figures,
     finish,
-    province_rollup,
+    province_at,
     q2,
+    target_in_years,
+    unit_at,
 )
 
 logger = logging.getLogger(__name__)
@@ -104,16 +101,24 @@ LOCK_KEY = 2025_07_01
 BULK_BATCH = 2000
 
 
-def _agreement_rows(agreement: dict, kpis: dict, readings_by_kpi: dict, targets_by_kpi: dict, now):
+def _terms(agreement: dict) -> AgreementTerms:
+    return AgreementTerms(
+        agreement["id"], agreement["signed_on"], agreement["period_start"], agreement["period_end"]
+    )
+
+
+def _agreement_rows(
+    agreement: dict, kpis: dict, readings_by_kpi: dict, targets_by_kpi: dict, now, today
+):
     rows = []
+    terms = _terms(agreement)
     for kpi_id in sorted(set(readings_by_kpi) | set(targets_by_kpi), key=lambda k: kpis[k].order):
         kpi = kpis[kpi_id]
         readings = sorted(readings_by_kpi.get(kpi_id, ()), key=lambda reading: reading.quarter)
-        figures = agreement_kpi_figures(
-            kpi, readings, targets_by_kpi.get(kpi_id), agreement["period_end"]
-        )
+        figures = agreement_kpi_figures(kpi, readings, targets_by_kpi.get(kpi_id), terms, today)
         if figures["latest_quarter"] is None and figures["target_value"] is None:
             continue
+        del figures["reporting"], figures["ended"]
         rows.append(
             AgreementProgress(agreement_id=agreement["id"], kpi=kpi, computed_at=now, **figures)
         )
@@ -127,7 +132,7 @@ def _completeness_by_leaf(agreements: list[dict], reports: dict, today) -> dict:
     """Per province of signing and quarter: expected, approved, submitted, in progress, overdue."""
     counts = defaultdict(lambda: [0, 0, 0, 0, 0])
     for agreement in agreements:
-        if agreement["status"] != AgreementStatus.ACTIVE or not agreement["province_id"]:
+        if not agreement["province_id"]:
             continue
         shape = _AgreementDates(agreement)
         for quarter in reportable_quarters(shape, today):
@@ -152,6 +157,7 @@ class _AgreementDates:
 
     def __init__(self, row: dict):
         self.signed_on = row["signed_on"]
+        self.terminated_on = row["terminated_on"]
         self.period_start = row["period_start"]
         self.period_end = row["period_end"]
 
@@ -182,42 +188,105 @@ def _completeness_rows(province_ids, lineage: dict, by_leaf: dict, now) -> list:
     return rows
 
 
-def _rollups_for(
-    tree: ProvinceTree,
-    province_ids: list[int],
-    kpis: dict,
-    own_rows: dict,
-    stored: dict,
-) -> dict:
-    """Roll-ups of the given provinces (bottom-up), per (province, kpi).
+# Provinces at the phase's reference quarter ----------------------------------------------
 
-    `own_rows` maps (province, kpi) to the agreement progress rows signed by that
-    province; `stored` holds already-computed roll-ups of provinces not being
-    recomputed, used for their successors.
+
+def reference_quarter(phase: Phase, today: Quarter) -> Quarter | None:
+    """The latest quarter of the phase with an approved provincial value that counts.
+
+    A value counts only inside its agreement's period; the phase's headline adds
+    up every unit at this one quarter.
     """
+    first, last = Quarter(phase.start_year, 1), min(Quarter(phase.end_year, 4), today)
+    code = (
+        QuarterlyReport.objects.approved()
+        .filter(
+            quarter__gte=first.code,
+            quarter__lte=last.code,
+            agreement__counterparty__province__isnull=False,
+            values__isnull=False,
+        )
+        .filter(
+            quarter__gte=F("agreement__period_start") * 10 + 1,
+            quarter__lte=F("agreement__period_end") * 10 + 4,
+        )
+        .aggregate(latest=Max("quarter"))["latest"]
+    )
+    return Quarter.from_code(code) if code else None
+
+
+def _overlaps(agreement: dict, phase: Phase) -> bool:
+    return (
+        agreement["period_start"] <= phase.end_year and agreement["period_end"] >= phase.start_year
+    )
+
+
+def _phase_rollups(
+    phase: Phase,
+    reference: Quarter | None,
+    roots: list[int],
+    tree: ProvinceTree,
+    data: dict,
+    kpis: dict,
+    today: Quarter,
+) -> dict:
+    """Every province record under `roots` at the reference quarter, per (province, KPI).
+
+    Without a reference (no value yet in the phase) units are judged at the
+    phase's last quarter so far, so their targets still show as "no data".
+    """
+    at = reference or min(Quarter(phase.end_year, 4), today)
+    years = (phase.start_year, phase.end_year)
+    by_province = defaultdict(list)
+    for agreement in data["agreements"]:
+        if agreement["province_id"] and _overlaps(agreement, phase):
+            by_province[agreement["province_id"]].append(agreement)
     computed = {}
-    wanted = set(province_ids)
-    kpi_ids_by_province = defaultdict(set)
-    for province_id, kpi_id in own_rows:
-        kpi_ids_by_province[province_id].add(kpi_id)
-    for province_id, kpi_id in stored:
-        kpi_ids_by_province[province_id].add(kpi_id)
-    for province_id in tree.bottom_up():
-        if province_id not in wanted:
-            continue
+
+    def visit(province_id):
         children = tree.predecessors[province_id]
-        kpi_ids = set(kpi_ids_by_province[province_id])
         for child in children:
-            kpi_ids |= kpi_ids_by_province[child]
+            visit(child)
+        own = by_province[province_id]
+        terms = [_terms(agreement) for agreement in own]
+        kpi_ids = {
+            kpi_id
+            for agreement in own
+            for kpi_id in (
+                *data["readings"].get(agreement["id"], ()),
+                *data["targets"].get(agreement["id"], ()),
+            )
+        } | {kpi_id for child in children for (pk, kpi_id) in computed if pk == child}
         for kpi_id in kpi_ids:
-            child_rollups = [
-                computed.get((child, kpi_id)) or stored.get((child, kpi_id)) for child in children
-            ]
-            rows = own_rows.get((province_id, kpi_id), [])
-            rollup = province_rollup(kpis[kpi_id], rows, child_rollups)
-            if rollup is not None:
-                computed[(province_id, kpi_id)] = rollup
-                kpi_ids_by_province[province_id].add(kpi_id)
+            kpi = kpis[kpi_id]
+            unit = (
+                unit_at(
+                    kpi,
+                    terms,
+                    {a["id"]: data["readings"].get(a["id"], {}).get(kpi_id, []) for a in own},
+                    {
+                        a["id"]: facts
+                        for a in own
+                        if (facts := data["targets"].get(a["id"], {}).get(kpi_id))
+                        and target_in_years(facts, _terms(a), years)
+                    },
+                    years=years,
+                    reference=at,
+                    today=today,
+                )
+                if own
+                else None
+            )
+            if children:
+                unit = province_at(
+                    unit, [computed.get((child, kpi_id)) for child in children], kpi, len(children)
+                )
+            if unit is not None:
+                unit.reference_quarter = reference.code if reference else None
+                computed[(province_id, kpi_id)] = unit
+
+    for root in roots:
+        visit(root)
     return computed
 
 
@@ -251,7 +320,9 @@ def _national_totals(phase_id: int) -> dict[int, Totals]:
     )
     aggregates = {
         "reporting": Count("pk", filter=reporting),
-        "latest_quarter": Max("latest_quarter"),
+        "latest_quarter": Max("latest_quarter", filter=reporting),
+        "reference_quarter": Max("reference_quarter"),
+        "carried_from": Min("carried_from", filter=reporting),
         "includes_demo": Max(Case(When(includes_demo=True, then=Value(1)), default=Value(0))),
         "worst": Max(severity),
         "value_sum": Sum("value", filter=reporting),
@@ -267,34 +338,44 @@ def _national_totals(phase_id: int) -> dict[int, Totals]:
         "value_max": Max("value_max", filter=reporting),
     }
     for name in (
+        "units_expected",
         "units_reporting",
+        "units_carried",
+        "units_ended",
         "units_with_target",
         "units_reached_target",
         "achieved_on_target",
         "goal_on_target",
         "projected_on_target",
         "denominator_on_target",
+        "baseline_on_target",
     ):
         aggregates[name] = Sum(name)
+    provinces = {
+        "provinces_expected": Count("pk"),
+        "provinces_carried": Count("pk", filter=reporting & Q(units_carried__gt=0)),
+    }
     # Annotations may not share a name with a field they add up, hence the prefix.
     rows = (
         ProvinceProgress.objects.filter(current_q("province__"), phase_id=phase_id)
         .order_by()
         .values("kpi_id")
-        .annotate(**{f"total_{name}": aggregate for name, aggregate in aggregates.items()})
+        .annotate(
+            **{f"total_{name}": aggregate for name, aggregate in aggregates.items()}, **provinces
+        )
     )
     totals = {}
     for row in rows:
         values = {name: row[f"total_{name}"] for name in aggregates}
         values["includes_demo"] = bool(values["includes_demo"])
-        totals[row["kpi_id"]] = Totals(**values)
+        totals[row["kpi_id"]] = (Totals(**values), {name: row[name] for name in provinces})
     return totals
 
 
 def _write_national(phase_id: int, kpis: dict, now) -> int:
     """Replace a phase's national rows; call after its province rows are written."""
     rows = []
-    for kpi_id, totals in _national_totals(phase_id).items():
+    for kpi_id, (totals, provinces) in _national_totals(phase_id).items():
         figures = _stored(finish(kpis[kpi_id], totals))
         del figures["agreements"]
         rows.append(
@@ -302,6 +383,7 @@ def _write_national(phase_id: int, kpis: dict, now) -> int:
                 phase_id=phase_id,
                 kpi_id=kpi_id,
                 provinces_reporting=totals.reporting,
+                **provinces,
                 computed_at=now,
                 **figures,
             )
@@ -309,18 +391,6 @@ def _write_national(phase_id: int, kpis: dict, now) -> int:
     NationalProgress.objects.filter(phase_id=phase_id).delete()
     NationalProgress.objects.bulk_create(rows)
     return len(rows)
-
-
-ROLLUP_FIELDS = [f.name for f in fields(Rollup)]
-
-
-def _stored_rollups(queryset) -> dict:
-    # Plain tuples rather than model instances: the national roll-up reads every
-    # province's row of the phase on each recompute, so this is its hot path.
-    return {
-        (row[0], row[1]): Rollup(*row[2:])
-        for row in queryset.values_list("province_id", "kpi_id", *ROLLUP_FIELDS)
-    }
 
 
 # Loading -------------------------------------------------------------------------------
@@ -331,9 +401,18 @@ AGREEMENT_FIELDS = (
     "period_start",
     "period_end",
     "signed_on",
-    "status",
+    "terminated_on",
     "counterparty__province_id",
 )
+
+
+def _data(agreements, values, targets) -> dict:
+    """Agreements, their approved readings and their targets, as the rules read them."""
+    return {
+        "agreements": _agreement_dicts(agreements),
+        "readings": _readings(values),
+        "targets": _targets(targets),
+    }
 
 
 def _agreement_dicts(queryset) -> list[dict]:
@@ -478,41 +557,60 @@ def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
     if not agreements:
         return 0
     agreement = agreements[0]
+    today = last_completed()
     readings = _readings(KpiValue.objects.filter(report__agreement_id=agreement_id))
     targets = _targets(KpiTarget.objects.filter(agreement_id=agreement_id))
     rows = _agreement_rows(
-        agreement, kpis, readings.get(agreement_id, {}), targets.get(agreement_id, {}), now
+        agreement, kpis, readings.get(agreement_id, {}), targets.get(agreement_id, {}), now, today
     )
     AgreementProgress.objects.filter(agreement_id=agreement_id).delete()
     AgreementProgress.objects.bulk_create(rows)
     written = len(rows)
     if agreement["province_id"]:
-        written += _recompute_rollups_locked(
-            agreement["province_id"], agreement["phase_id"], now, kpis
-        )
+        tree = ProvinceTree()
+        chain = tree.chain(agreement["province_id"])
+        for phase in Phase.objects.all():
+            if _overlaps(agreement, phase):
+                written += _recompute_phase_locked(phase, chain[-1], tree, now, kpis, today)
+        written += _recompute_completeness_locked(tree, chain, now)
     return written
 
 
-def _recompute_rollups_locked(province_id: int, phase_id: int, now, kpis: dict) -> int:
-    """The roll-ups one province's change reaches: it, what it merged into, and the nation."""
-    tree = ProvinceTree()
-    chain = tree.chain(province_id)
-    own_rows = defaultdict(list)
-    for province_id, kpi_id, *figures in AgreementProgress.objects.filter(
-        agreement__phase_id=phase_id, agreement__counterparty__province_id__in=chain
-    ).values_list("agreement__counterparty__province_id", "kpi_id", *AgreementFigures._fields):
-        own_rows[(province_id, kpi_id)].append(AgreementFigures(*figures))
-    neighbours = {child for pk in chain for child in tree.predecessors[pk]} - set(chain)
-    stored = _stored_rollups(
-        ProvinceProgress.objects.filter(phase_id=phase_id, province_id__in=neighbours)
-    )
-    rollups = _rollups_for(tree, chain, kpis, own_rows, stored)
-    ProvinceProgress.objects.filter(phase_id=phase_id, province_id__in=chain).delete()
-    province_rows = _province_models(rollups, phase_id, now)
-    ProvinceProgress.objects.bulk_create(province_rows)
-    national = _write_national(phase_id, now=now, kpis=kpis)
-    completeness = _recompute_completeness_locked(tree, chain, now)
-    return len(province_rows) + national + completeness
+def _recompute_phase_locked(
+    phase: Phase, root: int, tree: ProvinceTree, now, kpis: dict, today: Quarter
+) -> int:
+    """A phase's roll-ups that one province's change reaches, and the nation's.
+
+    Only the province the change belongs to (with the units merged into it) is
+    recomputed, unless the change moved the phase's reference quarter: then
+    every province stands at the new quarter and all of them are.
+    """
+    reference = reference_quarter(phase, today)
+    stored = NationalProgress.objects.filter(phase=phase).aggregate(
+        reference=Max("reference_quarter")
+    )["reference"]
+    if NationalProgress.objects.filter(phase=phase).exists() and stored == (
+        reference.code if reference else None
+    ):
+        lineage = tree.with_predecessors([root])
+        data = _data(
+            Agreement.objects.filter(counterparty__province_id__in=lineage),
+            KpiValue.objects.filter(report__agreement__counterparty__province_id__in=lineage),
+            KpiTarget.objects.filter(agreement__counterparty__province_id__in=lineage),
+        )
+        roots = [root]
+    else:
+        lineage = None
+        data = _data(Agreement.objects.all(), KpiValue.objects.all(), KpiTarget.objects.all())
+        roots = tree.roots()
+    rollups = _phase_rollups(phase, reference, roots, tree, data, kpis, today)
+    stale = ProvinceProgress.objects.filter(phase=phase)
+    if lineage is not None:
+        stale = stale.filter(province_id__in=lineage)
+    stale.delete()
+    province_rows = _province_models(rollups, phase.pk, now)
+    ProvinceProgress.objects.bulk_create(province_rows, batch_size=BULK_BATCH)
+    return len(province_rows) + _write_national(phase.pk, now=now, kpis=kpis)
 
 
 def _recompute_completeness_locked(tree: ProvinceTree, chain: list[int], now) -> int:
@@ -621,37 +719,31 @@ def refresh_statistics(*models):
 
 
 def _compute_everything(kpis: dict, now, progress=None) -> dict:
-    agreements = _agreement_dicts(Agreement.objects.all())
-    readings = _readings(KpiValue.objects.all())
-    targets = _targets(KpiTarget.objects.all())
+    today = last_completed()
+    data = _data(Agreement.objects.all(), KpiValue.objects.all(), KpiTarget.objects.all())
+    agreements = data["agreements"]
     agreement_rows = []
     for index, agreement in enumerate(agreements, start=1):
         agreement_rows.extend(
             _agreement_rows(
                 agreement,
                 kpis,
-                readings.get(agreement["id"], {}),
-                targets.get(agreement["id"], {}),
+                data["readings"].get(agreement["id"], {}),
+                data["targets"].get(agreement["id"], {}),
                 now,
+                today,
             )
         )
         if progress:
             progress(index, len(agreements))
-    del readings
 
     tree = ProvinceTree()
-    by_id = {agreement["id"]: agreement for agreement in agreements}
-    own_rows_by_phase = defaultdict(lambda: defaultdict(list))
-    for row in agreement_rows:
-        agreement = by_id[row.agreement_id]
-        if agreement["province_id"]:
-            own_rows_by_phase[agreement["phase_id"]][(agreement["province_id"], row.kpi_id)].append(
-                row
-            )
     province_rows = []
-    for phase_id, own_rows in own_rows_by_phase.items():
-        rollups = _rollups_for(tree, list(tree.successor), kpis, own_rows, {})
-        province_rows.extend(_province_models(rollups, phase_id, now))
+    for phase in Phase.objects.all():
+        rollups = _phase_rollups(
+            phase, reference_quarter(phase, today), tree.roots(), tree, data, kpis, today
+        )
+        province_rows.extend(_province_models(rollups, phase.pk, now))
 
     reports = _report_statuses(QuarterlyReport.objects.all())
     by_leaf = _completeness_by_leaf(agreements, reports, timezone.localdate())
@@ -661,6 +753,25 @@ def _compute_everything(kpis: dict, now, progress=None) -> dict:
         ProvinceProgress: province_rows,
         ReportingCompleteness: completeness,
     }
+
+
+def recompute_completeness(agreement_id: int) -> int:
+    """Recount the reports of the agreement's province (and what it merged into), nothing else.
+
+    Opening, saving, submitting or returning a report changes no figure, only
+    how complete the reporting is; this is the cheap part of a recompute.
+    """
+    province_id = (
+        Agreement.objects.filter(pk=agreement_id)
+        .values_list("counterparty__province_id", flat=True)
+        .first()
+    )
+    if province_id is None:
+        return 0
+    with transaction.atomic():
+        _take_lock()
+        tree = ProvinceTree()
+        return _recompute_completeness_locked(tree, tree.chain(province_id), timezone.now())
 
 
 def recompute_pending() -> int:

@@ -53,6 +53,17 @@ def recompute_all(self):
     return run.rows_written
 
 
+@shared_task(bind=True, max_retries=RECOMPUTE_MAX_RETRIES, acks_late=True)
+def recompute_completeness(self, agreement_id: int):
+    """Recount reporting completeness after a report was opened, saved, submitted or returned."""
+    try:
+        return services.recompute_completeness(agreement_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
 @shared_task(acks_late=True)
 def recompute_pending():
     """Catch up on agreements whose recompute could not be queued or kept failing."""

@@ -30,6 +30,10 @@ class ProvinceTree:
             chain.append(next_id)
         return chain
 
+    def roots(self) -> list[int]:
+        """The units that merged into nothing: the current provinces."""
+        return [pk for pk, successor in self.successor.items() if successor is None]
+
     def ancestors_map(self) -> dict[int, list[int]]:
         """For each unit: itself and every unit it became part of (whose totals it feeds)."""
         return {pk: self.chain(pk) for pk in self.successor}

@@ -5,15 +5,20 @@ Lào Cai absorbed the former Lào Cai and Yên Bái; the current Quảng Trị a
 the former Quảng Bình and Quảng Trị; Lai Châu kept its borders.
 """
 
+import datetime
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import transaction
 
 from provinces.access import Role
 from provinces.models import Province, Region
 
 from .factories import ProvinceFactory, UserFactory
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass
@@ -60,6 +65,17 @@ def module_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def mid_2025():
+    """Today in August 2025, inside the 2021–2025 phase, for worlds whose figures stop then.
+
+    The status of a figure depends on whether its period has ended; frozen here,
+    a test's expectations do not change as the calendar moves on.
+    """
+    with time_machine.travel(datetime.datetime(2025, 8, 15, 9, tzinfo=VIETNAM), tick=True):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def world(provinces):
+def world(mid_2025, provinces):
     cache.clear()
     return build_world(provinces)
 

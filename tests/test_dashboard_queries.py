@@ -36,7 +36,7 @@ def urls(world) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module", params=[1, 4], ids=["small", "four-times-larger"])
-def world(request, module_provinces):
+def world(request, mid_2025, module_provinces):
     """Each size built once for the module, in a savepoint undone before the next size."""
     provinces = module_provinces
     with transaction.atomic():

@@ -1,8 +1,10 @@
 """The national, province, agreement and comparison dashboards, as a signed-in official sees them."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -10,16 +12,16 @@ from progress import services as progress
 from progress.models import PendingRecompute
 from progress.tasks import request_recompute
 
+from .conftest import VIETNAM
 from .dashboard_world import build_world
-from .factories import PhaseFactory
-from .progress_data import report
+from .progress_data import agreement_for, report, target
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
 
 
 @pytest.fixture(scope="module")
-def world(module_provinces):
+def world(mid_2025, module_provinces):
     """Built once for the module; each test's own changes are undone after it."""
     return build_world(module_provinces)
 
@@ -232,17 +234,32 @@ def test_it_adds_the_comparison_to_the_navigation(client_official, world):
     assert reverse("dashboards:compare") in page(client_official, reverse("milestones:report-list"))
 
 
-def test_it_shows_new_figures_as_soon_as_they_are_recomputed(client_official, world):
+def test_it_shows_new_figures_as_soon_as_they_are_recomputed(client_official, official, world):
     before = table_rows(page(client_official, "/"), "headline")[0]
     assert before[1] == "3,130"
-    report(world.yen_bai_2021, "2025Q3", {world.kpis["bts_total"]: 1000})
-    progress.recompute_agreement(world.yen_bai_2021.pk)
-    after = table_rows(page(client_official, "/"), "headline")[0]
+    # Once Q3/2025 has ended, Yên Bái reports it; the others stand as of Q2/2025, carried.
+    with time_machine.travel(datetime.datetime(2025, 10, 15, 9, tzinfo=VIETNAM), tick=True):
+        report(world.yen_bai_2021, "2025Q3", {world.kpis["bts_total"]: 1000})
+        progress.recompute_agreement(world.yen_bai_2021.pk)
+        client_official.force_login(official)  # two months on, the session has expired
+        after = table_rows(page(client_official, "/"), "headline")[0]
     assert after[1] == "3,170"
 
 
-def test_it_opens_on_the_latest_phase_with_figures_not_one_yet_to_begin(client_official, world):
-    PhaseFactory(start_year=2026, end_year=2030)
-    assert "phase 2021–2025" in page(client_official, "/")
+def test_it_opens_on_the_latest_phase_with_figures_and_offers_a_newer_empty_one(
+    client_official, module_provinces, world
+):
+    # An admin records a 2026–2030 agreement with one target; nothing is reported yet.
+    signed = agreement_for(
+        module_provinces.lao_cai, start=2026, end=2030, signed_on=datetime.date(2025, 7, 20)
+    )
+    target(signed, world.kpis["bts_total"], 3000)
+    progress.recompute_all()
+
+    html = page(client_official, "/")
+    assert "phase 2021–2025" in html
+    newer = signed.phase
+    assert f'<option value="{newer.code}">2026–2030</option>' in html
+    assert "phase 2026–2030" in page(client_official, f"/?phase={newer.code}")
     html = page(client_official, "/compare/?kpi=ftth_subscribers")
     assert "2014–2020 against 2021–2025" in html

@@ -13,7 +13,7 @@ from .test_dashboards import EN, page, table_rows
 
 
 @pytest.fixture(scope="module")
-def world(module_provinces):
+def world(mid_2025, module_provinces):
     """Built once for the module; each test's own changes are undone after it."""
     return build_world(module_provinces)
 

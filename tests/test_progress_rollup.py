@@ -111,8 +111,8 @@ def test_it_never_averages_percentages_across_provinces(provinces, kpis):
     assert merged.attainment is None
     assert (merged.units_reached_target, merged.units_with_target) == (1, 2)
     assert (merged.value_min, merged.value_max) == (D(30), D(90))
-    # The worst unit's status: Lào Cai is far below its target.
-    assert merged.status == ProgressStatus.OFF_TRACK
+    # The worst unit's status: the period has ended and Lào Cai stayed far below its target.
+    assert merged.status == ProgressStatus.NOT_ACHIEVED
 
 
 def test_it_counts_a_province_once_when_two_of_its_agreements_report(provinces, kpis):

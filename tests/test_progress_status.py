@@ -8,8 +8,8 @@ import pytest
 from core.quarters import Quarter
 from partnerships.models import Kpi, KpiKind, SpaceAggregation, TimeAggregation
 from progress.models import ProgressStatus
+from progress.rules import AgreementTerms, TargetFacts, agreement_kpi_figures, status_for
 from progress.rules import ApprovedReading as Reading
-from progress.rules import TargetFacts, agreement_kpi_figures, status_for
 
 D = Decimal
 
@@ -34,9 +34,15 @@ def target(value) -> TargetFacts:
     return TargetFacts(D(value), None, datetime.date(2025, 12, 31), False)
 
 
-def figures(kpi, values, target_value=None, end=2025):
+def figures(kpi, values, target_value=None, end=2025, today=None):
+    """An agreement of 2014–`end`, judged as of its latest reading unless `today` says otherwise."""
+    latest = max((reading.quarter for reading in values), default=Quarter(end, 1).code)
     return agreement_kpi_figures(
-        kpi, values, target(target_value) if target_value is not None else None, end
+        kpi,
+        values,
+        target(target_value) if target_value is not None else None,
+        AgreementTerms(1, None, 2014, end),
+        today or Quarter.from_code(latest),
     )
 
 
@@ -63,11 +69,11 @@ def test_it_rates_the_projection_against_the_target(target_value, status):
     assert result["status"] == status
 
 
-def test_it_says_no_data_without_a_value_or_without_a_target():
+def test_it_says_no_data_without_a_value_and_no_target_without_a_target():
     assert figures(count_kpi(), [], 100)["status"] == ProgressStatus.NO_DATA
     assert figures(count_kpi(), [], 100)["target_value"] == D(100)
     no_target = figures(count_kpi(), readings(("2023Q4", 10)))
-    assert no_target["status"] == ProgressStatus.NO_DATA
+    assert no_target["status"] == ProgressStatus.NO_TARGET
     assert no_target["value"] == D(10)
     assert no_target["attainment"] is None
 
@@ -86,9 +92,12 @@ def test_it_projects_a_single_reading_flat():
 
 
 def test_it_judges_a_finished_period_on_its_last_value():
-    result = figures(count_kpi(), readings(("2019Q4", 100), ("2020Q4", 900)), 1000, end=2020)
+    ended = Quarter(2021, 1)
+    result = figures(count_kpi(), readings(("2019Q4", 100), ("2020Q4", 900)), 1000, 2020, ended)
     assert result["projected_value"] == D(900)
-    assert result["status"] == ProgressStatus.AT_RISK
+    assert result["status"] == ProgressStatus.NOT_ACHIEVED
+    reached = figures(count_kpi(), readings(("2020Q4", 1000)), 1000, 2020, ended)
+    assert reached["status"] == ProgressStatus.ACHIEVED
 
 
 def test_it_keeps_a_projected_share_within_a_hundred_per_cent():
@@ -122,9 +131,12 @@ def test_it_adds_up_a_flow_over_the_period():
 
 def test_it_reverses_the_comparison_when_lower_is_better():
     kpi = count_kpi(higher_is_better=False)
-    assert status_for(kpi, D(90), D(100)) == ProgressStatus.ON_TRACK
-    assert status_for(kpi, D(110), D(100)) == ProgressStatus.AT_RISK
-    assert status_for(kpi, D(130), D(100)) == ProgressStatus.OFF_TRACK
+    for projected, status in (
+        (90, ProgressStatus.ON_TRACK),
+        (110, ProgressStatus.AT_RISK),
+        (130, ProgressStatus.OFF_TRACK),
+    ):
+        assert status_for(kpi, value=D(projected), projected=D(projected), target=D(100)) == status
 
 
 def test_it_marks_figures_from_demo_reports():

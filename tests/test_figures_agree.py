@@ -1,0 +1,132 @@
+"""The page, its download and the API say the same figure, status and coverage for one choice.
+
+An official who reads a figure on the dashboard, a clerk who downloads it into a
+spreadsheet and a province's system that reads it from the API must never see three
+different numbers, statuses or "as of" lines.
+"""
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from progress.models import ProgressStatus
+
+from .api import token_client, url
+from .dashboard_world import build_world
+from .test_dashboards import VI, page, table_rows
+
+BTS = "Tổng số trạm BTS (trạm)"
+
+
+@pytest.fixture(scope="module")
+def world(mid_2025, module_provinces):
+    return build_world(module_provinces)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(db):
+    cache.clear()
+
+
+@pytest.fixture
+def client_official(client, official):
+    client.force_login(official)
+    return client
+
+
+def page_row(html: str, table: str, first_cells: tuple) -> dict:
+    """The row of `table` whose first cells are `first_cells`, keyed by the column headers."""
+    headers = table_headers(html, table)
+    for cells in table_rows(html, table):
+        if (
+            tuple(cell.removesuffix(" MINH HỌA") for cell in cells[: len(first_cells)])
+            == first_cells
+        ):
+            return dict(zip(headers, cells, strict=False))
+    raise AssertionError(f"no row {first_cells} in {table}")
+
+
+def table_headers(html: str, table: str) -> list[str]:
+    head = re.search(rf'<table data-table="{table}">.*?<thead>(.*?)</thead>', html, re.S)
+    cells = re.findall(r"<th[^>]*>(.*?)</th>", head.group(1), re.S)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+
+
+def download_row(client, address: str, first_cells: tuple) -> dict:
+    response = client.get(address, **VI)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    for cells in rows[1:]:
+        if tuple(cells[: len(first_cells)]) == first_cells:
+            return dict(zip(rows[0], cells, strict=False))
+    raise AssertionError(f"no row {first_cells} in {address}")
+
+
+def api_row(official, name: str, query: dict) -> dict:
+    response = token_client(official, language="vi").get(url(name), query)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert len(results) == 1, results
+    return results[0]
+
+
+def label(status: str) -> str:
+    with translation.override("vi"):
+        return str(ProgressStatus(status).label)
+
+
+def same_number(shown: str, downloaded: str, served: str):
+    """The page's "3.130", the download's 3130 and the API's "3130.00" are one number."""
+    as_page = Decimal(shown.replace(".", "").replace(",", ".").removesuffix(" %"))
+    assert as_page == Decimal(downloaded) == Decimal(served).quantize(as_page)
+
+
+def test_the_national_figure_is_the_same_on_the_page_in_its_download_and_in_the_api(
+    client_official, official, world
+):
+    shown = page_row(page(client_official, "/", VI), "headline", (BTS,))
+    downloaded = download_row(client_official, "/?export=csv&table=headline", (BTS,))
+    served = api_row(official, "national-progress-list", {"phase": "2021-2025", "kpi": "bts_total"})
+
+    same_number(shown["Giá trị"], downloaded["Giá trị"], served["value"])
+    assert shown["Trạng thái"].endswith(label(served["status"]))
+    assert downloaded["Trạng thái"] == label(served["status"])
+    coverage = served["coverage"]
+    assert coverage.startswith("số liệu đến Quý 2/2025 · 2/2 tỉnh, thành phố có báo cáo")
+    assert (
+        shown["Số liệu tính đến và mức độ báo cáo"]
+        == downloaded["Số liệu tính đến và mức độ báo cáo"]
+        == coverage
+    )
+
+
+def test_a_merged_province_says_the_same_on_the_map_its_page_its_download_and_the_api(
+    client_official, official, world
+):
+    served = api_row(
+        official,
+        "province-progress-list",
+        {"province": "lao-cai", "phase": "2021-2025", "kpi": "bts_total"},
+    )
+    assert (served["units_reporting"], served["units_expected"]) == (2, 2)
+    on_map = page_row(page(client_official, "/?kpi=bts_total", VI), "map", ("Lào Cai",))
+    province_page = page(client_official, "/dashboards/provinces/lao-cai/", VI)
+    shown = page_row(province_page, "progress", (BTS, "2021–2025"))
+    downloaded = download_row(
+        client_official,
+        "/dashboards/provinces/lao-cai/?export=csv&table=progress",
+        (BTS, "2021–2025"),
+    )
+
+    for row in (on_map, shown):
+        same_number(row["Giá trị"], downloaded["Giá trị"], served["value"])
+        assert row["Trạng thái"].endswith(label(served["status"]))
+        assert row["Số liệu tính đến và mức độ báo cáo"] == served["coverage"]
+    assert downloaded["Trạng thái"] == label(served["status"])
+    assert downloaded["Số liệu tính đến và mức độ báo cáo"] == served["coverage"]
+    assert "2/2 đơn vị cũ có báo cáo" in served["coverage"]
