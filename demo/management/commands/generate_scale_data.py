@@ -1,27 +1,44 @@
 """Synthetic data at national scale, for the benchmark and for trying the dashboards under load.
 
+It is shaped like what the portal will hold. The 63 former units signed in the 2014–2020
+and 2021–2025 phases, within those years; the 34 current provinces sign from the merger on,
+in the 2026–2030 phase. A report belongs to a quarter of its agreement's period, from the
+signing to the last completed quarter. Every agreement of a unit reports that unit's one
+series of figures, and a current province's figures start from the sum of the units merged
+into it. Some units stop reporting, some current provinces have reported only once or twice,
+a few reports were approved after their deadline and a few of the latest are not approved.
+
 Every row it makes is flagged demo and its agreements' titles start with
 SCALE_MARK, so a second run replaces the first and `--clear` removes it all
 without touching the seed facts or anyone's reports.
 """
 
+from __future__ import annotations
+
 import datetime
+import itertools
+import math
 import random
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from core.quarters import Quarter, quarter_range
+from core.quarters import Quarter, last_completed, quarter_range
+from demo.services import PHASES
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
+from milestones.schedule import deadline_for
 from partnerships.models import (
+    HUNDRED,
     Agreement,
     AgreementKind,
-    AgreementStatus,
     Kpi,
     KpiKind,
     KpiTarget,
@@ -30,10 +47,12 @@ from partnerships.models import (
     Phase,
     SpaceAggregation,
     TimeAggregation,
+    percent_of,
 )
 from progress import services as progress
 from progress.models import PendingRecompute
 from provinces.models import Province
+from provinces.services import upsert
 
 SCALE_MARK = "[Quy mô]"
 FIRST_QUARTER = Quarter(2014, 1)
@@ -41,18 +60,44 @@ BATCH = 5000
 # Of the synthetic KPIs added to reach the requested number, one in five is a
 # ratio and one in ten a percentage, as in the real catalogue.
 RATIO_EVERY, PERCENTAGE_EVERY = 5, 10
+FIRST, SECOND, CURRENT = (code for code, _start, _end in PHASES)
+# A unit's first agreement of a phase is its strategic one; more agreements in the
+# same phase are narrower programmes and agreements signed later in the phase.
+KINDS = (
+    AgreementKind.STRATEGIC,
+    AgreementKind.PROGRAMME,
+    AgreementKind.AGREEMENT,
+    AgreementKind.MOU,
+)
+# How often the real pattern departs from the plain one (Quảng Bình's 2015–2020 and
+# 2020–2025, Tuyên Quang's 2017–2022), as shares of the agreements it can happen to.
+LATE_START, EARLY_START, OVERLAPPING = 0.2, 0.15, 1 / 40
+STOPPING, SHORT = 0.1, 0.15
+LATE, UNAPPROVED, DRAFT = 0.06, 0.15, 0.4
+# The quarters in which the units that stop reporting send their last report.
+STOPS = quarter_range(Quarter(2023, 1), Quarter(2024, 4))
+NARRATIVE = "Số liệu quy mô tổng hợp (minh họa)."
+TENTH = Decimal("0.1")
 
 
 class Command(BaseCommand):
     help = _(
-        "Build synthetic demo data at national scale: every province record, 300 agreements, "
-        "30 KPIs and 48 quarters of approved values (about 430,000), then recompute progress."
+        "Build synthetic demo data at national scale: every province record, 300 agreements "
+        "over the three phases, 30 KPIs and the quarterly reports of each agreement's period "
+        "up to the last completed quarter, then recompute progress."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--agreements", type=int, default=300)
         parser.add_argument("--kpis", type=int, default=30)
-        parser.add_argument("--quarters", type=int, default=48)
+        parser.add_argument(
+            "--quarters",
+            type=int,
+            help=_(
+                "Only the latest N quarters up to the last completed one "
+                "(by default every quarter since Q1/2014)."
+            ),
+        )
         parser.add_argument("--seed", default="generate_scale_data")
         parser.add_argument(
             "--clear", action="store_true", help=_("Only remove the synthetic scale data.")
@@ -66,26 +111,32 @@ class Command(BaseCommand):
         if options["clear"]:
             self.stdout.write(_("Removed %(count)s synthetic agreements.") % {"count": removed})
             return
-        if options["agreements"] < 1 or options["kpis"] < 1 or options["quarters"] < 1:
+        if options["agreements"] < 1 or options["kpis"] < 1 or (options["quarters"] or 1) < 1:
             raise CommandError(_("Agreements, KPIs and quarters must be at least 1."))
         if Province.objects.count() < 97:
             call_command("load_provinces", verbosity=0)
-        phases = _phases()
-        kpis = _kpis(options["kpis"])
-        last = FIRST_QUARTER.index() + options["quarters"] - 1
-        quarters = quarter_range(FIRST_QUARTER, Quarter(last // 4, last % 4 + 1))
-        rng = random.Random(options["seed"])
+        last = last_completed()
+        first = FIRST_QUARTER
+        if options["quarters"]:
+            first = max(first, _quarter_at(last.index() - options["quarters"] + 1))
+        seed = options["seed"]
+        rng = random.Random(seed)
         quiet = options["verbosity"] == 0
         with transaction.atomic():
-            agreements = _agreements(options["agreements"], phases)
-            values = _values(agreements, kpis, quarters, rng, quiet, self.stderr)
+            kpis = _kpis(options["kpis"])
+            phases = _phases()
+            plans = _plan(options["agreements"], phases, rng)
+            figures = _figures(kpis, phases, seed)
+            agreements = _agreements(plans)
+            _targets(plans, kpis, figures, rng)
+            values = _reports(plans, kpis, figures, (first, last), rng, quiet, self.stderr)
         progress.refresh_statistics(Agreement, QuarterlyReport, KpiValue, KpiTarget)
         self.stdout.write(
             _("%(agreements)s agreements, %(kpis)s KPIs, %(quarters)s quarters: %(values)s values.")
             % {
                 "agreements": len(agreements),
                 "kpis": len(kpis),
-                "quarters": len(quarters),
+                "quarters": len(quarter_range(first, last)),
                 "values": values,
             }
         )
@@ -109,15 +160,22 @@ def clear_scale_data() -> int:
     return count
 
 
-def _phases() -> list[Phase]:
-    phases = []
-    for start, end in ((2014, 2020), (2021, 2025)):
-        phase = Phase.objects.filter(start_year=start, end_year=end).first()
-        if phase is None:
-            phase = Phase.objects.create(
-                code=f"{start}-{end}", name=f"{start}–{end}", start_year=start, end_year=end
-            )
-        phases.append(phase)
+def _quarter_at(index: int) -> Quarter:
+    return Quarter(index // 4, index % 4 + 1)
+
+
+def _phases() -> dict[str, Phase]:
+    """The three phases, as seed_demo makes them, reusing any phase already spanning the years."""
+    phases = {}
+    for code, start, end in PHASES:
+        phases[code] = (
+            Phase.objects.filter(start_year=start, end_year=end).first()
+            or upsert(
+                Phase,
+                {"code": code},
+                {"name": f"{start}–{end}", "start_year": start, "end_year": end},
+            )[0]
+        )
     return phases
 
 
@@ -151,65 +209,366 @@ def _kpis(count: int) -> list[Kpi]:
     return kpis
 
 
-def _agreements(count: int, phases: list[Phase]) -> list[Agreement]:
-    provinces = list(Province.objects.order_by("valid_until", "code", "pk"))
+# Which agreements: units, phases, periods, signing days and how they report -----------
+
+
+@dataclass
+class Plan:
+    """One agreement to make, and how its unit reports on it."""
+
+    province: Province
+    phase: Phase
+    round: int
+    period: tuple[int, int] = (0, 0)
+    signed_on: datetime.date | None = None
+    predecessor: Plan | None = None
+    # A unit that stops reporting sends nothing after this quarter.
+    stops_after: Quarter | None = None
+    # A current province that has reported only its first quarter or two.
+    keeps: int | None = None
+    agreement: Agreement | None = None
+
+    @property
+    def first_quarter(self) -> Quarter:
+        return max(Quarter.containing(self.signed_on), Quarter(self.period[0], 1))
+
+
+def _plan(count: int, phases: dict[str, Phase], rng: random.Random) -> list[Plan]:
+    """`count` agreements, taken in turn from every unit so that any number gives a mix.
+
+    A round gives each former unit one agreement in each of its phases and each current
+    province one; the rounds after the first add narrower agreements signed later.
+    """
+    former = list(Province.objects.former().order_by("code", "key"))
+    current = list(Province.objects.current().order_by("code", "key"))
+    cycle = []
+    for index in range(max(len(former), len(current))):
+        if index < len(former):
+            cycle += [(former[index], phases[FIRST]), (former[index], phases[SECOND])]
+        if index < len(current):
+            cycle.append((current[index], phases[CURRENT]))
+    plans = [
+        Plan(province, phase, number // len(cycle))
+        for number, (province, phase) in zip(range(count), itertools.cycle(cycle))
+    ]
+    by_phase = {
+        code: [plan for plan in plans if plan.phase == phase] for code, phase in phases.items()
+    }
+    _plan_first_phase(by_phase[FIRST], rng)
+    earlier = {(plan.province.pk, plan.round): plan for plan in by_phase[FIRST]}
+    for plan in by_phase[SECOND]:
+        plan.predecessor = earlier.get((plan.province.pk, plan.round))
+        _plan_second_phase(plan, rng)
+    merger = Province.objects.former().aggregate(day=Max("valid_until"))["day"]
+    for plan in by_phase[CURRENT]:
+        _plan_current(plan, merger, rng)
+    for plan in _some(rng, by_phase[SECOND], STOPPING):
+        plan.stops_after = rng.choice(
+            [quarter for quarter in STOPS if quarter >= plan.first_quarter]
+        )
+    for plan in _some(rng, by_phase[CURRENT], SHORT):
+        plan.keeps = rng.choice((1, 2))
+    return plans
+
+
+def _some(rng: random.Random, plans: list[Plan], share: float) -> list[Plan]:
+    """About `share` of `plans`, at least one when there are any."""
+    if not plans:
+        return []
+    return rng.sample(plans, max(1, round(len(plans) * share)))
+
+
+def _plan_first_phase(plans: list[Plan], rng: random.Random):
+    first_round = [plan for plan in plans if not plan.round]
+    overlapping = _some(rng, first_round, OVERLAPPING)
+    rest = [plan for plan in first_round if plan not in overlapping]
+    late = rng.sample(rest, round(len(rest) * LATE_START))
+    for plan in plans:
+        start, end = plan.phase.start_year, plan.phase.end_year
+        if plan.round:
+            start += rng.randint(1, 3)
+        elif plan in overlapping:
+            # Running into the next phase (Tuyên Quang's 2017–2022).
+            start, end = start + 3, end + 2
+        elif plan in late:
+            # Quảng Bình's 2015–2020.
+            start += 1
+        plan.period = (start, end)
+        plan.signed_on = _day_in(rng, datetime.date(start, 1, 1), datetime.date(start, 12, 20))
+
+
+def _plan_second_phase(plan: Plan, rng: random.Random):
+    start, end = plan.phase.start_year, plan.phase.end_year
+    before = plan.predecessor
+    if plan.round:
+        start += rng.randint(1, 3)
+    elif before and before.period[1] >= start:
+        # After an agreement that ran into this phase.
+        start = before.period[1] + 1
+    elif rng.random() < LATE_START:
+        # Signed in the last year of the first phase (Quảng Bình's 2020–2025).
+        start -= 1
+    plan.period = (start, end)
+    plan.signed_on = _day_in(rng, datetime.date(start, 1, 1), datetime.date(start, 12, 20))
+
+
+def _plan_current(plan: Plan, merger: datetime.date, rng: random.Random):
+    """Signed from the day after the merger, by a province that exists from then on."""
+    start, end = plan.phase.start_year, plan.phase.end_year
+    opens = merger + datetime.timedelta(days=1)
+    if plan.round:
+        first, last = datetime.date(start, 1, 1), datetime.date(start, 6, 30)
+    elif rng.random() < EARLY_START:
+        # Running from the months after the merger (a 2025–2030 agreement).
+        start -= 1
+        first, last = opens + datetime.timedelta(days=31), datetime.date(start, 12, 20)
+    else:
+        first, last = opens, datetime.date(start, 3, 31)
+    plan.period = (start, end)
+    plan.signed_on = _day_in(rng, first, last)
+
+
+def _day_in(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
+    return first + datetime.timedelta(days=rng.randint(0, (last - first).days))
+
+
+# The figures each unit reports, quarter by quarter ------------------------------------
+
+
+class Figure(NamedTuple):
+    """One reading: a count or a percentage, or a ratio's share with its two parts."""
+
+    value: int | Decimal
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+def _ratio(numerator: int, denominator: int) -> Figure:
+    return Figure(percent_of(numerator, denominator), numerator, denominator)
+
+
+def _figures(kpis: list[Kpi], phases: dict[str, Phase], seed: str) -> dict:
+    """Each unit's figures by (province, KPI) and quarter, whatever agreements it signed.
+
+    Former units run from the quarter before the first phase to the end of the second;
+    a current province is the sum of its former units until they end with 2025, then
+    grows on its own to the end of its phase. Seeded per unit, so a unit's figures do not
+    depend on how many agreements are made.
+    """
+    parts = {
+        kpi.pk: parent
+        for kpi in kpis
+        for parent in kpis
+        if kpi.parent_id == parent.pk
+        and kpi.kind == parent.kind == KpiKind.COUNT
+        and kpi.time_aggregation == parent.time_aggregation
+    }
+    ordered = sorted(kpis, key=lambda kpi: _depth(kpi.pk, parts))
+    former_quarters = quarter_range(
+        Quarter(phases[FIRST].start_year, 1).previous(), Quarter(phases[SECOND].end_year, 4)
+    )
+    own_quarters = quarter_range(former_quarters[-1].next(), Quarter(phases[CURRENT].end_year, 4))
+    figures = {}
+    merged = {}
+    for unit in Province.objects.former().order_by("code", "key"):
+        rng = random.Random(f"{seed}:{unit.slug}")
+        series = _walk(ordered, parts, _fresh(ordered, parts, rng), former_quarters, rng)
+        merged.setdefault(unit.successor_id, []).append(series)
+        figures.update({(unit.pk, pk): by_quarter for pk, by_quarter in series.items()})
+    for unit in Province.objects.current().order_by("code", "key"):
+        rng = random.Random(f"{seed}:{unit.slug}")
+        if unit.pk in merged:
+            series = {
+                kpi.pk: {
+                    quarter: _combined(kpi, [former[kpi.pk][quarter] for former in merged[unit.pk]])
+                    for quarter in former_quarters
+                }
+                for kpi in ordered
+            }
+        else:
+            series = _walk(ordered, parts, _fresh(ordered, parts, rng), former_quarters, rng)
+        begin = {kpi.pk: series[kpi.pk][former_quarters[-1]] for kpi in ordered}
+        grown = _walk(ordered, parts, begin, own_quarters, rng)
+        for kpi in ordered:
+            series[kpi.pk].update(grown[kpi.pk])
+        figures.update({(unit.pk, pk): by_quarter for pk, by_quarter in series.items()})
+    return figures
+
+
+def _depth(pk: int, parts: dict[int, Kpi]) -> int:
+    return 0 if pk not in parts else 1 + _depth(parts[pk].pk, parts)
+
+
+def _fresh(kpis: list[Kpi], parts: dict[int, Kpi], rng: random.Random) -> dict[int, Figure]:
+    """A unit's figures before its first agreement, at a size of its own."""
+    size = rng.uniform(0.5, 3)
+    # Ratios counting the same thing (villages) share the unit's number of them.
+    wholes = {}
+    begin = {}
+    for kpi in kpis:
+        parent = parts.get(kpi.pk)
+        if parent:
+            siblings = sum(1 for other in parts.values() if other.pk == parent.pk)
+            per_mille = rng.randint(150, max(150, 950 // siblings))
+            begin[kpi.pk] = Figure(begin[parent.pk].value * per_mille // 1000)
+        elif kpi.kind == KpiKind.RATIO:
+            whole = wholes.setdefault(kpi.unit_vi, int(rng.randint(150, 2500) * size))
+            begin[kpi.pk] = _ratio(int(whole * rng.uniform(0.2, 0.6)), whole)
+        elif kpi.kind == KpiKind.PERCENTAGE:
+            begin[kpi.pk] = Figure(Decimal(str(round(rng.uniform(5, 45), 1))))
+        elif kpi.is_stock:
+            begin[kpi.pk] = Figure(int(rng.randint(100, 4000) * size))
+        else:
+            begin[kpi.pk] = Figure(int(rng.randint(20, 400) * size))
+    return begin
+
+
+def _walk(kpis, parts, begin: dict[int, Figure], quarters, rng) -> dict[int, dict]:
+    """Figures for `quarters`, the first included, grown one quarter at a time from `begin`.
+
+    A part keeps its share of its total from `begin`, so it never exceeds the total and
+    grows with it.
+    """
+    series = {kpi.pk: {} for kpi in kpis}
+    latest = dict(begin)
+    for quarter in quarters:
+        for kpi in kpis:
+            parent = parts.get(kpi.pk)
+            if parent:
+                whole = begin[parent.pk].value
+                share = begin[kpi.pk].value
+                latest[kpi.pk] = Figure(latest[parent.pk].value * share // whole if whole else 0)
+            else:
+                latest[kpi.pk] = _grown(kpi, latest[kpi.pk], rng)
+            series[kpi.pk][quarter] = latest[kpi.pk]
+    return series
+
+
+def _grown(kpi: Kpi, figure: Figure, rng: random.Random) -> Figure:
+    """The next quarter: stocks never fall nor triple, so no entry warning would fire."""
+    if kpi.kind == KpiKind.RATIO:
+        gap = figure.denominator - figure.numerator
+        return _ratio(
+            figure.numerator + math.ceil(gap * rng.uniform(0.02, 0.08)), figure.denominator
+        )
+    if kpi.kind == KpiKind.PERCENTAGE:
+        step = Decimal(str(round(rng.uniform(0.3, 2.5), 1)))
+        return Figure(min(HUNDRED, figure.value + step))
+    if kpi.is_stock:
+        return Figure(figure.value + round(figure.value * rng.uniform(0.004, 0.03)))
+    return Figure(round(figure.value * rng.uniform(0.9, 1.15)))
+
+
+def _combined(kpi: Kpi, figures: list[Figure]) -> Figure:
+    """Several former units' figures as one: sums, a ratio of sums, a mean percentage."""
+    if kpi.kind == KpiKind.RATIO:
+        return _ratio(sum(f.numerator for f in figures), sum(f.denominator for f in figures))
+    if kpi.kind == KpiKind.PERCENTAGE:
+        return Figure((sum(f.value for f in figures) / len(figures)).quantize(TENTH))
+    return Figure(sum(f.value for f in figures))
+
+
+# Writing the agreements, their targets and their reports ------------------------------
+
+
+def _agreements(plans: list[Plan]) -> list[Agreement]:
     organisations = {}
-    for province in provinces:
+    for province in Province.objects.order_by("code", "key"):
         organisations[province.pk] = Organisation.objects.create(
             name=f"{SCALE_MARK} UBND {province.full_name} #{province.pk}",
             short_name=f"UBND {province.name}",
             kind=OrganisationKind.PEOPLES_COMMITTEE,
             province=province,
         )
-    agreements = []
-    for index in range(count):
-        province = provinces[index % len(provinces)]
-        # A unit formed in 2025 can only have signed in the phase that was running then.
-        phase = phases[-1] if province.is_current else phases[(index // len(provinces)) % 2]
-        year = 2025 if province.is_current else phase.start_year
-        agreements.append(
-            Agreement(
-                counterparty=organisations[province.pk],
-                title=f"{SCALE_MARK} Thỏa thuận {index + 1} – {province.name}",
-                kind=AgreementKind.STRATEGIC,
-                phase=phase,
-                period_start=phase.start_year,
-                period_end=phase.end_year,
-                signed_on=datetime.date(year, 8, 1) if province.is_current else None,
-                status=AgreementStatus.ACTIVE,
+    # Agreements that follow another are written once the one they follow has its key.
+    for following in (False, True):
+        batch = []
+        for number, plan in enumerate(plans, start=1):
+            if (plan.predecessor is not None) != following:
+                continue
+            start, end = plan.period
+            plan.agreement = Agreement(
+                counterparty=organisations[plan.province.pk],
+                title=f"{SCALE_MARK} Thỏa thuận {number} – {plan.province.name} {start}–{end}",
+                kind=KINDS[plan.round % len(KINDS)],
+                phase=plan.phase,
+                period_start=start,
+                period_end=end,
+                signed_on=plan.signed_on,
+                predecessor=plan.predecessor.agreement if plan.predecessor else None,
                 is_demo=True,
-                search_text=f"quy mo thoa thuan {index + 1}",
             )
-        )
-    return Agreement.objects.bulk_create(agreements)
+            # bulk_create skips save(), where the model refuses impossible dates.
+            plan.agreement.clean()
+            plan.agreement.search_text = plan.agreement.build_search_text()
+            batch.append(plan.agreement)
+        Agreement.objects.bulk_create(batch)
+    return [plan.agreement for plan in plans]
 
 
-def _values(agreements, kpis, quarters, rng, quiet, stream) -> int:
-    """Every agreement reports every quarter: a growing network, approved, with targets."""
+def _targets(plans, kpis, figures, rng: random.Random):
+    """A target per KPI, from the figure before the first report to the period's end.
+
+    The target lies a little above or below where the unit is heading, so every status
+    appears.
+    """
+    targets = []
+    for plan in plans:
+        baseline_quarter = plan.first_quarter.previous()
+        end = Quarter(plan.period[1], 4)
+        for kpi in kpis:
+            series = figures[(plan.province.pk, kpi.pk)]
+            goal = Decimal(str(round(rng.uniform(0.75, 1.3), 3)))
+            if kpi.is_stock:
+                baseline = series[baseline_quarter].value
+                value = baseline + (series[end].value - baseline) * goal
+            else:
+                baseline = None
+                reported = quarter_range(plan.first_quarter, end)
+                value = sum(series[quarter].value for quarter in reported) * goal
+            if kpi.kind == KpiKind.COUNT:
+                value = Decimal(round(value))
+            else:
+                value = min(HUNDRED, value).quantize(TENTH)
+            targets.append(
+                KpiTarget(
+                    agreement=plan.agreement,
+                    kpi=kpi,
+                    baseline_value=baseline,
+                    baseline_on=baseline_quarter.end if baseline is not None else None,
+                    target_value=value,
+                    target_on=datetime.date(plan.period[1], 12, 31),
+                    is_demo=True,
+                    note="Chỉ tiêu quy mô tổng hợp (minh họa).",
+                )
+            )
+    KpiTarget.objects.bulk_create(targets, batch_size=BATCH)
+
+
+def _reports(plans, kpis, figures, window, rng, quiet, stream) -> int:
+    """The reports each agreement owes, within its period and `window`, with their values."""
+    first, last = window
     now = timezone.now()
     written = 0
     pending = []
-    for agreement in tqdm(agreements, desc=_("Agreements"), disable=quiet, file=stream):
-        reports = QuarterlyReport.objects.bulk_create(
-            QuarterlyReport(
-                agreement=agreement,
-                quarter=quarter.code,
-                status=ReportStatus.APPROVED,
-                is_demo=True,
-                reviewed_at=now,
-                narrative="Số liệu quy mô tổng hợp (minh họa).",
+    for plan in tqdm(plans, desc=_("Agreements"), disable=quiet, file=stream):
+        agreement = plan.agreement
+        # A value belongs to a quarter of its agreement's period, from the signing on, and
+        # no quarter is reported before it is over.
+        quarters = [
+            quarter
+            for quarter in quarter_range(
+                max(first, plan.first_quarter), min(last, Quarter(plan.period[1], 4))
             )
-            for quarter in quarters
+            if plan.stops_after is None or quarter <= plan.stops_after
+        ][: plan.keeps]
+        reports = QuarterlyReport.objects.bulk_create(
+            _report(agreement, quarter, quarter == last, now, rng) for quarter in quarters
         )
-        starts = {kpi.pk: rng.uniform(0.2, 0.6) for kpi in kpis}
-        sizes = {kpi.pk: rng.randint(200, 5000) for kpi in kpis}
-        pending_targets = [_target(agreement, kpi, sizes[kpi.pk], rng) for kpi in kpis]
-        KpiTarget.objects.bulk_create(pending_targets)
-        for step, report in enumerate(reports):
-            share = step / max(1, len(reports) - 1)
+        for report in reports:
             for kpi in kpis:
-                level = min(1.0, starts[kpi.pk] + (0.45 + rng.uniform(-0.05, 0.05)) * share)
-                pending.append(_reading(report, kpi, level, sizes[kpi.pk]))
+                figure = figures[(plan.province.pk, kpi.pk)][report.period]
+                pending.append(_value(report, kpi, figure))
         if len(pending) >= BATCH:
             KpiValue.objects.bulk_create(pending, batch_size=BATCH)
             written += len(pending)
@@ -218,33 +577,44 @@ def _values(agreements, kpis, quarters, rng, quiet, stream) -> int:
     return written + len(pending)
 
 
-def _reading(report, kpi, level: float, size: int) -> KpiValue:
+def _report(agreement, quarter: Quarter, latest: bool, now, rng) -> QuarterlyReport:
+    """Mostly approved by the deadline; some approved late, some of the latest not yet."""
+    deadline = deadline_for(quarter)
+    status = ReportStatus.APPROVED
+    if latest and rng.random() < UNAPPROVED:
+        status = ReportStatus.DRAFT if rng.random() < DRAFT else ReportStatus.SUBMITTED
+    if rng.random() < LATE:
+        submitted = deadline + datetime.timedelta(days=rng.randint(1, 45))
+        reviewed = submitted + datetime.timedelta(days=rng.randint(1, 10))
+    else:
+        submitted = quarter.end + datetime.timedelta(
+            days=rng.randint(3, (deadline - quarter.end).days - 2)
+        )
+        reviewed = submitted + datetime.timedelta(days=rng.randint(0, (deadline - submitted).days))
+    submitted_at = min(now, _at(submitted, rng))
+    reviewed_at = min(now, max(submitted_at, _at(reviewed, rng)))
+    return QuarterlyReport(
+        agreement=agreement,
+        quarter=quarter.code,
+        status=status,
+        is_demo=True,
+        submitted_at=None if status == ReportStatus.DRAFT else submitted_at,
+        reviewed_at=reviewed_at if status == ReportStatus.APPROVED else None,
+        narrative=NARRATIVE,
+    )
+
+
+def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(8, 17))))
+
+
+def _value(report, kpi, figure: Figure) -> KpiValue:
     if kpi.kind == KpiKind.RATIO:
-        numerator = Decimal(int(size * level))
         return KpiValue(
             report=report,
             kpi=kpi,
-            numerator=numerator,
-            denominator=Decimal(size),
-            value=(numerator * 100 / size).quantize(Decimal("0.01")),
+            numerator=Decimal(figure.numerator),
+            denominator=Decimal(figure.denominator),
+            value=figure.value,
         )
-    if kpi.kind == KpiKind.PERCENTAGE:
-        return KpiValue(report=report, kpi=kpi, value=Decimal(str(round(100 * level, 1))))
-    return KpiValue(report=report, kpi=kpi, value=Decimal(int(size * 10 * level)))
-
-
-def _target(agreement, kpi, size: int, rng) -> KpiTarget:
-    """A target the trend reaches, nearly reaches or misses, so every status appears."""
-    goal = rng.uniform(0.8, 1.1)
-    if kpi.kind in (KpiKind.RATIO, KpiKind.PERCENTAGE):
-        value = Decimal(str(round(min(100.0, 100 * goal), 1)))
-    else:
-        value = Decimal(int(size * 10 * goal))
-    return KpiTarget(
-        agreement=agreement,
-        kpi=kpi,
-        target_value=value,
-        target_on=datetime.date(agreement.period_end, 12, 31),
-        is_demo=True,
-        note="Chỉ tiêu quy mô tổng hợp (minh họa).",
-    )
+    return KpiValue(report=report, kpi=kpi, value=Decimal(figure.value))
