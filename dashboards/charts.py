@@ -61,7 +61,6 @@ SERIES_STYLES = [
     ("cross", "1 2"),
 ]
 SERIES_COLOURS = ["#0b5cab", "#7a3db8", "#0f7c74", "#a8431a", "#4d5b69"]
-MARKED_POINTS = 24
 
 
 def _at(value) -> float:
@@ -164,8 +163,11 @@ class Series:
     projection: tuple[int, Decimal] | None = None  # (quarter code, projected value)
 
 
-def line_chart(title: str, series: list[Series], is_share: bool = False) -> dict:
-    """Quarterly values of one KPI, one line per agreement, each with its target line."""
+def line_chart(title: str, series: list[Series], is_share: bool = False, key: str = "") -> dict:
+    """Quarterly values of one KPI, one line per agreement, each with its target line.
+
+    `key` tells this chart's marker symbols from another chart's on the same page.
+    """
     width, height = 660, 250
     left, right, top, bottom = 78, 16, 16, 64
     codes = [code for s in series for code, _value in s.points]
@@ -211,8 +213,11 @@ def line_chart(title: str, series: list[Series], is_share: bool = False) -> dict
             "colour": colour,
             "dash": dash,
             "target": None,
-            "points": [],
-            "markers": [],
+            "points": "",
+            # Drawn by the line itself at each of its points (SVG marker-start/mid/end),
+            # so a long series costs one element, not one per quarter.
+            "marker": Marker(shape, 0, 0, colour),
+            "marker_id": f"mark-{key}-{index}",
             "projection": None,
             "legend": Marker(shape, legend_x + 6, legend_y + 10, colour),
             "legend_x": _at(legend_x + 16),
@@ -230,19 +235,7 @@ def line_chart(title: str, series: list[Series], is_share: bool = False) -> dict
             }
         ordered = sorted(s.points)
         if ordered:
-            line["points"] = [(x_of(code), y_of(value)) for code, value in ordered]
-            # Markers on every point of a short series; a long one keeps its line and a
-            # marker at its end (the table beside the chart has every figure).
-            marked = ordered if len(ordered) <= MARKED_POINTS else ordered[-1:]
-            line["markers"] = [
-                {
-                    "marker": Marker(shape, x_of(code), y_of(value), colour),
-                    "label": s.label,
-                    "quarter": Quarter.from_code(code),
-                    "value": _format(value, is_share),
-                }
-                for code, value in marked
-            ]
+            line["points"] = " ".join(f"{x_of(code)},{y_of(value)}" for code, value in ordered)
             if s.projection and s.projection[0] > ordered[-1][0]:
                 code, value = ordered[-1]
                 line["projection"] = {

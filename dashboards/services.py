@@ -10,17 +10,20 @@ whatever the amount of data.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.manager import HistoryManager
 
 from core.formatting import number, plain_number, share
 from core.quarters import Quarter, last_completed
@@ -62,6 +65,8 @@ from .filters import (
 
 STATUS_LABELS = dict(ProgressStatus.choices)
 AT_RISK_LIMIT = 25
+# Quarter columns of a series table on the page; its downloads have them all.
+PAGE_QUARTERS = 8
 WORST_KPIS_NAMED = 4
 
 
@@ -73,6 +78,8 @@ class Column:
     key: str
     label: str
     kind: str = "text"
+    # Downloads carry every column; a page may leave some out to stay readable.
+    on_page: bool = True
 
     @property
     def numeric(self) -> bool:
@@ -100,6 +107,11 @@ class Table:
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
     footer: dict | None = None
+    note: str = ""
+
+    @property
+    def page_columns(self) -> list[Column]:
+        return [column for column in self.columns if column.on_page]
 
     def display_rows(self) -> list[list[Cell]]:
         return [self._display(row) for row in self.rows]
@@ -109,7 +121,7 @@ class Table:
 
     def _display(self, row: dict) -> list[Cell]:
         cells = []
-        for index, column in enumerate(self.columns):
+        for index, column in enumerate(self.page_columns):
             value = row.get(column.key)
             css = "num" if column.numeric else ""
             if column.kind == "status":
@@ -249,29 +261,50 @@ def freshness(computed_queryset) -> Freshness:
     )
 
 
-# A rendered dashboard is reused until the figures change (a recompute ran, or
-# a request for one is waiting); this bounds how long a change elsewhere, such
-# as a renamed KPI, takes to show.
+# A rendered dashboard is reused until the data it shows changes (see `data_version`);
+# this bounds how long anything the version does not see, such as a new login
+# name in a template, takes to show.
 CACHE_SECONDS = 300
 
 
-def figures_version() -> str:
-    """Changes whenever any dashboard figure may have: one cheap query."""
+@functools.cache
+def _history_tables() -> tuple[str, ...]:
+    """Every history table: a row lands in one whenever a fact a dashboard shows is edited."""
+    return tuple(
+        sorted(
+            model.history.model._meta.db_table
+            for model in apps.get_models()
+            if isinstance(getattr(model, "history", None), HistoryManager)
+        )
+    )
+
+
+def data_version() -> str:
+    """Changes whenever a dashboard's figures or facts may have: one cheap query.
+
+    The figures change with a recompute (its run, or a request for one); the
+    facts (agreements, signatories, commitments, milestones, reports and their
+    workflow, KPIs, provinces) leave a history row whenever they are edited.
+    Each part is the maximum of a primary key, read from its index.
+    """
     runs = RecomputeRun._meta.db_table
     pending = PendingRecompute._meta.db_table
     # The table names come from the models, never from input.
+    parts = [
+        f"(SELECT MAX(id) FROM {runs})",
+        f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs}))",
+        f"(SELECT COUNT(*) FROM {pending})",
+        f"(SELECT MAX(requested_at) FROM {pending})",
+        *(f"(SELECT MAX(history_id) FROM {table})" for table in _history_tables()),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {runs}), "
-            f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
-            f"(SELECT COUNT(*) FROM {pending}), (SELECT MAX(requested_at) FROM {pending})"
-        )
+        cursor.execute("SELECT " + ", ".join(parts))
         return "|".join(str(value) for value in cursor.fetchone())
 
 
 def cache_key(page: str, query, language: str) -> str:
     choices = sorted((key, tuple(query.getlist(key))) for key in query)
-    raw = f"{page}|{language}|{choices}|{figures_version()}"
+    raw = f"{page}|{language}|{choices}|{data_version()}"
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -658,7 +691,7 @@ def _agreement_label(agreement: Agreement) -> str:
     return f"{name} {agreement.period_label}"
 
 
-def province_dashboard(province: Province) -> dict:
+def province_dashboard(province: Province, download: bool = False) -> dict:
     lineage = with_predecessors([province.pk])
     agreements = list(
         Agreement.objects.filter(counterparty__province_id__in=lineage)
@@ -742,7 +775,7 @@ def province_dashboard(province: Province) -> dict:
             completeness_history(province),
         )
     }
-    series_table, kpi_charts = kpi_series(agreements)
+    series_table, kpi_charts = kpi_series(agreements, every_kpi=download)
     tables[series_table.key] = series_table
     return {
         "province": province,
@@ -886,15 +919,24 @@ def completeness_history(province: Province, quarters: int = 8) -> Table:
     )
 
 
-def kpi_series(agreements: list[Agreement]) -> tuple[Table, list[dict]]:
-    """Each KPI's approved quarterly values, one line per agreement, against its targets."""
+def kpi_series(agreements: list[Agreement], every_kpi: bool = False) -> tuple[Table, list[dict]]:
+    """The charted KPIs' approved quarterly values, one line per agreement, against targets.
+
+    The charts are the headline KPIs' (every KPI's in a catalogue without any); the
+    table under them has their figures, and with `every_kpi` (for a download) every
+    KPI's.
+    """
     ids = [agreement.pk for agreement in agreements]
     by_id = {agreement.pk: agreement for agreement in agreements}
     kpis = {kpi.pk: kpi for kpi in Kpi.objects.all()}
+    charted = {pk for pk, kpi in kpis.items() if kpi.is_headline} or set(kpis)
+    listed = set(kpis) if every_kpi else charted
     points = defaultdict(lambda: defaultdict(list))
     demo = defaultdict(bool)
     for agreement_id, kpi_id, quarter, value, numerator, denominator, is_demo in (
-        KpiValue.objects.filter(report__agreement_id__in=ids, report__status=ReportStatus.APPROVED)
+        KpiValue.objects.filter(
+            report__agreement_id__in=ids, report__status=ReportStatus.APPROVED, kpi_id__in=listed
+        )
         .order_by("report__quarter")
         .values_list(
             "report__agreement_id",
@@ -917,11 +959,11 @@ def kpi_series(agreements: list[Agreement]) -> tuple[Table, list[dict]]:
         demo[(kpi_id, agreement_id)] |= is_demo
     targets = {
         (target.kpi_id, target.agreement_id): target
-        for target in KpiTarget.objects.filter(agreement_id__in=ids)
+        for target in KpiTarget.objects.filter(agreement_id__in=ids, kpi_id__in=listed)
     }
     projections = {
         (row["kpi_id"], row["agreement_id"]): row["projected_value"]
-        for row in AgreementProgress.objects.filter(agreement_id__in=ids).values(
+        for row in AgreementProgress.objects.filter(agreement_id__in=ids, kpi_id__in=listed).values(
             "kpi_id", "agreement_id", "projected_value"
         )
     }
@@ -960,15 +1002,19 @@ def kpi_series(agreements: list[Agreement]) -> tuple[Table, list[dict]]:
                 row[f"q{quarter}"] = value
                 quarters.add(quarter)
             rows.append(row)
-        if not any(s.points for s in series):
+        if not any(s.points for s in series) or kpi_id not in charted:
             continue
         charts_out.append(
             {
                 "kpi": kpi,
-                "chart": charts.line_chart(_label(kpi), series, is_share=_is_share(kpi)),
+                "chart": charts.line_chart(
+                    _label(kpi), series, is_share=_is_share(kpi), key=kpi.code
+                ),
                 "demo": any(demo[(kpi_id, a)] for a in points[kpi_id]),
             }
         )
+    ordered = sorted(quarters)
+    shown = set(ordered[-PAGE_QUARTERS:])
     table = Table(
         "series",
         _("Quarterly approved values"),
@@ -977,11 +1023,25 @@ def kpi_series(agreements: list[Agreement]) -> tuple[Table, list[dict]]:
             Column("agreement", _("Agreement")),
             Column("target", _("Target"), "figure"),
             *(
-                Column(f"q{quarter}", str(Quarter.from_code(quarter)), "figure")
-                for quarter in sorted(quarters)
+                Column(
+                    f"q{quarter}",
+                    str(Quarter.from_code(quarter)),
+                    "figure",
+                    on_page=quarter in shown,
+                )
+                for quarter in ordered
             ),
         ],
         rows,
+        note=(
+            _(
+                "The charted KPIs' latest %(shown)s of %(total)s quarters; "
+                "the downloads have every KPI and quarter."
+            )
+            % {"shown": len(shown), "total": len(ordered)}
+            if not every_kpi
+            else ""
+        ),
     )
     return table, charts_out
 
@@ -989,7 +1049,7 @@ def kpi_series(agreements: list[Agreement]) -> tuple[Table, list[dict]]:
 # An agreement's dashboard -------------------------------------------------------------------------
 
 
-def agreement_dashboard(agreement: Agreement) -> dict:
+def agreement_dashboard(agreement: Agreement, download: bool = False) -> dict:
     rows = list(
         AgreementProgress.objects.filter(agreement=agreement)
         .select_related("kpi")
@@ -1036,7 +1096,7 @@ def agreement_dashboard(agreement: Agreement) -> dict:
             for report in reports.select_related("source")
         ],
     )
-    series_table, kpi_charts = kpi_series([agreement])
+    series_table, kpi_charts = kpi_series([agreement], every_kpi=download)
     tables = {
         table.key: table
         for table in (

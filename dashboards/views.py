@@ -19,22 +19,34 @@ from . import exports
 from . import services as dashboards
 
 
-def _dashboard_response(request, template: str, build, stem: str):
-    """Render a dashboard, or download one of its tables when `export` asks for it.
+def _dashboard_response(request, name: str, build, stem: str, context=None):
+    """A dashboard's page, or one of its tables as a download when `export` asks for it.
 
-    A download is built in Vietnamese, the portal's language of record, whatever
-    language the page is read in: headers, KPI names and statuses alike.
+    `build(download=...)` gives the page's parts; a download may hold more than the
+    page shows (every KPI and quarter of the series).
+
+    Every reader of the same choices sees the same figures until the data
+    changes, so the page's body (templates/dashboards/_<name>_body.html) is
+    rendered once per state of the data and language, and shared; the page
+    around it, which names the reader, is not. A download is built in
+    Vietnamese, the portal's language of record, whatever language the page is
+    read in: headers, KPI names and statuses alike.
     """
     fmt = request.GET.get("export")
     if fmt:
         with translation.override(exports.EXPORT_LANGUAGE):
-            table = build()["tables"].get(request.GET.get("table", ""))
+            table = build(download=True)["tables"].get(request.GET.get("table", ""))
         if fmt not in exports.FORMATS or table is None:
             raise Http404(_("No such download."))
         return exports.export(table, fmt, stem)
-    page = build()
-    page["export_query"] = _export_query(request)
-    return render(request, template, page)
+    key = dashboards.cache_key(stem, request.GET, translation.get_language())
+    body = cache.get(key)
+    if body is None:
+        page = build()
+        page["export_query"] = _export_query(request)
+        body = render_to_string(f"dashboards/_{name}_body.html", page, request=request)
+        cache.set(key, body, dashboards.CACHE_SECONDS)
+    return render(request, f"dashboards/{name}.html", {**(context or {}), "body": body})
 
 
 def _export_query(request) -> str:
@@ -48,24 +60,12 @@ def _export_query(request) -> str:
 @login_required
 def home(request):
     """The national dashboard."""
-    exporting = bool(request.GET.get("export"))
-    # Every reader of the same choices sees the same figures until the next
-    # recompute, so the page's body is rendered once per state of the figures.
-    key = dashboards.cache_key("national", request.GET, translation.get_language())
-    body = None if exporting else cache.get(key)
-    if body is not None:
-        return render(request, "dashboards/national.html", {"body": body})
-
-    filterset = dashboards.national_filterset(request.GET)
-    if exporting:
-        return _dashboard_response(
-            request, "", lambda: dashboards.national(filterset), "bang-tin-quoc-gia"
-        )
-    page = dashboards.national(filterset)
-    page["export_query"] = _export_query(request)
-    body = render_to_string("dashboards/_national_body.html", page, request=request)
-    cache.set(key, body, dashboards.CACHE_SECONDS)
-    return render(request, "dashboards/national.html", {"body": body})
+    return _dashboard_response(
+        request,
+        "national",
+        lambda download=False: dashboards.national(dashboards.national_filterset(request.GET)),
+        "bang-tin-quoc-gia",
+    )
 
 
 @login_required
@@ -73,9 +73,10 @@ def province_dashboard(request, slug):
     province = get_object_or_404(Province.objects.select_related("successor"), slug=slug)
     return _dashboard_response(
         request,
-        "dashboards/province.html",
-        lambda: dashboards.province_dashboard(province),
+        "province",
+        lambda download=False: dashboards.province_dashboard(province, download),
         f"tinh-{province.slug}",
+        {"province": province},
     )
 
 
@@ -86,19 +87,19 @@ def agreement_dashboard(request, pk):
     )
     return _dashboard_response(
         request,
-        "dashboards/agreement.html",
-        lambda: dashboards.agreement_dashboard(agreement),
+        "agreement",
+        lambda download=False: dashboards.agreement_dashboard(agreement, download),
         f"thoa-thuan-{agreement.pk}",
+        {"agreement": agreement},
     )
 
 
 @login_required
 def compare(request):
     """Each province's figures in two phases side by side."""
-    filterset = dashboards.compare_filterset(request.GET)
     return _dashboard_response(
         request,
-        "dashboards/compare.html",
-        lambda: dashboards.compare(filterset),
+        "compare",
+        lambda download=False: dashboards.compare(dashboards.compare_filterset(request.GET)),
         "so-sanh-giai-doan",
     )

@@ -589,19 +589,24 @@ def _recompute_phase_locked(
     stored = NationalProgress.objects.filter(phase=phase).aggregate(
         reference=Max("reference_quarter")
     )["reference"]
+    # Only the phase's quarters count in it: read no others.
+    in_phase = KpiValue.objects.filter(
+        report__quarter__gte=Quarter(phase.start_year, 1).code,
+        report__quarter__lte=Quarter(phase.end_year, 4).code,
+    )
     if NationalProgress.objects.filter(phase=phase).exists() and stored == (
         reference.code if reference else None
     ):
         lineage = tree.with_predecessors([root])
         data = _data(
             Agreement.objects.filter(counterparty__province_id__in=lineage),
-            KpiValue.objects.filter(report__agreement__counterparty__province_id__in=lineage),
+            in_phase.filter(report__agreement__counterparty__province_id__in=lineage),
             KpiTarget.objects.filter(agreement__counterparty__province_id__in=lineage),
         )
         roots = [root]
     else:
         lineage = None
-        data = _data(Agreement.objects.all(), KpiValue.objects.all(), KpiTarget.objects.all())
+        data = _data(Agreement.objects.all(), in_phase, KpiTarget.objects.all())
         roots = tree.roots()
     rollups = _phase_rollups(phase, reference, roots, tree, data, kpis, today)
     stale = ProvinceProgress.objects.filter(phase=phase)

@@ -30,10 +30,10 @@ CARRY = 4
 @pytest.fixture(scope="module")
 def scale(module_db):
     with time_machine.travel(TODAY, tick=False):
-        # One agreement per former unit and phase and per current province; four stocks
-        # and a ratio.
+        # One agreement per former unit and phase and per current province; the first
+        # KPIs of the catalogue.
         call_command("generate_scale_data", agreements=160, kpis=5, verbosity=0)
-    return Kpi.objects.filter(code__startswith="scale_kpi_").order_by("code")
+    return Kpi.objects.order_by("order", "code")[:5]
 
 
 def index(code: int) -> int:
