@@ -10,20 +10,17 @@ whatever the amount of data.
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.manager import HistoryManager
 
 from core.formatting import number, plain_number, share
 from core.quarters import Quarter, last_completed
@@ -62,6 +59,7 @@ from .filters import (
     ProvinceMapFilterSet,
     with_defaults,
 )
+from .models import ContentVersion
 
 STATUS_LABELS = dict(ProgressStatus.choices)
 AT_RISK_LIMIT = 25
@@ -267,38 +265,24 @@ def freshness(computed_queryset) -> Freshness:
 CACHE_SECONDS = 300
 
 
-@functools.cache
-def _history_tables() -> tuple[str, ...]:
-    """Every history table: a row lands in one whenever a fact a dashboard shows is edited."""
-    return tuple(
-        sorted(
-            model.history.model._meta.db_table
-            for model in apps.get_models()
-            if isinstance(getattr(model, "history", None), HistoryManager)
-        )
-    )
-
-
 def data_version() -> str:
     """Changes whenever a dashboard's figures or facts may have: one cheap query.
 
     The figures change with a recompute (its run, or a request for one); the
     facts (agreements, signatories, commitments, milestones, reports and their
-    workflow, KPIs, provinces) leave a history row whenever they are edited.
-    Each part is the maximum of a primary key, read from its index.
+    workflow, KPIs, provinces) count up `ContentVersion` whenever they are edited.
     """
     runs = RecomputeRun._meta.db_table
     pending = PendingRecompute._meta.db_table
+    content = ContentVersion._meta.db_table
     # The table names come from the models, never from input.
-    parts = [
-        f"(SELECT MAX(id) FROM {runs})",
-        f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs}))",
-        f"(SELECT COUNT(*) FROM {pending})",
-        f"(SELECT MAX(requested_at) FROM {pending})",
-        *(f"(SELECT MAX(history_id) FROM {table})" for table in _history_tables()),
-    ]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {runs}), "
+            f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
+            f"(SELECT COUNT(*) FROM {pending}), (SELECT MAX(requested_at) FROM {pending}), "
+            f"(SELECT MAX(number) FROM {content})"
+        )
         return "|".join(str(value) for value in cursor.fetchone())
 
 
@@ -704,6 +688,9 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
         .select_related("kpi", "phase")
         .order_by("kpi__order", "kpi__code", "phase__start_year")
     )
+    # The page keeps to the headline KPIs, as the national one does; a download has all.
+    headline = [row for row in progress_rows if row.kpi.is_headline]
+    shown = progress_rows if download or not headline else headline
     phases = sorted(
         {row.phase for row in progress_rows} | {a.phase for a in agreements},
         key=lambda p: p.start_year,
@@ -719,7 +706,12 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
             Column("units", _("Units that reached their target")),
             Column("coverage", _("As of and coverage")),
         ],
-        [figures_row(row.kpi, row, phase=row.phase.name) for row in progress_rows],
+        [figures_row(row.kpi, row, phase=row.phase.name) for row in shown],
+        note=(
+            _("The headline KPIs; the downloads have every KPI.")
+            if len(shown) < len(progress_rows)
+            else ""
+        ),
     )
     spans = [
         charts.Span(

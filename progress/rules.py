@@ -474,6 +474,25 @@ def unit_at(
     return unit
 
 
+# What adding units up sums: how many units stand behind a figure, and the figures of
+# those with a target, in the KPI's own terms (numerators for a ratio).
+UNIT_COUNTS = (
+    "units_expected",
+    "units_reporting",
+    "units_carried",
+    "units_ended",
+    "units_with_target",
+    "units_reached_target",
+)
+ON_TARGET_SUMS = (
+    "achieved_on_target",
+    "goal_on_target",
+    "projected_on_target",
+    "denominator_on_target",
+    "baseline_on_target",
+)
+
+
 @dataclass
 class Totals:
     """What adding up roll-ups needs: sums, extremes, counts, and the one reporting part.
@@ -548,23 +567,9 @@ def combine(kpi: Kpi, parts: list[Rollup]) -> Rollup:
         totals.single_attainment = only.attainment
         totals.single_projected = only.projected_value
         totals.single_change = only.change_last_year
-    for name in (
-        "units_expected",
-        "units_reporting",
-        "units_carried",
-        "units_ended",
-        "units_with_target",
-        "units_reached_target",
-        "agreements",
-    ):
+    for name in (*UNIT_COUNTS, "agreements"):
         setattr(totals, name, sum(getattr(part, name) for part in parts))
-    for name in (
-        "achieved_on_target",
-        "goal_on_target",
-        "projected_on_target",
-        "denominator_on_target",
-        "baseline_on_target",
-    ):
+    for name in ON_TARGET_SUMS:
         setattr(totals, name, sum((getattr(part, name) for part in parts), Decimal(0)))
     return finish(kpi, totals)
 
@@ -621,15 +626,22 @@ def finish(kpi: Kpi, totals: Totals) -> Rollup:
     if totals.units_with_target:
         if totals.goal_on_target > 0:
             total.attainment = percent_of(totals.achieved_on_target, totals.goal_on_target)
-        total.status = status_for(
-            kpi,
-            value=totals.achieved_on_target,
-            projected=totals.projected_on_target,
-            target=totals.goal_on_target,
-            baseline=totals.baseline_on_target,
-            ended=totals.units_ended == totals.units_with_target,
+        total.status = status_on_target(
+            kpi, totals, ended=totals.units_ended == totals.units_with_target
         )
     return total
+
+
+def status_on_target(kpi: Kpi, sums, ended: bool) -> str:
+    """The status of added-up units, from their sums over the units that have a target."""
+    return status_for(
+        kpi,
+        value=sums.achieved_on_target,
+        projected=sums.projected_on_target,
+        target=sums.goal_on_target,
+        baseline=sums.baseline_on_target,
+        ended=ended,
+    )
 
 
 def province_at(
@@ -686,13 +698,6 @@ def judged_by(kpi: Kpi, own: Rollup, former: Rollup) -> Rollup:
     judged.units_ended = int(ended)
     judged.units_reached_target = int(reached(kpi, own.value, former.target_value))
     judged.attainment = attainment_for(kpi, own.value, former.target_value)
-    judged.status = status_for(
-        kpi,
-        value=judged.achieved_on_target,
-        projected=judged.projected_on_target,
-        target=judged.goal_on_target,
-        baseline=judged.baseline_on_target,
-        ended=ended,
-    )
+    judged.status = status_on_target(kpi, judged, ended=ended)
     judged.includes_demo = own.includes_demo or former.includes_demo
     return judged

@@ -80,7 +80,9 @@ from .models import (
     ReportingCompleteness,
 )
 from .rules import (
+    ON_TARGET_SUMS,
     SEVERITY,
+    UNIT_COUNTS,
     AgreementTerms,
     ApprovedReading,
     Rollup,
@@ -337,19 +339,7 @@ def _national_totals(phase_id: int) -> dict[int, Totals]:
         "value_min": Min("value_min", filter=reporting),
         "value_max": Max("value_max", filter=reporting),
     }
-    for name in (
-        "units_expected",
-        "units_reporting",
-        "units_carried",
-        "units_ended",
-        "units_with_target",
-        "units_reached_target",
-        "achieved_on_target",
-        "goal_on_target",
-        "projected_on_target",
-        "denominator_on_target",
-        "baseline_on_target",
-    ):
+    for name in (*UNIT_COUNTS, *ON_TARGET_SUMS):
         aggregates[name] = Sum(name)
     provinces = {
         "provinces_expected": Count("pk"),

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import transaction
 
 from provinces.access import Role
@@ -291,3 +292,15 @@ def page(chromium, live_server):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def fresh_cache(db):
+    """An empty cache: a page cached by one test must not answer the next, whose data differ."""
+    cache.clear()
+
+
+@pytest.fixture
+def client_official(client, official):
+    client.force_login(official)
+    return client

@@ -5,7 +5,6 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 
 from progress import services as progress
@@ -20,22 +19,13 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
 
 
+pytestmark = pytest.mark.usefixtures("fresh_cache")
+
+
 @pytest.fixture(scope="module")
 def world(mid_2025, module_provinces):
     """Built once for the module; each test's own changes are undone after it."""
     return build_world(module_provinces)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(db):
-    # A cached page of one test must not answer the next, whose figures may differ.
-    cache.clear()
-
-
-@pytest.fixture
-def client_official(client, official):
-    client.force_login(official)
-    return client
 
 
 def page(client, url, headers=EN):

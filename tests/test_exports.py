@@ -5,29 +5,18 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from openpyxl import load_workbook
 
 from .dashboard_world import build_world
 from .test_dashboards import EN, page, table_rows
+
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 @pytest.fixture(scope="module")
 def world(mid_2025, module_provinces):
     """Built once for the module; each test's own changes are undone after it."""
     return build_world(module_provinces)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(db):
-    # A cached page of one test must not answer the next, whose figures may differ.
-    cache.clear()
-
-
-@pytest.fixture
-def client_official(client, official):
-    client.force_login(official)
-    return client
 
 
 def download(client, url):

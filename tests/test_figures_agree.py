@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from progress.models import ProgressStatus
@@ -21,22 +20,12 @@ from .dashboard_world import build_world
 from .test_dashboards import VI, page, table_rows
 
 BTS = "Tổng số trạm BTS (trạm)"
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 @pytest.fixture(scope="module")
 def world(mid_2025, module_provinces):
     return build_world(module_provinces)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(db):
-    cache.clear()
-
-
-@pytest.fixture
-def client_official(client, official):
-    client.force_login(official)
-    return client
 
 
 def page_row(html: str, table: str, first_cells: tuple) -> dict:
