@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.date_formats import DATE_INPUT_FORMATS
+
 from .env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -184,6 +186,8 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_VERSION": "v1",
+    # Day first, as the forms read them (core/date_formats.py); ISO 8601 first.
+    "DATE_INPUT_FORMATS": ["iso-8601", *DATE_INPUT_FORMATS],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "VNPT partnerships portal API",

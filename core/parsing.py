@@ -16,13 +16,12 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from .date_formats import DATE_INPUT_FORMATS
 from .quarters import Quarter
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 # The same limits as the entry form's number fields, so the same refusals.
 _DECIMAL_FIELD = forms.DecimalField(max_digits=16, decimal_places=2)
-# Vietnamese write day/month/year; the US month-first form is never guessed.
-DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 _DATE_FIELD = forms.DateField(input_formats=DATE_INPUT_FORMATS)
 
 _GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$")
@@ -91,6 +90,22 @@ def parse_number(value) -> Decimal | None:
     except InvalidOperation as exc:
         raise ValidationError(_DECIMAL_FIELD.error_messages["invalid"], code="invalid") from exc
     return _DECIMAL_FIELD.clean(text)
+
+
+class NumberField(forms.DecimalField):
+    """A number field of a form that reads what people type as the import does.
+
+    79.500 and 79 500 are seventy-nine thousand five hundred in Vietnamese; 91,7 is
+    a decimal; see `_canonical_number`.
+    """
+
+    # Text, not type=number: browsers refuse 79.500 and 91,7 in a number input.
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            value = _canonical_number(value)
+        return super().to_python(value)
 
 
 def parse_date(value) -> datetime.date | None:

@@ -3,13 +3,14 @@ from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from core.parsing import NumberField
 from milestones.models import CommitmentStatus
 from partnerships.models import KpiKind
 
 from .checks import CommitmentReading, Reading, field_key
 from .evidence import evidence_errors
 
-DECIMAL = {"max_digits": 16, "decimal_places": 2, "required": False, "localize": True}
+DECIMAL = {"max_digits": 16, "decimal_places": 2, "required": False}
 
 
 def input_number(value) -> str | None:
@@ -60,16 +61,14 @@ class ReportForm(forms.Form):
         for line in lines:
             kpi = line.kpi
             if kpi.kind == KpiKind.RATIO:
-                self.fields[field_key(kpi, "numerator")] = forms.DecimalField(
+                self.fields[field_key(kpi, "numerator")] = NumberField(
                     label=_("Numerator"), **DECIMAL
                 )
-                self.fields[field_key(kpi, "denominator")] = forms.DecimalField(
+                self.fields[field_key(kpi, "denominator")] = NumberField(
                     label=_("Denominator"), **DECIMAL
                 )
             else:
-                self.fields[field_key(kpi, "value")] = forms.DecimalField(
-                    label=_("Value"), **DECIMAL
-                )
+                self.fields[field_key(kpi, "value")] = NumberField(label=_("Value"), **DECIMAL)
             self.fields[field_key(kpi, "measured_on")] = forms.DateField(
                 label=_("Measured on"),
                 required=False,

@@ -79,22 +79,27 @@ def report_edit(request, agreement_pk: int, quarter: int):
 def _save_report_form(request, report, form, context):
     """Run the save (and the submission, if asked); errors go back onto the form."""
     data = form.cleaned_data
+    attach = None
+    if data.get("evidence"):
+
+        def attach(saved):
+            attach_evidence(saved, request.user, data["evidence"], data["evidence_description"])
+
+    values = {
+        "version": data["version"],
+        "readings": form.readings(),
+        "commitments": form.commitment_readings(),
+        "narrative": data["narrative"],
+        "warning_reason": data["warning_reason"],
+    }
     try:
-        report = services.save_draft(
-            report,
-            request.user,
-            version=data["version"],
-            readings=form.readings(),
-            commitments=form.commitment_readings(),
-            narrative=data["narrative"],
-            warning_reason=data["warning_reason"],
-        )
-        if data.get("evidence"):
-            attach_evidence(report, request.user, data["evidence"], data["evidence_description"])
         if "submit" in request.POST:
-            services.submit_report(report, request.user, report.version)
+            report = services.save_and_submit(report, request.user, **values, attach=attach)
             messages.success(request, _("The report was submitted for review."))
             return redirect(report.get_absolute_url())
+        report = services.save_draft(report, request.user, **values)
+        if attach is not None:
+            attach(report)
         messages.success(request, _("The draft was saved."))
         return redirect("milestones:report-edit", report.agreement_id, report.quarter)
     except services.ReportInvalid as exc:

@@ -584,10 +584,14 @@ class Kpi(BilingualName):
                 errors[f"{prefix}numerator"] = _("Enter the numerator.")
             elif numerator < 0:
                 errors[f"{prefix}numerator"] = _("A count cannot be negative.")
+            elif not _whole(numerator):
+                errors[f"{prefix}numerator"] = self._fraction_error(numerator)
             if denominator is None:
                 errors[f"{prefix}denominator"] = _("Enter the denominator.")
             elif denominator <= 0:
                 errors[f"{prefix}denominator"] = _("The denominator must be greater than zero.")
+            elif not _whole(denominator):
+                errors[f"{prefix}denominator"] = self._fraction_error(denominator)
             if not errors and numerator > denominator:
                 errors[f"{prefix}numerator"] = _(
                     "The numerator (%(numerator)s) cannot be greater than the denominator "
@@ -599,13 +603,28 @@ class Kpi(BilingualName):
             errors[f"{prefix}value"] = _("A count cannot be negative.")
         elif self.kind == KpiKind.PERCENTAGE and value > HUNDRED:
             errors[f"{prefix}value"] = _("A percentage cannot be above 100.")
+        elif self.kind == KpiKind.COUNT and not _whole(value):
+            errors[f"{prefix}value"] = self._fraction_error(value)
         return errors
+
+    def _fraction_error(self, value) -> str:
+        """Stations, subscribers and villages are counted whole; a percentage may be 91,7."""
+        return _("%(kpi)s is a count of whole %(unit)s: %(value)s is not a whole number.") % {
+            "kpi": self.name,
+            "unit": self.unit or _("units"),
+            # As typed: 1.490,5, not 1.490,50.
+            "value": number(value, max(0, -Decimal(value).normalize().as_tuple().exponent)),
+        }
 
     def share(self, value=None, numerator=None, denominator=None):
         """The reading as a comparable number: a ratio becomes a percentage."""
         if self.kind == KpiKind.RATIO:
             return percent_of(numerator, denominator)
         return value
+
+
+def _whole(value) -> bool:
+    return Decimal(value) == Decimal(value).to_integral_value()
 
 
 class KpiTargetQuerySet(ScopedQuerySet):

@@ -157,7 +157,7 @@ def test_it_combines_filters(official_client, agreements, provinces):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"signed_year": "năm ngoái"}, "Enter a whole number."),
+        ({"signed_year": "năm ngoái"}, "Enter a whole number, such as 1490."),
         ({"signed_year": "1066"}, "greater than or equal to 1990"),
         ({"province": "atlantis"}, "Select a valid choice."),
         ({"phase": "1990-1995"}, "Select a valid choice."),

@@ -94,7 +94,7 @@ def test_it_lists_every_bad_row_with_its_column_and_message(staff_laocai, laocai
     assert errors_of(plan) == [
         (3, "Value", "A count cannot be negative."),
         (4, "Numerator", "The numerator (1,700) cannot be greater than the denominator (1,569)."),
-        (5, "Value", "Enter a number."),
+        (5, "Value", "Enter a number, such as 79500, 79,500 or 91.7."),
         (6, "Quarter", "Enter a quarter as year and number, such as 2021Q4 or Q4/2021."),
         (7, "KPI code", "This agreement has no target for the KPI ftth_subscribers."),
         (8, "Province", "No province is named or numbered “Atlantis”."),

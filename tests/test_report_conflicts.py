@@ -42,3 +42,55 @@ def test_it_refuses_the_second_save_and_shows_both_versions(
     report.refresh_from_db()
     assert report.values.get(kpi=laocai.bts_total).value == 1222
     assert report.version == 2
+
+
+def test_a_refused_submit_then_a_corrected_one_never_meets_the_users_own_save(
+    client, staff_laocai, laocai
+):
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.force_login(staff_laocai)
+    first = report_form_data(laocai, **{"kpi-bts_4g-value": "", "submit": "1"})
+
+    refused = client.post(url, first, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Enter this value before submitting the report." in page
+    assert "saved this report" not in page
+    # Both or neither: nothing of the refused submission is stored.
+    assert not QuarterlyReport.objects.filter(
+        agreement=laocai.agreement, quarter=laocai.quarter
+    ).exists()
+
+    corrected = refused.context["form"].data.copy()
+    corrected["kpi-bts_4g-value"] = "400"
+    accepted = client.post(url, corrected, HTTP_ACCEPT_LANGUAGE="en")
+    assert accepted.status_code == 302
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.status == "submitted"
+    assert report.values.get(kpi=laocai.bts_4g).value == 400
+
+
+def test_a_refused_submit_of_a_saved_draft_keeps_the_draft_and_its_version(
+    client, staff_laocai, laocai
+):
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.force_login(staff_laocai)
+    client.post(url, report_form_data(laocai, **{"kpi-bts_4g-value": ""}))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.version == 1
+
+    typed = report_form_data(
+        laocai, version=1, **{"kpi-bts_total-value": "1150", "kpi-bts_4g-value": "", "submit": "1"}
+    )
+    refused = client.post(url, typed, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    report.refresh_from_db()
+    assert (report.version, report.status) == (1, "draft")
+    assert report.values.get(kpi=laocai.bts_total).value == 1100, "the draft stands as saved"
+    assert 'value="1150"' in refused.content.decode(), "what the user typed is kept on screen"
+
+    corrected = refused.context["form"].data.copy()
+    corrected["kpi-bts_4g-value"] = "400"
+    assert client.post(url, corrected).status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.values.get(kpi=laocai.bts_total).value) == ("submitted", 1150)

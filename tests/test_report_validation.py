@@ -33,7 +33,7 @@ REFUSALS = [
         "kpi-level4_services_pct-value",
         "A percentage cannot be above 100.",
     ),
-    ({"kpi-bts_total-value": "một nghìn"}, "kpi-bts_total-value", "Enter a number."),
+    ({"kpi-bts_total-value": "một nghìn"}, "kpi-bts_total-value", "Enter a number, such as 79500"),
     (
         {"kpi-bts_4g-value": "1200"},
         "kpi-bts_4g-value",
@@ -43,6 +43,16 @@ REFUSALS = [
         {"kpi-bts_total-measured_on": "2022-02-01"},
         "kpi-bts_total-measured_on",
         "lies outside Q4/2021",
+    ),
+    (
+        {"kpi-bts_total-value": "1490.5"},
+        "kpi-bts_total-value",
+        "BTS stations is a count of whole stations: 1,490.5 is not a whole number.",
+    ),
+    (
+        {"kpi-villages_fibre-numerator": "1100.5"},
+        "kpi-villages_fibre-numerator",
+        "1,100.5 is not a whole number.",
     ),
 ]
 
@@ -109,3 +119,35 @@ def test_it_refuses_a_percent_complete_above_100(logged_in, laocai):
     field = f"commitment-{laocai.commitment.pk}-percent_complete"
     response = post(logged_in, laocai, **{field: "150"})
     assert field in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "stored"),
+    [
+        ("1.150", "vi", 1150),
+        ("1 150", "vi", 1150),
+        ("1150", "vi", 1150),
+        ("1,150", "en", 1150),
+        ("1 150", "en", 1150),
+    ],
+)
+def test_it_reads_a_count_typed_with_thousands_grouped(
+    client, staff_laocai, laocai, typed, language, stored
+):
+    client.force_login(staff_laocai)
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    data = report_form_data(laocai, **{"kpi-bts_total-value": typed, "kpi-bts_4g-value": "400"})
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 302, response.context["form"].errors
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.values.get(kpi=laocai.bts_total).value == stored
+
+
+def test_it_refuses_a_fraction_of_a_station_in_vietnamese(logged_in, laocai):
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    data = report_form_data(laocai, **{"kpi-bts_total-value": "1490,5"})
+    response = logged_in.post(url, data, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    assert "1.490,5 có phần thập phân" in " ".join(
+        response.context["form"].errors["kpi-bts_total-value"]
+    )

@@ -58,7 +58,7 @@ def test_it_keeps_a_partial_draft(client, staff_laocai, laocai):
     assert not report.values.filter(kpi=laocai.level4).exists()
 
 
-def test_it_refuses_to_submit_an_incomplete_report_and_keeps_the_draft(
+def test_it_refuses_to_submit_an_incomplete_report_and_keeps_what_was_typed_on_screen(
     client, staff_laocai, laocai
 ):
     client.force_login(staff_laocai)
@@ -67,9 +67,12 @@ def test_it_refuses_to_submit_an_incomplete_report_and_keeps_the_draft(
     response = client.post(edit_url(laocai), data)
     assert response.status_code == 200
     assert "kpi-level4_services_pct-value" in response.context["form"].errors
-    report = the_report(laocai)
-    assert report.status == ReportStatus.DRAFT
-    assert report.values.get(kpi=laocai.bts_total).value == 1100
+    # Saving and submitting go together: a refused submission stores nothing, and the
+    # form still holds every value typed.
+    assert not QuarterlyReport.objects.filter(
+        agreement=laocai.agreement, quarter=laocai.quarter
+    ).exists()
+    assert 'value="1100"' in response.content.decode()
 
 
 def submit(client, scenario):

@@ -4,3 +4,5 @@ NUMBER_GROUPING = 3
 SHORT_DATE_FORMAT = "d/m/Y"
 SHORT_DATETIME_FORMAT = "H:i d/m/Y"
 YEAR_MONTH_FORMAT = r"\t\há\n\g n/Y"
+# Typed dates are read day first, never month first: see core/date_formats.py.
+from core.date_formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS  # noqa: E402, F401

@@ -1,0 +1,1 @@
+from core.date_formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS  # noqa: F401
