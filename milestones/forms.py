@@ -1,13 +1,14 @@
 from django import forms
 from django.utils import numberformat
 from django.utils.formats import get_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.parsing import NumberField
 from milestones.models import CommitmentStatus
 from partnerships.models import KpiKind
 
-from .checks import CommitmentReading, Reading, field_key
+from .checks import CommitmentReading, Reading, check_report, field_key
 from .evidence import evidence_errors
 
 DECIMAL = {"max_digits": 16, "decimal_places": 2, "required": False}
@@ -143,6 +144,34 @@ class ReportForm(forms.Form):
             )
             for commitment, _update in self.commitment_items
         }
+
+    def add_rule_errors(self, report, submitting: bool):
+        """The rules' refusals of the values that could be read, beside the typing errors.
+
+        Every error of a submission shows at once: a field refused as typed keeps
+        that one message, and the rest are checked as the save would check them.
+        """
+        check = check_report(report, self.readings(), require_all=submitting)
+        for key, messages in check.errors.items():
+            if key in self.fields and key not in self.errors:
+                for message in messages:
+                    self.add_error(key, message)
+
+    def error_summary(self) -> list[tuple[str, str, list]]:
+        """Each refused field as (its input's id, what it is, its messages), in form order."""
+        names = {}
+        for line in self.lines:
+            for part in ("value", "numerator", "denominator", "measured_on", "note"):
+                names[field_key(line.kpi, part)] = line.kpi.name
+        for commitment, _update in self.commitment_items:
+            for part in ("status", "percent_complete", "note"):
+                names[f"commitment-{commitment.pk}-{part}"] = Truncator(commitment.text).chars(60)
+        summary = []
+        for name, field in self.fields.items():
+            if name in self.errors:
+                label = f"{names[name]}: {field.label}" if name in names else field.label
+                summary.append((self[name].id_for_label, label, self.errors[name]))
+        return summary
 
     def add_service_errors(self, errors: dict):
         for key, messages in errors.items():

@@ -59,6 +59,7 @@ def report_edit(request, agreement_pk: int, quarter: int):
             if outcome is not None:
                 return outcome
         else:
+            form.add_rule_errors(report, submitting="submit" in request.POST)
             messages.error(request, _("Some values need correcting; see the marked fields."))
     else:
         if report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):

@@ -54,3 +54,28 @@ def test_it_walks_staff_from_the_due_report_to_an_approval(
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
     assert report.reviewed_by == reviewer
+
+
+@pytest.mark.browser
+def test_a_submit_refused_for_a_missing_value_goes_through_once_it_is_typed(
+    page, live_server, staff_laocai, laocai
+):
+    login(page, live_server, "staff_laocai", PASSWORD)
+    page.goto(f"{live_server.url}/reports/{laocai.agreement.pk}/{laocai.quarter}/edit/")
+    page.fill("input[name='kpi-bts_total-value']", "1100")
+    page.fill("input[name='kpi-villages_fibre-numerator']", "1100")
+    page.fill("input[name='kpi-villages_fibre-denominator']", "1569")
+    page.fill("input[name='kpi-level4_services_pct-value']", "40")
+    page.fill(f"input[name='commitment-{laocai.commitment.pk}-percent_complete']", "50")
+    page.click("button[name='submit']")
+
+    expect(page.locator("#kpi-bts_4g-value-errors")).to_contain_text("before submitting")
+    expect(page.locator(".error-summary")).to_contain_text("1 value needs correcting")
+    page.fill("input[name='kpi-bts_4g-value']", "400")
+    page.click("button[name='submit']")
+
+    expect(page.locator("main")).to_contain_text("submitted for review")
+    expect(page.locator("main")).not_to_contain_text("saved this report")
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.values.get(kpi=laocai.bts_4g).value == 400

@@ -151,3 +151,36 @@ def test_it_refuses_a_fraction_of_a_station_in_vietnamese(logged_in, laocai):
     assert "1.490,5 có phần thập phân" in " ".join(
         response.context["form"].errors["kpi-bts_total-value"]
     )
+
+
+def test_it_shows_every_typing_and_rule_error_of_a_submission_at_once(logged_in, laocai):
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    typed = {
+        "kpi-bts_total-value": "một nghìn",  # letters
+        "kpi-bts_4g-value": "😀",  # an emoji
+        "kpi-level4_services_pct-value": "120",  # above 100 %
+        "kpi-villages_fibre-numerator": "1600",  # above its denominator
+        "kpi-villages_fibre-denominator": "1569",
+        f"commitment-{laocai.commitment.pk}-percent_complete": "-5",  # a negative share
+        "kpi-bts_total-measured_on": "31/02/2021",  # no such day
+        "submit": "1",
+    }
+    response = logged_in.post(url, report_form_data(laocai, **typed), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {
+        "kpi-bts_total-value",
+        "kpi-bts_4g-value",
+        "kpi-level4_services_pct-value",
+        "kpi-villages_fibre-numerator",
+        f"commitment-{laocai.commitment.pk}-percent_complete",
+        "kpi-bts_total-measured_on",
+    }
+    assert "A percentage cannot be above 100." in errors["kpi-level4_services_pct-value"]
+    page = response.content.decode()
+    # A summary at the top names each field and links to it.
+    assert "6 values need correcting" in page
+    assert 'href="#id_kpi-level4_services_pct-value"' in page
+    assert not QuarterlyReport.objects.filter(
+        agreement=laocai.agreement, quarter=laocai.quarter
+    ).exists()
