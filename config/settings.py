@@ -131,8 +131,22 @@ STORAGES = {
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "portal@vnpt-partnerships.local")
 
+# The dashboards' rendered pages. Without CACHE_URL each process keeps its own; with a
+# redis:// URL every web process and worker share one, so a page rendered ahead by the
+# warming job (DASHBOARD_WARMING) is the one every reader gets.
+CACHE_URL = envstr("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # With no broker the portal runs its jobs in-process, so the embedded default needs no Redis.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
+# After each recompute a worker renders the national page, the comparison and the
+# changed agreement's and province's pages in every language; without a worker this
+# would run inside the approving user's request, so it is off by default then.
+DASHBOARD_WARMING = envbool("DASHBOARD_WARMING", bool(CELERY_BROKER_URL))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = envbool("CELERY_TASK_EAGER_PROPAGATES", False)
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None

@@ -9,8 +9,11 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from simple_history.signals import post_create_historical_record
 
+        from progress.signals import figures_recomputed
+
         from . import receivers
 
         post_create_historical_record.connect(
             receivers.history_recorded, dispatch_uid="dashboards_content_version"
         )
+        figures_recomputed.connect(receivers.figures_recomputed, dispatch_uid="dashboards_warming")

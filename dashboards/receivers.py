@@ -1,9 +1,13 @@
-"""The dashboards follow every edit of the facts they show."""
+"""The dashboards follow every edit of the facts they show, and every recompute."""
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from core.queue import publish
+
 from .models import ContentVersion
+from .tasks import warm_dashboards
 
 THE_VERSION = 1
 
@@ -16,3 +20,9 @@ def bump_content_version():
     updated = ContentVersion.objects.filter(pk=THE_VERSION).update(number=F("number") + 1)
     if not updated:
         ContentVersion.objects.get_or_create(pk=THE_VERSION, defaults={"number": 1})
+
+
+def figures_recomputed(sender, agreement_id=None, **kwargs):
+    # Sent after the recompute committed; a lost message only leaves a page to its first reader.
+    if settings.DASHBOARD_WARMING:
+        publish(warm_dashboards, agreement_id)

@@ -12,13 +12,18 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -290,6 +295,103 @@ def cache_key(page: str, query, language: str) -> str:
     choices = sorted((key, tuple(query.getlist(key))) for key in query)
     raw = f"{page}|{language}|{choices}|{data_version()}"
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class Page:
+    """One dashboard page: its body template, its cache and download name, how it is built.
+
+    The view serves it and the warming job renders it ahead of its readers, the
+    same way: `body` is the one place a page's body is rendered and cached.
+    """
+
+    name: str
+    stem: str
+    path: str
+    build: Callable[..., dict]
+
+    def body(self, query: QueryDict) -> str:
+        """The page's rendered body for `query` in the active language, from the cache if there."""
+        key = cache_key(self.stem, query, translation.get_language())
+        body = cache.get(key)
+        if body is None:
+            page = self.build()
+            page["export_query"] = export_query(query)
+            page["page_path"] = self.path
+            body = render_to_string(f"dashboards/_{self.name}_body.html", page)
+            cache.set(key, body, CACHE_SECONDS)
+        return body
+
+
+def export_query(query: QueryDict) -> str:
+    """The page's choices, for its download links."""
+    query = query.copy()
+    for key in ("export", "table"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def national_page(query: QueryDict) -> Page:
+    return Page(
+        "national",
+        "bang-tin-quoc-gia",
+        reverse("dashboards:home"),
+        lambda download=False: national(national_filterset(query)),
+    )
+
+
+def compare_page(query: QueryDict) -> Page:
+    return Page(
+        "compare",
+        "so-sanh-giai-doan",
+        reverse("dashboards:compare"),
+        lambda download=False: compare(compare_filterset(query)),
+    )
+
+
+def province_page(province: Province) -> Page:
+    return Page(
+        "province",
+        f"tinh-{province.slug}",
+        reverse("dashboards:province-dashboard", args=[province.slug]),
+        lambda download=False: province_dashboard(province, download),
+    )
+
+
+def agreement_page(agreement: Agreement) -> Page:
+    return Page(
+        "agreement",
+        f"thoa-thuan-{agreement.pk}",
+        reverse("dashboards:agreement-dashboard", args=[agreement.pk]),
+        lambda download=False: agreement_dashboard(agreement, download),
+    )
+
+
+def warm(agreement_id: int | None = None) -> int:
+    """Render, in every language, the pages a change is read on first, before anyone asks.
+
+    The national page and the comparison as they open, and for one agreement's
+    change its own page and its province's (the unit's and the province it
+    merged into). Returns how many bodies were rendered.
+    """
+    pages = [national_page(QueryDict()), compare_page(QueryDict())]
+    agreement = (
+        Agreement.objects.select_related("counterparty__province", "phase")
+        .filter(pk=agreement_id)
+        .first()
+        if agreement_id
+        else None
+    )
+    if agreement is not None:
+        pages.append(agreement_page(agreement))
+        unit = agreement.counterparty.province
+        if unit is not None:
+            pages += [province_page(province) for province in (unit, unit.successor) if province]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for page in pages:
+                page.body(QueryDict())
+    return len(pages) * len(settings.LANGUAGES)
 
 
 def latest_phase() -> Phase | None:

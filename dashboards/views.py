@@ -5,10 +5,8 @@ Every dashboard reads the computed progress tables (`services`), and
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -19,65 +17,38 @@ from . import exports
 from . import services as dashboards
 
 
-def _dashboard_response(request, name: str, build, stem: str, context=None):
+def _dashboard_response(request, page: dashboards.Page, context=None):
     """A dashboard's page, or one of its tables as a download when `export` asks for it.
 
-    `build(download=...)` gives the page's parts; a download may hold more than the
-    page shows (every KPI and quarter of the series).
-
     Every reader of the same choices sees the same figures until the data
-    changes, so the page's body (templates/dashboards/_<name>_body.html) is
-    rendered once per state of the data and language, and shared; the page
-    around it, which names the reader, is not. A download is built in
-    Vietnamese, the portal's language of record, whatever language the page is
-    read in: headers, KPI names and statuses alike.
+    changes, so the page's body is rendered once per state of the data and
+    language, and shared (`Page.body`); the page around it, which names the
+    reader, is not. A download may hold more than the page shows (every KPI and
+    quarter of the series); it is built in Vietnamese, the portal's language of
+    record, whatever language the page is read in: headers, KPI names and
+    statuses alike.
     """
     fmt = request.GET.get("export")
     if fmt:
         with translation.override(exports.EXPORT_LANGUAGE):
-            table = build(download=True)["tables"].get(request.GET.get("table", ""))
+            table = page.build(download=True)["tables"].get(request.GET.get("table", ""))
         if fmt not in exports.FORMATS or table is None:
             raise Http404(_("No such download."))
-        return exports.export(table, fmt, stem)
-    key = dashboards.cache_key(stem, request.GET, translation.get_language())
-    body = cache.get(key)
-    if body is None:
-        page = build()
-        page["export_query"] = _export_query(request)
-        body = render_to_string(f"dashboards/_{name}_body.html", page, request=request)
-        cache.set(key, body, dashboards.CACHE_SECONDS)
-    return render(request, f"dashboards/{name}.html", {**(context or {}), "body": body})
-
-
-def _export_query(request) -> str:
-    """The page's choices, for its download links."""
-    query = request.GET.copy()
-    for key in ("export", "table"):
-        query.pop(key, None)
-    return query.urlencode()
+        return exports.export(table, fmt, page.stem)
+    body = page.body(request.GET)
+    return render(request, f"dashboards/{page.name}.html", {**(context or {}), "body": body})
 
 
 @login_required
 def home(request):
     """The national dashboard."""
-    return _dashboard_response(
-        request,
-        "national",
-        lambda download=False: dashboards.national(dashboards.national_filterset(request.GET)),
-        "bang-tin-quoc-gia",
-    )
+    return _dashboard_response(request, dashboards.national_page(request.GET))
 
 
 @login_required
 def province_dashboard(request, slug):
     province = get_object_or_404(Province.objects.select_related("successor"), slug=slug)
-    return _dashboard_response(
-        request,
-        "province",
-        lambda download=False: dashboards.province_dashboard(province, download),
-        f"tinh-{province.slug}",
-        {"province": province},
-    )
+    return _dashboard_response(request, dashboards.province_page(province), {"province": province})
 
 
 @login_required
@@ -86,20 +57,11 @@ def agreement_dashboard(request, pk):
         Agreement.objects.select_related("counterparty__province", "phase"), pk=pk
     )
     return _dashboard_response(
-        request,
-        "agreement",
-        lambda download=False: dashboards.agreement_dashboard(agreement, download),
-        f"thoa-thuan-{agreement.pk}",
-        {"agreement": agreement},
+        request, dashboards.agreement_page(agreement), {"agreement": agreement}
     )
 
 
 @login_required
 def compare(request):
     """Each province's figures in two phases side by side."""
-    return _dashboard_response(
-        request,
-        "compare",
-        lambda download=False: dashboards.compare(dashboards.compare_filterset(request.GET)),
-        "so-sanh-giai-doan",
-    )
+    return _dashboard_response(request, dashboards.compare_page(request.GET))

@@ -95,6 +95,7 @@ from .rules import (
     target_in_years,
     unit_at,
 )
+from .signals import figures_recomputed
 
 logger = logging.getLogger(__name__)
 
@@ -528,7 +529,7 @@ def recompute_agreement(agreement_id: int, attempt: int = 1) -> RecomputeRun | N
                     agreement_id=agreement_id, requested_at__lte=seen
                 ).delete()
             # The record commits with the rows it describes: one commit, not three.
-            return RecomputeRun.objects.create(
+            run = RecomputeRun.objects.create(
                 agreement_id=agreement_id,
                 status=RecomputeStatus.SUCCEEDED,
                 started_at=started,
@@ -536,6 +537,8 @@ def recompute_agreement(agreement_id: int, attempt: int = 1) -> RecomputeRun | N
                 rows_written=rows,
                 attempt=attempt,
             )
+            _announce(agreement_id)
+            return run
     except Exception as exc:
         # Written after the rollback, so the failure stays visible.
         _fail_run(RecomputeRun(agreement_id=agreement_id, started_at=started, attempt=attempt), exc)
@@ -688,7 +691,16 @@ def recompute_all(attempt: int = 1, progress=None) -> RecomputeRun:
         raise
     refresh_statistics(AgreementProgress, ProvinceProgress, NationalProgress, ReportingCompleteness)
     prune_runs()
-    return _finish_run(run, rows)
+    run = _finish_run(run, rows)
+    _announce(None)
+    return run
+
+
+def _announce(agreement_id: int | None):
+    """Tell the listeners once the new figures are committed (at once outside a transaction)."""
+    transaction.on_commit(
+        lambda: figures_recomputed.send(sender=RecomputeRun, agreement_id=agreement_id)
+    )
 
 
 def prune_runs() -> int:

@@ -89,3 +89,33 @@ def test_it_renders_a_dashboard_again_once_a_fact_on_it_is_edited(
         world.lao_cai_2021.save()
     # The heading is part of the shared body, not of the page around it.
     assert "<h1>Thỏa thuận đã sửa tên" in client.get(url).content.decode()
+
+
+def test_it_renders_the_changed_pages_ahead_of_their_first_reader(
+    world,
+    client,
+    official,
+    settings,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    settings.DASHBOARD_WARMING = True
+    agreement = world.lao_cai_2021
+    with django_capture_on_commit_callbacks(execute=True):
+        report(agreement, "2025Q3", {world.kpis["bts_total"]: 1300})
+        progress.recompute_agreement(agreement.pk)
+
+    client.force_login(official)
+    province = agreement.counterparty.province
+    for url in (
+        "/",
+        "/compare/",
+        reverse("dashboards:agreement-dashboard", args=[agreement.pk]),
+        reverse("dashboards:province-dashboard", args=[province.slug]),
+        reverse("dashboards:province-dashboard", args=[province.successor.slug]),
+    ):
+        for language in ("vi", "en"):
+            # Session, user, the data's version, and the page's own record: no rendering.
+            with django_assert_max_num_queries(4):
+                response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200

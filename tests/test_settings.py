@@ -54,9 +54,13 @@ def test_it_starts_without_any_variable_in_debug_mode_on_sqlite_with_eager_tasks
         "CELERY_TASK_ALWAYS_EAGER",
         "ALLOWED_HOSTS",
         "LANGUAGE_CODE",
+        "CACHES",
+        "DASHBOARD_WARMING",
     )
 
     assert values["DEBUG"] is True
+    assert values["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert values["DASHBOARD_WARMING"] is False
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DATABASES"]["default"]["NAME"] == str(BASE_DIR / "db.sqlite3")
     assert values["CELERY_TASK_ALWAYS_EAGER"] is True
@@ -72,6 +76,7 @@ def test_it_reads_a_production_configuration_from_the_environment():
             "ALLOWED_HOSTS": "portal.example.vn, www.portal.example.vn",
             "DATABASE_URL": "postgres://portal:pw@db.example.vn:5432/portal",
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "CACHE_URL": "redis://127.0.0.1:6379/2",
             "REPORT_DUE_DAYS": "30",
             "EVIDENCE_MAX_BYTES": "1048576",
         },
@@ -83,9 +88,16 @@ def test_it_reads_a_production_configuration_from_the_environment():
         "EVIDENCE_MAX_BYTES",
         "SESSION_COOKIE_SECURE",
         "CSRF_COOKIE_SECURE",
+        "CACHES",
+        "DASHBOARD_WARMING",
     )
 
     assert values["DEBUG"] is False
+    assert values["CACHES"]["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/2",
+    }
+    assert values["DASHBOARD_WARMING"] is True
     assert values["ALLOWED_HOSTS"] == ["portal.example.vn", "www.portal.example.vn"]
     database = values["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
