@@ -7,7 +7,7 @@ consecutive versions come from its `diff_against`.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -24,6 +24,10 @@ HISTORY_FIELDS = {
 }
 
 
+# A text longer than this is shortened in the list, with the whole of it a click away.
+SHORT_TEXT = 80
+
+
 @dataclass
 class HistoryEntry:
     when: datetime.datetime
@@ -32,6 +36,19 @@ class HistoryEntry:
     field: str
     old: str
     new: str
+
+    @property
+    def is_long(self) -> bool:
+        return len(self.old) > SHORT_TEXT or len(self.new) > SHORT_TEXT
+
+
+@dataclass
+class HistorySave:
+    """One save: who, when, and each field it changed, from what to what."""
+
+    when: datetime.datetime
+    who: str
+    changes: list[HistoryEntry] = field(default_factory=list)
 
 
 def _shown(model, name, value) -> str:
@@ -50,18 +67,26 @@ def _shown(model, name, value) -> str:
 
 
 def _changes(model, record, previous):
-    """(field, old, new) of one saved version: django-simple-history's diff, or the new values."""
+    """(field, old, new) of one saved version that a reader would see change.
+
+    django-simple-history's diff against the previous version, or the values a new
+    row starts with; an empty value that becomes another empty one is no change.
+    """
     names = HISTORY_FIELDS[model]
     if previous is not None:
         delta = record.diff_against(previous, included_fields=names)
-        return [(change.field, change.old, change.new) for change in delta.changes]
+        changes = [(change.field, change.old, change.new) for change in delta.changes]
+    else:
+        changes = [(name, None, getattr(record, name)) for name in names]
     return [
-        (name, None, getattr(record, name)) for name in names if getattr(record, name) is not None
+        (name, old, new)
+        for name, old, new in changes
+        if _shown(model, name, old) != _shown(model, name, new)
     ]
 
 
-def report_history(report: QuarterlyReport) -> list[HistoryEntry]:
-    """Who changed what in a report, its values, commitments and files, newest first."""
+def report_history(report: QuarterlyReport) -> list[HistorySave]:
+    """Who changed what in a report, its values, commitments and files: saves, newest first."""
     sources = [
         (QuarterlyReport, report.history.all(), lambda record: _("Report")),
         (
@@ -80,23 +105,37 @@ def report_history(report: QuarterlyReport) -> list[HistoryEntry]:
             lambda record: _("File: %(name)s") % {"name": record.original_name},
         ),
     ]
-    entries = []
+    versions = []
     for model, records, subject in sources:
         previous_by_object = {}
         for record in records.select_related("history_user").order_by("history_date", "history_id"):
-            previous = previous_by_object.get(record.id)
-            who = record.history_user.get_username() if record.history_user else _("system")
-            for name, old, new in _changes(model, record, previous):
-                entries.append(
-                    HistoryEntry(
-                        when=record.history_date,
-                        who=who,
-                        subject=str(subject(record)),
-                        field=str(model._meta.get_field(name).verbose_name),
-                        old=_shown(model, name, old),
-                        new=_shown(model, name, new),
-                    )
-                )
+            versions.append(
+                (record.history_date, model, record, subject, previous_by_object.get(record.id))
+            )
             previous_by_object[record.id] = record
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries
+    versions.sort(key=lambda version: version[0])
+    saves: list[HistorySave] = []
+    current = None
+    for when, model, record, subject, previous in versions:
+        who = record.history_user.get_username() if record.history_user else _("system")
+        if current is None or current.who != who:
+            current = HistorySave(when, who)
+            saves.append(current)
+        for name, old, new in _changes(model, record, previous):
+            current.changes.append(
+                HistoryEntry(
+                    when=when,
+                    who=who,
+                    subject=str(subject(record)),
+                    field=str(model._meta.get_field(name).verbose_name),
+                    old=_shown(model, name, old),
+                    new=_shown(model, name, new),
+                )
+            )
+        # Every save ends with the report's own row, whose version it moves on (the row
+        # that creates the report opens the first save instead).
+        if model is QuarterlyReport and record.history_type != "+":
+            current = None
+    saves = [save for save in saves if save.changes]
+    saves.reverse()
+    return saves

@@ -19,13 +19,16 @@ def test_it_shows_who_changed_which_value_from_what_to_what(client, staff_laocai
     report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
 
     response = client.get(report.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
-    history = response.context["history"]
-    change = next(
-        entry for entry in history if entry.subject == "BTS stations" and entry.new == "1,150"
-    )
-    assert (change.who, change.field, change.old) == ("staff_laocai", "value", "1,100")
-    assert any(entry.field == "status" and entry.new == "In progress" for entry in history)
-    assert "1,150" in response.content.decode()
+    saves = response.context["history"]
+    # Newest first, one entry per save, listing only what that save changed.
+    latest = saves[0]
+    assert latest.who == "staff_laocai"
+    assert [(c.subject, c.field, c.old, c.new) for c in latest.changes] == [
+        ("BTS stations", "value", "1,100", "1,150")
+    ]
+    first = saves[-1]
+    assert any(c.field == "status" and c.new == "In progress" for c in first.changes)
+    assert "1,100 → 1,150" in response.content.decode()
 
 
 def test_it_records_changes_to_agreements_and_targets(laocai):
@@ -50,3 +53,60 @@ def test_it_never_hard_deletes_a_report_through_the_workflow(client, staff_laoca
     value = report.values.get(kpi=laocai.bts_total)
     assert value.value is None, "a cleared value is kept as an empty entry, with its history"
     assert value.history.count() == 2
+
+
+def test_it_condenses_a_draft_return_and_approval_into_one_entry_per_save(
+    client, staff_laocai, reviewer, laocai
+):
+    long_narrative = "Trong quý đã lắp đặt thêm trạm BTS 4G tại các xã vùng cao. " * 6
+    client.force_login(staff_laocai)
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.post(url, report_form_data(laocai, narrative=long_narrative, submit="1"))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    client.force_login(reviewer)
+    review = reverse("milestones:report-return", args=[report.pk])
+    client.post(review, {"version": report.version, "comment": "Thiếu biên bản."})
+    client.force_login(staff_laocai)
+    report.refresh_from_db()
+    client.post(
+        url,
+        report_form_data(
+            laocai,
+            version=report.version,
+            narrative=long_narrative,
+            submit="1",
+            **{"kpi-bts_total-value": "1120"},
+        ),
+    )
+    report.refresh_from_db()
+    client.force_login(reviewer)
+    approve = reverse("milestones:report-approve", args=[report.pk])
+    client.post(approve, {"version": report.version, "comment": "Đồng ý."})
+    report.refresh_from_db()
+    assert report.status == "approved"
+
+    response = client.get(report.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    saves = response.context["history"]
+    # Newest first: the approval, the second submission and the save before it, the
+    # return, the first submission and the save before it.
+    assert [save.who for save in saves] == [
+        "reviewer",
+        "staff_laocai",
+        "staff_laocai",
+        "reviewer",
+        "staff_laocai",
+        "staff_laocai",
+    ]
+    assert [(c.field, c.old, c.new) for c in saves[1].changes] == [
+        ("status", "Returned for changes", "Submitted")
+    ]
+    changes = [change for save in saves for change in save.changes]
+    assert all(change.old != change.new for change in changes)
+    assert not any(change.old == "" and change.new == "" for change in changes)
+    assert ("BTS stations", "value", "1,100", "1,120") in [
+        (c.subject, c.field, c.old, c.new) for c in saves[2].changes
+    ]
+    page = response.content.decode()
+    # A long text shows shortened, and whole behind a click.
+    assert "<details><summary>" in page
+    assert page.count(long_narrative.strip()[:50]) >= 1
