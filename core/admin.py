@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.contrib.admin.utils import display_for_field
 from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
@@ -82,3 +84,29 @@ HISTORY_PAGE_WORDS = (
     gettext_noop("Deleted"),
     gettext_noop("This object doesn't have a change history."),
 )
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete")
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose every input is named for a screen reader.
+
+    Django's tabular inline names its columns in the table's header only, so each
+    input of a row is unlabelled for assistive technology (axe-core: "form elements
+    must have labels"); each gets its field's name as its accessible name.
+    """
+
+    formset = LabelledInlineFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            # A foreign key's select sits inside the admin's add/change link wrapper.
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return formfield

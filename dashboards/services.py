@@ -617,7 +617,7 @@ def national(filterset: DashboardFilterSet) -> dict:
         (ProgressStatus.NO_DATA, _("no data: no approved value yet")),
     ]
     map_chart = charts.tile_map(
-        _("Status: %(kpi)s") % {"kpi": map_kpi.name} if map_kpi else "",
+        _("Status: %(kpi)s") % {"kpi": map_kpi.name} if map_kpi else _("Provinces by status"),
         tiles,
         legend,
     )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import QuarterListFilter
+from core.admin import LabelledTabularInline, QuarterListFilter
 from core.search import FoldedRelatedSearchMixin
 
 from .models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, ReportStatus
@@ -30,19 +30,19 @@ class ReportChildInline:
         return self._is_open(obj) and super().has_delete_permission(request, obj)
 
 
-class KpiValueInline(ReportChildInline, admin.TabularInline):
+class KpiValueInline(ReportChildInline, LabelledTabularInline):
     model = KpiValue
     fields = ("kpi", "value", "numerator", "denominator", "measured_on", "note", "warning_reason")
     autocomplete_fields = ("kpi",)
 
 
-class CommitmentProgressInline(ReportChildInline, admin.TabularInline):
+class CommitmentProgressInline(ReportChildInline, LabelledTabularInline):
     model = CommitmentProgress
     fields = ("commitment", "status", "percent_complete", "note")
     autocomplete_fields = ("commitment",)
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(LabelledTabularInline):
     """Evidence is uploaded through the portal, which checks its size and type."""
 
     model = Evidence

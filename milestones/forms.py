@@ -27,6 +27,10 @@ def input_number(value) -> str | None:
     )
 
 
+def _named(subject: str, part) -> str:
+    return f"{subject}: {part}"
+
+
 class ReportForm(forms.Form):
     """The quarterly entry form, built from the agreement's targets and commitments.
 
@@ -73,21 +77,40 @@ class ReportForm(forms.Form):
             self.fields[field_key(kpi, "measured_on")] = forms.DateField(
                 label=_("Measured on"),
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                widget=forms.DateInput(
+                    attrs={"type": "date", "aria-label": _named(kpi.name, _("Measured on"))},
+                    format="%Y-%m-%d",
+                ),
             )
             self.fields[field_key(kpi, "note")] = forms.CharField(
-                label=_("Note"), required=False, max_length=1000
+                label=_("Note"),
+                required=False,
+                max_length=1000,
+                widget=forms.TextInput(attrs={"aria-label": _named(kpi.name, _("Note"))}),
             )
         for commitment, _update in commitments:
             prefix = f"commitment-{commitment.pk}"
+            # The table's columns label these for the eye; a screen reader hears each one named.
+            subject = Truncator(commitment.text).chars(60)
             self.fields[f"{prefix}-status"] = forms.ChoiceField(
-                label=_("Status"), choices=CommitmentStatus.choices
+                label=_("Status"),
+                choices=CommitmentStatus.choices,
+                widget=forms.Select(attrs={"aria-label": _named(subject, _("Status"))}),
             )
             self.fields[f"{prefix}-percent_complete"] = forms.IntegerField(
-                label=_("Per cent complete"), min_value=0, max_value=100, initial=0
+                label=_("Per cent complete"),
+                min_value=0,
+                max_value=100,
+                initial=0,
+                widget=forms.NumberInput(
+                    attrs={"aria-label": _named(subject, _("Per cent complete"))}
+                ),
             )
             self.fields[f"{prefix}-note"] = forms.CharField(
-                label=_("Note"), required=False, max_length=1000
+                label=_("Note"),
+                required=False,
+                max_length=1000,
+                widget=forms.TextInput(attrs={"aria-label": _named(subject, _("Note"))}),
             )
 
     @staticmethod

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, LabelledTabularInline
 from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import (
@@ -45,7 +45,7 @@ class OrganisationAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     readonly_fields = ("search_text",)
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(LabelledTabularInline):
     """A person's signatures, read here; they are entered on the agreement."""
 
     model = Signatory
@@ -105,7 +105,7 @@ class SignatoryAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     folded_search_fields = ("person__search_text", "agreement__search_text")
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(LabelledTabularInline):
     model = Signatory
     fields = ("person", "side", "role", "title_at_signing", "source")
     autocomplete_fields = ("person", "source")
@@ -121,7 +121,7 @@ class CommitmentInline(admin.StackedInline):
     extra = 0
 
 
-class KpiTargetInline(admin.TabularInline):
+class KpiTargetInline(LabelledTabularInline):
     model = KpiTarget
     fields = (
         "kpi",
@@ -137,7 +137,7 @@ class KpiTargetInline(admin.TabularInline):
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(LabelledTabularInline):
     model = Milestone
     fields = ("occurred_on", "precision", "title", "description", "area", "source", "is_demo")
     autocomplete_fields = ("area", "source")

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, LabelledTabularInline
 from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import Province, ProvinceAssignment
@@ -25,7 +25,7 @@ class CurrentOrFormerFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PredecessorInline(admin.TabularInline):
+class PredecessorInline(LabelledTabularInline):
     """The former units merged into a province, read here and changed on their own page."""
 
     model = Province
@@ -73,7 +73,7 @@ class ProvinceAssignmentAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     folded_search_fields = ("province__search_text",)
 
 
-class ProvinceAssignmentInline(admin.TabularInline):
+class ProvinceAssignmentInline(LabelledTabularInline):
     model = ProvinceAssignment
     fields = ("province", "organisation_unit")
     autocomplete_fields = ("province",)
@@ -84,7 +84,7 @@ class ProvinceAssignmentInline(admin.TabularInline):
 ASSIGNMENT_ACTIONS = {"+": _("granted"), "~": _("changed"), "-": _("revoked")}
 
 
-class ProvinceAssignmentHistoryInline(admin.TabularInline):
+class ProvinceAssignmentHistoryInline(LabelledTabularInline):
     """Who granted or revoked each of the user's provinces, and when.
 
     Read from the assignments' history, so a revocation still shows here once the

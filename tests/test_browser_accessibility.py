@@ -1,0 +1,97 @@
+"""axe-core finds no critical or serious violation on the pages of the three journeys.
+
+The staff member's (reports, the entry form, a report), the official's (the
+dashboards, agreements and provinces) and the admin's (the agreement, person,
+province and report forms), in Chromium, in Vietnamese as the portal opens.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from progress import services as progress
+
+from .browser import TIMEOUT_MS, login
+from .factories import SignatoryFactory
+
+PASSWORD = "secret-pass-123"
+SERIOUS = ("critical", "serious")
+
+
+def violations(tab) -> list[str]:
+    results = Axe().run(tab)
+    return [
+        f"{item['id']} ({item['impact']}): {item['help']} — "
+        + "; ".join(node["target"][0] for node in item["nodes"][:5])
+        for item in results.response["violations"]
+        if item["impact"] in SERIOUS
+    ]
+
+
+@pytest.fixture
+def vietnamese_tab(chromium):
+    context = chromium.new_context(locale="vi-VN")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def check(tab, live_server, paths) -> str:
+    """Each page's critical and serious violations, one per line; empty when there are none."""
+    lines = []
+    for path in paths:
+        tab.goto(f"{live_server.url}{path}")
+        lines += [f"{path}: {item}" for item in violations(tab)]
+    return "\n".join(lines)
+
+
+@pytest.mark.browser
+def test_the_staff_journey_has_no_serious_violation(
+    vietnamese_tab, live_server, staff_laocai, laocai
+):
+    login(vietnamese_tab, live_server, "staff_laocai", PASSWORD)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    earlier = laocai.agreement.reports.order_by("quarter").first()
+    found = check(vietnamese_tab, live_server, ["/reports/", edit, earlier.get_absolute_url()])
+    assert not found, found
+
+
+@pytest.mark.browser
+def test_the_official_journey_has_no_serious_violation(
+    vietnamese_tab, live_server, official, laocai, provinces
+):
+    progress.recompute_all()
+    login(vietnamese_tab, live_server, official.username, PASSWORD)
+    paths = [
+        "/",
+        "/?units=former",
+        "/compare/",
+        reverse("dashboards:province-dashboard", args=[provinces.lao_cai.slug]),
+        reverse("dashboards:agreement-dashboard", args=[laocai.agreement.pk]),
+        reverse("partnerships:agreement-list"),
+        laocai.agreement.get_absolute_url(),
+        provinces.lao_cai.get_absolute_url(),
+    ]
+    found = check(vietnamese_tab, live_server, paths)
+    assert not found, found
+
+
+@pytest.mark.browser
+def test_the_admin_forms_have_no_serious_violation(
+    vietnamese_tab, live_server, admin_user, laocai, provinces
+):
+    admin_user.set_password(PASSWORD)
+    admin_user.save()
+    login(vietnamese_tab, live_server, admin_user.username, PASSWORD)
+    report = laocai.agreement.reports.first()
+    person = SignatoryFactory(agreement=laocai.agreement).person
+    paths = [
+        reverse("admin:partnerships_agreement_change", args=[laocai.agreement.pk]),
+        reverse("admin:partnerships_agreement_add"),
+        reverse("admin:partnerships_person_change", args=[person.pk]),
+        reverse("admin:provinces_province_change", args=[provinces.lao_cai.pk]),
+        reverse("admin:milestones_quarterlyreport_change", args=[report.pk]),
+    ]
+    found = check(vietnamese_tab, live_server, paths)
+    assert not found, found
