@@ -1,0 +1,71 @@
+"""The portal on a phone (390 × 844 px): nothing runs off the screen, the header stays short.
+
+A staff member enters and submits a quarter's figures on the phone, in Vietnamese;
+an official reads the national and a province's dashboards.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from milestones.models import QuarterlyReport, ReportStatus
+from progress import services as progress
+
+from .browser import TIMEOUT_MS, login
+
+PASSWORD = "secret-pass-123"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(chromium):
+    context = chromium.new_context(locale="vi-VN", viewport=PHONE, device_scale_factor=2)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def page_width(tab) -> int:
+    return tab.evaluate("document.documentElement.scrollWidth")
+
+
+def header_height(tab) -> float:
+    return tab.locator("header.topbar").bounding_box()["height"]
+
+
+@pytest.mark.browser
+def test_staff_enter_and_submit_a_quarter_on_a_phone(phone, live_server, staff_laocai, laocai):
+    login(phone, live_server, "staff_laocai", PASSWORD)
+    phone.goto(f"{live_server.url}/reports/{laocai.agreement.pk}/{laocai.quarter}/edit/")
+
+    assert page_width(phone) <= PHONE["width"]
+    assert header_height(phone) < 120
+    for name, typed in {
+        "kpi-bts_total-value": "1.100",
+        "kpi-bts_4g-value": "400",
+        "kpi-villages_fibre-numerator": "1100",
+        "kpi-villages_fibre-denominator": "1569",
+        "kpi-level4_services_pct-value": "40",
+        f"commitment-{laocai.commitment.pk}-percent_complete": "50",
+    }.items():
+        field = phone.locator(f"[name='{name}']")
+        field.scroll_into_view_if_needed()
+        box = field.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
+        field.fill(typed)
+    phone.click("button[name='submit']")
+
+    expect(phone.locator("main")).to_contain_text("đã được gửi")
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.values.get(kpi=laocai.bts_total).value == 1100
+
+
+@pytest.mark.browser
+def test_officials_read_the_dashboards_on_a_phone(phone, live_server, official, laocai, provinces):
+    progress.recompute_all()
+    login(phone, live_server, official.username, PASSWORD)
+    for path in ("/", f"/dashboards/provinces/{provinces.lao_cai.slug}/", "/compare/"):
+        phone.goto(f"{live_server.url}{path}")
+        assert page_width(phone) <= PHONE["width"], path
+        assert header_height(phone) < 120, path
