@@ -24,6 +24,11 @@ urlpatterns = [
         views.report_edit,
         name="report-edit",
     ),
+    path(
+        "reports/<int:agreement_pk>/<int:quarter>/autosave/",
+        views.report_autosave,
+        name="report-autosave",
+    ),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path(
         "reports/<int:pk>/approve/",

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -75,6 +76,58 @@ def report_edit(request, agreement_pk: int, quarter: int):
         commitment_rows=form.commitment_rows(),
     )
     return render(request, "reports/report_form.html", context)
+
+
+@login_required
+@require_POST
+def report_autosave(request, agreement_pk: int, quarter: int):
+    """Keep a draft while the user types: the same checks as Save draft, answered in JSON.
+
+    Nothing is saved unless the draft saves as it would by hand: a value that cannot
+    be read or breaks a rule, a warning that needs a reason, or another person's
+    save since the form was opened all leave the report as it was and say why.
+    """
+    agreement = get_object_or_404(Agreement.objects.with_related(), pk=agreement_pk)
+    try:
+        report = services.find_report(request.user, agreement, _quarter_or_404(quarter))
+    except (services.ReportNotFound, services.ReportOutsidePeriod) as exc:
+        raise Http404 from exc
+    form = ReportForm(request.POST, lines=kpi_lines(report), commitments=commitment_lines(report))
+    if not form.is_valid():
+        return JsonResponse(
+            {"saved": False, "message": _("Not saved automatically: some values need correcting.")},
+            status=400,
+        )
+    data = form.cleaned_data
+    try:
+        report = services.save_draft(
+            report,
+            request.user,
+            version=data["version"],
+            readings=form.readings(),
+            commitments=form.commitment_readings(),
+            narrative=data["narrative"],
+            warning_reason=data["warning_reason"],
+        )
+    except services.ReportNotFound as exc:
+        raise Http404 from exc
+    except services.ReportConflict as exc:
+        return JsonResponse({"saved": False, "message": exc.message}, status=409)
+    except services.ReportError as exc:
+        message = (
+            _("Not saved automatically: some values look unusual; save the draft to give a reason.")
+            if isinstance(exc, services.ReportNeedsConfirmation)
+            else _("Not saved automatically: %(reason)s") % {"reason": exc.message}
+        )
+        return JsonResponse({"saved": False, "message": message}, status=400)
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": report.version,
+            "message": _("Draft saved automatically at %(time)s.")
+            % {"time": timezone.localtime(report.updated_at).strftime("%H:%M")},
+        }
+    )
 
 
 def _save_report_form(request, report, form, context):

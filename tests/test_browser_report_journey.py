@@ -79,3 +79,36 @@ def test_a_submit_refused_for_a_missing_value_goes_through_once_it_is_typed(
     report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
     assert report.status == ReportStatus.SUBMITTED
     assert report.values.get(kpi=laocai.bts_4g).value == 400
+
+
+@pytest.mark.browser
+def test_the_form_keeps_a_draft_while_typing_and_asks_before_leaving_unsaved_changes(
+    page, live_server, staff_laocai, laocai
+):
+    login(page, live_server, "staff_laocai", PASSWORD)
+    edit = f"{live_server.url}/reports/{laocai.agreement.pk}/{laocai.quarter}/edit/"
+    page.goto(edit)
+    page.fill("input[name='kpi-bts_total-value']", "1234")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved automatically")
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.values.get(kpi=laocai.bts_total).value == 1234
+
+    # Typed again and left at once, before the next draft: the browser asks first.
+    page.fill("input[name='kpi-bts_4g-value']", "400")
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.evaluate("window.location.href = '/reports/'")
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    expect(page.locator("input[name='kpi-bts_4g-value']")).to_have_value("400")
+
+    # Saving by hand after a draft was kept automatically carries its version: no conflict.
+    page.click("button[name='save']")
+    expect(page.locator("main")).to_contain_text("The draft was saved.")
+    report.refresh_from_db()
+    assert report.values.get(kpi=laocai.bts_4g).value == 400

@@ -1,0 +1,73 @@
+"""The form keeps a draft while the user types, through the same checks as Save draft."""
+
+import pytest
+from django.urls import reverse
+
+from milestones.models import QuarterlyReport
+
+from .conftest import report_form_data
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def autosave_url(scenario):
+    return reverse("milestones:report-autosave", args=[scenario.agreement.pk, scenario.quarter])
+
+
+def the_report(scenario):
+    return QuarterlyReport.objects.filter(agreement=scenario.agreement, quarter=scenario.quarter)
+
+
+def test_it_saves_a_draft_and_answers_the_new_version(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    response = client.post(
+        autosave_url(laocai), report_form_data(laocai), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["saved"] is True
+    assert answer["version"] == 1
+    assert answer["message"].startswith("Draft saved automatically at")
+
+    again = report_form_data(laocai, version=1, **{"kpi-bts_total-value": "1150"})
+    assert client.post(autosave_url(laocai), again).json()["version"] == 2
+    assert the_report(laocai).get().values.get(kpi=laocai.bts_total).value == 1150
+
+
+def test_it_saves_nothing_while_a_value_needs_correcting(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    typed = report_form_data(laocai, **{"kpi-bts_total-value": "một nghìn"})
+    response = client.post(autosave_url(laocai), typed, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {
+        "saved": False,
+        "message": "Not saved automatically: some values need correcting.",
+    }
+    assert not the_report(laocai).exists()
+
+
+def test_it_says_so_and_saves_nothing_when_another_person_saved_first(
+    client, staff_laocai, laocai, provinces
+):
+    from provinces.access import Role
+
+    colleague = UserFactory(username="colleague", roles=[Role.STAFF], provinces=[provinces.lao_cai])
+    client.force_login(colleague)
+    client.post(autosave_url(laocai), report_form_data(laocai, **{"kpi-bts_total-value": "1111"}))
+
+    client.force_login(staff_laocai)
+    mine = report_form_data(laocai, version=0, **{"kpi-bts_total-value": "1222"})
+    response = client.post(autosave_url(laocai), mine, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert "colleague saved this report" in response.json()["message"]
+    assert the_report(laocai).get().values.get(kpi=laocai.bts_total).value == 1111
+
+
+def test_it_keeps_another_provinces_report_out_of_reach(client, laocai, provinces):
+    from provinces.access import Role
+
+    outsider = UserFactory(username="outsider", roles=[Role.STAFF], provinces=[provinces.quang_tri])
+    client.force_login(outsider)
+    assert client.post(autosave_url(laocai), report_form_data(laocai)).status_code == 404
+    assert not the_report(laocai).exists()
