@@ -11,11 +11,15 @@ import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 from rest_framework import serializers
 
 from core.parsing import parse_date
+from milestones.models import QuarterlyReport
 from partnerships.models import Agreement
+
+from .conftest import report_form_data
 
 FEBRUARY_5 = datetime.date(2026, 2, 5)
 TYPED = {
@@ -95,3 +99,17 @@ def test_the_api_refuses_a_month_first_date_with_an_example(language, example):
         message = str(serializer.errors["measured_on"][0])
     assert example in message
     assert "DD/MM/YYYY" in message
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_report_form_reads_a_typed_measurement_date_day_first(
+    client, staff_laocai, laocai, language
+):
+    client.force_login(staff_laocai)
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    data = report_form_data(laocai, **{"kpi-bts_total-measured_on": "05/10/2021"})
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 302
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    # 5 October, inside Q4/2021; read month first it would be 10 May, outside the quarter.
+    assert report.values.get(kpi=laocai.bts_total).measured_on == datetime.date(2021, 10, 5)
