@@ -53,7 +53,11 @@ def test_the_staff_journey_has_no_serious_violation(
     login(vietnamese_tab, live_server, "staff_laocai", PASSWORD)
     edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
     earlier = laocai.agreement.reports.order_by("quarter").first()
-    found = check(vietnamese_tab, live_server, ["/reports/", edit, earlier.get_absolute_url()])
+    found = check(
+        vietnamese_tab,
+        live_server,
+        ["/reports/", edit, earlier.get_absolute_url(), reverse("milestones:import")],
+    )
     assert not found, found
 
 
@@ -72,6 +76,7 @@ def test_the_official_journey_has_no_serious_violation(
         reverse("partnerships:agreement-list"),
         laocai.agreement.get_absolute_url(),
         provinces.lao_cai.get_absolute_url(),
+        reverse("provinces:list"),
     ]
     found = check(vietnamese_tab, live_server, paths)
     assert not found, found
@@ -95,3 +100,24 @@ def test_the_admin_forms_have_no_serious_violation(
     ]
     found = check(vietnamese_tab, live_server, paths)
     assert not found, found
+
+
+@pytest.mark.browser
+def test_the_login_page_has_no_serious_violation(vietnamese_tab, live_server):
+    found = check(vietnamese_tab, live_server, [reverse("login")])
+    assert not found, found
+
+
+@pytest.mark.browser
+def test_the_agreement_admin_form_fits_a_laptop_screen(chromium, live_server, admin_user, laocai):
+    admin_user.set_password(PASSWORD)
+    admin_user.save()
+    context = chromium.new_context(locale="vi-VN", viewport={"width": 1366, "height": 768})
+    tab = context.new_page()
+    login(tab, live_server, admin_user.username, PASSWORD)
+    tab.goto(
+        live_server.url + reverse("admin:partnerships_agreement_change", args=[laocai.agreement.pk])
+    )
+    # The KPI targets' inline scrolls inside its box rather than widening the page.
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 1366
+    context.close()
