@@ -168,6 +168,17 @@ class ReportForm(forms.Form):
             for commitment, _update in self.commitment_items
         }
 
+    def draft(self) -> dict:
+        """What the user typed, as `services.save_draft` takes it."""
+        data = self.cleaned_data
+        return {
+            "version": data["version"],
+            "readings": self.readings(),
+            "commitments": self.commitment_readings(),
+            "narrative": data["narrative"],
+            "warning_reason": data["warning_reason"],
+        }
+
     def add_rule_errors(self, report, submitting: bool):
         """The rules' refusals of the values that could be read, beside the typing errors.
 

@@ -266,33 +266,15 @@ def _write_commitments(report, user, commitments):
         update.save()
 
 
-def save_and_submit(
-    report: QuarterlyReport,
-    user,
-    *,
-    version: int,
-    readings: dict[int, Reading],
-    commitments: dict[int, CommitmentReading] | None = None,
-    narrative: str | None = None,
-    warning_reason: str = "",
-    attach=None,
-) -> QuarterlyReport:
-    """Save what the user typed and submit it, both or neither.
+def save_and_submit(report: QuarterlyReport, user, *, attach=None, **draft) -> QuarterlyReport:
+    """Save what the user typed (`draft`: as `save_draft` takes it) and submit it, both or neither.
 
     A refused submission leaves the report as it was, at the version the user's
     form holds, so pressing Submit again after a correction never meets the
     user's own save as a conflict. `attach(report)` adds evidence in between.
     """
     with transaction.atomic():
-        report = save_draft(
-            report,
-            user,
-            version=version,
-            readings=readings,
-            commitments=commitments,
-            narrative=narrative,
-            warning_reason=warning_reason,
-        )
+        report = save_draft(report, user, **draft)
         if attach is not None:
             attach(report)
         return submit_report(report, user, report.version)

@@ -98,17 +98,8 @@ def report_autosave(request, agreement_pk: int, quarter: int):
             {"saved": False, "message": _("Not saved automatically: some values need correcting.")},
             status=400,
         )
-    data = form.cleaned_data
     try:
-        report = services.save_draft(
-            report,
-            request.user,
-            version=data["version"],
-            readings=form.readings(),
-            commitments=form.commitment_readings(),
-            narrative=data["narrative"],
-            warning_reason=data["warning_reason"],
-        )
+        report = services.save_draft(report, request.user, **form.draft())
     except services.ReportNotFound as exc:
         raise Http404 from exc
     except services.ReportConflict as exc:
@@ -139,19 +130,12 @@ def _save_report_form(request, report, form, context):
         def attach(saved):
             attach_evidence(saved, request.user, data["evidence"], data["evidence_description"])
 
-    values = {
-        "version": data["version"],
-        "readings": form.readings(),
-        "commitments": form.commitment_readings(),
-        "narrative": data["narrative"],
-        "warning_reason": data["warning_reason"],
-    }
     try:
         if "submit" in request.POST:
-            report = services.save_and_submit(report, request.user, **values, attach=attach)
+            report = services.save_and_submit(report, request.user, **form.draft(), attach=attach)
             messages.success(request, _("The report was submitted for review."))
             return redirect(report.get_absolute_url())
-        report = services.save_draft(report, request.user, **values)
+        report = services.save_draft(report, request.user, **form.draft())
         if attach is not None:
             attach(report)
         messages.success(request, _("The draft was saved."))

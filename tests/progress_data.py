@@ -5,6 +5,7 @@ import datetime
 from core.quarters import Quarter
 from milestones.models import ReportStatus
 from partnerships.models import Kpi, KpiKind, Organisation, SpaceAggregation, TimeAggregation
+from progress.models import NationalProgress, ProvinceProgress
 
 from .factories import (
     AgreementFactory,
@@ -101,3 +102,12 @@ def report(agreement, quarter: str, values: dict, status=ReportStatus.APPROVED, 
 
 def target(agreement, kpi, value, **kwargs):
     return KpiTargetFactory(agreement=agreement, kpi=kpi, target_value=value, **kwargs)
+
+
+def province_row(province, kpi, phase_start=2021):
+    """A province's stored figures on a KPI in the phase starting that year."""
+    return ProvinceProgress.objects.get(province=province, kpi=kpi, phase__start_year=phase_start)
+
+
+def national_row(kpi, phase_start=2021):
+    return NationalProgress.objects.get(kpi=kpi, phase__start_year=phase_start)

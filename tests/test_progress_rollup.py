@@ -8,11 +8,11 @@ from dashboards.services import _region_rollups
 from milestones.models import ReportStatus
 from partnerships.models import OrganisationKind
 from progress import services as progress
-from progress.models import AgreementProgress, NationalProgress, ProgressStatus, ProvinceProgress
+from progress.models import AgreementProgress, NationalProgress, ProgressStatus
 from provinces.models import Region
 
 from .factories import AgreementFactory, OrganisationFactory, PhaseFactory
-from .progress_data import agreement_for, catalogue, report, target
+from .progress_data import agreement_for, catalogue, national_row, province_row, report, target
 
 D = Decimal
 
@@ -20,14 +20,6 @@ D = Decimal
 @pytest.fixture
 def kpis(db):
     return catalogue()
-
-
-def province_row(province, kpi, phase_start=2021):
-    return ProvinceProgress.objects.get(province=province, kpi=kpi, phase__start_year=phase_start)
-
-
-def national_row(kpi, phase_start=2021):
-    return NationalProgress.objects.get(kpi=kpi, phase__start_year=phase_start)
 
 
 def test_it_adds_up_counts_of_the_units_merged_into_a_province(provinces, kpis):

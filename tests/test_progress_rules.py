@@ -12,12 +12,12 @@ import time_machine
 from django.urls import reverse
 
 from progress import services as progress
-from progress.models import AgreementProgress, NationalProgress, ProgressStatus, ProvinceProgress
+from progress.models import AgreementProgress, ProgressStatus
 from progress.rules import status_for
 
 from .conftest import VIETNAM
 from .factories import PhaseFactory
-from .progress_data import agreement_for, catalogue, report, target
+from .progress_data import agreement_for, catalogue, national_row, province_row, report, target
 
 D = Decimal
 
@@ -31,14 +31,6 @@ def december_2026():
 @pytest.fixture
 def kpis(db):
     return catalogue()
-
-
-def province_row(province, kpi, phase_start=2021):
-    return ProvinceProgress.objects.get(province=province, kpi=kpi, phase__start_year=phase_start)
-
-
-def national_row(kpi, phase_start=2021):
-    return NationalProgress.objects.get(kpi=kpi, phase__start_year=phase_start)
 
 
 def test_it_lets_a_merged_province_report_on_its_own_only_for_the_quarters_it_reported(
