@@ -45,12 +45,11 @@ from partnerships.models import (
     SignatorySide,
     SigningMode,
     Source,
-    SpaceAggregation,
-    TimeAggregation,
 )
+from partnerships.reference import PHASES, load_reference_data
 from provinces.access import Role
 from provinces.models import Province, ProvinceAssignment
-from provinces.services import Upsert, load_provinces_from_package, upsert
+from provinces.services import Upsert, ensure_role_groups, load_provinces_from_package, upsert
 
 d = datetime.date
 
@@ -104,78 +103,6 @@ SOURCES = [
         "excerpt": "Thỏa thuận hợp tác chiến lược về VT-CNTT giai đoạn 2017 - 2022…",
     },
 ]
-
-PHASES = [("2014-2020", 2014, 2020), ("2021-2025", 2021, 2025), ("2026-2030", 2026, 2030)]
-
-AREAS = [
-    (
-        "telecom-infrastructure",
-        "Hạ tầng viễn thông và vùng phủ sóng",
-        "Telecom infrastructure and coverage",
-    ),
-    (
-        "it-infrastructure",
-        "Hạ tầng CNTT phục vụ chính quyền điện tử",
-        "IT infrastructure for e-government",
-    ),
-    (
-        "e-government",
-        "Chính quyền điện tử và chính quyền số",
-        "E-government and digital government",
-    ),
-    ("digital-transformation", "Chuyển đổi số", "Digital transformation"),
-    ("information-security", "An toàn thông tin", "Information security"),
-    ("human-resources", "Nguồn nhân lực và đào tạo", "Human resources and training"),
-    ("smart-city", "Đô thị thông minh và trung tâm điều hành", "Smart city and operations centres"),
-    ("innovation", "Đổi mới sáng tạo và khởi nghiệp", "Innovation and start-ups"),
-    (
-        "ethnic-minority-services",
-        "Truyền thông và dịch vụ giá trị gia tăng cho vùng dân tộc thiểu số và miền núi",
-        "Communication and value-added services for ethnic-minority and mountain areas",
-    ),
-]
-
-
-@dataclass(frozen=True)
-class KpiFact:
-    code: str
-    name_vi: str
-    name_en: str
-    unit_vi: str
-    unit_en: str
-    kind: str
-    area: str
-    is_headline: bool = False
-    parent: str | None = None
-
-
-COUNT, RATIO, PERCENT = KpiKind.COUNT, KpiKind.RATIO, KpiKind.PERCENTAGE
-
-KPIS = [
-    KpiFact("bts_total", "Tổng số trạm BTS", "BTS stations", "trạm", "stations", COUNT, "telecom-infrastructure", True),
-    KpiFact("bts_2g", "Trạm BTS 2G", "2G BTS stations", "trạm", "stations", COUNT, "telecom-infrastructure", True, "bts_total"),
-    KpiFact("bts_3g", "Trạm BTS 3G", "3G BTS stations", "trạm", "stations", COUNT, "telecom-infrastructure", True, "bts_total"),
-    KpiFact("bts_4g", "Trạm BTS 4G", "4G BTS stations", "trạm", "stations", COUNT, "telecom-infrastructure", True, "bts_total"),
-    KpiFact("mobile_subscribers", "Thuê bao di động", "Mobile subscribers", "thuê bao", "subscribers", COUNT, "telecom-infrastructure"),
-    KpiFact("mobile_broadband_subscribers", "Thuê bao Internet băng rộng di động", "Mobile broadband subscribers", "thuê bao", "subscribers", COUNT, "telecom-infrastructure", True),
-    KpiFact("ftth_subscribers", "Thuê bao FTTH", "FTTH subscribers", "thuê bao", "subscribers", COUNT, "telecom-infrastructure", True),
-    KpiFact("communes_mobile", "Xã, phường, thị trấn có sóng di động", "Communes, wards and townships with mobile coverage", "xã", "communes", RATIO, "telecom-infrastructure"),
-    KpiFact("villages_4g", "Thôn, bản, tổ dân phố có sóng 4G", "Villages and residential groups with 4G", "thôn", "villages", RATIO, "telecom-infrastructure", True),
-    KpiFact("villages_mobile", "Thôn, bản có sóng di động và Internet", "Villages with mobile and Internet coverage", "thôn", "villages", RATIO, "telecom-infrastructure"),
-    KpiFact("villages_fibre", "Thôn, bản, tổ dân phố có cáp quang", "Villages and residential groups reached by fibre", "thôn", "villages", RATIO, "telecom-infrastructure", True),
-    KpiFact("level4_services_pct", "Tỷ lệ dịch vụ công trực tuyến mức độ 4", "Public services offered at level 4", "%", "%", PERCENT, "e-government", True),
-    KpiFact("igate_agencies_pct", "Tỷ lệ cơ quan nhà nước dùng VNPT i-Gate", "State agencies using VNPT i-Gate", "%", "%", PERCENT, "e-government"),
-    KpiFact("agencies_fibre_pct", "Tỷ lệ cơ quan, trường học, cơ sở y tế có cáp quang", "Agencies, schools and health facilities on fibre", "%", "%", PERCENT, "it-infrastructure"),
-    KpiFact("ioffice_provincial_units", "Đơn vị cấp tỉnh dùng VNPT i-Office", "Provincial units using VNPT i-Office", "đơn vị", "units", COUNT, "e-government"),
-    KpiFact("ioffice_district_committees", "UBND cấp huyện dùng VNPT i-Office", "District People's Committees using VNPT i-Office", "đơn vị", "committees", COUNT, "e-government"),
-    KpiFact("ioffice_communes", "Xã, phường, thị trấn dùng VNPT i-Office", "Communes using VNPT i-Office", "xã", "communes", COUNT, "e-government"),
-]  # fmt: skip
-
-SPACE_AGGREGATION = {
-    COUNT: SpaceAggregation.SUM,
-    RATIO: SpaceAggregation.RATIO_OF_SUMS,
-    PERCENT: SpaceAggregation.NONE,
-}
 
 # Parties ------------------------------------------------------------------------
 
@@ -895,39 +822,18 @@ def _aware(day: datetime.date, hour: int = 9) -> datetime.datetime:
 
 
 def load_catalogues(loaded: Loaded):
+    """The source articles, then the reference data every install has (phases, areas, KPIs)."""
     for source in SOURCES:
         values = {key: value for key, value in source.items() if key != "code"}
         loaded.sources[source["code"]] = loaded.put(Source, {"code": source["code"]}, values)
+    ensure_role_groups()
+    for key, count in load_reference_data().items():
+        loaded.outcomes[key] += count
     for code, start, end in PHASES:
-        loaded.phases[code] = loaded.put(
-            Phase,
-            {"code": code},
-            {"name": f"{start}–{end}", "start_year": start, "end_year": end},
-        )
-    for order, (code, name_vi, name_en) in enumerate(AREAS, start=1):
-        loaded.areas[code] = loaded.put(
-            CommitmentArea,
-            {"code": code},
-            {"name_vi": name_vi, "name_en": name_en, "order": order * 10},
-        )
-    for order, kpi in enumerate(KPIS, start=1):
-        loaded.kpis[kpi.code] = loaded.put(
-            Kpi,
-            {"code": kpi.code},
-            {
-                "name_vi": kpi.name_vi,
-                "name_en": kpi.name_en,
-                "unit_vi": kpi.unit_vi,
-                "unit_en": kpi.unit_en,
-                "kind": kpi.kind,
-                "time_aggregation": TimeAggregation.LATEST,
-                "space_aggregation": SPACE_AGGREGATION[kpi.kind],
-                "parent": loaded.kpis[kpi.parent] if kpi.parent else None,
-                "area": loaded.areas[kpi.area],
-                "is_headline": kpi.is_headline,
-                "order": order * 10,
-            },
-        )
+        phases = Phase.objects.filter(start_year=start, end_year=end).order_by("pk")
+        loaded.phases[code] = phases.first()
+    loaded.areas.update({area.code: area for area in CommitmentArea.objects.all()})
+    loaded.kpis.update({kpi.code: kpi for kpi in Kpi.objects.all()})
 
 
 def _committee_name(province: Province) -> str:

@@ -8,11 +8,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
+from .access import Role
 from .models import Province, ProvinceKind, Region
 
 # Loading provinces from the administrative-unit data package ---------------------
@@ -233,3 +236,27 @@ def load_provinces_from_package() -> ProvinceLoad:
         _, outcome = upsert(Province, {"key": key, "valid_until": FORMER_VALID_UNTIL}, values)
         result.former[outcome] += 1
     return result
+
+
+# What an administrator manages in the admin; the other roles work in the portal itself.
+ADMIN_MANAGES = ("provinces", "partnerships", "milestones", "authtoken")
+ADMIN_VIEWS = ("progress",)
+ADMIN_USER_PERMISSIONS = ("add_user", "change_user", "view_user", "view_group")
+
+
+def ensure_role_groups() -> list[Group]:
+    """The four role groups, and what the administrators' group may do in the admin.
+
+    Idempotent: a run adds what is missing and takes nothing away, so permissions
+    an installation granted on top stay.
+    """
+    groups = [Group.objects.get_or_create(name=role)[0] for role in Role]
+    admin = Group.objects.get(name=Role.ADMIN)
+    admin.permissions.add(
+        *Permission.objects.filter(
+            Q(content_type__app_label__in=ADMIN_MANAGES)
+            | Q(content_type__app_label__in=ADMIN_VIEWS, codename__startswith="view_")
+            | Q(content_type__app_label="auth", codename__in=ADMIN_USER_PERMISSIONS)
+        )
+    )
+    return groups

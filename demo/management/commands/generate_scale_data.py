@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from core.quarters import Quarter, last_completed, quarter_range
-from demo.services import KPIS, PHASES, Loaded, load_catalogues
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 from milestones.schedule import deadline_for
 from partnerships.models import (
@@ -49,6 +48,7 @@ from partnerships.models import (
     TimeAggregation,
     percent_of,
 )
+from partnerships.reference import KPIS, PHASES, load_reference_data
 from progress import services as progress
 from progress.models import PendingRecompute
 from provinces.models import Province
@@ -182,7 +182,7 @@ def _phases() -> dict[str, Phase]:
 def _kpis(count: int) -> list[Kpi]:
     """The catalogue's KPIs first (its headline ones are what the dashboards open on)."""
     if not Kpi.objects.filter(code__in=[kpi.code for kpi in KPIS]).exists():
-        load_catalogues(Loaded())
+        load_reference_data()
     kpis = list(Kpi.objects.order_by("order", "code")[:count])
     order = max([kpi.order for kpi in kpis] + [0])
     number = 0
