@@ -4,12 +4,14 @@ The version is the URL namespace (`/api/v1/`), read by DRF's NamespaceVersioning
 the schema and the documentation sit outside it and describe version 1.
 """
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+
+from core.api import not_found
 
 ROOT_ENDPOINTS = (
     "province",
@@ -50,4 +52,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Any other address under /api/ answers in JSON too, as a client expects.
+    re_path(r"^.*$", not_found),
 ]

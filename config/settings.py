@@ -179,6 +179,9 @@ REPORT_DUE_DAYS = envint("REPORT_DUE_DAYS", 20)
 # Every approval and every scheduled rebuild leaves a RecomputeRun; successful ones are
 # forgotten after this many days, failed ones kept.
 RECOMPUTE_RUNS_KEEP_DAYS = envint("RECOMPUTE_RUNS_KEEP_DAYS", 30)
+# A run still "running" after this many seconds was interrupted (its worker died): the
+# pending sweep marks it failed. Far above the longest full rebuild seen (seconds).
+RECOMPUTE_INTERRUPTED_SECONDS = envint("RECOMPUTE_INTERRUPTED_SECONDS", 1800)
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = "demo"
 
@@ -200,6 +203,8 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_VERSION": "v1",
+    # Every error in JSON, in the shape of the refusals: never Django's HTML pages.
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     # Day first, as the forms read them (core/date_formats.py); ISO 8601 first.
     "DATE_INPUT_FORMATS": ["iso-8601", *DATE_INPUT_FORMATS],
 }

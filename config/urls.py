@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from progress.views import healthz
+
 admin.site.site_header = _("VNPT cooperation portal: administration")
 admin.site.site_title = _("VNPT cooperation portal")
 admin.site.index_title = _("Provinces, agreements and KPIs")
@@ -29,6 +31,7 @@ def moved_admin_page(request, model, rest=""):
 
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     re_path(
         rf"^admin/milestones/(?P<model>{'|'.join(MOVED_ADMIN_PAGES)})/(?P<rest>.*)$",

@@ -1,10 +1,17 @@
-"""API pieces every app shares: quarters as 2021Q4, in serializers and in filters."""
+"""API pieces every app shares: quarters as 2021Q4 in serializers and filters, and errors in JSON."""
+
+import logging
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from .parsing import parse_quarter, quarter_label
 
@@ -44,3 +51,45 @@ class QuarterFormField(forms.CharField):
 @extend_schema_field(QUARTER_SCHEMA)
 class QuarterFilter(django_filters.CharFilter):
     field_class = QuarterFormField
+
+
+# Errors: the API always answers in JSON -------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+def refusal(detail, code: str, **extra) -> dict:
+    """The shape of every refusal the API gives: a message, a code, field errors, warnings."""
+    return {"detail": str(detail), "code": code, "errors": {}, "warnings": {}, **extra}
+
+
+def exception_handler(exc, context):
+    """DRF's own answers, and JSON instead of an HTML page for everything else.
+
+    A database that cannot be reached is a 503 the client may retry; any other
+    unexpected error is a 500 whose cause is logged, not shown.
+    """
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        if isinstance(response.data, dict) and "detail" in response.data:
+            code = getattr(exc, "default_code", "error")
+            response.data = refusal(response.data["detail"], code)
+        return response
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("API request failed, database unavailable: %s", exc)
+        return Response(
+            refusal(
+                _("The portal's database cannot be reached; try again in a moment."), "unavailable"
+            ),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "30"},
+        )
+    logger.exception("API request failed")
+    return Response(
+        refusal(_("The portal could not answer; the error was logged."), "server_error"),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def not_found(request):
+    return JsonResponse(refusal(_("Nothing is found at this address."), "not_found"), status=404)

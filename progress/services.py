@@ -781,8 +781,25 @@ def recompute_completeness(agreement_id: int) -> int:
         return _recompute_completeness_locked(tree, tree.chain(province_id), timezone.now())
 
 
+def fail_interrupted_runs() -> int:
+    """Mark failed the runs still "running" long after any run ends: their worker died.
+
+    A worker killed during a recompute leaves its run "running" forever; its job is
+    delivered again (acks_late) and records a run of its own.
+    """
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.RECOMPUTE_INTERRUPTED_SECONDS)
+    return RecomputeRun.objects.filter(
+        status=RecomputeStatus.RUNNING, started_at__lt=cutoff
+    ).update(
+        status=RecomputeStatus.FAILED,
+        finished_at=timezone.now(),
+        error="Interrupted: the worker running it stopped before it finished.",
+    )
+
+
 def recompute_pending() -> int:
     """Recompute the agreements left waiting (broker down, or retries exhausted)."""
+    fail_interrupted_runs()
     done = 0
     for agreement_id in PendingRecompute.objects.order_by("requested_at").values_list(
         "agreement_id", flat=True
