@@ -4,6 +4,8 @@ import logging
 
 from django.db import transaction
 
+from .requests import request_id
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,11 +20,14 @@ def publish(task, *args) -> bool:
     try:
         task.apply_async(
             args,
+            # The job's log lines carry the id of the request that queued it.
+            headers={"request_id": request_id.get()},
             retry=True,
             retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5},
         )
-    except Exception:
-        logger.warning("Could not queue %s%s", task.name, args, exc_info=True)
+    except Exception as exc:
+        # One line: with the broker down every request would otherwise log a traceback.
+        logger.warning("Could not queue %s%s: %s: %s", task.name, args, type(exc).__name__, exc)
         return False
     return True
 
