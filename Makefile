@@ -38,10 +38,11 @@ RESULTS := .pytest_cache/results
 # `make test` combines the runs' coverage and reports once; a run on its own reports itself.
 COV_REPORT ?= term:skip-covered
 
-.PHONY: help setup system-deps messages run lint check test test-sqlite test-postgres clean
+.PHONY: help setup system-deps messages run serve lint check test test-sqlite test-postgres clean
 
 help:
 	@echo "make run    serve the portal with demo data on http://127.0.0.1:8000"
+	@echo "make serve  run as production does: gunicorn, Redis, Celery worker and beat (PostgreSQL)"
 	@echo "make test   lint, check and run the whole test suite (SQLite and PostgreSQL)"
 	@echo "            parts: make lint | check | test-sqlite | test-postgres"
 
@@ -71,6 +72,25 @@ run: setup messages
 	echo "Serving the portal on http://127.0.0.1:8000 (Ctrl-C stops it)"; \
 	exec $(MANAGE) runserver 127.0.0.1:8000
 
+# As production runs, on this machine: PostgreSQL (DATABASE_URL in .env), gunicorn,
+# Redis as cache and broker, a Celery worker and beat, each restarted by supervisord
+# if it dies (deploy/supervisord.conf). A server uses deploy/systemd and deploy/nginx.
+serve: setup messages
+	@set -a; if [ -f .env ]; then . ./.env; fi; set +a; \
+	: "$${DATABASE_URL:?make serve runs on PostgreSQL: set DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS in .env}"; \
+	: "$${SECRET_KEY:?make serve needs SECRET_KEY in .env}"; \
+	export DEBUG=0 ROOT="$(CURDIR)" VENV="$(CURDIR)/$(VENV)" SERVE_DIR="$(CURDIR)/.serve"; \
+	export REDIS_PORT=$${REDIS_PORT:-6380}; \
+	export CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:$$REDIS_PORT/0}; \
+	export CACHE_URL=$${CACHE_URL:-redis://127.0.0.1:$$REDIS_PORT/1}; \
+	mkdir -p "$$SERVE_DIR"; \
+	$(MANAGE) migrate --noinput --verbosity=0; \
+	$(MANAGE) collectstatic --noinput --verbosity=0; \
+	$(MANAGE) load_provinces; \
+	$(MANAGE) load_reference_data; \
+	echo "Serving the portal with gunicorn on http://$${GUNICORN_BIND:-127.0.0.1:8000} (Ctrl-C stops every process)"; \
+	exec $(VENV)/bin/supervisord -c deploy/supervisord.conf
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -99,4 +119,4 @@ test: lint check
 	@$(PY) scripts/test-summary $(RESULTS)/sqlite.xml $(RESULTS)/postgres.xml
 
 clean:
-	rm -rf $(VENV) .coverage .coverage.* htmlcov staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .coverage .coverage.* htmlcov staticfiles .pytest_cache .ruff_cache .serve

@@ -163,6 +163,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": envint("CELERY_PUBLISH_MAX_RETRIES", 1),
     "socket_connect_timeout": envint("CELERY_SOCKET_CONNECT_TIMEOUT", 2),
     "socket_timeout": envint("CELERY_SOCKET_TIMEOUT", 5),
+    # A job whose worker died is delivered again after this many seconds: longer than the
+    # longest retry wait (600 s) plus a full rebuild, far shorter than Redis's default hour.
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 1200),
 }
 # The full rebuild keeps "overdue" current as days pass and repairs anything a
 # lost message missed; the pending sweep catches up within a minute once a
@@ -252,6 +255,14 @@ LOGGING = {
 if CELERY_TASK_ALWAYS_EAGER:
     # Jobs run inside the request then; a line per finished job only buries the request log.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
+
+# Behind nginx (deploy/nginx/portal.conf) the request reaches gunicorn over HTTP; the
+# proxy says whether the browser used HTTPS.
+if envbool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# Sessions signed with a previous key stay valid while the key is rotated.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)

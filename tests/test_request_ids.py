@@ -37,6 +37,7 @@ def note_request_id():
 
 def test_a_job_runs_under_the_id_of_the_request_that_queued_it():
     SEEN_BY_JOBS.clear()
+    before = request_id.get()
     token = request_id.set("req-123")
     try:
         assert publish(note_request_id)
@@ -46,4 +47,4 @@ def test_a_job_runs_under_the_id_of_the_request_that_queued_it():
     note_request_id.apply_async()
     assert SEEN_BY_JOBS[0] == "req-123"
     assert SEEN_BY_JOBS[1].startswith("job-")
-    assert request_id.get() == "-", "a finished job leaves no id behind"
+    assert request_id.get() == before, "a finished job leaves no id of its own behind"

@@ -1,0 +1,26 @@
+"""gunicorn as the portal runs in production: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
+
+Workers follow the CPU count and each has threads, so a slow request (a login's
+password hash takes over a second of CPU) holds one thread, not the whole
+worker. Every value can be set from the environment, as the settings are.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+worker_class = "gthread"
+# The longest request (an Excel download of a large table) takes a few seconds.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced now and then, so a slow leak never grows.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+# The request id matches the portal's own log lines (core/requests.py).
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
