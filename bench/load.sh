@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The load test on the stack of `make serve` (gunicorn, Redis, a Celery worker and beat under
+# supervisord) over a throwaway PostgreSQL with the scale data:
+#
+#     .venv/bin/pip install -e '.[bench]' && bash bench/load.sh [users] [seconds]
+#
+# Prints locust's figures per request, the failures, and the CPU the stack spent per request.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ -z "${DATABASE_URL:-}" ]; then
+    exec scripts/with-postgres bash "$0" "$@"
+fi
+
+USERS=${1:-50}
+SECONDS_RUN=${2:-60}
+export DEBUG=0 SECRET_KEY=load-test-secret ALLOWED_HOSTS=127.0.0.1
+export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
+export ROOT="$PWD" VENV="$PWD/.venv" SERVE_DIR="$PWD/.serve-load"
+export REDIS_PORT=6392 GUNICORN_BIND=127.0.0.1:8790
+export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" CACHE_URL="redis://127.0.0.1:$REDIS_PORT/1"
+PY=.venv/bin/python
+mkdir -p "$SERVE_DIR" bench/results
+
+$PY manage.py migrate --noinput --verbosity=0
+$PY manage.py collectstatic --noinput --verbosity=0
+$PY manage.py load_provinces >/dev/null
+$PY manage.py load_reference_data >/dev/null
+$PY manage.py generate_scale_data --verbosity=0
+$PY bench/load_setup.py
+$PY manage.py recompute_progress --verbosity=0
+
+.venv/bin/supervisord -c deploy/supervisord.conf >"$SERVE_DIR/stack.log" 2>&1 &
+SUPERVISOR=$!
+trap 'kill $SUPERVISOR 2>/dev/null; wait $SUPERVISOR 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+    curl -s -o /dev/null "http://$GUNICORN_BIND/healthz" && break
+    sleep 1
+done
+
+cpu() {  # CPU seconds used so far by every process of the stack
+    local total=0
+    for pid in $(pgrep -P "$SUPERVISOR"; pgrep -f "gunicorn -c deploy|celery -A config"); do
+        [ -r "/proc/$pid/stat" ] || continue
+        total=$((total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+before=$(cpu)
+.venv/bin/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate 10 \
+    --run-time "${SECONDS_RUN}s" --host "http://$GUNICORN_BIND" --csv bench/results/load \
+    --only-summary 2>&1 | tail -n 40
+after=$(cpu)
+$PY - "$before" "$after" <<'PY'
+import csv, os, sys
+ticks = os.sysconf("SC_CLK_TCK")
+rows = list(csv.DictReader(open("bench/results/load_stats.csv")))
+total = next(r for r in rows if r["Name"] == "Aggregated")
+requests = int(total["Request Count"])
+cpu = (int(sys.argv[2]) - int(sys.argv[1])) / ticks
+print()
+print(f"{requests} requests, {total['Failure Count']} failures, {float(total['Requests/s']):.1f} per second")
+print(f"CPU of the stack: {cpu:.1f} s, {1000 * cpu / max(requests, 1):.1f} ms per request")
+print("p95 per request (ms):")
+for r in rows:
+    if r["Name"] != "Aggregated":
+        print(f"  {r['Name']:<28} {r['95%']:>6}   ({r['Request Count']} requests)")
+PY
