@@ -13,6 +13,8 @@ STOCK_MESSAGES = (
     gettext_noop("Enter a valid date/time."),
     gettext_noop("Date has wrong format. Use one of these formats instead: {format}."),
     gettext_noop("Enter a number."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
     gettext_noop("Enter a whole number."),
     gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
     gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
