@@ -425,7 +425,6 @@ class HeadlineCard:
     kpi: Kpi
     figures: object
     parts: list = field(default_factory=list)
-    provinces: int = 0
 
     @property
     def is_share(self) -> bool:
@@ -525,7 +524,7 @@ def national(filterset: DashboardFilterSet) -> dict:
             )
         if kpi.parent_id in headline_ids:
             continue
-        card = HeadlineCard(kpi, figures, provinces=getattr(figures, "provinces_reporting", 0))
+        card = HeadlineCard(kpi, figures)
         card.parts = [
             (part, figures_by_kpi.get(part.pk))
             for part in headline_kpis

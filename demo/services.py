@@ -38,7 +38,6 @@ from partnerships.models import (
     Organisation,
     OrganisationKind,
     Person,
-    Phase,
     ResponsibleSide,
     Signatory,
     SignatoryRole,
@@ -46,7 +45,8 @@ from partnerships.models import (
     SigningMode,
     Source,
 )
-from partnerships.reference import PHASES, load_reference_data
+from partnerships.reference import load_reference_data
+from partnerships.reference import phases as reference_phases
 from provinces.access import Role
 from provinces.models import Province, ProvinceAssignment
 from provinces.services import Upsert, ensure_role_groups, load_provinces_from_package, upsert
@@ -829,9 +829,7 @@ def load_catalogues(loaded: Loaded):
     ensure_role_groups()
     for key, count in load_reference_data().items():
         loaded.outcomes[key] += count
-    for code, start, end in PHASES:
-        phases = Phase.objects.filter(start_year=start, end_year=end).order_by("pk")
-        loaded.phases[code] = phases.first()
+    loaded.phases.update(reference_phases())
     loaded.areas.update({area.code: area for area in CommitmentArea.objects.all()})
     loaded.kpis.update({kpi.code: kpi for kpi in Kpi.objects.all()})
 

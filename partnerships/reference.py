@@ -85,6 +85,17 @@ SPACE_AGGREGATION = {
 }
 
 
+def phases() -> dict[str, Phase]:
+    """The reference phases by code: the phase spanning their years, whatever its own code.
+
+    An installation that named a phase differently keeps it; nothing is duplicated.
+    """
+    return {
+        code: Phase.objects.filter(start_year=start, end_year=end).order_by("pk").first()
+        for code, start, end in PHASES
+    }
+
+
 def load_reference_data() -> dict[tuple, int]:
     """Upsert the phases, areas and KPIs; how many of each model were created, updated, unchanged."""
     outcomes: dict[tuple, int] = {}
@@ -94,9 +105,9 @@ def load_reference_data() -> dict[tuple, int]:
         outcomes[(model, outcome)] = outcomes.get((model, outcome), 0) + 1
         return obj
 
+    existing = phases()
     for code, start, end in PHASES:
-        existing = Phase.objects.filter(start_year=start, end_year=end).exclude(code=code).first()
-        if existing is None:
+        if existing[code] is None:
             put(
                 Phase,
                 {"code": code},

@@ -48,11 +48,11 @@ from partnerships.models import (
     TimeAggregation,
     percent_of,
 )
-from partnerships.reference import KPIS, PHASES, load_reference_data
+from partnerships.reference import PHASES, load_reference_data
+from partnerships.reference import phases as reference_phases
 from progress import services as progress
 from progress.models import PendingRecompute
 from provinces.models import Province
-from provinces.services import upsert
 
 SCALE_MARK = "[Quy mô]"
 FIRST_QUARTER = Quarter(2014, 1)
@@ -123,8 +123,10 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         quiet = options["verbosity"] == 0
         with transaction.atomic():
+            # The catalogue's KPIs come first: its headline ones are what the dashboards open on.
+            load_reference_data()
             kpis = _kpis(options["kpis"])
-            phases = _phases()
+            phases = reference_phases()
             plans = _plan(options["agreements"], phases, rng)
             figures = _figures(kpis, phases, seed)
             agreements = _agreements(plans)
@@ -164,25 +166,8 @@ def _quarter_at(index: int) -> Quarter:
     return Quarter(index // 4, index % 4 + 1)
 
 
-def _phases() -> dict[str, Phase]:
-    """The three phases, as seed_demo makes them, reusing any phase already spanning the years."""
-    phases = {}
-    for code, start, end in PHASES:
-        phases[code] = (
-            Phase.objects.filter(start_year=start, end_year=end).first()
-            or upsert(
-                Phase,
-                {"code": code},
-                {"name": f"{start}–{end}", "start_year": start, "end_year": end},
-            )[0]
-        )
-    return phases
-
-
 def _kpis(count: int) -> list[Kpi]:
-    """The catalogue's KPIs first (its headline ones are what the dashboards open on)."""
-    if not Kpi.objects.filter(code__in=[kpi.code for kpi in KPIS]).exists():
-        load_reference_data()
+    """The first `count` KPIs of the catalogue, completed with synthetic ones."""
     kpis = list(Kpi.objects.order_by("order", "code")[:count])
     order = max([kpi.order for kpi in kpis] + [0])
     number = 0
