@@ -13,7 +13,18 @@ THE_VERSION = 1
 
 
 def history_recorded(sender, **kwargs):
-    transaction.on_commit(bump_content_version)
+    # A save writes a history row per value; one bump after the commit covers them all.
+    # `run_on_commit` is where Django keeps what waits for the commit, with the savepoints
+    # it was asked under (its own captureOnCommitCallbacks reads it too); rolling a
+    # savepoint back drops what was asked under it, so only the same level is shared.
+    connection = transaction.get_connection()
+    level = set(connection.savepoint_ids)
+    waiting = (
+        callback is bump_content_version and sids == level
+        for sids, callback, _robust in connection.run_on_commit
+    )
+    if not any(waiting):
+        transaction.on_commit(bump_content_version)
 
 
 def bump_content_version():

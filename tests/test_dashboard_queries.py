@@ -119,3 +119,19 @@ def test_it_renders_the_changed_pages_ahead_of_their_first_reader(
             with django_assert_max_num_queries(4):
                 response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
             assert response.status_code == 200
+
+
+def test_a_save_that_writes_many_history_rows_bumps_the_content_version_once(
+    world, django_capture_on_commit_callbacks
+):
+    from dashboards.receivers import bump_content_version
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        report(
+            world.lao_cai_2021,
+            "2025Q3",
+            {kpi: 1 for kpi in world.kpis.values() if kpi.kind == "count"},
+        )
+    assert [callback for callback in callbacks if callback is bump_content_version] == [
+        bump_content_version
+    ]
