@@ -53,6 +53,7 @@ from progress.models import (
     ReportingCompleteness,
 )
 from progress.rules import Rollup, combine
+from progress.services import approved_readings
 from provinces.lineage import with_predecessors
 from provinces.models import Province, Region, current_q
 
@@ -1026,30 +1027,19 @@ def kpi_series(agreements: list[Agreement], every_kpi: bool = False) -> tuple[Ta
     listed = set(kpis) if every_kpi else charted
     points = defaultdict(lambda: defaultdict(list))
     demo = defaultdict(bool)
-    for agreement_id, kpi_id, quarter, value, numerator, denominator, is_demo in (
-        KpiValue.objects.filter(
-            report__agreement_id__in=ids, report__status=ReportStatus.APPROVED, kpi_id__in=listed
-        )
-        .order_by("report__quarter")
-        .values_list(
-            "report__agreement_id",
-            "kpi_id",
-            "report__quarter",
-            "value",
-            "numerator",
-            "denominator",
-            "report__is_demo",
-        )
-    ):
-        kpi = kpis[kpi_id]
-        if kpi.kind == KpiKind.RATIO:
-            if numerator is None or not denominator:
-                continue
-            value = (numerator * 100 / denominator).quantize(Decimal("0.01"))
-        if value is None:
-            continue
-        points[kpi_id][agreement_id].append((quarter, value))
-        demo[(kpi_id, agreement_id)] |= is_demo
+    readings = approved_readings(
+        KpiValue.objects.filter(report__agreement_id__in=ids, kpi_id__in=listed)
+    )
+    for agreement_id, by_kpi in readings.items():
+        for kpi_id, series in by_kpi.items():
+            kpi = kpis[kpi_id]
+            for reading in sorted(series, key=lambda reading: reading.quarter):
+                # A ratio is charted as its share, by the one rule (Kpi.share).
+                value = kpi.share(reading.value, reading.numerator, reading.denominator)
+                if value is None:
+                    continue
+                points[kpi_id][agreement_id].append((reading.quarter, value))
+                demo[(kpi_id, agreement_id)] |= reading.is_demo
     targets = {
         (target.kpi_id, target.agreement_id): target
         for target in KpiTarget.objects.filter(agreement_id__in=ids, kpi_id__in=listed)

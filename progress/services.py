@@ -401,7 +401,7 @@ def _data(agreements, values, targets) -> dict:
     """Agreements, their approved readings and their targets, as the rules read them."""
     return {
         "agreements": _agreement_dicts(agreements),
-        "readings": _readings(values),
+        "readings": approved_readings(values),
         "targets": _targets(targets),
     }
 
@@ -414,8 +414,8 @@ def _agreement_dicts(queryset) -> list[dict]:
     return rows
 
 
-def _readings(queryset) -> dict:
-    """Approved readings grouped by agreement and KPI."""
+def approved_readings(queryset) -> dict:
+    """Approved readings of `queryset`'s values, by agreement and KPI, in no particular order."""
     grouped = defaultdict(lambda: defaultdict(list))
     values = queryset.filter(report__status=ReportStatus.APPROVED).values_list(
         "report__agreement_id",
@@ -551,7 +551,7 @@ def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
         return 0
     agreement = agreements[0]
     today = last_completed()
-    readings = _readings(KpiValue.objects.filter(report__agreement_id=agreement_id))
+    readings = approved_readings(KpiValue.objects.filter(report__agreement_id=agreement_id))
     targets = _targets(KpiTarget.objects.filter(agreement_id=agreement_id))
     rows = _agreement_rows(
         agreement, kpis, readings.get(agreement_id, {}), targets.get(agreement_id, {}), now, today
