@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.date_formats import DATE_INPUT_FORMATS
 
-from .env import envbool, envint, envlist, envstr
+from .env import envbool, envfloat, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -138,9 +138,22 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "portal@vnpt-partnerships.loca
 # The dashboards' rendered pages. Without CACHE_URL each process keeps its own; with a
 # redis:// URL every web process and worker share one, so a page rendered ahead by the
 # warming job (DASHBOARD_WARMING) is the one every reader gets.
+# The cache only saves work: when Redis is down or slow, a read is a miss and a write is
+# dropped (django-redis's IGNORE_EXCEPTIONS), after at most CACHE_TIMEOUT_SECONDS, so
+# the pages are rendered afresh instead of failing.
 CACHE_URL = envstr("CACHE_URL")
+CACHE_TIMEOUT_SECONDS = envfloat("CACHE_TIMEOUT_SECONDS", 0.5)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "LOG_IGNORED_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+            "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+        },
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

@@ -46,3 +46,5 @@ urlpatterns = [
     path("", include("milestones.urls")),
     path("", include("dashboards.urls")),
 ]
+
+handler500 = "core.errors.server_error"

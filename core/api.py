@@ -63,6 +63,25 @@ def refusal(detail, code: str, **extra) -> dict:
     return {"detail": str(detail), "code": code, "errors": {}, "warnings": {}, **extra}
 
 
+# How long a client should wait before trying again when the database is away.
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether an error means the database cannot be reached (restarting, failing over)."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def unavailable() -> dict:
+    return refusal(
+        _("The portal's database cannot be reached; try again in a moment."), "unavailable"
+    )
+
+
+def server_fault() -> dict:
+    return refusal(_("The portal could not answer; the error was logged."), "server_error")
+
+
 def exception_handler(exc, context):
     """DRF's own answers, and JSON instead of an HTML page for everything else.
 
@@ -75,20 +94,15 @@ def exception_handler(exc, context):
             code = getattr(exc, "default_code", "error")
             response.data = refusal(response.data["detail"], code)
         return response
-    if isinstance(exc, OperationalError | InterfaceError):
+    if database_unavailable(exc):
         logger.warning("API request failed, database unavailable: %s", exc)
         return Response(
-            refusal(
-                _("The portal's database cannot be reached; try again in a moment."), "unavailable"
-            ),
+            unavailable(),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": "30"},
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     logger.exception("API request failed")
-    return Response(
-        refusal(_("The portal could not answer; the error was logged."), "server_error"),
-        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
-    )
+    return Response(server_fault(), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 def not_found(request):

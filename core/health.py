@@ -33,6 +33,10 @@ def shared_cache() -> str | None:
         cache.delete(key)
     except Exception as exc:  # any backend's own error means the cache is not usable
         return f"unreachable: {exc.__class__.__name__}"
+    if answered is None:
+        # The shared cache turns its errors into misses (settings.CACHES), so a Redis
+        # that is down reads back nothing rather than raising.
+        return "unreachable: nothing read back"
     return None if answered == value else "does not keep what it is given"
 
 

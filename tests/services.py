@@ -97,6 +97,123 @@ class Redis:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+PG_BIN = os.environ.get("PG_BIN") or next(
+    iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))[-1:]),
+    None,
+)
+
+
+class Postgres:
+    """A throwaway PostgreSQL cluster of its own, which a test may stop and start again.
+
+    As scripts/with-postgres does: initdb in a temporary directory, trust on
+    loopback, a free port; as root the server runs as the `postgres` user.
+    """
+
+    def __init__(self):
+        self.port = free_port()
+        self.directory = tempfile.mkdtemp(prefix="portal-pg-")
+        self.data = Path(self.directory) / "data"
+        self.as_server_user = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+        if self.as_server_user:
+            shutil.chown(self.directory, "postgres")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/portal"
+
+    def _run(self, *command: str):
+        subprocess.run(
+            [*self.as_server_user, *command],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def create(self):
+        self._run(
+            f"{PG_BIN}/initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
+            "--encoding=UTF8", "--locale=C.UTF-8",
+        )  # fmt: skip
+        self.start()
+        subprocess.run(
+            [f"{PG_BIN}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+             "portal"],
+            check=True,
+        )  # fmt: skip
+
+    def start(self):
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory} -c fsync=off"
+        self._run(
+            f"{PG_BIN}/pg_ctl", "-D", str(self.data), "-l", f"{self.directory}/server.log",
+            "-w", "-t", "60", "-o", options, "start",
+        )  # fmt: skip
+
+    def stop(self):
+        """As an operator's restart does: the clients' connections are cut."""
+        self._run(f"{PG_BIN}/pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def close(self):
+        if (self.data / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class Gunicorn:
+    """The portal served as production does (deploy/gunicorn.conf.py), static files collected."""
+
+    def __init__(self, database_url: str, **env):
+        self.port = free_port()
+        self.static_root = tempfile.mkdtemp(prefix="portal-static-")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        self.env.pop("CELERY_BROKER_URL", None)
+        self.env.update(
+            DATABASE_URL=database_url,
+            DEBUG="0",
+            SECRET_KEY="gunicorn-test-secret",
+            ALLOWED_HOSTS="127.0.0.1",
+            STATIC_ROOT=self.static_root,
+            SESSION_COOKIE_SECURE="0",
+            CSRF_COOKIE_SECURE="0",
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            GUNICORN_WORKERS="2",
+            **env,
+        )
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def manage(self, *args: str, **extra_env) -> str:
+        """A manage.py command with the server's settings; returns what it printed."""
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env={**self.env, **extra_env},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    def start(self):
+        self.manage("collectstatic", "--noinput", "--verbosity=0")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_for_port(self.port)
+
+    def stop(self):
+        if self.process is not None:
+            _stop(self.process)
+            self.process = None
+        shutil.rmtree(self.static_root, ignore_errors=True)
+
+
 class Worker:
     """`celery -A config worker` (with its beat) in a subprocess, on the given broker and database."""
 

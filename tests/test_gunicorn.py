@@ -5,23 +5,20 @@ A real gunicorn in a subprocess on the test database, so it runs in the PostgreS
 """
 
 import gzip
-import os
 import re
 import subprocess
 import sys
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from .services import ROOT, _stop, _wait_for_port, free_port
+from .services import ROOT, Gunicorn
 from .test_celery_redis import database_url
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -31,37 +28,10 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 def server():
     if connection.vendor != "postgresql":
         pytest.skip("gunicorn is another process: it cannot open SQLite's in-memory database")
-    port = free_port()
-    static_root = tempfile.mkdtemp(prefix="portal-static-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(
-        DATABASE_URL=database_url(),
-        DEBUG="0",
-        SECRET_KEY="gunicorn-test-secret",
-        ALLOWED_HOSTS="127.0.0.1",
-        STATIC_ROOT=static_root,
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="2",
-    )
-    env.pop("CELERY_BROKER_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _wait_for_port(port)
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", env=env)
-    _stop(process)
+    gunicorn = Gunicorn(database_url())
+    gunicorn.start()
+    yield gunicorn
+    gunicorn.stop()
 
 
 def fetch(url, **headers):
@@ -151,8 +121,14 @@ class Browser:
         )
 
     def get(self, path: str) -> tuple[int, str]:
-        with self.opener.open(f"{self.base}{path}", timeout=20) as response:
-            return response.status, response.read().decode()
+        """The page's status and text; its headers are kept in `headers`."""
+        try:
+            with self.opener.open(f"{self.base}{path}", timeout=20) as response:
+                self.headers = dict(response.headers)
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            self.headers = dict(error.headers)
+            return error.code, error.read().decode()
 
     def post(self, path: str, fields: dict) -> int:
         data = urllib.parse.urlencode(fields).encode()
