@@ -274,12 +274,15 @@ CACHE_SECONDS = 300
 def data_version() -> str:
     """Changes whenever a dashboard's figures or facts may have: one cheap query.
 
-    The figures change with a recompute (its run, or a request for one); the
-    facts (agreements, signatories, commitments, milestones, reports and their
-    workflow, KPIs, provinces) count up `ContentVersion` whenever they are edited.
+    The figures change with a recompute (its run, or a request for one); how
+    complete the reporting is, with its recount after each step of a report; the
+    facts (agreements, signatories, commitments, milestones, a report's quarter and
+    status, KPIs, provinces) count up `ContentVersion` whenever they are edited. A
+    draft saved again changes none of these, so it leaves every page cached.
     """
     runs = RecomputeRun._meta.db_table
     pending = PendingRecompute._meta.db_table
+    completeness = ReportingCompleteness._meta.db_table
     content = ContentVersion._meta.db_table
     # The table names come from the models, never from input.
     with connection.cursor() as cursor:
@@ -287,6 +290,8 @@ def data_version() -> str:
             f"SELECT (SELECT MAX(id) FROM {runs}), "
             f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
             f"(SELECT COUNT(*) FROM {pending}), (SELECT MAX(requested_at) FROM {pending}), "
+            f"(SELECT COUNT(*) FROM {completeness}), "
+            f"(SELECT MAX(computed_at) FROM {completeness}), "
             f"(SELECT MAX(number) FROM {content})"
         )
         return "|".join(str(value) for value in cursor.fetchone())

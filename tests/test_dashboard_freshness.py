@@ -1,0 +1,117 @@
+"""The dashboards' cached pages follow what they show, and only that.
+
+A draft saved again changes nothing an official sees (drafts never count), so every
+page stays cached while staff type; a report's step (opened, submitted, returned,
+approved) shows at once on the agreement's page and in the reporting completeness.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from milestones import services
+from milestones.checks import Reading
+from progress import services as progress
+
+from .conftest import VIETNAM
+from .test_dashboards import EN, table_rows
+
+pytestmark = pytest.mark.usefixtures("fresh_cache")
+
+QUARTER = 20214
+
+
+@pytest.fixture
+def january_2022(laocai):
+    laocai.bts_total.is_headline = True
+    laocai.bts_total.save()
+    with time_machine.travel(datetime.datetime(2022, 1, 10, 9, tzinfo=VIETNAM), tick=True):
+        yield
+
+
+def readings(laocai, stations):
+    return {
+        laocai.bts_total.pk: Reading(value=Decimal(stations)),
+        laocai.bts_4g.pk: Reading(value=Decimal(400)),
+        laocai.villages_fibre.pk: Reading(numerator=Decimal(1100), denominator=Decimal(1569)),
+        laocai.level4.pk: Reading(value=Decimal(40)),
+    }
+
+
+def main(response) -> str:
+    """The page's own content, without the per-request parts around it (forms' tokens)."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def report_state(client, agreement, quarter_label="Q4/2021") -> str:
+    url = reverse("dashboards:agreement-dashboard", args=[agreement.pk])
+    rows = table_rows(client.get(url, **EN).content.decode(), "reports")
+    return {row[0]: row[1] for row in rows}.get(quarter_label, "")
+
+
+def test_a_draft_saved_again_leaves_every_page_cached(
+    january_2022,
+    laocai,
+    staff_laocai,
+    client_official,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    progress.recompute_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.get_or_create_report(laocai.agreement, QUARTER, staff_laocai)
+    pages = [
+        "/",
+        reverse("dashboards:agreement-dashboard", args=[laocai.agreement.pk]),
+        reverse("dashboards:province-dashboard", args=["lao-cai"]),
+    ]
+    before = {url: main(client_official.get(url, **EN)) for url in pages}
+
+    for stations in (1100, 1150, 1200):
+        with django_capture_on_commit_callbacks(execute=True):
+            report = services.save_draft(
+                report, staff_laocai, version=report.version, readings=readings(laocai, stations)
+            )
+
+    for url in pages:
+        # Session, user, the data's version and the page's own record: served from the cache.
+        with django_assert_max_num_queries(4):
+            response = client_official.get(url, **EN)
+        assert main(response) == before[url]
+
+
+def test_each_step_of_a_report_shows_at_once_on_the_cached_pages(
+    january_2022,
+    laocai,
+    staff_laocai,
+    reviewer,
+    client_official,
+    django_capture_on_commit_callbacks,
+):
+    progress.recompute_all()
+    assert report_state(client_official, laocai.agreement) == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.get_or_create_report(laocai.agreement, QUARTER, staff_laocai)
+        report = services.save_draft(
+            report, staff_laocai, version=report.version, readings=readings(laocai, 1100)
+        )
+    assert report_state(client_official, laocai.agreement) == "Draft"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.submit_report(report, staff_laocai, report.version)
+    assert report_state(client_official, laocai.agreement) == "Submitted"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.return_report(report, reviewer, report.version, "Thiếu minh chứng")
+    assert report_state(client_official, laocai.agreement) == "Returned for changes"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.submit_report(report, staff_laocai, report.version)
+        services.approve_report(report, reviewer, version=report.version)
+    assert report_state(client_official, laocai.agreement) == "Approved"
+    national = client_official.get("/", **EN).content.decode()
+    assert table_rows(national, "headline")[0][1] == "1,100"
