@@ -5,33 +5,22 @@ from django.db import transaction
 from django.db.models import F
 
 from core.queue import publish
-from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport
+from milestones.models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport
 
 from .models import ContentVersion
 from .tasks import warm_dashboards
 
 THE_VERSION = 1
 
-# Drafts never count: a report's figures and notes reach the dashboards once it is approved,
-# and approving or reopening it asks for a recompute, which `data_version` follows. Of a
-# report itself the pages show these fields, so only a change of one of them is news.
-UNSEEN_UNTIL_APPROVED = (KpiValue, CommitmentProgress)
-REPORT_FIELDS_SHOWN = ("agreement_id", "quarter", "status", "source_id", "is_demo")
+# The report workflow's rows reach each page through the page's own version: the
+# national figures and completeness through the recompute and the recount (`data_version`),
+# a province's or an agreement's reports through `scoped_version`. Counting the content
+# version up for them would throw away every page at each save, submission or approval.
+WORKFLOW_MODELS = (QuarterlyReport, KpiValue, CommitmentProgress, Evidence)
 
 
-def changes_a_page(instance, history_instance) -> bool:
-    if isinstance(instance, UNSEEN_UNTIL_APPROVED):
-        return False
-    if isinstance(instance, QuarterlyReport) and history_instance.history_type == "~":
-        previous = history_instance.prev_record
-        return previous is None or any(
-            getattr(previous, name) != getattr(instance, name) for name in REPORT_FIELDS_SHOWN
-        )
-    return True
-
-
-def history_recorded(sender, instance, history_instance, **kwargs):
-    if not changes_a_page(instance, history_instance):
+def history_recorded(sender, instance, **kwargs):
+    if isinstance(instance, WORKFLOW_MODELS):
         return
     # A save writes a history row per value; one bump after the commit covers them all.
     # `run_on_commit` is where Django keeps what waits for the commit, with the savepoints

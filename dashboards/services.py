@@ -37,6 +37,7 @@ from partnerships.models import (
     KpiKind,
     KpiTarget,
     Milestone,
+    Organisation,
     Phase,
     Signatory,
     SpaceAggregation,
@@ -253,14 +254,21 @@ class Freshness:
     last_failure: RecomputeRun | None
 
 
-def freshness(computed_queryset) -> Freshness:
-    """When the page's figures were computed, and whether any recompute is owed or failed."""
+def freshness(computed_queryset, agreement_ids=None) -> Freshness:
+    """When the page's figures were computed, and whether any recompute is owed or failed.
+
+    The recomputes owed are the page's own agreements' when it names them (a
+    province's or an agreement's page), else every agreement's.
+    """
     as_of = computed_queryset.aggregate(as_of=Min("computed_at"))["as_of"]
     last = RecomputeRun.objects.order_by("-started_at").only("status", "started_at", "error")[:1]
     last = last[0] if last else None
+    pending = PendingRecompute.objects.all()
+    if agreement_ids is not None:
+        pending = pending.filter(agreement_id__in=agreement_ids)
     return Freshness(
         as_of=as_of,
-        pending=PendingRecompute.objects.count(),
+        pending=pending.count(),
         last_failure=last if last and last.status == RecomputeStatus.FAILED else None,
     )
 
@@ -271,14 +279,29 @@ def freshness(computed_queryset) -> Freshness:
 CACHE_SECONDS = 300
 
 
+# What tells that rows changed, without trusting the clock to move forward: rows that are
+# rewritten get new ids; a report's version counts each save and step up; completeness is
+# recounted in place.
+REWRITTEN = ("COUNT(*)", "MAX(id)")
+REPORTS = ("COUNT(*)", "SUM(version)", "MAX(updated_at)")
+RECOUNTED = (
+    "COUNT(*)",
+    "MAX(computed_at)",
+    "SUM(approved)",
+    "SUM(submitted)",
+    "SUM(in_progress)",
+    "SUM(overdue)",
+)
+
+
 def data_version() -> str:
     """Changes whenever a dashboard's figures or facts may have: one cheap query.
 
     The figures change with a recompute (its run, or a request for one); how
     complete the reporting is, with its recount after each step of a report; the
-    facts (agreements, signatories, commitments, milestones, a report's quarter and
-    status, KPIs, provinces) count up `ContentVersion` whenever they are edited. A
-    draft saved again changes none of these, so it leaves every page cached.
+    facts (agreements, signatories, commitments, milestones, KPIs, provinces) count
+    up `ContentVersion` whenever they are edited. The pages about one province or
+    agreement, which also list its reports, have their own (`scoped_version`).
     """
     runs = RecomputeRun._meta.db_table
     pending = PendingRecompute._meta.db_table
@@ -289,17 +312,73 @@ def data_version() -> str:
         cursor.execute(
             f"SELECT (SELECT MAX(id) FROM {runs}), "
             f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
-            f"(SELECT COUNT(*) FROM {pending}), (SELECT MAX(requested_at) FROM {pending}), "
-            f"(SELECT COUNT(*) FROM {completeness}), "
-            f"(SELECT MAX(computed_at) FROM {completeness}), "
-            f"(SELECT MAX(number) FROM {content})"
+            f"(SELECT COUNT(*) FROM {pending}), (SELECT MAX(id) FROM {pending}), "
+            + ", ".join(f"(SELECT {agg} FROM {completeness})" for agg in RECOUNTED)
+            + f", (SELECT MAX(number) FROM {content})"
         )
         return "|".join(str(value) for value in cursor.fetchone())
 
 
-def cache_key(page: str, query, language: str) -> str:
+def scoped_version(*, province: Province | None = None, agreement: Agreement | None = None) -> str:
+    """`data_version` for a page about one province (with its former units) or one agreement.
+
+    Such a page shows only its own figures, reports, completeness and recomputes
+    owed, so a change elsewhere (another province's approval, its recompute) leaves
+    it cached; what every page shows (the facts of `ContentVersion`, a failed last
+    recompute) still counts. One query, as `data_version`.
+    """
+    tables = {
+        model.__name__: model._meta.db_table
+        for model in (
+            Province,
+            Organisation,
+            Agreement,
+            ContentVersion,
+            RecomputeRun,
+            PendingRecompute,
+            QuarterlyReport,
+            AgreementProgress,
+            ProvinceProgress,
+            ReportingCompleteness,
+        )
+    }
+    province_id = province.pk if province else None
+    agreement_id = agreement.pk if agreement else None
+
+    def rows(table: str, column: str, scope: str, *aggregates: str) -> str:
+        where = f"WHERE {column} IN (SELECT id FROM {scope})"
+        return ", ".join(f"(SELECT {agg} FROM {table} {where})" for agg in aggregates)
+
+    # The table names come from the models, never from input; the ids are parameters.
+    sql = f"""
+        WITH RECURSIVE lineage(id) AS (
+            SELECT id FROM {tables["Province"]} WHERE id = %s
+            UNION SELECT p.id FROM {tables["Province"]} p JOIN lineage l ON p.successor_id = l.id
+        ),
+        agreements(id) AS (
+            SELECT a.id FROM {tables["Agreement"]} a
+            JOIN {tables["Organisation"]} o ON o.id = a.counterparty_id
+            WHERE o.province_id IN (SELECT id FROM lineage)
+            UNION SELECT id FROM {tables["Agreement"]} WHERE id = %s
+        ),
+        page_province(id) AS (SELECT id FROM {tables["Province"]} WHERE id = %s)
+        SELECT (SELECT MAX(number) FROM {tables["ContentVersion"]}),
+            (SELECT id FROM {tables["RecomputeRun"]} WHERE status = %s
+             AND id = (SELECT MAX(id) FROM {tables["RecomputeRun"]})),
+            {rows(tables["PendingRecompute"], "agreement_id", "agreements", *REWRITTEN)},
+            {rows(tables["QuarterlyReport"], "agreement_id", "agreements", *REPORTS)},
+            {rows(tables["AgreementProgress"], "agreement_id", "agreements", *REWRITTEN)},
+            {rows(tables["ProvinceProgress"], "province_id", "page_province", *REWRITTEN)},
+            {rows(tables["ReportingCompleteness"], "province_id", "page_province", *RECOUNTED)}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [province_id, agreement_id, province_id, RecomputeStatus.FAILED])
+        return "|".join(str(value) for value in cursor.fetchone())
+
+
+def cache_key(page: str, query, language: str, version: str) -> str:
     choices = sorted((key, tuple(query.getlist(key))) for key in query)
-    raw = f"{page}|{language}|{choices}|{data_version()}"
+    raw = f"{page}|{language}|{choices}|{version}"
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -315,10 +394,11 @@ class Page:
     stem: str
     path: str
     build: Callable[..., dict]
+    version: Callable[[], str] = data_version
 
     def body(self, query: QueryDict) -> str:
         """The page's rendered body for `query` in the active language, from the cache if there."""
-        key = cache_key(self.stem, query, translation.get_language())
+        key = cache_key(self.stem, query, translation.get_language(), self.version())
         body = cache.get(key)
         if body is None:
             page = self.build()
@@ -361,6 +441,7 @@ def province_page(province: Province) -> Page:
         f"tinh-{province.slug}",
         reverse("dashboards:province-dashboard", args=[province.slug]),
         lambda download=False: province_dashboard(province, download),
+        lambda: scoped_version(province=province),
     )
 
 
@@ -370,6 +451,7 @@ def agreement_page(agreement: Agreement) -> Page:
         f"thoa-thuan-{agreement.pk}",
         reverse("dashboards:agreement-dashboard", args=[agreement.pk]),
         lambda download=False: agreement_dashboard(agreement, download),
+        lambda: scoped_version(agreement=agreement),
     )
 
 
@@ -881,7 +963,7 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
         "timeline": timeline,
         "kpi_charts": kpi_charts,
         "tables": tables,
-        "freshness": freshness(ProvinceProgress.objects.filter(province=province)),
+        "freshness": freshness(ProvinceProgress.objects.filter(province=province), ids),
     }
 
 
@@ -1206,7 +1288,9 @@ def agreement_dashboard(agreement: Agreement, download: bool = False) -> dict:
         ],
         "kpi_charts": kpi_charts,
         "tables": tables,
-        "freshness": freshness(AgreementProgress.objects.filter(agreement=agreement)),
+        "freshness": freshness(
+            AgreementProgress.objects.filter(agreement=agreement), [agreement.pk]
+        ),
     }
 
 

@@ -1,8 +1,9 @@
 """The dashboards' cached pages follow what they show, and only that.
 
-A draft saved again changes nothing an official sees (drafts never count), so every
-page stays cached while staff type; a report's step (opened, submitted, returned,
-approved) shows at once on the agreement's page and in the reporting completeness.
+A draft saved again changes nothing an official sees (drafts never count), and a
+province's approval changes no other province's page: those pages stay cached while
+staff type and reviewers approve elsewhere. A report's step (opened, submitted,
+returned, approved) shows at once on its agreement's and its province's pages.
 """
 
 import datetime
@@ -14,9 +15,11 @@ from django.urls import reverse
 
 from milestones import services
 from milestones.checks import Reading
+from milestones.models import ReportStatus
 from progress import services as progress
 
 from .conftest import VIETNAM
+from .factories import KpiValueFactory, QuarterlyReportFactory
 from .test_dashboards import EN, table_rows
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
@@ -53,9 +56,16 @@ def report_state(client, agreement, quarter_label="Q4/2021") -> str:
     return {row[0]: row[1] for row in rows}.get(quarter_label, "")
 
 
-def test_a_draft_saved_again_leaves_every_page_cached(
+def served_from_the_cache(client, url, django_assert_max_num_queries):
+    # Session, user, the data's version and the page's own record: no rendering.
+    with django_assert_max_num_queries(4):
+        return main(client.get(url, **EN))
+
+
+def test_a_draft_saved_again_leaves_the_pages_of_others_cached(
     january_2022,
     laocai,
+    quangbinh,
     staff_laocai,
     client_official,
     django_capture_on_commit_callbacks,
@@ -64,12 +74,14 @@ def test_a_draft_saved_again_leaves_every_page_cached(
     progress.recompute_all()
     with django_capture_on_commit_callbacks(execute=True):
         report = services.get_or_create_report(laocai.agreement, QUARTER, staff_laocai)
-    pages = [
+    untouched = [
         "/",
-        reverse("dashboards:agreement-dashboard", args=[laocai.agreement.pk]),
-        reverse("dashboards:province-dashboard", args=["lao-cai"]),
+        "/compare/",
+        reverse("dashboards:agreement-dashboard", args=[quangbinh.agreement.pk]),
+        reverse("dashboards:province-dashboard", args=["quang-tri"]),
     ]
-    before = {url: main(client_official.get(url, **EN)) for url in pages}
+    own = reverse("dashboards:agreement-dashboard", args=[laocai.agreement.pk])
+    before = {url: main(client_official.get(url, **EN)) for url in [*untouched, own]}
 
     for stations in (1100, 1150, 1200):
         with django_capture_on_commit_callbacks(execute=True):
@@ -77,11 +89,54 @@ def test_a_draft_saved_again_leaves_every_page_cached(
                 report, staff_laocai, version=report.version, readings=readings(laocai, stations)
             )
 
-    for url in pages:
-        # Session, user, the data's version and the page's own record: served from the cache.
-        with django_assert_max_num_queries(4):
-            response = client_official.get(url, **EN)
-        assert main(response) == before[url]
+    for url in untouched:
+        assert (
+            served_from_the_cache(client_official, url, django_assert_max_num_queries)
+            == (before[url])
+        )
+    # Its own agreement's page is rendered again, and shows the same: drafts never count.
+    assert main(client_official.get(own, **EN)) == before[own]
+
+
+def test_an_approval_renews_its_own_pages_and_leaves_other_provinces_cached(
+    january_2022,
+    laocai,
+    quangbinh,
+    staff_laocai,
+    reviewer,
+    client_official,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    # Quảng Bình has reported the quarter already, so Lào Cai's approval moves no phase's
+    # reference quarter (which would change every province's "as of").
+    approved = QuarterlyReportFactory(
+        agreement=quangbinh.agreement, quarter=QUARTER, status=ReportStatus.APPROVED
+    )
+    KpiValueFactory(report=approved, kpi=quangbinh.bts_total, value=1000)
+    progress.recompute_all()
+    other = reverse("dashboards:province-dashboard", args=["quang-tri"])
+    other_agreement = reverse("dashboards:agreement-dashboard", args=[quangbinh.agreement.pk])
+    own = reverse("dashboards:province-dashboard", args=["lao-cai"])
+    before = {url: main(client_official.get(url, **EN)) for url in (other, other_agreement, own)}
+    assert "1,100" not in before[own]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.get_or_create_report(laocai.agreement, QUARTER, staff_laocai)
+        report = services.save_and_submit(
+            report, staff_laocai, version=report.version, readings=readings(laocai, 1100)
+        )
+        services.approve_report(report, reviewer, version=report.version)
+
+    for url in (other, other_agreement):
+        assert (
+            served_from_the_cache(client_official, url, django_assert_max_num_queries)
+            == (before[url])
+        )
+    assert "1,100" in main(client_official.get(own, **EN))
+    assert table_rows(client_official.get("/", **EN).content.decode(), "headline")[0][1] == (
+        "2,100"
+    )
 
 
 def test_each_step_of_a_report_shows_at_once_on_the_cached_pages(

@@ -8,9 +8,11 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from partnerships.models import Commitment
 from progress import services as progress
 
 from .dashboard_world import build_world
+from .factories import CommitmentAreaFactory
 from .progress_data import agreement_for, report
 
 # Measured baselines (session, user and groups for the sign-in, then the page's own reads);
@@ -126,12 +128,13 @@ def test_a_save_that_writes_many_history_rows_bumps_the_content_version_once(
 ):
     from dashboards.receivers import bump_content_version
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        report(
-            world.lao_cai_2021,
-            "2025Q3",
-            {kpi: 1 for kpi in world.kpis.values() if kpi.kind == "count"},
-        )
+    area = CommitmentAreaFactory()
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        # An admin's save of an agreement with a row of commitments: a history row each.
+        for number in range(5):
+            Commitment.objects.create(
+                agreement=world.lao_cai_2021, area=area, text=f"Cam kết {number}"
+            )
     assert [callback for callback in callbacks if callback is bump_content_version] == [
         bump_content_version
     ]
