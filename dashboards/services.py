@@ -312,11 +312,17 @@ def data_version() -> str:
         cursor.execute(
             f"SELECT (SELECT MAX(id) FROM {runs}), "
             f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
-            f"(SELECT COUNT(*) FROM {pending}), (SELECT MAX(id) FROM {pending}), "
-            + ", ".join(f"(SELECT {agg} FROM {completeness})" for agg in RECOUNTED)
-            + f", (SELECT MAX(number) FROM {content})"
+            f"(SELECT MAX(number) FROM {content}), pending.*, completeness.* "
+            f"FROM {_aggregates(pending, '', REWRITTEN)} pending, "
+            f"{_aggregates(completeness, '', RECOUNTED)} completeness"
         )
         return "|".join(str(value) for value in cursor.fetchone())
+
+
+def _aggregates(table: str, where: str, aggregates: tuple[str, ...]) -> str:
+    """A one-row table of `aggregates` over `table`: one pass over its rows for all of them."""
+    columns = ", ".join(f"{aggregate} AS a{n}" for n, aggregate in enumerate(aggregates))
+    return f"(SELECT {columns} FROM {table} {where})"
 
 
 def scoped_version(*, province: Province | None = None, agreement: Agreement | None = None) -> str:
@@ -345,9 +351,9 @@ def scoped_version(*, province: Province | None = None, agreement: Agreement | N
     province_id = province.pk if province else None
     agreement_id = agreement.pk if agreement else None
 
-    def rows(table: str, column: str, scope: str, *aggregates: str) -> str:
+    def rows(name: str, column: str, scope: str, aggregates: tuple[str, ...]) -> str:
         where = f"WHERE {column} IN (SELECT id FROM {scope})"
-        return ", ".join(f"(SELECT {agg} FROM {table} {where})" for agg in aggregates)
+        return f"{_aggregates(tables[name], where, aggregates)} {name.lower()}"
 
     # The table names come from the models, never from input; the ids are parameters.
     sql = f"""
@@ -365,11 +371,13 @@ def scoped_version(*, province: Province | None = None, agreement: Agreement | N
         SELECT (SELECT MAX(number) FROM {tables["ContentVersion"]}),
             (SELECT id FROM {tables["RecomputeRun"]} WHERE status = %s
              AND id = (SELECT MAX(id) FROM {tables["RecomputeRun"]})),
-            {rows(tables["PendingRecompute"], "agreement_id", "agreements", *REWRITTEN)},
-            {rows(tables["QuarterlyReport"], "agreement_id", "agreements", *REPORTS)},
-            {rows(tables["AgreementProgress"], "agreement_id", "agreements", *REWRITTEN)},
-            {rows(tables["ProvinceProgress"], "province_id", "page_province", *REWRITTEN)},
-            {rows(tables["ReportingCompleteness"], "province_id", "page_province", *RECOUNTED)}
+            pendingrecompute.*, quarterlyreport.*, agreementprogress.*, provinceprogress.*,
+            reportingcompleteness.*
+        FROM {rows("PendingRecompute", "agreement_id", "agreements", REWRITTEN)},
+            {rows("QuarterlyReport", "agreement_id", "agreements", REPORTS)},
+            {rows("AgreementProgress", "agreement_id", "agreements", REWRITTEN)},
+            {rows("ProvinceProgress", "province_id", "page_province", REWRITTEN)},
+            {rows("ReportingCompleteness", "province_id", "page_province", RECOUNTED)}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [province_id, agreement_id, province_id, RecomputeStatus.FAILED])
