@@ -143,6 +143,9 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# Read by the file backend (django.core.mail.backends.filebased.EmailBackend): a
+# directory that keeps every message, for a test server without a mail server.
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 # A mail server that does not answer holds one notice back, not the whole outbox run.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 # Links in e-mail need the portal's address; requests know it, a scheduled job does not.
