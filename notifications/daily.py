@@ -8,6 +8,9 @@ same deadline. What is new here is only when to speak:
 - on the first day it is overdue (the day after its deadline), then every 7 days
   while it stays overdue; a submitted report is never overdue, so they stop;
 - at most one e-mail a day a person, grouping every report concerned.
+
+Reviewers' digests and officials' monthly summaries (summary.py) are written by the
+same daily run.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from milestones.models import QuarterlyReport, ReportStatus
 from milestones.schedule import WorkItem, review_queue, worklist
 from provinces.access import Role
 
-from . import services
+from . import services, summary
 from .models import DailyRun, Kind, Notification
 
 REMINDER_DAYS_BEFORE = (7, 1)
@@ -181,7 +184,11 @@ def write_daily_notices(now: datetime.datetime | None = None) -> list[Notificati
     today = now.date()
     if DailyRun.objects.filter(day=today).exists():
         return []
-    written = [*write_deadline_reminders(today), *write_review_digests(today)]
+    written = [
+        *write_deadline_reminders(today),
+        *write_review_digests(today),
+        *summary.write_monthly_summaries(today),
+    ]
     with transaction.atomic():
         DailyRun.objects.get_or_create(day=today, defaults={"notices": len(written)})
     return written

@@ -60,6 +60,8 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # What a monthly summary showed, for the next one to say what changed since.
+    snapshot = models.JSONField(_("figures shown"), default=dict, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

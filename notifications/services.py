@@ -40,9 +40,13 @@ def people_who_may(role: str, action: str, province_id: int):
 
 
 def people_with_role(role: str):
+    return people_with_roles((role,))
+
+
+def people_with_roles(roles):
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=role)
+        .objects.filter(is_active=True, groups__name__in=roles)
         .select_related("notification_preference")
         .distinct()
         .order_by("pk")
@@ -79,10 +83,13 @@ def set_subscription(user, kind: str, wanted: bool) -> Preference:
     return preference
 
 
-def write(user, kind: str, key: str, subject, template: str, context: dict, link: str = ""):
+def write(
+    user, kind: str, key: str, subject, template: str, context, link: str = "", snapshot=None
+):
     """Write one notice for `user` unless they turned its kind off or already have it.
 
-    `subject` is called inside the recipient's language, as are the templates
+    `subject` is called inside the recipient's language, as is `context` when it is
+    callable (figures whose names are translated), and the templates
     `notifications/email/<template>.txt` and `.html`; returns the new notice or None.
     """
     preference = preference_for(user)
@@ -92,7 +99,7 @@ def write(user, kind: str, key: str, subject, template: str, context: dict, link
         return None
     with translation.override(preference.language):
         context = {
-            **context,
+            **(context() if callable(context) else context),
             "recipient": user,
             "link": absolute(link) if link else "",
             "portal_url": settings.PORTAL_URL,
@@ -115,6 +122,7 @@ def write(user, kind: str, key: str, subject, template: str, context: dict, link
         language=preference.language,
         email=user.email,
         status=Status.PENDING if user.email else Status.PORTAL_ONLY,
+        snapshot=snapshot or {},
         next_attempt_at=timezone.now(),
     )
     try:
