@@ -180,3 +180,23 @@ def test_a_comment_with_markup_is_shown_as_text(returned):
     html = mail.outbox[0].alternatives[0].content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)</script>" in mail.outbox[0].body, "plain text stays plain"
+
+
+def test_the_command_does_the_beats_work_without_a_broker(laocai, staff_laocai, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.REPORT_DUE_DAYS = 20
+    # 08:30 on 28/01/2022 in Hà Nội: Q4/2021 was due on 20/01/2022, so a week overdue today.
+    out = StringIO()
+    with time_machine.travel(datetime.datetime(2022, 1, 28, 1, 30, tzinfo=datetime.UTC)):
+        call_command("send_notifications", stdout=out)
+        call_command("send_notifications", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "1 notices written, 1 sent, 0 waiting, 0 failed",
+        "0 notices written, 0 sent, 0 waiting, 0 failed",
+    ]
+    (message,) = mail.outbox
+    assert message.to == [staff_laocai.email]
+    assert message.subject == "Quá hạn: đề nghị nộp 1 báo cáo quý"
