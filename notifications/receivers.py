@@ -9,7 +9,7 @@ the reviewers' daily digest (daily.py) rather than mailing them one by one.
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from provinces.access import Action, Role
+from provinces.access import Action, Role, people_who_may
 
 from . import services
 from .models import Kind
@@ -38,7 +38,9 @@ def report_changed(sender, report, event, user=None, **kwargs):
             {"report": report, "reviewer": user, "event": event},
             link,
         )
-        for person in services.people_who_may(Role.STAFF, Action.EDIT, province_id)
+        for person in people_who_may(Action.EDIT, province_id, Role.STAFF).select_related(
+            "notification_preference"
+        )
     ]
     send_on_commit(notices)
 

@@ -16,8 +16,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from provinces.access import can
-
 from .models import Kind, Notification, Preference, Status
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -29,14 +27,6 @@ def preference_for(user) -> Preference:
         return user.notification_preference
     except Preference.DoesNotExist:
         return Preference(user=user)
-
-
-def people_who_may(role: str, action: str, province_id: int):
-    """Active people of `role` who may take `action` on the province's records."""
-    people = (
-        get_user_model().objects.filter(is_active=True, groups__name=role).distinct().order_by("pk")
-    )
-    return [person for person in people if can(person, action, province_id)]
 
 
 def people_with_role(role: str):

@@ -20,7 +20,7 @@ from milestones.models import ReportStatus
 from notifications import outbox
 from notifications.models import Kind, Notification, Status
 
-from .factories import QuarterlyReportFactory
+from .factories import NotificationFactory, QuarterlyReportFactory
 from .services import Worker, publishing_to, wait_until
 from .test_celery_redis import database_url, redis  # noqa: F401  (the module's Redis server)
 
@@ -109,19 +109,7 @@ def test_notices_written_while_redis_is_down_are_each_sent_once_it_is_back(
 
 
 def pending_notices(user, count: int) -> list[int]:
-    return [
-        Notification.objects.create(
-            recipient=user,
-            kind=Kind.DEADLINES,
-            key=f"2025-10-{day:02d}",
-            subject=f"Nhắc hạn {day}",
-            body_text="Nhắc hạn nộp báo cáo.",
-            body_html="<p>Nhắc hạn nộp báo cáo.</p>",
-            language="vi",
-            email=user.email,
-        ).pk
-        for day in range(1, count + 1)
-    ]
+    return [NotificationFactory(recipient=user).pk for _ in range(count)]
 
 
 def test_two_outbox_runs_at_once_send_nothing_twice(staff_laocai, settings):

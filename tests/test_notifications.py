@@ -448,3 +448,26 @@ def test_the_mail_is_in_vietnamese_unless_the_person_chose_english(
     assert "Due in 7 days" in english.body
     assert "Unsubscribe in one click" in english.body
     assert 'lang="en"' in english.alternatives[0].content
+
+
+def test_who_is_told_is_who_may_act(provinces, staff_laocai, staff_quangtri, reviewer, admin_user):
+    from provinces.access import Action, can, people_who_may
+
+    laocai_reviewer = UserFactory(
+        username="reviewer_laocai", roles=[Role.REVIEWER], provinces=[provinces.lao_cai]
+    )
+    both = UserFactory(
+        username="both", roles=[Role.STAFF, Role.REVIEWER], provinces=[provinces.quang_tri]
+    )
+    UserFactory(username="gone", roles=[Role.STAFF], provinces=[provinces.lao_cai], is_active=False)
+    admin_user.groups.add(*staff_laocai.groups.all())
+    people = [staff_laocai, staff_quangtri, reviewer, admin_user, laocai_reviewer, both]
+    for province in (provinces.lao_cai, provinces.former_yen_bai, provinces.former_quang_binh):
+        for action, role in ((Action.EDIT, Role.STAFF), (Action.REVIEW, Role.REVIEWER)):
+            expected = [
+                person.username
+                for person in people
+                if person.groups.filter(name=role).exists() and can(person, action, province.pk)
+            ]
+            found = [person.username for person in people_who_may(action, province.pk, role)]
+            assert found == expected, (province, action)
