@@ -65,37 +65,46 @@ def submitted(scenario, quarter):
     )
 
 
+QUARTERS = (20214, 20221, 20222, 20223, 20224, 20231, 20232, 20233, 20234, 20241)
+
+
 def test_notices_written_while_redis_is_down_are_each_sent_once_it_is_back(
     laocai,
+    quangbinh,
     staff_laocai,
+    staff_quangtri,
     reviewer,
     redis,  # noqa: F811
     tmp_path,
 ):
     needs_postgresql()
-    reports = [submitted(laocai, quarter) for quarter in (20214, 20221, 20222, 20223)]
+    # Twenty returns while Redis is down, in two provinces, as a reviewer's busy morning.
+    during = [
+        submitted(scenario, quarter) for scenario in (laocai, quangbinh) for quarter in QUARTERS
+    ]
+    after = submitted(laocai, 20242)
     worker = worker_for(redis.url, tmp_path)
     worker.start()
     try:
         redis.stop()
         try:
             with publishing_to(redis.url):
-                for report in reports[:3]:
+                for report in during:
                     workflow.return_report(report, reviewer, report.version, "Thiếu số liệu.")
         finally:
             redis.start()
         waiting = Notification.objects.filter(kind=Kind.RETURNED)
-        assert waiting.count() == 3, "each return wrote its notice though Redis was down"
+        assert waiting.count() == 20, "each return wrote its notice though Redis was down"
         assert set(waiting.values_list("status", flat=True)) == {Status.PENDING}
-        reports[0].refresh_from_db()
-        assert reports[0].status == ReportStatus.RETURNED, "the decision stands"
+        during[0].refresh_from_db()
+        assert during[0].status == ReportStatus.RETURNED, "the decision stands"
 
         # With Redis back, the job queued on commit and the beat run race for this one.
         with publishing_to(redis.url):
-            workflow.return_report(reports[3], reviewer, reports[3].version, "Thiếu số liệu.")
+            workflow.return_report(after, reviewer, after.version, "Thiếu số liệu.")
 
         sent = wait_until(
-            lambda: Notification.objects.filter(status=Status.SENT).count() == 4, WAIT, 0.5
+            lambda: Notification.objects.filter(status=Status.SENT).count() == 21, WAIT, 0.5
         )
         assert sent, f"not all sent; the worker said:\n{worker.output()[-3000:]}"
         time.sleep(3)  # a few more beat runs, which must find nothing left to send
@@ -103,9 +112,9 @@ def test_notices_written_while_redis_is_down_are_each_sent_once_it_is_back(
         worker.stop()
     notices = sorted(Notification.objects.values_list("pk", flat=True))
     assert sorted(delivered(tmp_path)) == notices, "every notice exactly once"
-    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
-        "staff_laocai"
-    }
+    recipients = Notification.objects.values_list("recipient__username", flat=True)
+    assert sorted(set(recipients)) == ["staff_laocai", "staff_quangtri"]
+    assert list(recipients).count("staff_quangtri") == 10, "each province's own staff"
 
 
 def pending_notices(user, count: int) -> list[int]:
