@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "milestones",
     "progress",
     "dashboards",
+    "notifications",
     "demo",
 ]
 
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboards.context_processors.portal_nav",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -134,6 +136,20 @@ STORAGES = {
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "portal@vnpt-partnerships.local")
+# Read by the SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# Read by the file backend (django.core.mail.backends.filebased.EmailBackend): a
+# directory that keeps every message, for a test server without a mail server.
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+# A mail server that does not answer holds one notice back, not the whole outbox run.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+# Links in e-mail need the portal's address; requests know it, a scheduled job does not.
+PORTAL_URL = envstr("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The dashboards' rendered pages. Without CACHE_URL each process keeps its own; with a
 # redis:// URL every web process and worker share one, so a page rendered ahead by the
@@ -192,6 +208,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.recompute_pending",
         "schedule": envint("PROGRESS_PENDING_SECONDS", 60),
     },
+    # Sends what is due in the outbox: notices whose job was lost with the broker, and
+    # retries after a mail server failure.
+    "send-notifications": {
+        "task": "notifications.tasks.send_due_notifications",
+        "schedule": envint("NOTIFICATION_SEND_SECONDS", 60),
+    },
+    # Finds the day's deadlines and waiting reviews. Every run after NOTIFICATION_HOUR
+    # (Vietnam time) may write the day's notices; each person gets at most one of each a day.
+    "queue-daily-notifications": {
+        "task": "notifications.tasks.queue_daily_notifications",
+        "schedule": envint("NOTIFICATION_SCHEDULE_SECONDS", 900),
+    },
 }
 
 # Portal rules that operators tune without a code change.
@@ -202,6 +230,12 @@ RECOMPUTE_RUNS_KEEP_DAYS = envint("RECOMPUTE_RUNS_KEEP_DAYS", 30)
 # A run still "running" after this many seconds was interrupted (its worker died): the
 # pending sweep marks it failed. Far above the longest full rebuild seen (seconds).
 RECOMPUTE_INTERRUPTED_SECONDS = envint("RECOMPUTE_INTERRUPTED_SECONDS", 1800)
+# Notifications (notifications/): the hour of the day, in Vietnam, from which the day's
+# reminders and digests go out; how often a notice that failed is tried again (doubling
+# from NOTIFICATION_RETRY_SECONDS up to an hour) before the admin shows it as failed.
+NOTIFICATION_HOUR = envint("NOTIFICATION_HOUR", 7)
+NOTIFICATION_RETRY_SECONDS = envint("NOTIFICATION_RETRY_SECONDS", 60)
+NOTIFICATION_MAX_ATTEMPTS = envint("NOTIFICATION_MAX_ATTEMPTS", 30)
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DEMO_PASSWORD = "demo"
 

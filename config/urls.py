@@ -43,6 +43,7 @@ urlpatterns = [
     path("provinces/", include("partnerships.province_urls")),
     path("agreements/", include("partnerships.urls")),
     path("api/", include("config.api_urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("milestones.urls")),
     path("", include("dashboards.urls")),
 ]

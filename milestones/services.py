@@ -5,8 +5,8 @@ admin's reopen) calls these functions, so each rule lives in one place and
 gives the same message everywhere. Each action runs in one transaction that
 locks the report row; the version number on the report refuses silent
 overwrites. Each announces itself with `report_changed` inside that
-transaction, which is how the progress figures follow without this app
-knowing about them.
+transaction, which is how the progress figures and the notices to the people
+concerned follow without this app knowing about them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from core.formatting import datetime_label
 from core.quarters import Quarter
-from core.queue import publish_on_commit
 from partnerships.models import Agreement, Commitment, KpiKind
 from provinces.access import Action, can, is_admin
 
@@ -32,10 +31,8 @@ from .checks import (
 from .models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from .schedule import reportable_quarters
 from .signals import report_changed
-from .tasks import send_report_notification
 
 EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-NOTIFIED_EVENTS = ("submitted", "approved", "returned", "reopened")
 
 
 class ReportError(Exception):
@@ -381,12 +378,9 @@ def reopen_report(report: QuarterlyReport, user, reason: str) -> QuarterlyReport
 
 
 def _announce(report: QuarterlyReport, event: str, user):
-    """Tell whoever listens (the progress figures) and the people concerned (by e-mail).
+    """Tell whoever listens: the progress figures, and the notices to the people concerned.
 
-    Inside the transaction, so that a listener's own writes commit or roll back
-    with the decision; the e-mail is queued once it has committed. The decision
-    stands even when the broker is down: only the e-mail is lost.
+    Inside the transaction, so that a listener's own writes (a pending
+    recompute, a notice in the outbox) commit or roll back with the decision.
     """
     report_changed.send(sender=QuarterlyReport, report=report, event=event, user=user)
-    if event in NOTIFIED_EVENTS:
-        publish_on_commit(send_report_notification, report.pk, event)

@@ -3,7 +3,8 @@
 `report_changed` is sent inside the transaction of every workflow action, with
 `report`, `event` (opened, saved, submitted, approved, returned, reopened) and `user`.
 A receiver's own writes therefore commit or roll back with the action; the
-progress figures follow approvals and reopenings this way.
+progress figures follow approvals and reopenings this way, and the notices of a
+decision are written to the outbox (notifications/receivers.py).
 """
 
 from django.dispatch import Signal

@@ -7,10 +7,12 @@ export, import and job asks `province_scope`, `can` or a queryset's
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .lineage import with_predecessors
+from .lineage import ProvinceTree, with_predecessors
 from .models import ProvinceAssignment
 
 
@@ -103,3 +105,32 @@ class ScopedQuerySet(models.QuerySet):
         if scope is None:
             return self
         return self.filter(**{f"{self.province_path}__in": scope})
+
+
+def people_who_may(action: str, province_id: int, role: str):
+    """Active users of `role` who may take `action` on the province's records, in one query.
+
+    The rule of `province_scope`, asked the other way round: an assignment to a
+    unit covers the former units merged into it, so an assignment to the province
+    or to anything it became part of counts; administrators act everywhere, and a
+    reviewer without any assignment reviews every province.
+    """
+    admins = Q(is_superuser=True) | Q(groups__name=Role.ADMIN)
+    covering = Q(province_assignments__province_id__in=ProvinceTree().chain(province_id))
+    if action == Action.VIEW:
+        allowed = Q()
+    elif action == Action.EDIT:
+        allowed = admins | (Q(groups__name=Role.STAFF) & covering)
+    elif action == Action.REVIEW:
+        unassigned = Q(province_assignments__isnull=True)
+        allowed = admins | (Q(groups__name=Role.REVIEWER) & (covering | unassigned))
+    else:
+        allowed = admins
+    active = get_user_model().objects.filter(is_active=True)
+    # Two filters: the role asked for and the one that grants the action may differ.
+    return (
+        active.filter(groups__name=role)
+        .filter(pk__in=active.filter(allowed).values("pk"))
+        .distinct()
+        .order_by("pk")
+    )

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from core.search import fold
 from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport
+from notifications.models import Kind, Notification, Preference
 from partnerships.models import (
     Agreement,
     AgreementKind,
@@ -225,3 +226,24 @@ class UserFactory(factory.django.DjangoModelFactory):
     def provinces(self, create, extracted, **kwargs):
         for province in extracted or ():
             ProvinceAssignment.objects.create(user=self, province=province)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = Kind.DEADLINES
+    key = factory.Sequence(lambda n: f"2025-10-{n % 28 + 1:02d}-{n}")
+    subject = factory.Sequence(lambda n: f"Nộp báo cáo quý {n}")
+    body_text = "Nhắc hạn nộp báo cáo."
+    body_html = "<p>Nhắc hạn nộp báo cáo.</p>"
+    language = "vi"
+    email = factory.LazyAttribute(lambda o: o.recipient.email)
+
+
+class PreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Preference
+
+    user = factory.SubFactory(UserFactory)

@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from milestones.models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, ReportStatus
+from notifications.models import DailyRun, Notification, Preference
 from partnerships.models import (
     Agreement,
     Commitment,
@@ -44,9 +45,11 @@ from .factories import (
     KpiTargetFactory,
     KpiValueFactory,
     MilestoneFactory,
+    NotificationFactory,
     OrganisationFactory,
     PersonFactory,
     PhaseFactory,
+    PreferenceFactory,
     QuarterlyReportFactory,
     SignatoryFactory,
     SourceFactory,
@@ -132,6 +135,9 @@ BUILDERS = {
     PendingRecompute: lambda: PendingRecompute.objects.create(
         agreement=AgreementFactory(), requested_at=_now()
     ),
+    Notification: NotificationFactory,
+    Preference: PreferenceFactory,
+    DailyRun: lambda: DailyRun.objects.create(day=datetime.date(2025, 10, 13), notices=3),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

@@ -243,8 +243,8 @@ def test_it_lists_agreements_in_a_fixed_number_of_queries(
     official_client, django_assert_max_num_queries, count
 ):
     _agreements(count)
-    # Session, user, the filter form's three lists, count and page.
-    with django_assert_max_num_queries(7):
+    # Session, user, the header's unread count, the filter form's three lists, count and page.
+    with django_assert_max_num_queries(8):
         response = official_client.get(reverse("partnerships:agreement-list"))
     assert len(response.context["page"].object_list) == count
 
@@ -261,8 +261,8 @@ def test_it_shows_an_agreement_in_a_fixed_number_of_queries(
         MilestoneFactory(agreement=agreement)
         AgreementFactory(counterparty=agreement.counterparty, predecessor=agreement)
         agreement.sources.add(SourceFactory())
-    # Session, user, the agreement with its parties, then one query per kind of part:
-    # signatories, commitments, targets, milestones, successors, sources.
-    with django_assert_max_num_queries(9):
+    # Session, user, the header's unread count, the agreement with its parties, then one
+    # query per kind of part: signatories, commitments, targets, milestones, successors, sources.
+    with django_assert_max_num_queries(10):
         response = official_client.get(agreement.get_absolute_url())
     assert response.status_code == 200

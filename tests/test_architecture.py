@@ -11,7 +11,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lower to higher: an app may import only the apps before it (and Django's, and libraries).
-LAYERS = ("core", "provinces", "partnerships", "milestones", "progress", "dashboards", "demo")
+LAYERS = (
+    "core",
+    "provinces",
+    "partnerships",
+    "milestones",
+    "progress",
+    "dashboards",
+    "notifications",
+    "demo",
+)
 
 
 def _module_name(path: Path) -> str:

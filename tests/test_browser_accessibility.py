@@ -12,7 +12,7 @@ from django.urls import reverse
 from progress import services as progress
 
 from .browser import TIMEOUT_MS, login
-from .factories import SignatoryFactory
+from .factories import NotificationFactory, SignatoryFactory
 
 PASSWORD = "secret-pass-123"
 SERIOUS = ("critical", "serious")
@@ -53,10 +53,18 @@ def test_the_staff_journey_has_no_serious_violation(
     login(vietnamese_tab, live_server, "staff_laocai", PASSWORD)
     edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
     earlier = laocai.agreement.reports.order_by("quarter").first()
+    NotificationFactory(recipient=staff_laocai)
     found = check(
         vietnamese_tab,
         live_server,
-        ["/reports/", edit, earlier.get_absolute_url(), reverse("milestones:import")],
+        [
+            "/reports/",
+            edit,
+            earlier.get_absolute_url(),
+            reverse("milestones:import"),
+            reverse("notifications:list"),
+            reverse("notifications:preferences"),
+        ],
     )
     assert not found, found
 
@@ -91,12 +99,14 @@ def test_the_admin_forms_have_no_serious_violation(
     login(vietnamese_tab, live_server, admin_user.username, PASSWORD)
     report = laocai.agreement.reports.first()
     person = SignatoryFactory(agreement=laocai.agreement).person
+    NotificationFactory(recipient=admin_user)
     paths = [
         reverse("admin:partnerships_agreement_change", args=[laocai.agreement.pk]),
         reverse("admin:partnerships_agreement_add"),
         reverse("admin:partnerships_person_change", args=[person.pk]),
         reverse("admin:provinces_province_change", args=[provinces.lao_cai.pk]),
         reverse("admin:milestones_quarterlyreport_change", args=[report.pk]),
+        reverse("admin:notifications_notification_changelist"),
     ]
     found = check(vietnamese_tab, live_server, paths)
     assert not found, found

@@ -165,8 +165,9 @@ def test_it_lists_provinces_in_a_fixed_number_of_queries(
     official_client, django_assert_max_num_queries, count
 ):
     _merged_province_with(count)
-    # Session, user, count, page with its predecessors: the same at any size.
-    with django_assert_max_num_queries(5):
+    # Session, user, the header's unread count, count, page with its predecessors: the same
+    # at any size.
+    with django_assert_max_num_queries(6):
         response = official_client.get(reverse("provinces:list"))
     assert len(response.context["page"].object_list) == count + 1
 

@@ -1,0 +1,174 @@
+"""The officials' monthly summary of a province or of the whole country.
+
+The figures are the dashboards' own (dashboards.services): the same at-risk list
+and the same reporting completeness an official sees on the page, never a copy of
+their rules. What changed is measured against the summary the same person was
+last sent, whose figures its notice keeps (`Notification.snapshot`).
+
+The review pack that another issue plans to attach does not exist yet: nothing is
+attached.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import partial
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.formatting import month_label, share
+from dashboards.services import at_risk_table, completeness_table, latest_phase
+from milestones.models import QuarterlyReport
+from partnerships.models import Kpi
+from progress.models import AgreementProgress, ProgressStatus
+from provinces.access import Role
+from provinces.lineage import with_predecessors
+from provinces.models import Province
+
+from . import services
+from .models import Kind, Notification
+
+SLIPPING = (ProgressStatus.OFF_TRACK, ProgressStatus.AT_RISK)
+APPROVED_LISTED = 10
+
+
+def scope_key(province: Province | None) -> str:
+    return str(province.pk) if province else "nation"
+
+
+def _scope_label(province: Province | None) -> str:
+    return province.name if province else _("the whole country")
+
+
+def at_risk(province: Province | None):
+    """The dashboards' list of agreements with KPIs slipping, in the latest phase."""
+    scope = AgreementProgress.objects.filter(status__in=SLIPPING)
+    phase = latest_phase()
+    if phase:
+        scope = scope.filter(agreement__phase=phase)
+    if province:
+        scope = scope.filter(
+            agreement__counterparty__province_id__in=with_predecessors([province.pk])
+        )
+    return at_risk_table(scope, list(Kpi.objects.order_by("order", "code")))
+
+
+def completeness(province: Province | None) -> dict:
+    """The dashboards' reporting completeness: the country's totals, or the province's row."""
+    found = completeness_table()
+    if province is None:
+        return {
+            "quarter": found["quarter"],
+            **found["totals"],
+            "share": found["approved_share"],
+        }
+    href = reverse("dashboards:province-dashboard", args=[province.slug])
+    row = next((row for row in found["table"].rows if row["province_href"] == href), None)
+    if row is None:
+        return {"quarter": found["quarter"]}
+    expected = row["expected"]
+    return {
+        "quarter": found["quarter"],
+        **row,
+        "share": Decimal(row["approved"] * 100) / expected if expected else None,
+    }
+
+
+def changes_since(previous: Notification | None, now: dict, province: Province | None):
+    """What moved since the person's last summary of the same scope; None for a first one."""
+    if previous is None or previous.snapshot.get("scope") != now["scope"]:
+        return None
+    before, after = previous.snapshot.get("at_risk", {}), now["at_risk"]
+    approved = QuarterlyReport.objects.approved().filter(reviewed_at__gt=previous.created_at)
+    if province:
+        approved = approved.filter(
+            agreement__counterparty__province_id__in=with_predecessors([province.pk])
+        )
+    approved = approved.select_related("agreement").order_by("reviewed_at", "pk")
+    return {
+        "since": previous.created_at,
+        "newly_slipping": [title for href, title in after.items() if href not in before],
+        "recovered": [title for href, title in before.items() if href not in after],
+        "approved_count": approved.count(),
+        "approved": list(approved[:APPROVED_LISTED]),
+        "share_before": previous.snapshot.get("share"),
+    }
+
+
+def _snapshot(province, table, figures) -> dict:
+    return {
+        "scope": scope_key(province),
+        "at_risk": {row["agreement_href"]: row["agreement"] for row in table.rows},
+        "share": None if figures.get("share") is None else float(figures["share"]),
+    }
+
+
+def _subject(province, today, count):
+    return ngettext(
+        "Monthly summary of %(scope)s, %(month)s: %(count)d agreement slipping",
+        "Monthly summary of %(scope)s, %(month)s: %(count)d agreements slipping",
+        count,
+    ) % {"scope": _scope_label(province), "month": month_label(today), "count": count}
+
+
+def _context(province, today, figures, changes) -> dict:
+    before = changes["share_before"] if changes else None
+    return {
+        "scope_label": _scope_label(province),
+        "month": month_label(today),
+        "at_risk": at_risk(province),
+        "completeness": figures,
+        "share": "" if figures.get("share") is None else share(figures["share"]),
+        "share_before": "" if before is None else share(before),
+        "changes": changes,
+    }
+
+
+def write_monthly_summaries(today: datetime.date) -> list[Notification]:
+    """One summary a month for each official who asked, the first day the job runs that month."""
+    key = today.strftime("%Y-%m")
+    told = Notification.objects.filter(kind=Kind.MONTHLY_SUMMARY, key=key).values_list(
+        "recipient_id", flat=True
+    )
+    people = (
+        services.people_with_roles((Role.OFFICIAL, Role.ADMIN))
+        .exclude(pk__in=told)
+        .filter(notification_preference__monthly_summary=True)
+        .select_related("notification_preference__summary_province")
+    )
+    figures_of = {}
+    written = []
+    for person in people:
+        province = person.notification_preference.summary_province
+        if scope_key(province) not in figures_of:
+            table, figures = at_risk(province), completeness(province)
+            figures_of[scope_key(province)] = (figures, _snapshot(province, table, figures))
+        figures, snapshot = figures_of[scope_key(province)]
+        previous = (
+            Notification.objects.filter(recipient=person, kind=Kind.MONTHLY_SUMMARY)
+            .order_by("-created_at")
+            .first()
+        )
+        changes = changes_since(previous, snapshot, province)
+        link = (
+            reverse("dashboards:province-dashboard", args=[province.slug])
+            if province
+            else reverse("dashboards:home")
+        )
+        notice = services.write(
+            person,
+            Kind.MONTHLY_SUMMARY,
+            key,
+            partial(_subject, province, today, len(snapshot["at_risk"])),
+            "monthly_summary",
+            # The at-risk list names KPIs in the reader's language: built again inside it.
+            partial(_context, province, today, figures, changes),
+            link,
+            snapshot=snapshot,
+        )
+        if notice:
+            written.append(notice)
+    return written

@@ -1,0 +1,120 @@
+"""The officials' monthly summary: the dashboards' at-risk list and completeness, and what changed.
+
+The world is the dashboards' small country, computed in August 2025; the summaries
+go out on the first mornings of September and October 2025, Vietnam time.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from milestones.models import ReportStatus
+from notifications.models import Kind, Notification, Preference
+from progress.models import AgreementProgress, ProgressStatus
+from provinces.access import Role
+
+from .conftest import VIETNAM
+from .dashboard_world import build_world
+from .factories import QuarterlyReportFactory, UserFactory
+from .test_notifications import EN, mails_to, run_daily_job
+
+SEPTEMBER = datetime.date(2025, 9, 1)
+OCTOBER = datetime.date(2025, 10, 1)
+
+
+@pytest.fixture
+def world(provinces, settings):
+    settings.PORTAL_URL = "https://portal.example.vn"
+    with time_machine.travel(datetime.datetime(2025, 8, 15, 9, tzinfo=VIETNAM), tick=False):
+        return build_world(provinces)
+
+
+def subscriber(username, language="en", province=None):
+    official = UserFactory(username=username, roles=[Role.OFFICIAL])
+    Preference.objects.create(
+        user=official, monthly_summary=True, language=language, summary_province=province
+    )
+    return official
+
+
+def test_an_official_gets_the_nations_summary_once_a_month(
+    world, django_capture_on_commit_callbacks
+):
+    official = subscriber("official_en")
+    (summary,) = mails_to(run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER), official)
+    assert summary.subject == (
+        "Monthly summary of the whole country, September 2025: 3 agreements slipping"
+    )
+    body = summary.body
+    assert body.index("Thỏa thuận Quảng Bình – VNPT 2021–2025") < body.index(
+        "Thỏa thuận Lào Cai – VNPT 2021–2025"
+    ), "the dashboards' order: worst first"
+    assert "Reporting completeness, Q2/2025" in body
+    assert "This is your first summary" in body
+    agreement_link = reverse("dashboards:agreement-dashboard", args=[world.quang_binh_2021.pk])
+    assert f"https://portal.example.vn{agreement_link}" in body
+
+    later = run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER + datetime.timedelta(1))
+    assert mails_to(later, official) == [], "once a month"
+
+
+def test_the_next_summary_says_what_changed(world, django_capture_on_commit_callbacks):
+    official = subscriber("official_en")
+    run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER)
+    QuarterlyReportFactory(
+        agreement=world.lao_cai_2021,
+        quarter=20253,
+        status=ReportStatus.APPROVED,
+        reviewed_at=datetime.datetime(2025, 9, 20, 10, tzinfo=VIETNAM),
+    )
+    # As a recompute after Yên Bái's new figures would leave it.
+    AgreementProgress.objects.filter(agreement=world.yen_bai_2021).update(
+        status=ProgressStatus.ON_TRACK
+    )
+    (summary,) = mails_to(run_daily_job(django_capture_on_commit_callbacks, OCTOBER), official)
+    assert "What changed since your last summary" in summary.body
+    assert "- 1 report approved" in summary.body
+    assert "Thỏa thuận Lào Cai – VNPT 2021–2025 — Q3/2025" in summary.body
+    assert "- No longer slipping: Thỏa thuận Yên Bái – VNPT 2021–2025" in summary.body
+    assert "Newly slipping" not in summary.body
+    assert summary.subject.endswith("2 agreements slipping")
+    assert "first summary" not in summary.body
+
+
+def test_a_province_summary_keeps_to_the_province_and_its_former_units(
+    world, provinces, django_capture_on_commit_callbacks
+):
+    official = subscriber("official_laocai", language="vi", province=provinces.lao_cai)
+    (summary,) = mails_to(run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER), official)
+    assert summary.subject.startswith("Tổng hợp hằng tháng của Lào Cai")
+    assert "Thỏa thuận Lào Cai – VNPT 2021–2025" in summary.body
+    assert "Quảng Bình" not in summary.body
+    assert (
+        f"https://portal.example.vn/dashboards/provinces/{provinces.lao_cai.slug}/" in summary.body
+    )
+
+
+def test_nobody_gets_a_summary_without_asking(world, official, django_capture_on_commit_callbacks):
+    assert mails_to(run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER), official) == []
+    assert not Notification.objects.filter(kind=Kind.MONTHLY_SUMMARY).exists()
+
+
+def test_an_official_subscribes_on_the_preferences_page(client, official, provinces):
+    client.force_login(official)
+    page = client.get(reverse("notifications:preferences"), **EN).content.decode()
+    assert "Monthly summary" in page
+    assert "Reporting deadlines" not in page, "an official reports nothing"
+    client.post(
+        reverse("notifications:preferences"),
+        {"language": "vi", "monthly_summary": "on", "summary_province": provinces.lao_cai.pk},
+    )
+    preference = Preference.objects.get(user=official)
+    assert preference.monthly_summary and preference.summary_province == provinces.lao_cai
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"language": "vi", "summary_province": provinces.former_yen_bai.pk},
+        **EN,
+    )
+    assert "Select a valid choice" in response.content.decode(), "only today's provinces"
