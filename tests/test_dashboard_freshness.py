@@ -57,8 +57,9 @@ def report_state(client, agreement, quarter_label="Q4/2021") -> str:
 
 
 def served_from_the_cache(client, url, django_assert_max_num_queries):
-    # Session, user, the data's version and the page's own record: no rendering.
-    with django_assert_max_num_queries(4):
+    # Session, user, the unread notices, the data's version and the page's own record:
+    # no rendering.
+    with django_assert_max_num_queries(5):
         return main(client.get(url, **EN))
 
 
