@@ -37,8 +37,8 @@ from partnerships.models import (
     KpiKind,
     KpiTarget,
     Milestone,
+    Participant,
     Phase,
-    Signatory,
     SpaceAggregation,
 )
 from progress.coverage import coverage
@@ -837,11 +837,12 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
         _("Agreements"),
         [
             Column("agreement", _("Agreement")),
-            Column("counterparty", _("Signed by")),
+            Column("counterparty", _("Counterparty")),
             Column("phase", _("Phase")),
             Column("period", _("Period")),
             Column("signed", _("Signed")),
             Column("status", _("Agreement status")),
+            Column("notes", _("Source note")),
         ],
         [
             {
@@ -852,6 +853,7 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
                 "period": agreement.period_label,
                 "signed": agreement.signed_label,
                 "status": agreement.current_state.label,
+                "notes": source_notes(agreement),
                 "_demo": agreement.is_demo,
             }
             for agreement in agreements
@@ -863,7 +865,7 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
         for table in (
             progress_table,
             agreements_table,
-            signatories_table(ids),
+            participants_table(ids),
             commitments_table(ids),
             milestones_table(ids),
             completeness_history(province),
@@ -886,30 +888,45 @@ def _year_fraction(day: datetime.date | None) -> float | None:
     return day.year + (day.timetuple().tm_yday - 1) / 366
 
 
-def signatories_table(agreement_ids: list[int]) -> Table:
+def participants_table(agreement_ids: list[int]) -> Table:
+    """Who signed, and who only attended, spoke or assessed: the sources tell them apart."""
     rows = [
         {
-            "agreement": _agreement_label(signatory.agreement),
-            "person": signatory.person.full_name,
-            "side": signatory.get_side_display(),
-            "role": signatory.get_role_display(),
-            "title": signatory.title_at_signing,
+            "agreement": _agreement_label(participant.agreement),
+            "person": participant.person.full_name,
+            "side": participant.get_side_display(),
+            "role": participant.get_role_display(),
+            "title": participant.title_then,
+            "source": participant.source.code if participant.source_id else "",
+            "note": participant.note,
         }
-        for signatory in Signatory.objects.filter(agreement_id__in=agreement_ids)
-        .select_related("agreement__counterparty__province", "person")
-        .order_by("agreement__period_start", "agreement_id", "side", "role", "pk")
+        for participant in Participant.objects.filter(agreement_id__in=agreement_ids)
+        .in_order()
+        .select_related("agreement__counterparty__province", "person", "source")
+        .order_by("agreement__period_start", "agreement_id", "side", "role_rank", "pk")
     ]
     return Table(
-        "signatories",
-        _("Signatories"),
+        "participants",
+        _("Signers and participants"),
         [
             Column("agreement", _("Agreement")),
             Column("person", _("Person")),
             Column("side", _("Side")),
             Column("role", _("Part")),
-            Column("title", _("Title at signing")),
+            Column("title", _("Title held then")),
+            Column("source", _("Source")),
+            Column("note", _("Source note")),
         ],
         rows,
+    )
+
+
+def source_notes(agreement: Agreement) -> str:
+    """What the sources leave uncertain about an agreement's kind, period and signing."""
+    return " ".join(
+        note
+        for note in (agreement.kind_note, agreement.period_note, agreement.signing_note)
+        if note
     )
 
 
@@ -964,7 +981,9 @@ def milestones_table(agreement_ids: list[int]) -> Table:
             "date": milestone.date_label,
             "agreement": _agreement_label(milestone.agreement),
             "title": milestone.title,
-            "description": milestone.description,
+            "description": " ".join(
+                part for part in (milestone.description, milestone.note) if part
+            ),
             "_demo": milestone.is_demo,
         }
         for milestone in Milestone.objects.filter(agreement_id__in=agreement_ids)
@@ -1185,7 +1204,7 @@ def agreement_dashboard(agreement: Agreement, download: bool = False) -> dict:
         for table in (
             progress_table,
             series_table,
-            signatories_table([agreement.pk]),
+            participants_table([agreement.pk]),
             commitments_table([agreement.pk]),
             milestones_table([agreement.pk]),
             reports_table,

@@ -9,7 +9,7 @@ from provinces.filters import ProvinceFilterSet
 from provinces.models import Province
 
 from .filters import AgreementFilterSet
-from .models import Agreement, Commitment, Signatory
+from .models import Agreement, Commitment, Participant
 
 PAGE_SIZE = 25
 
@@ -29,7 +29,10 @@ def agreement_list(request):
 @login_required
 def agreement_detail(request, pk):
     agreements = Agreement.objects.with_related().prefetch_related(
-        Prefetch("signatories", queryset=Signatory.objects.select_related("person", "source")),
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.in_order().select_related("person", "source"),
+        ),
         # Grouped by area on the page, so sorted by area first.
         Prefetch(
             "commitments",
@@ -37,7 +40,10 @@ def agreement_detail(request, pk):
                 "area__order", "area__code", "order", "pk"
             ),
         ),
-        Prefetch("targets", queryset=KpiTarget.objects.select_related("kpi", "source")),
+        Prefetch(
+            "targets",
+            queryset=KpiTarget.objects.select_related("kpi", "source", "baseline_source"),
+        ),
         Prefetch("milestones", queryset=Milestone.objects.select_related("area", "source")),
         Prefetch("successors", queryset=Agreement.objects.select_related("counterparty")),
         "sources",

@@ -157,7 +157,7 @@ def test_it_draws_charts_without_any_script(client_official, world):
         assert 'role="img"' in html
 
 
-def test_it_shows_a_provinces_agreements_signatories_commitments_and_milestones(
+def test_it_shows_a_provinces_agreements_participants_commitments_and_milestones(
     client_official, world
 ):
     html = page(client_official, reverse("dashboards:province-dashboard", args=["lao-cai"]))
@@ -168,7 +168,8 @@ def test_it_shows_a_provinces_agreements_signatories_commitments_and_milestones(
         "Thỏa thuận Lào Cai – VNPT 2021–2025 DEMO",
         "Thỏa thuận Yên Bái – VNPT 2021–2025 DEMO",
     ]
-    assert table_rows(html, "signatories")[0][4] == "Chủ tịch UBND tỉnh"
+    assert table_rows(html, "participants")[0][3:5] == ["Signed", "Chủ tịch UBND tỉnh"]
+    assert "Signers and participants" in html
     assert table_rows(html, "commitments")[0][2] == "Phủ sóng 100% thôn, bản"
     assert table_rows(html, "milestones")[0][2] == "Ký kết thỏa thuận"
     progress_rows = table_rows(html, "progress")

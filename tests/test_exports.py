@@ -93,7 +93,7 @@ def test_it_downloads_every_table_of_every_dashboard(client_official, world):
         "/dashboards/provinces/lao-cai/": [
             "progress",
             "agreements",
-            "signatories",
+            "participants",
             "commitments",
             "milestones",
             "completeness",
@@ -102,7 +102,7 @@ def test_it_downloads_every_table_of_every_dashboard(client_official, world):
         f"/dashboards/agreements/{world.lao_cai_2021.pk}/": [
             "progress",
             "series",
-            "signatories",
+            "participants",
             "commitments",
             "milestones",
             "reports",

@@ -249,7 +249,7 @@ def _agreement_form(**overrides):
         "place": "Hà Nội",
         "signing_mode": "in_person",
         "notes": "",
-        **_management("signatories", "commitments", "targets", "milestones"),
+        **_management("participants", "commitments", "targets", "milestones"),
     }
     data.update(overrides)
     return data

@@ -4,7 +4,7 @@ from rest_framework import viewsets
 from provinces.access import Action
 
 from ..filters import AgreementFilterSet, KpiFilterSet, KpiTargetFilterSet
-from ..models import Agreement, Commitment, Kpi, KpiTarget, Organisation, Signatory
+from ..models import Agreement, Commitment, Kpi, KpiTarget, Organisation, Participant
 from .serializers import (
     AgreementSerializer,
     KpiSerializer,
@@ -27,7 +27,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
-    """Agreements with their signatories and commitments, filtered as on the agreement pages."""
+    """Agreements with their signers, participants and commitments, filtered as on the agreement pages."""
 
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
@@ -42,8 +42,8 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related(
                 "sources",
                 Prefetch(
-                    "signatories",
-                    Signatory.objects.select_related("person", "source"),
+                    "participants",
+                    Participant.objects.in_order().select_related("person", "source"),
                 ),
                 Prefetch(
                     "commitments",
