@@ -6,10 +6,11 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.collation import CollatedModel
 from core.dates import DatePrecision, format_partial_date, validate_partial_date
 from core.formatting import number
 from core.search import SearchableModel
@@ -88,7 +89,7 @@ class OrganisationQuerySet(ScopedQuerySet):
     province_path = "province"
 
 
-class Organisation(SearchableModel):
+class Organisation(CollatedModel, SearchableModel):
     """A party to agreements: a Provincial People's Committee, a central agency or VNPT."""
 
     search_fields = ("name", "short_name")
@@ -105,14 +106,15 @@ class Organisation(SearchableModel):
         related_name="organisations",
         help_text=_("For a People's Committee: the province as it was when it signed."),
     )
-    history = HistoricalRecords()
+    # The sort key derives from the name; its history would only repeat the name's.
+    history = HistoricalRecords(excluded_fields=["sort_key"])
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
-        ordering = ("name",)
+        ordering = ("sort_key", "pk")
 
     def __str__(self):
         return self.name
@@ -320,7 +322,7 @@ class Agreement(SearchableModel):
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
-        ordering = ("-period_start", "counterparty__name")
+        ordering = ("-period_start", "counterparty__sort_key")
 
     def __str__(self):
         return self.title
@@ -416,14 +418,14 @@ class Agreement(SearchableModel):
 
 
 class ParticipantSide(models.TextChoices):
-    COUNTERPARTY = "counterparty", _("Province or agency side")
+    COUNTERPARTY = "counterparty", _("Province or agency")
     VNPT = "vnpt", _("VNPT")
 
 
 class ParticipantRole(models.TextChoices):
     """What the article says a person did; one who spoke was there, so speaking implies attending."""
 
-    SIGNED = "signed", _("Signed")
+    SIGNED = "signed", pgettext_lazy("part at an agreement", "Signed")
     SPOKE = "spoke", _("Attended and spoke")
     ATTENDED = "attended", _("Attended")
     ASSESSED = "assessed", _("Assessed the results")

@@ -19,7 +19,7 @@ def agreement_list(request):
     agreements = (
         Agreement.objects.with_related()
         .with_state()
-        .order_by("-period_start", "counterparty__name", "pk")
+        .order_by("-period_start", "counterparty__sort_key", "pk")
     )
     filterset = AgreementFilterSet(request.GET, queryset=agreements)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -56,10 +56,6 @@ def agreement_detail(request, pk):
 
 PROVINCE_PAGE_SIZE = 50
 
-# Alphabetical without diacritics (Đắk Lắk among the D), the current unit
-# before the former one of the same name.
-ORDERING = ("name_ascii", F("valid_until").asc(nulls_first=True), "pk")
-
 
 def _agreement_count(province_path: str):
     """Agreements signed by the counterparties of the province at `province_path`."""
@@ -79,14 +75,12 @@ def province_list(request):
     # are its own and those of the units merged directly into it.
     provinces = (
         Province.objects.select_related("successor")
-        .prefetch_related(
-            Prefetch("predecessors", queryset=Province.objects.order_by("name_ascii", "pk"))
-        )
+        .prefetch_related(Prefetch("predecessors", queryset=Province.objects.alphabetical()))
         .annotate(
             own_agreements=_agreement_count("counterparty__province"),
             merged_agreements=_agreement_count("counterparty__province__successor"),
         )
-        .order_by(*ORDERING)
+        .alphabetical()
     )
     filterset = ProvinceFilterSet(request.GET, queryset=provinces)
     page = Paginator(filterset.qs, PROVINCE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -107,7 +101,7 @@ def province_detail(request, slug):
         "provinces/province_detail.html",
         {
             "province": province,
-            "predecessors": province.predecessors.order_by("name_ascii", "pk"),
+            "predecessors": province.predecessors.alphabetical(),
             "agreements": agreements,
         },
     )

@@ -19,7 +19,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     filterset_fields = ("kind", "province")
     ordering_fields = ("name", "kind")
-    ordering = ("name",)
+    collated_ordering = {"name": "sort_key"}
+    ordering = ("name", "pk")
 
     def get_queryset(self):
         organisations = Organisation.objects.select_related("province")
@@ -32,7 +33,7 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
     ordering_fields = ("signed_on", "period_start", "title", "id")
-    ordering = ("-period_start", "counterparty__name")
+    ordering = ("-period_start", "counterparty__sort_key")
 
     def get_queryset(self):
         agreements = (
