@@ -29,10 +29,10 @@ def number(value, decimals: int | None = None) -> str:
 
 
 def share(value) -> str:
-    """A share in per cent, to one decimal."""
+    """A share in per cent, to one decimal, the sign written close: 97,7% (97.7% in English)."""
     if value is None:
         return MISSING
-    return f"{number(value, 1)} %"
+    return f"{number(value, 1)}%"
 
 
 def plain_number(value):

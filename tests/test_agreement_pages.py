@@ -72,7 +72,8 @@ def test_it_shows_an_agreements_facts(official_client, lai_chau_mou, provinces):
     content = _page(official_client, lai_chau_mou)
     assert "Memorandum of understanding" in content
     assert "2021–2025" in content
-    assert "04/29/2021" in content
+    assert "29 Apr 2021" in content
+    assert "04/29/2021" not in content
     assert "Hà Nội" in content
     assert "In person" in content
     assert "Tống Thanh Hải" in content
@@ -163,8 +164,8 @@ def test_it_shows_kpi_targets_with_baseline_and_dates(official_client, db):
     assert "BTS stations" in content
     assert "1,000 stations" in content
     assert "1,250 stations" in content
-    assert "12/31/2020" in content
-    assert "12/31/2025" in content
+    assert "31 Dec 2020" in content
+    assert "31 Dec 2025" in content
     assert "65%" in content
     assert "100%" in content
 

@@ -123,7 +123,7 @@ def test_it_refuses_a_signing_date_outside_the_phase(db):
         signed_on=datetime.date(2014, 9, 17),
     )
     assert _errors(agreement)["signed_on"] == [
-        "The signing date 09/17/2014 lies outside the phase 2021–2025."
+        "The signing date 17 Sep 2014 lies outside the phase 2021–2025."
     ]
 
 
@@ -169,7 +169,7 @@ def test_it_refuses_a_year_precision_date_not_on_the_first_of_january(db):
 def test_it_refuses_a_measured_date_outside_the_reports_quarter(db):
     value = _value(KpiFactory(), value=1000, measured_on=datetime.date(2021, 1, 15))
     assert _errors(value)["measured_on"] == [
-        "The date 01/15/2021 lies outside Q4/2020 (10/01/2020 – 12/31/2020)."
+        "The date 15 Jan 2021 lies outside Q4/2020 (1 Oct 2020 – 31 Dec 2020)."
     ]
 
 

@@ -326,7 +326,7 @@ MILESTONES = [
     ("Quảng Bình", 2015, "Tân Trạch", d(2020, 9, 17), "day", "002"),
     ("Quảng Bình", 2015, "một cửa điện tử", d(2020, 9, 24), "day", "002"),
     ("Quảng Bình", 2015, "Khởi động Trung tâm điều hành", d(2020, 9, 24), "day", "002"),
-    ("Quảng Bình", 2015, "Hội nghị truyền hình", d(2020, 9, 24), "by", "002"),
+    ("Quảng Bình", 2015, "Hội nghị truyền hình trực tuyến", d(2020, 9, 24), "by", "002"),
     ("Quảng Bình", 2015, "E-Cabinet", d(2020, 9, 24), "by", "002"),
     ("Quảng Bình", 2015, "thí điểm", d(2020, 9, 24), "by", "002"),
     ("Quảng Bình", 2015, "tổng kết 5 năm", d(2020, 9, 24), "day", "002"),
