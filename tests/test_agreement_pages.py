@@ -354,14 +354,14 @@ def test_it_flags_a_demo_baseline_and_names_a_published_ones_source(official_cli
     agreement = AgreementFactory()
     KpiTargetFactory(
         agreement=agreement,
-        kpi=KpiFactory(code="bts_total", kind="count"),
+        kpi=KpiFactory(code="bts_total", kind="count", order=1),
         baseline_value=1000,
         baseline_source=SourceFactory(code="003"),
         is_demo=True,
     )
     KpiTargetFactory(
         agreement=agreement,
-        kpi=KpiFactory(code="villages_mobile", kind="count"),
+        kpi=KpiFactory(code="villages_mobile", kind="count", order=2),
         baseline_value=1556,
         baseline_is_demo=True,
         is_demo=True,

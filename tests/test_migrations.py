@@ -101,12 +101,12 @@ def test_it_carries_each_signatory_over_as_a_participant_with_its_history_and_pe
         period_start=2021, period_end=2025, signed_precision="day", signing_mode="unknown",
     )  # fmt: skip
     person = old.get_model("partnerships", "Person").objects.create(full_name="Huỳnh Quang Liêm")
-    old.get_model("partnerships", "Signatory").objects.create(
+    signatory = old.get_model("partnerships", "Signatory").objects.create(
         agreement=agreement, person=person, side="vnpt", role="signed",
         title_at_signing="Tổng Giám đốc Tập đoàn VNPT",
     )  # fmt: skip
     old.get_model("partnerships", "HistoricalSignatory").objects.create(
-        id=1, agreement_id=agreement.pk, person_id=person.pk, side="vnpt", role="signed",
+        id=signatory.pk, agreement_id=agreement.pk, person_id=person.pk, side="vnpt", role="signed",
         title_at_signing="Tổng Giám đốc", history_date="2021-08-05T00:00:00Z", history_type="+",
     )  # fmt: skip
     content_types = old.get_model("contenttypes", "ContentType")
