@@ -77,6 +77,11 @@ def test_it_keeps_the_catalogue_the_figures_and_the_permissions_across_the_resha
             "/admin/milestones/recomputerun/?status=failed",
             "/admin/progress/recomputerun/?status=failed",
         ),
+        ("/admin/partnerships/signatory/", "/admin/partnerships/participant/"),
+        (
+            "/admin/partnerships/signatory/3/change/?_changelist_filters=role%3Dsigned",
+            "/admin/partnerships/participant/3/change/?_changelist_filters=role%3Dsigned",
+        ),
     ],
 )
 def test_it_sends_an_old_admin_bookmark_to_the_moved_page(client, old, new):
