@@ -125,3 +125,15 @@ def test_a_city_is_named_as_a_city_in_a_sentence(db):
     province = ProvinceFactory(name="Lào Cai")
     with translation.override("vi"):
         assert (city.proper_name, province.proper_name) == ("TP. Hồ Chí Minh", "tỉnh Lào Cai")
+
+
+def test_a_figure_keeps_no_trailing_zero():
+    from core.formatting import number
+
+    with translation.override("vi"):
+        assert [number(Decimal(v)) for v in ("95.50", "98.28", "1490.5", "46495.00")] == [
+            "95,5",
+            "98,28",
+            "1.490,5",
+            "46.495",
+        ]
