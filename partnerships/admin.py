@@ -62,7 +62,8 @@ class PartsInline(LabelledTabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agreement", "source")
+        queryset = super().get_queryset(request).select_related("agreement", "source")
+        return queryset.order_by("agreement__period_start", "agreement_id", "pk")
 
 
 @admin.register(Person)
@@ -114,6 +115,9 @@ class ParticipantInline(LabelledTabularInline):
     extra = 0
     # The participant's own page is where its History button is.
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_order()
 
 
 class CommitmentInline(admin.StackedInline):
