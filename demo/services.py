@@ -1071,6 +1071,17 @@ def load_agreements(loaded: Loaded):
             },
         )
 
+    # A database seeded before attendees were told apart from signers keeps rows
+    # the articles do not support (Quảng Bình's 2020 "signatories"): they go.
+    wanted = {
+        (loaded.agreements[fact.agreement].pk, people[fact.person].pk, fact.role)
+        for fact in PARTICIPANTS
+    }
+    for participant in Participant.objects.filter(agreement__is_demo=False):
+        if (participant.agreement_id, participant.person_id, participant.role) not in wanted:
+            participant.delete()
+            loaded.outcomes[(Participant, "deleted")] += 1
+
     for ref, (source, commitments) in COMMITMENTS.items():
         for order, (area, responsible, text, *note) in enumerate(commitments, start=1):
             loaded.put(

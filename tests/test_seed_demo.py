@@ -601,3 +601,31 @@ def test_it_computes_progress_for_the_dashboards(data):
     assert lao_cai.latest_quarter == 20252
     assert lao_cai.target_value is not None
     assert NationalProgress.objects.filter(phase__code="2021-2025", kpi__code="bts_total").exists()
+
+
+def test_it_takes_away_a_part_the_articles_do_not_support_when_seeded_again(data):
+    """A database seeded when Quảng Bình's attendees were recorded as signers is corrected."""
+    thuat = Person.objects.get(full_name="Trần Công Thuật")
+    quang_binh = agreement("Quảng Bình", 2020)
+    Participant.objects.create(
+        agreement=quang_binh,
+        person=thuat,
+        side="counterparty",
+        role="signed",
+        title_then="Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Quảng Bình",
+    )
+    call_command("seed_demo", stdout=io.StringIO())
+    assert list(quang_binh.participants.filter(person=thuat).values_list("role", flat=True)) == [
+        "spoke"
+    ]
+    assert Participant.objects.count() == len(PARTICIPANTS)
+
+
+def test_it_takes_away_a_demo_repeat_of_an_articles_figure_when_seeded_again(data):
+    report = QuarterlyReport.objects.get(agreement=agreement("Quảng Bình", 2020), quarter=20203)
+    assert report.is_demo
+    KpiValue.objects.create(
+        report=report, kpi=Kpi.objects.get(code="level4_services_pct"), value=30
+    )
+    call_command("seed_demo", stdout=io.StringIO())
+    assert not report.values.filter(kpi__code="level4_services_pct").exists()
