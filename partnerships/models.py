@@ -766,6 +766,10 @@ class KpiTarget(models.Model):
                 errors[field] = _("A share cannot be above 100 per cent.")
         if self.baseline_on and self.target_on and self.target_on < self.baseline_on:
             errors["target_on"] = _("The target date cannot come before the baseline date.")
+        if self.baseline_source_id and self.baseline_is_demo:
+            errors["baseline_is_demo"] = _(
+                "A baseline taken from a source is a fact, not demo data: clear one of the two."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -26,6 +26,7 @@ from .factories import (
     OrganisationFactory,
     PhaseFactory,
     QuarterlyReportFactory,
+    SourceFactory,
 )
 
 
@@ -100,6 +101,21 @@ def test_it_refuses_a_target_date_before_the_baseline(db):
         target_on=datetime.date(2020, 12, 31),
     )
     assert _errors(target)["target_on"] == ["The target date cannot come before the baseline date."]
+
+
+def test_it_refuses_a_sourced_baseline_flagged_as_demo(db):
+    target = KpiTarget(
+        agreement=AgreementFactory(),
+        kpi=KpiFactory(),
+        baseline_value=1000,
+        baseline_source=SourceFactory(code="003"),
+        baseline_is_demo=True,
+        target_value=1500,
+        target_on=datetime.date(2025, 12, 31),
+    )
+    assert _errors(target)["baseline_is_demo"] == [
+        "A baseline taken from a source is a fact, not demo data: clear one of the two."
+    ]
 
 
 def test_it_refuses_a_period_that_ends_before_it_starts(db):
