@@ -24,6 +24,16 @@ MOVED_ADMIN_PAGES = {
 }
 
 
+# Admin pages of renamed models: a signatory became a participant (signers and attendees).
+RENAMED_ADMIN_PAGES = {"partnerships/signatory": "partnerships/participant"}
+
+
+def renamed_admin_page(request, old, rest=""):
+    query = request.META.get("QUERY_STRING", "")
+    target = f"/admin/{RENAMED_ADMIN_PAGES[old]}/{rest}"
+    return redirect(f"{target}?{query}" if query else target, permanent=True)
+
+
 def moved_admin_page(request, model, rest=""):
     query = request.META.get("QUERY_STRING", "")
     target = f"/admin/{MOVED_ADMIN_PAGES[model]}/{model}/{rest}"
@@ -36,6 +46,10 @@ urlpatterns = [
     re_path(
         rf"^admin/milestones/(?P<model>{'|'.join(MOVED_ADMIN_PAGES)})/(?P<rest>.*)$",
         moved_admin_page,
+    ),
+    re_path(
+        rf"^admin/(?P<old>{'|'.join(RENAMED_ADMIN_PAGES)})/(?P<rest>.*)$",
+        renamed_admin_page,
     ),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

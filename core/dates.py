@@ -1,4 +1,4 @@
-"""Dates that the sources give only in part: a month, or only a year."""
+"""Dates that the sources give only in part: a month, only a year, or a day it came before."""
 
 import datetime
 
@@ -12,9 +12,11 @@ from .formatting import date_label, month_label
 class DatePrecision(models.TextChoices):
     """How much of a date the sources actually give."""
 
-    DAY = "day", _("Day known")
-    MONTH = "month", _("Month known")
-    YEAR = "year", _("Year known")
+    DAY = "day", _("Day given")
+    MONTH = "month", _("Source gives only the month")
+    YEAR = "year", _("Source gives only the year")
+    # "By 24/9/2020": the source reports it done on a day without saying when it was.
+    BY = "by", _("Source gives only a day by which it happened")
 
 
 def format_partial_date(value: datetime.date | None, precision: str) -> str:
@@ -25,6 +27,8 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
         return str(value.year)
     if precision == DatePrecision.MONTH:
         return month_label(value)
+    if precision == DatePrecision.BY:
+        return str(_("by %(date)s") % {"date": date_label(value)})
     return date_label(value)
 
 

@@ -16,23 +16,25 @@ MISSING = "–"
 def number(value, decimals: int | None = None) -> str:
     """A number in the active language's format: 46.495 in Vietnamese, 46,495 in English.
 
-    Whole values show no decimals and others two, unless `decimals` says otherwise.
+    Whole values show no decimals and others up to two, without a trailing zero
+    (95,5, not 95,50), unless `decimals` says otherwise.
     """
     if value is None:
         return MISSING
     value = Decimal(value)
     if decimals is None:
-        decimals = 0 if value == value.to_integral_value() else 2
+        rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        decimals = min(2, max(0, -rounded.normalize().as_tuple().exponent))
     # Django's formatting cuts extra decimals off; a figure must round (91.67 → 91.7).
     value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def share(value) -> str:
-    """A share in per cent, to one decimal."""
+    """A share in per cent, to one decimal, the sign written close: 97,7% (97.7% in English)."""
     if value is None:
         return MISSING
-    return f"{number(value, 1)} %"
+    return f"{number(value, 1)}%"
 
 
 def plain_number(value):

@@ -278,7 +278,7 @@ class Bar:
 
 
 def attainment_bars(title: str, bars: list[Bar]) -> dict:
-    """Horizontal bars of the share of target reached, with the 100 % line."""
+    """Horizontal bars of the share of target reached, with the 100% line."""
     row, left, right = 30, 250, 150
     width = 720
     height = 30 + row * len(bars)

@@ -4,10 +4,15 @@ A download writes the same `Table` the page shows, with the page's filters, so
 the two cannot disagree. Headers are in Vietnamese, the portal's language of
 record, whatever language the user browses in; numbers are written as numbers
 (not as formatted text) so spreadsheets can add them up.
+
+A CSV is written for the Excel that opens it: `csv` for a Vietnamese Excel, which
+takes the comma as its decimal mark and so separates columns with a semicolon
+(65,26;1569), `csv_point` for other tools (65.26,1569). Neither groups thousands.
 """
 
 import csv
 import io
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -19,7 +24,9 @@ from unidecode import unidecode
 
 from .services import Table
 
-FORMATS = ("csv", "xlsx")
+# Each CSV format: its column separator and its decimal mark.
+CSV_DIALECTS = {"csv": (";", ","), "csv_point": (",", ".")}
+FORMATS = (*CSV_DIALECTS, "xlsx")
 EXPORT_LANGUAGE = "vi"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,17 +45,28 @@ def export(table: Table, fmt: str, stem: str) -> HttpResponse:
         title = str(table.title)
     if fmt == "xlsx":
         return _xlsx(table, stem, title, headers, rows)
-    return _csv(table, stem, headers, rows)
+    return _csv(table, stem, headers, rows, *CSV_DIALECTS[fmt])
 
 
-def _csv(table: Table, stem: str, headers: list, rows: list) -> HttpResponse:
+def csv_value(value, decimal_mark: str) -> str:
+    """A cell as CSV text: a number without grouping, with the chosen decimal mark."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    return format(Decimal(str(value)), "f").replace(".", decimal_mark)
+
+
+def _csv(
+    table: Table, stem: str, headers: list, rows: list, delimiter: str, decimal_mark: str
+) -> HttpResponse:
     buffer = io.StringIO()
     # The byte-order mark makes Excel read the file as UTF-8 and keep the diacritics.
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([csv_value(value, decimal_mark) for value in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename(table, stem, "csv")}"'
     return response

@@ -14,7 +14,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,8 +38,8 @@ from partnerships.models import (
     KpiTarget,
     Milestone,
     Organisation,
+    Participant,
     Phase,
-    Signatory,
     SpaceAggregation,
 )
 from progress.coverage import coverage
@@ -152,7 +152,7 @@ class Table:
         for column in self.columns:
             value = row.get(column.key)
             if column.kind in ("count", "figure", "share", "int"):
-                values.append(plain_number(value))
+                values.append(plain_number(export_figure(column.kind, value, row.get("_share"))))
             elif column.kind == "status":
                 values.append(str(STATUS_LABELS.get(value, "")) if value else "")
             elif column.kind == "quarter":
@@ -172,6 +172,22 @@ class Table:
         if self.has_demo:
             headers.append(_("Demo data"))
         return headers
+
+
+# A download keeps the precision the page shows a figure with: stations and
+# subscribers are whole (a projection of 137 492,5 subscribers means nothing),
+# shares keep their two computed decimals.
+SHARE_PLACES = Decimal("0.01")
+
+
+def export_figure(kind: str, value, is_share: bool = False) -> Decimal | None:
+    """A figure as a download writes it, rounded half up to the KPI's precision."""
+    if value is None or value == "":
+        return None
+    value = Decimal(value)
+    if kind in ("share",) or (kind == "figure" and is_share):
+        return value.quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def display_value(kind: str, value, is_share: bool = False) -> str:
@@ -217,9 +233,13 @@ def _units_summary(figures, kpi: Kpi) -> str:
 
 
 def figures_row(kpi: Kpi, figures, **extra) -> dict:
+    is_ratio = kpi.kind == KpiKind.RATIO
     row = {
         "kpi": _label(kpi),
         "value": figures.value,
+        # A ratio's share is worth little in a spreadsheet without its two terms.
+        "numerator": getattr(figures, "numerator", None) if is_ratio else None,
+        "denominator": getattr(figures, "denominator", None) if is_ratio else None,
         "target": figures.target_value,
         "attainment": figures.attainment,
         "projected": figures.projected_value,
@@ -235,8 +255,14 @@ def figures_row(kpi: Kpi, figures, **extra) -> dict:
     return row
 
 
+# A ratio's terms go to the downloads only; the page shows the share they make.
+RATIO_TERMS = [
+    Column("numerator", gettext_lazy("Numerator"), "count", on_page=False),
+    Column("denominator", gettext_lazy("Denominator"), "count", on_page=False),
+]
 FIGURE_COLUMNS = [
     Column("value", gettext_lazy("Value"), "figure"),
+    *RATIO_TERMS,
     Column("target", gettext_lazy("Target"), "figure"),
     Column("attainment", gettext_lazy("Share of target reached"), "share"),
     Column("projected", gettext_lazy("Projected at the target date"), "figure"),
@@ -642,14 +668,14 @@ def national(filterset: DashboardFilterSet) -> dict:
 
     # The map.
     era = Province.objects.current() if units == MapUnits.CURRENT else Province.objects.former()
-    provinces = list(era.only("pk", "name", "slug", "region", "latitude", "longitude"))
+    provinces = list(era.only("pk", "name", "sort_key", "slug", "region", "latitude", "longitude"))
     map_rows = {}
     # Without a phase or a KPI the map has nothing to show, rather than every one at once.
     if phase is not None and map_kpi is not None:
         map_rows = {row.province_id: row for row in map_filter.qs}
     layout = charts.tile_layout([(p.pk, p.latitude, p.longitude) for p in provinces])
     tiles, map_table_rows = [], []
-    for province in sorted(provinces, key=lambda p: p.name):
+    for province in sorted(provinces, key=lambda p: p.sort_key):
         row = map_rows.get(province.pk)
         href = reverse("dashboards:province-dashboard", args=[province.slug])
         status = row.status if row else ProgressStatus.NO_DATA
@@ -702,9 +728,9 @@ def national(filterset: DashboardFilterSet) -> dict:
     legend = [
         (ProgressStatus.ON_TRACK, _("on track: the projection reaches the target")),
         # xgettext:no-python-format
-        (ProgressStatus.AT_RISK, _("at risk: it covers 90 % to 100 % of the way from baseline")),
+        (ProgressStatus.AT_RISK, _("at risk: it covers 90% to 100% of the way from baseline")),
         # xgettext:no-python-format
-        (ProgressStatus.OFF_TRACK, _("off track: less than 90 % of the way")),
+        (ProgressStatus.OFF_TRACK, _("off track: less than 90% of the way")),
         (ProgressStatus.ACHIEVED, _("achieved: the period ended at its target")),
         (ProgressStatus.NOT_ACHIEVED, _("not achieved: the period ended short of it")),
         (ProgressStatus.NOT_REPORTING, _("not reporting for more than four quarters")),
@@ -760,7 +786,7 @@ def completeness_table(region: str = "") -> dict:
     totals = defaultdict(int)
     if quarter:
         for row in (
-            scope.filter(quarter=quarter).select_related("province").order_by("province__name")
+            scope.filter(quarter=quarter).select_related("province").order_by("province__sort_key")
         ):
             rows.append(
                 {
@@ -853,7 +879,7 @@ def at_risk_table(scope, kpis: list[Kpi]) -> Table:
         _("Agreements with KPIs slipping"),
         [
             Column("agreement", _("Agreement")),
-            Column("province", _("Province or agency")),
+            Column("province", _("Province, city or agency")),
             Column("phase", _("Phase")),
             Column("off", _("KPIs off track"), "int"),
             Column("risk", _("KPIs at risk"), "int"),
@@ -932,11 +958,12 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
         _("Agreements"),
         [
             Column("agreement", _("Agreement")),
-            Column("counterparty", _("Signed by")),
+            Column("counterparty", _("Counterparty")),
             Column("phase", _("Phase")),
             Column("period", _("Period")),
             Column("signed", _("Signed")),
             Column("status", _("Agreement status")),
+            Column("notes", _("Source note")),
         ],
         [
             {
@@ -947,6 +974,7 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
                 "period": agreement.period_label,
                 "signed": agreement.signed_label,
                 "status": agreement.current_state.label,
+                "notes": source_notes(agreement),
                 "_demo": agreement.is_demo,
             }
             for agreement in agreements
@@ -958,7 +986,7 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
         for table in (
             progress_table,
             agreements_table,
-            signatories_table(ids),
+            participants_table(ids),
             commitments_table(ids),
             milestones_table(ids),
             completeness_history(province),
@@ -981,30 +1009,45 @@ def _year_fraction(day: datetime.date | None) -> float | None:
     return day.year + (day.timetuple().tm_yday - 1) / 366
 
 
-def signatories_table(agreement_ids: list[int]) -> Table:
+def participants_table(agreement_ids: list[int]) -> Table:
+    """Who signed, and who only attended, spoke or assessed: the sources tell them apart."""
     rows = [
         {
-            "agreement": _agreement_label(signatory.agreement),
-            "person": signatory.person.full_name,
-            "side": signatory.get_side_display(),
-            "role": signatory.get_role_display(),
-            "title": signatory.title_at_signing,
+            "agreement": _agreement_label(participant.agreement),
+            "person": participant.person.full_name,
+            "side": participant.get_side_display(),
+            "role": participant.get_role_display(),
+            "title": participant.title_then,
+            "source": participant.source.code if participant.source_id else "",
+            "note": participant.note,
         }
-        for signatory in Signatory.objects.filter(agreement_id__in=agreement_ids)
-        .select_related("agreement__counterparty__province", "person")
-        .order_by("agreement__period_start", "agreement_id", "side", "role", "pk")
+        for participant in Participant.objects.filter(agreement_id__in=agreement_ids)
+        .in_order()
+        .select_related("agreement__counterparty__province", "person", "source")
+        .order_by("agreement__period_start", "agreement_id", "side", "role_rank", "pk")
     ]
     return Table(
-        "signatories",
-        _("Signatories"),
+        "participants",
+        _("Signers and participants"),
         [
             Column("agreement", _("Agreement")),
             Column("person", _("Person")),
             Column("side", _("Side")),
             Column("role", _("Part")),
-            Column("title", _("Title at signing")),
+            Column("title", _("Title held then")),
+            Column("source", _("Source")),
+            Column("note", _("Source note")),
         ],
         rows,
+    )
+
+
+def source_notes(agreement: Agreement) -> str:
+    """What the sources leave uncertain about an agreement's kind, period and signing."""
+    return " ".join(
+        note
+        for note in (agreement.kind_note, agreement.period_note, agreement.signing_note)
+        if note
     )
 
 
@@ -1059,7 +1102,9 @@ def milestones_table(agreement_ids: list[int]) -> Table:
             "date": milestone.date_label,
             "agreement": _agreement_label(milestone.agreement),
             "title": milestone.title,
-            "description": milestone.description,
+            "description": " ".join(
+                part for part in (milestone.description, milestone.note) if part
+            ),
             "_demo": milestone.is_demo,
         }
         for milestone in Milestone.objects.filter(agreement_id__in=agreement_ids)
@@ -1121,6 +1166,8 @@ def kpi_series(agreements: list[Agreement], every_kpi: bool = False) -> tuple[Ta
     charted = {pk for pk, kpi in kpis.items() if kpi.is_headline} or set(kpis)
     listed = set(kpis) if every_kpi else charted
     points = defaultdict(lambda: defaultdict(list))
+    # A ratio's numerators and denominators, quarter by quarter, for the downloads.
+    terms = defaultdict(dict)
     demo = defaultdict(bool)
     readings = approved_readings(
         KpiValue.objects.filter(report__agreement_id__in=ids, kpi_id__in=listed)
@@ -1134,6 +1181,11 @@ def kpi_series(agreements: list[Agreement], every_kpi: bool = False) -> tuple[Ta
                 if value is None:
                     continue
                 points[kpi_id][agreement_id].append((reading.quarter, value))
+                if kpi.kind == KpiKind.RATIO:
+                    terms[(kpi_id, agreement_id)][reading.quarter] = (
+                        reading.numerator,
+                        reading.denominator,
+                    )
                 demo[(kpi_id, agreement_id)] |= reading.is_demo
     targets = {
         (target.kpi_id, target.agreement_id): target
@@ -1180,6 +1232,17 @@ def kpi_series(agreements: list[Agreement], every_kpi: bool = False) -> tuple[Ta
                 row[f"q{quarter}"] = value
                 quarters.add(quarter)
             rows.append(row)
+            if every_kpi and (kpi_id, agreement_id) in terms:
+                by_quarter = terms[(kpi_id, agreement_id)]
+                for index, term in enumerate((_("numerator"), _("denominator"))):
+                    rows.append(
+                        {
+                            "kpi": f"{_label(kpi)}: {term}",
+                            "agreement": row["agreement"],
+                            "_demo": row["_demo"],
+                            **{f"q{q}": parts[index] for q, parts in by_quarter.items()},
+                        }
+                    )
         if not any(s.points for s in series) or kpi_id not in charted:
             continue
         charts_out.append(
@@ -1240,6 +1303,7 @@ def agreement_dashboard(agreement: Agreement, download: bool = False) -> dict:
             Column("kpi", _("KPI")),
             Column("latest_quarter", _("Latest quarter"), "quarter"),
             Column("value", _("Value"), "figure"),
+            *RATIO_TERMS,
             Column("baseline", _("Baseline"), "figure"),
             Column("target", _("Target"), "figure"),
             Column("attainment", _("Share of target reached"), "share"),
@@ -1280,7 +1344,7 @@ def agreement_dashboard(agreement: Agreement, download: bool = False) -> dict:
         for table in (
             progress_table,
             series_table,
-            signatories_table([agreement.pk]),
+            participants_table([agreement.pk]),
             commitments_table([agreement.pk]),
             milestones_table([agreement.pk]),
             reports_table,
@@ -1339,7 +1403,7 @@ def compare(filterset: CompareFilterSet) -> dict:
             rows_by_province[row.province][row.phase_id] = row
     table_rows, pairs = [], []
     is_share_kpi = _is_share(kpi) if kpi else False
-    for province in sorted(rows_by_province, key=lambda p: p.name_ascii):
+    for province in sorted(rows_by_province, key=lambda p: (p.sort_key, p.pk)):
         earlier = rows_by_province[province].get(first.pk)
         later = rows_by_province[province].get(second.pk)
         href = reverse("dashboards:province-dashboard", args=[province.slug])

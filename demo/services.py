@@ -37,11 +37,11 @@ from partnerships.models import (
     Milestone,
     Organisation,
     OrganisationKind,
+    Participant,
+    ParticipantRole,
+    ParticipantSide,
     Person,
     ResponsibleSide,
-    Signatory,
-    SignatoryRole,
-    SignatorySide,
     SigningMode,
     Source,
 )
@@ -138,6 +138,8 @@ PEOPLE = {
     "Tô Dũng Thái": VNPT,
     "Trịnh Xuân Trường": "tinhlaocai",
     "Huỳnh Quang Liêm": VNPT,
+    # The Party Secretary belongs to no party of the agreements.
+    "Đặng Xuân Phong": None,
 }
 
 # Agreements --------------------------------------------------------------------
@@ -151,6 +153,10 @@ AUGUST_2014_NOTE = (
     "Bài 001 chỉ cho biết VNPT ký với UBND tỉnh trong tháng 8/2014, không nêu ngày ký, "
     "người ký hay nội dung thỏa thuận."
 )
+AUGUST_2014_KIND_NOTE = (
+    "Bài 001 chỉ viết VNPT “đã ký kết hợp tác” với UBND tỉnh; loại thỏa thuận (hợp tác "
+    "chiến lược) và giai đoạn 2014–2020 được suy ra từ đoạn nói về các lễ ký tháng 9/2014."
+)
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ class AgreementFact:
     kind: str
     phase: str
     period: tuple[int, int]
-    signed_on: datetime.date
+    signed_on: datetime.date | None
     precision: str
     title: str
     sources: tuple[str, ...]
@@ -168,9 +174,13 @@ class AgreementFact:
     mode: str = SigningMode.UNKNOWN
     predecessor: str | None = None
     notes: str = ""
+    # What is inferred rather than stated, beside the fact it concerns.
+    kind_note: str = ""
+    period_note: str = ""
+    signing_note: str = ""
 
 
-def _strategic_2014(ref, party, name, signed_on, precision, notes="", sources=("001",)):
+def _strategic_2014(ref, party, name, signed_on, precision, sources=("001",), **notes):
     return AgreementFact(
         ref=ref,
         party=party,
@@ -184,18 +194,25 @@ def _strategic_2014(ref, party, name, signed_on, precision, notes="", sources=("
             f"{name} và Tập đoàn VNPT"
         ),
         sources=sources,
-        notes=notes,
+        **notes,
     )
 
 
 AGREEMENTS = [
     _strategic_2014(
-        "dien-bien-2014", "tinhdienbien", "Điện Biên", d(2014, 8, 1), DatePrecision.MONTH, AUGUST_2014_NOTE
+        "dien-bien-2014", "tinhdienbien", "Điện Biên", d(2014, 8, 1), DatePrecision.MONTH,
+        notes=AUGUST_2014_NOTE, kind_note=AUGUST_2014_KIND_NOTE,
+        signing_note="Bài 001 chỉ nêu tháng 8/2014, không nêu ngày ký.",
     ),
     _strategic_2014(
-        "ha-nam-2014", "tinhhanam", "Hà Nam", d(2014, 8, 1), DatePrecision.MONTH, AUGUST_2014_NOTE
+        "ha-nam-2014", "tinhhanam", "Hà Nam", d(2014, 8, 1), DatePrecision.MONTH,
+        notes=AUGUST_2014_NOTE, kind_note=AUGUST_2014_KIND_NOTE,
+        signing_note="Bài 001 chỉ nêu tháng 8/2014, không nêu ngày ký.",
     ),
-    _strategic_2014("kien-giang-2014", "tinhkiengiang", "Kiên Giang", d(2014, 9, 4), DatePrecision.DAY),
+    _strategic_2014(
+        "kien-giang-2014", "tinhkiengiang", "Kiên Giang", d(2014, 9, 4), DatePrecision.DAY,
+        signing_note="Ngày 4/9/2014 lấy từ chú thích ảnh lễ ký trong bài 001.",
+    ),
     AgreementFact(
         ref="ubdt-2014",
         party=ETHNIC_MINORITY_COMMITTEE,
@@ -206,26 +223,41 @@ AGREEMENTS = [
         precision=DatePrecision.MONTH,
         title="Chương trình hợp tác giữa Ủy ban Dân tộc và Tập đoàn VNPT giai đoạn 2014–2020",
         sources=("001",),
-        notes=SEPTEMBER_2014_NOTE,
+        signing_note=SEPTEMBER_2014_NOTE,
     ),
     _strategic_2014(
-        "ninh-thuan-2014", "tinhninhthuan", "Ninh Thuận", d(2014, 9, 1), DatePrecision.MONTH, SEPTEMBER_2014_NOTE
+        "ninh-thuan-2014", "tinhninhthuan", "Ninh Thuận", d(2014, 9, 1), DatePrecision.MONTH,
+        signing_note=SEPTEMBER_2014_NOTE,
     ),
     _strategic_2014(
-        "nghe-an-2014", "tinhnghean", "Nghệ An", d(2014, 9, 1), DatePrecision.MONTH, SEPTEMBER_2014_NOTE
+        "nghe-an-2014", "tinhnghean", "Nghệ An", d(2014, 9, 1), DatePrecision.MONTH,
+        signing_note=SEPTEMBER_2014_NOTE,
     ),
     _strategic_2014(
-        "hoa-binh-2014", "tinhhoabinh", "Hòa Bình", d(2014, 9, 1), DatePrecision.MONTH, SEPTEMBER_2014_NOTE
+        "hoa-binh-2014", "tinhhoabinh", "Hòa Bình", d(2014, 9, 1), DatePrecision.MONTH,
+        signing_note=SEPTEMBER_2014_NOTE,
     ),
     _strategic_2014(
-        "lao-cai-2014",
-        "tinhlaocai",
-        "Lào Cai",
-        d(2014, 9, 17),
-        DatePrecision.DAY,
-        "Bài 001 cho biết lễ ký diễn ra chiều 17/9/2014 nhưng không nêu người ký hay nội dung; "
-        "bài 003 tổng kết kết quả 5 năm hợp tác.",
+        "lao-cai-2014", "tinhlaocai", "Lào Cai", d(2014, 9, 17), DatePrecision.DAY,
         sources=("001", "003"),
+        notes=(
+            "Bài 001 cho biết lễ ký diễn ra chiều 17/9/2014 nhưng không nêu người ký hay nội "
+            "dung; bài 003 tổng kết kết quả 5 năm hợp tác."
+        ),
+    ),
+    _strategic_2014(
+        "lai-chau-2014", "tinhlaichau", "Lai Châu", None, DatePrecision.DAY,
+        sources=("000",),
+        notes=(
+            "Bài 000 nhắc đến quá trình hợp tác chiến lược giai đoạn 2014–2020 giữa hai bên, "
+            "là tiền đề của biên bản ghi nhớ năm 2021, nhưng không nêu người ký hay nội dung."
+        ),
+        kind_note=(
+            "Bài 000 viết về “quá trình hợp tác chiến lược trước đó” trong giai đoạn "
+            "2014–2020, VNPT với vai trò đối tác chiến lược về VT-CNTT; không nêu tên văn bản "
+            "đã ký."
+        ),
+        signing_note="Bài 000 không nêu ngày ký.",
     ),
     AgreementFact(
         ref="quang-binh-2015",
@@ -240,7 +272,11 @@ AGREEMENTS = [
             "Quảng Bình và Tập đoàn VNPT"
         ),
         sources=("002",),
-        notes=(
+        period_note=(
+            "Bài 002 nói về việc tặng bằng khen cho việc thực hiện thỏa thuận “giai đoạn "
+            "2015–2020” tại hội nghị tổng kết 5 năm ngày 24/9/2020."
+        ),
+        signing_note=(
             "Bài 002 không nêu ngày ký; năm 2015 được suy ra từ giai đoạn 2015–2020 và từ hội "
             "nghị tổng kết 5 năm ngày 24/9/2020."
         ),
@@ -259,9 +295,15 @@ AGREEMENTS = [
         ),
         sources=("004",),
         notes=(
-            "Bài 004 không nêu ngày ký; năm 2017 được suy ra từ giai đoạn 2017–2022. Bài báo "
-            "không nêu tên người ký phía tỉnh."
+            "Thỏa thuận được ký khi tỉnh triển khai Nghị quyết số 26/NQ-CP của Chính phủ về "
+            "đẩy mạnh ứng dụng CNTT trong cơ quan nhà nước. Bài 004 chỉ viết “đại diện lãnh "
+            "đạo 2 đơn vị ký kết”, không nêu tên người ký."
         ),
+        period_note=(
+            "Giai đoạn 2017–2022 không khớp với giai đoạn chung nào (2014–2020, 2021–2025); "
+            "cổng xếp thỏa thuận vào giai đoạn 2014–2020, giai đoạn có năm ký."
+        ),
+        signing_note="Bài 004 không nêu ngày ký; năm 2017 được suy ra từ giai đoạn 2017–2022.",
     ),
     AgreementFact(
         ref="quang-binh-2020",
@@ -277,9 +319,12 @@ AGREEMENTS = [
         ),
         sources=("002",),
         predecessor="quang-binh-2015",
-        notes=(
+        period_note=(
             "Bài 002 ghi giai đoạn 2020–2025 ở chú thích ảnh lễ ký, nhưng cũng gọi nội dung "
             "được thảo luận là dự thảo thỏa thuận giai đoạn 2021–2025."
+        ),
+        signing_note=(
+            "Ký tại hội nghị tổng kết 5 năm chiều 24/9/2020; bài 002 không nêu tên người ký."
         ),
     ),
     AgreementFact(
@@ -294,10 +339,11 @@ AGREEMENTS = [
         sources=("000",),
         place="Hà Nội",
         mode=SigningMode.IN_PERSON,
-        notes=(
-            "Bài 000 gọi đây là sự tiếp nối của hợp tác chiến lược giai đoạn 2014–2020 giữa hai "
-            "bên, nhưng không cho biết ngày ký, người ký hay nội dung của thỏa thuận trước đó, "
-            "nên thỏa thuận ấy không được ghi vào cổng."
+        predecessor="lai-chau-2014",
+        signing_note=(
+            "Bài 000 chỉ viết “chiều nay - 29/4 tại Hà Nội”: năm 2021 được suy ra từ giai đoạn "
+            "2021–2025 và từ việc bài nhắc ngày 25/02/2021 như một sự kiện gần đây; hình thức "
+            "ký trực tiếp được suy ra từ địa điểm."
         ),
     ),
     AgreementFact(
@@ -320,32 +366,45 @@ AGREEMENTS = [
 
 
 @dataclass(frozen=True)
-class SignatoryFact:
+class ParticipantFact:
     agreement: str
     person: str
     side: str
     role: str
     title: str
     source: str
+    note: str = ""
 
 
-PROVINCE_SIDE, VNPT_SIDE = SignatorySide.COUNTERPARTY, SignatorySide.VNPT
-SIGNED, ATTENDED, SPOKE = SignatoryRole.SIGNED, SignatoryRole.ATTENDED, SignatoryRole.SPOKE
+PROVINCE_SIDE, VNPT_SIDE = ParticipantSide.COUNTERPARTY, ParticipantSide.VNPT
+SIGNED, SPOKE, ATTENDED, ASSESSED = (
+    ParticipantRole.SIGNED,
+    ParticipantRole.SPOKE,
+    ParticipantRole.ATTENDED,
+    ParticipantRole.ASSESSED,
+)
+QUANG_BINH_2020_NOTE = (
+    "Dự hội nghị tổng kết 5 năm ngày 24/9/2020, tại đó hai bên ký thỏa thuận mới; bài 002 "
+    "không nói ai ký."
+)
 
-SIGNATORIES = [
-    SignatoryFact("kien-giang-2014", "Nguyễn Thanh Nghị", PROVINCE_SIDE, SIGNED, "Phó Bí thư Tỉnh ủy, Phó Chủ tịch UBND tỉnh Kiên Giang", "001"),
-    SignatoryFact("kien-giang-2014", "Trần Mạnh Hùng", VNPT_SIDE, SIGNED, "Tổng Giám đốc Tập đoàn VNPT", "001"),
-    SignatoryFact("quang-binh-2020", "Trần Công Thuật", PROVINCE_SIDE, SIGNED, "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Quảng Bình", "002"),
-    SignatoryFact("quang-binh-2020", "Nguyễn Tiến Hoàng", PROVINCE_SIDE, ATTENDED, "Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh Quảng Bình", "002"),
-    SignatoryFact("quang-binh-2020", "Phạm Đức Long", VNPT_SIDE, SIGNED, "Bí thư Đảng ủy, Chủ tịch Hội đồng thành viên, Tổng Giám đốc Tập đoàn VNPT", "002"),
-    SignatoryFact("tuyen-quang-2017", "Phạm Đức Long", VNPT_SIDE, SPOKE, "Tổng Giám đốc Tập đoàn VNPT", "004"),
-    SignatoryFact("lai-chau-2021", "Tống Thanh Hải", PROVINCE_SIDE, SIGNED, "Phó Chủ tịch thường trực UBND tỉnh Lai Châu", "000"),
-    SignatoryFact("lai-chau-2021", "Tô Dũng Thái", VNPT_SIDE, SIGNED, "Phó Tổng Giám đốc Tập đoàn VNPT", "000"),
-    SignatoryFact("lao-cai-2021", "Trịnh Xuân Trường", PROVINCE_SIDE, SIGNED, "Chủ tịch UBND tỉnh Lào Cai", "003"),
-    SignatoryFact("lao-cai-2021", "Huỳnh Quang Liêm", VNPT_SIDE, SIGNED, "Tổng Giám đốc Tập đoàn VNPT", "003"),
+# Only those the articles say signed are signers; the others attended or spoke.
+PARTICIPANTS = [
+    ParticipantFact("kien-giang-2014", "Nguyễn Thanh Nghị", PROVINCE_SIDE, SIGNED, "Phó Bí thư Tỉnh ủy, Phó Chủ tịch UBND tỉnh Kiên Giang", "001"),
+    ParticipantFact("kien-giang-2014", "Trần Mạnh Hùng", VNPT_SIDE, SIGNED, "Tổng Giám đốc Tập đoàn VNPT", "001"),
+    ParticipantFact("lao-cai-2014", "Đặng Xuân Phong", PROVINCE_SIDE, ASSESSED, "Bí thư Tỉnh ủy Lào Cai", "003", "Bài 003 dẫn đánh giá của ông về kết quả hợp tác giai đoạn 2014–2020, không nêu ông đánh giá vào dịp nào."),
+    ParticipantFact("quang-binh-2020", "Trần Công Thuật", PROVINCE_SIDE, SPOKE, "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh, Trưởng đoàn Đại biểu Quốc hội tỉnh Quảng Bình", "002", QUANG_BINH_2020_NOTE),
+    ParticipantFact("quang-binh-2020", "Nguyễn Tiến Hoàng", PROVINCE_SIDE, ATTENDED, "Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh Quảng Bình", "002", QUANG_BINH_2020_NOTE),
+    ParticipantFact("quang-binh-2020", "Phạm Đức Long", VNPT_SIDE, SPOKE, "Bí thư Đảng ủy, Chủ tịch Hội đồng thành viên, Tổng Giám đốc Tập đoàn VNPT", "002", QUANG_BINH_2020_NOTE),
+    ParticipantFact("tuyen-quang-2017", "Phạm Đức Long", VNPT_SIDE, SPOKE, "Tổng Giám đốc Tập đoàn VNPT", "004", "Phát biểu tại lễ ký; bài 004 không nêu tên người ký."),
+    ParticipantFact("lai-chau-2021", "Tống Thanh Hải", PROVINCE_SIDE, SIGNED, "Phó Chủ tịch thường trực UBND tỉnh Lai Châu", "000"),
+    ParticipantFact("lai-chau-2021", "Tô Dũng Thái", VNPT_SIDE, SIGNED, "Phó Tổng Giám đốc Tập đoàn VNPT", "000"),
+    ParticipantFact("lai-chau-2021", "Phạm Đức Long", VNPT_SIDE, SPOKE, "Chủ tịch Tập đoàn VNPT", "000"),
+    ParticipantFact("lao-cai-2021", "Trịnh Xuân Trường", PROVINCE_SIDE, SIGNED, "Chủ tịch UBND tỉnh Lào Cai", "003"),
+    ParticipantFact("lao-cai-2021", "Huỳnh Quang Liêm", VNPT_SIDE, SIGNED, "Tổng Giám đốc Tập đoàn VNPT", "003"),
 ]  # fmt: skip
 
-# Commitments: per agreement, the source and (area, responsible side, text) in order.
+# Commitments: per agreement, the source and (area, responsible side, text[, note]) in order.
 BY_VNPT, BY_PROVINCE, BY_BOTH = (
     ResponsibleSide.VNPT,
     ResponsibleSide.COUNTERPARTY,
@@ -355,11 +414,16 @@ BY_VNPT, BY_PROVINCE, BY_BOTH = (
 # Article 001 names three areas for the provinces signing in September 2014 (the
 # third covers both information security and training, so it is kept as two).
 # It says nothing of the content of the Điện Biên, Hà Nam and Lào Cai agreements.
+# Its five September signings share one goal: the e-government of the province before 2020.
+E_GOVERNMENT_BY_2020 = (
+    "Góp phần hoàn thành mục tiêu xây dựng Chính phủ điện tử của tỉnh trước năm 2020."
+)
 STRATEGIC_2014_COMMITMENTS = [
     ("it-infrastructure", BY_VNPT, "Xây dựng hạ tầng VT-CNTT đáp ứng nhu cầu triển khai Chính quyền điện tử của tỉnh: đánh giá hiện trạng, nhu cầu hạ tầng mạng truyền số liệu và lưu trữ dữ liệu; cung cấp dịch vụ truyền dẫn, chứng thực chữ ký số, lưu trữ dữ liệu."),
     ("e-government", BY_BOTH, "Ứng dụng CNTT để xây dựng Chính quyền điện tử của tỉnh."),
     ("information-security", BY_VNPT, "Xây dựng giải pháp tổng thể an toàn thông tin, Chính quyền điện tử: tư vấn hoàn thiện chính sách an toàn, an ninh thông tin; kiện toàn quy trình quản lý, phân loại thông tin và quản lý truy cập."),
     ("human-resources", BY_BOTH, "Đào tạo nguồn nhân lực VT-CNTT cho tỉnh."),
+    ("e-government", BY_VNPT, E_GOVERNMENT_BY_2020),
 ]  # fmt: skip
 
 COMMITMENTS = {
@@ -372,6 +436,7 @@ COMMITMENTS = {
         ("e-government", BY_BOTH, "Ứng dụng CNTT phục vụ công tác quản lý, chỉ đạo, điều hành của Ủy ban Dân tộc."),
         ("ethnic-minority-services", BY_VNPT, "Truyền thông công tác dân tộc, cung cấp các dịch vụ giá trị gia tăng cho vùng dân tộc thiểu số và miền núi."),
         ("human-resources", BY_BOTH, "Đào tạo nguồn nhân lực VT-CNTT&TT."),
+        ("e-government", BY_VNPT, "Góp phần hoàn thành mục tiêu xây dựng Chính phủ điện tử trước năm 2020.", "Bài 001 nêu mục tiêu này chung cho các lễ ký từ 4/9 đến 15/9/2014, trong đoạn nói về các tỉnh."),
     ]),
     "quang-binh-2015": ("002", [
         ("telecom-infrastructure", BY_VNPT, "Phát triển hạ tầng VT-CNTT cho tỉnh Quảng Bình."),
@@ -379,7 +444,7 @@ COMMITMENTS = {
     "tuyen-quang-2017": ("004", [
         ("it-infrastructure", BY_VNPT, "Bảo đảm nguồn lực, hạ tầng mạng thông tin đồng bộ, hiện đại, kết nối liên thông cho tất cả các cơ quan nhà nước, đẩy mạnh ứng dụng CNTT trong quản lý nhà nước."),
         ("e-government", BY_VNPT, "Từng bước hoàn thiện hệ sinh thái chính quyền điện tử, hướng tới xây dựng Chính quyền số."),
-        ("smart-city", BY_VNPT, "Phát triển đô thị thông minh: hỗ trợ khảo sát, xây dựng khung đô thị thông minh kết nối các hệ thống y tế, giao thông, nông lâm nghiệp."),
+        ("smart-city", BY_VNPT, "Phát triển đô thị thông minh: hỗ trợ khảo sát, xây dựng khung đô thị thông minh kết nối các hệ thống y tế, giao thông, nông lâm nghiệp; khung kiến trúc mở để giải pháp của các doanh nghiệp khác cùng tham gia."),
         ("telecom-infrastructure", BY_VNPT, "Xây dựng hạ tầng kỹ thuật VT-CNTT cho các khu kinh tế, khu công nghiệp, khu công nghệ cao, khu CNTT tập trung."),
         ("information-security", BY_VNPT, "Cung cấp giải pháp tổng thể, bố trí chuyên gia hỗ trợ tỉnh bảo đảm an toàn, an ninh thông tin."),
         ("human-resources", BY_VNPT, "Phát triển nguồn nhân lực VT-CNTT: nhận sinh viên thực hành, thực tập; tiếp nhận sinh viên giỏi; nâng cao trình độ VT-CNTT cho cán bộ, công chức tỉnh."),
@@ -394,8 +459,9 @@ COMMITMENTS = {
         ("e-government", BY_PROVINCE, "Tạo mọi điều kiện để VNPT phát triển; chủ động hợp tác xây dựng và phát triển chính quyền điện tử, đô thị thông minh."),
     ]),
     "lai-chau-2021": ("000", [
-        ("telecom-infrastructure", BY_VNPT, "Từng bước triển khai đồng bộ hạ tầng viễn thông, xóa các điểm lõm sóng, tiến tới bảo đảm 100% các thôn, bản, tuyến đường được phủ sóng điện thoại di động và Internet."),
+        ("telecom-infrastructure", BY_VNPT, "Kết hợp với sự hỗ trợ của Quỹ dịch vụ viễn thông công ích, từng bước triển khai đồng bộ hạ tầng viễn thông, xóa các điểm lõm sóng, tiến tới bảo đảm 100% các thôn, bản, tuyến đường được phủ sóng điện thoại di động và Internet."),
         ("telecom-infrastructure", BY_VNPT, "Ưu tiên bổ sung hạ tầng cáp quang và mở rộng vùng phủ sóng di động, Internet trên các tuyến quốc lộ, tỉnh lộ huyết mạch, các điểm du lịch, nơi sản xuất tập trung và các thôn, bản thuộc vùng trọng yếu về quốc phòng - an ninh của 22 xã biên giới."),
+        ("information-security", BY_BOTH, "Hợp tác xây dựng và triển khai các giải pháp CNTT tiên tiến phục vụ chuyển đổi số và các giải pháp bảo đảm an toàn thông tin theo quy định của pháp luật."),
         ("digital-transformation", BY_BOTH, "Triển khai thí điểm các nhiệm vụ của Chương trình chuyển đổi số xã thông minh tại một số xã, quảng bá hình ảnh du lịch của địa phương."),
         ("innovation", BY_VNPT, "Hỗ trợ tỉnh thúc đẩy khởi nghiệp đổi mới sáng tạo."),
         ("human-resources", BY_BOTH, "Hợp tác đào tạo nâng cao chất lượng nguồn nhân lực công nghệ thông tin."),
@@ -408,6 +474,7 @@ COMMITMENTS = {
         ("telecom-infrastructure", BY_VNPT, "Đẩy mạnh xây dựng hạ tầng viễn thông di động, Internet tốc độ cao, hạ tầng IoT sẵn sàng cho chuyển đổi số các ngành kinh tế."),
         ("digital-transformation", BY_BOTH, "Cùng tỉnh xây dựng cơ chế, nguồn lực khuyến khích doanh nghiệp chuyển đổi số."),
         ("digital-transformation", BY_BOTH, "Thúc đẩy xây dựng xã hội số; hoàn thiện chuyển đổi số trong y tế, giáo dục và đào tạo."),
+        ("digital-transformation", BY_PROVINCE, "Mục tiêu của tỉnh giai đoạn 2021–2025: nằm trong 20 tỉnh, thành phố dẫn đầu về chuyển đổi số và 10 tỉnh, thành phố dẫn đầu về chỉ số năng lực cạnh tranh cấp tỉnh (PCI).", "Mục tiêu do lãnh đạo UBND tỉnh nêu trong bài 003; tỉnh mong VNPT đồng hành để đạt mục tiêu này."),
     ]),
 }  # fmt: skip
 
@@ -483,9 +550,10 @@ MEASURED = [
                 "agencies_fibre_pct",
                 100,
                 note=(
-                    "Quang hóa 100% hạ tầng đường truyền đến các cơ quan Đảng, chính quyền, "
-                    "trường học, cơ sở y tế các cấp; hoàn thành ngày 17/9/2020 khi mạng băng "
-                    "rộng tại hai xã Tân Trạch, Thượng Trạch đưa vào sử dụng."
+                    "Quang hóa 100% hạ tầng đường truyền đến các cơ quan Đảng, chính quyền, tổ "
+                    "chức, doanh nghiệp, trường học, cơ sở y tế các cấp và người dân; hoàn thành "
+                    "ngày 17/9/2020 khi mạng băng rộng tại hai xã Tân Trạch, Thượng Trạch đưa "
+                    "vào sử dụng."
                 ),
                 measured_on=d(2020, 9, 17),
             ),
@@ -503,7 +571,13 @@ class MilestoneFact:
     area: str | None
     source: str
     description: str = ""
+    note: str = ""
 
+
+QUANG_BINH_BY_NOTE = "Bài 002 (24/9/2020) cho biết việc này đã xong, không nêu ngày hoàn thành."
+LAO_CAI_BY_NOTE = (
+    "Bài 003 nêu trong kết quả đến hết năm 2020 của giai đoạn 2014–2020, không nêu ngày."
+)
 
 MILESTONES = [
     MilestoneFact(
@@ -514,16 +588,35 @@ MILESTONES = [
         "telecom-infrastructure",
         "002",
         "Hệ thống truyền dẫn và Internet băng rộng đưa vào sử dụng, hoàn thành quang hóa 100% "
-        "hạ tầng đường truyền đến các cơ quan Đảng, chính quyền, trường học, cơ sở y tế.",
+        "hạ tầng đường truyền đến các cơ quan Đảng, chính quyền, tổ chức, doanh nghiệp, trường "
+        "học, cơ sở y tế các cấp và người dân trên địa bàn tỉnh.",
     ),
     MilestoneFact(
         "quang-binh-2015",
         "Hội nghị truyền hình trực tuyến đến UBND các huyện, thị xã, thành phố",
-        d(2020, 9, 1),
-        DatePrecision.MONTH,
+        d(2020, 9, 24),
+        DatePrecision.BY,
         "e-government",
         "002",
-        "Bài báo ngày 24/9/2020 cho biết hệ thống đã được triển khai nhưng không nêu ngày hoàn thành.",
+        note=QUANG_BINH_BY_NOTE,
+    ),
+    MilestoneFact(
+        "quang-binh-2015",
+        "Phòng họp không giấy E-Cabinet tại một số phiên họp của UBND tỉnh",
+        d(2020, 9, 24),
+        DatePrecision.BY,
+        "e-government",
+        "002",
+        note=QUANG_BINH_BY_NOTE,
+    ),
+    MilestoneFact(
+        "quang-binh-2015",
+        "Trung tâm đô thị thông minh đưa vào ứng dụng, triển khai thí điểm",
+        d(2020, 9, 24),
+        DatePrecision.BY,
+        "smart-city",
+        "002",
+        note=QUANG_BINH_BY_NOTE,
     ),
     MilestoneFact(
         "quang-binh-2015",
@@ -532,7 +625,8 @@ MILESTONES = [
         DatePrecision.DAY,
         None,
         "002",
-        "Tổng kết 5 năm thỏa thuận, sơ kết 2 năm xây dựng chính quyền điện tử.",
+        "Tổng kết 5 năm thỏa thuận, sơ kết 2 năm xây dựng chính quyền điện tử; tại hội nghị, "
+        "hai bên ký thỏa thuận hợp tác chiến lược giai đoạn mới.",
     ),
     MilestoneFact(
         "quang-binh-2015",
@@ -549,6 +643,52 @@ MILESTONES = [
         DatePrecision.DAY,
         "smart-city",
         "002",
+    ),
+    MilestoneFact(
+        "quang-binh-2015",
+        "Tặng bằng khen cho các tập thể, cá nhân thực hiện thỏa thuận giai đoạn 2015–2020",
+        d(2020, 9, 24),
+        DatePrecision.DAY,
+        None,
+        "002",
+        "Chủ tịch UBND tỉnh tặng bằng khen cho các tập thể, cá nhân có thành tích xuất sắc "
+        "trong việc thực hiện thỏa thuận hợp tác giai đoạn 2015–2020.",
+    ),
+    MilestoneFact(
+        "lao-cai-2014",
+        "Hội nghị truyền hình kết nối từ Chính phủ đến cấp huyện, cấp xã",
+        d(2020, 12, 31),
+        DatePrecision.BY,
+        "e-government",
+        "003",
+        note=LAO_CAI_BY_NOTE,
+    ),
+    MilestoneFact(
+        "lao-cai-2014",
+        "Cổng thông tin điện tử tỉnh Lào Cai trên giải pháp của VNPT",
+        d(2020, 12, 31),
+        DatePrecision.BY,
+        "e-government",
+        "003",
+        note=LAO_CAI_BY_NOTE,
+    ),
+    MilestoneFact(
+        "lao-cai-2014",
+        "Cổng du lịch tỉnh Lào Cai trên giải pháp của VNPT",
+        d(2020, 12, 31),
+        DatePrecision.BY,
+        "digital-transformation",
+        "003",
+        note=LAO_CAI_BY_NOTE,
+    ),
+    MilestoneFact(
+        "lao-cai-2014",
+        "Phần mềm quản lý lưu trú trực tuyến cho Công an tỉnh Lào Cai",
+        d(2020, 12, 31),
+        DatePrecision.BY,
+        "e-government",
+        "003",
+        note=LAO_CAI_BY_NOTE,
     ),
 ]
 
@@ -687,6 +827,9 @@ class SyntheticSeries:
     network: dict
     submitted_quarter: Quarter | None = None
     skip_targets: tuple[str, ...] = ()
+    # The article whose figures the series starts from: those are facts, reported
+    # once by the article, never again as a synthetic report or a demo baseline.
+    baseline_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -733,11 +876,13 @@ SYNTHETIC = [
         "lao-cai-2021",
         Quarter(2020, 4),
         _network((311, 391, 298), 222402, 70198, 46495, (152, 152), 1569, (1542, 1556, 1024), "28"),
+        baseline_source="003",
     ),
     SyntheticSeries(
         "quang-binh-2020",
         Quarter(2020, 3),
         _network((290, 420, 510), 610000, 260000, 98000, (151, 151), 1402, (1180, 1350, 890), "30"),
+        baseline_source="002",
     ),
     SyntheticSeries(
         "lai-chau-2021",
@@ -894,6 +1039,9 @@ def load_agreements(loaded: Loaded):
                 "place": fact.place,
                 "signing_mode": fact.mode,
                 "notes": fact.notes,
+                "kind_note": fact.kind_note,
+                "period_note": fact.period_note,
+                "signing_note": fact.signing_note,
                 "is_demo": False,
                 "predecessor": loaded.agreements[fact.predecessor] if fact.predecessor else None,
             },
@@ -905,11 +1053,11 @@ def load_agreements(loaded: Loaded):
         people[full_name] = loaded.put(
             Person,
             {"full_name": full_name},
-            {"organisation": loaded.organisations[party]},
+            {"organisation": loaded.organisations[party] if party else None},
         )
-    for fact in SIGNATORIES:
+    for fact in PARTICIPANTS:
         loaded.put(
-            Signatory,
+            Participant,
             {
                 "agreement": loaded.agreements[fact.agreement],
                 "person": people[fact.person],
@@ -917,13 +1065,25 @@ def load_agreements(loaded: Loaded):
             },
             {
                 "side": fact.side,
-                "title_at_signing": fact.title,
+                "title_then": fact.title,
                 "source": loaded.sources[fact.source],
+                "note": fact.note,
             },
         )
 
+    # A database seeded before attendees were told apart from signers keeps rows
+    # the articles do not support (Quảng Bình's 2020 "signatories"): they go.
+    wanted = {
+        (loaded.agreements[fact.agreement].pk, people[fact.person].pk, fact.role)
+        for fact in PARTICIPANTS
+    }
+    for participant in Participant.objects.filter(agreement__is_demo=False):
+        if (participant.agreement_id, participant.person_id, participant.role) not in wanted:
+            participant.delete()
+            loaded.outcomes[(Participant, "deleted")] += 1
+
     for ref, (source, commitments) in COMMITMENTS.items():
-        for order, (area, responsible, text) in enumerate(commitments, start=1):
+        for order, (area, responsible, text, *note) in enumerate(commitments, start=1):
             loaded.put(
                 Commitment,
                 {"agreement": loaded.agreements[ref], "order": order},
@@ -932,6 +1092,7 @@ def load_agreements(loaded: Loaded):
                     "text": text,
                     "responsible": responsible,
                     "source": loaded.sources[source],
+                    "note": note[0] if note else "",
                 },
             )
 
@@ -971,6 +1132,7 @@ def load_results(loaded: Loaded):
                 "area": loaded.areas[fact.area] if fact.area else None,
                 "source": loaded.sources[fact.source],
                 "description": fact.description,
+                "note": fact.note,
                 "is_demo": False,
             },
         )
@@ -984,6 +1146,8 @@ def load_results(loaded: Loaded):
                 "target_on": fact.target_on,
                 "baseline_value": None,
                 "baseline_on": None,
+                "baseline_source": None,
+                "baseline_is_demo": False,
                 "source": loaded.sources[fact.source],
                 "note": fact.note,
                 "is_demo": False,
@@ -1072,6 +1236,7 @@ def load_synthetic(loaded: Loaded):
         rng = random.Random(f"seed_demo:{series.agreement}")
         network = Network(**series.network)
         baseline = network.shares()
+        published = _published_baselines(series)
         first = Quarter.containing(agreement.signed_on)
         last = series.submitted_quarter or LAST_DEMO_QUARTER
         for quarter in quarter_range(series.start, last):
@@ -1097,12 +1262,37 @@ def load_synthetic(loaded: Loaded):
             report = loaded.put(
                 QuarterlyReport, {"agreement": agreement, "quarter": quarter.code}, values
             )
-            _put_readings(loaded, report, network.readings())
-        _put_demo_targets(loaded, series, agreement, baseline, network, rng)
+            readings = network.readings()
+            if quarter == series.start:
+                # The article reported these figures for this quarter; a demo report
+                # must not repeat them as its own.
+                readings = [r for r in readings if r.kpi not in published]
+                # An earlier seed wrote them; take them away again.
+                KpiValue.objects.filter(report=report, kpi__code__in=published).delete()
+            _put_readings(loaded, report, readings)
+        _put_demo_targets(loaded, series, agreement, baseline, network, rng, published)
 
 
-def _put_demo_targets(loaded, series, agreement, baseline, network, rng):
-    """Targets a little above or below where each series is heading, so statuses vary."""
+def _published_baselines(series) -> dict[str, tuple[Decimal, datetime.date]]:
+    """The starting figures an article gives, by KPI: (value as a share, measured on)."""
+    published = {}
+    for fact in MEASURED:
+        if fact.source != series.baseline_source or fact.quarter != series.start.code:
+            continue
+        for reading in fact.readings:
+            if reading.numerator is not None:
+                value = _share(reading.numerator, reading.denominator)
+            else:
+                value = Decimal(reading.value)
+            published[reading.kpi] = (value, reading.measured_on or fact.measured_on)
+    return published
+
+
+def _put_demo_targets(loaded, series, agreement, baseline, network, rng, published):
+    """Targets a little above or below where each series is heading, so statuses vary.
+
+    The targets are synthetic; a baseline is a fact where the article gives it.
+    """
     quarters_left = Quarter(2025, 4).index() - LAST_DEMO_QUARTER.index()
     latest = network.shares()
     for code in DEMO_TARGET_KPIS:
@@ -1117,16 +1307,24 @@ def _put_demo_targets(loaded, series, agreement, baseline, network, rng):
             target = min(Decimal(100), target).quantize(Decimal("0.1"))
         else:
             target = Decimal(round(target, -1 if target < 10000 else -3))
+        fact = published.get(code)
         loaded.put(
             KpiTarget,
             {"agreement": agreement, "kpi": kpi},
             {
-                "baseline_value": baseline[code],
-                "baseline_on": series.start.end,
+                "baseline_value": fact[0] if fact else baseline[code],
+                "baseline_on": fact[1] if fact else series.start.end,
+                "baseline_source": loaded.sources[series.baseline_source] if fact else None,
+                "baseline_is_demo": not fact,
                 "target_value": target,
                 "target_on": DEMO_TARGET_ON,
                 "source": None,
-                "note": "Chỉ tiêu minh họa do lệnh seed_demo sinh ra.",
+                "note": (
+                    "Chỉ tiêu minh họa do lệnh seed_demo sinh ra; giá trị ban đầu lấy từ bài "
+                    f"{series.baseline_source}."
+                    if fact
+                    else "Chỉ tiêu và giá trị ban đầu minh họa do lệnh seed_demo sinh ra."
+                ),
                 "is_demo": True,
             },
         )

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.parsing import parse_date, parse_number, parse_quarter, quarter_label
 from core.quarters import Quarter
@@ -45,7 +45,8 @@ class Column:
 
 
 COLUMNS = (
-    Column("province", gettext_lazy("Province")),
+    # No comma in a heading: a CSV's separator is guessed from the heading row.
+    Column("province", pgettext_lazy("import column", "Province")),
     Column("agreement_id", gettext_lazy("Agreement number")),
     Column("agreement", gettext_lazy("Agreement")),
     Column("quarter", gettext_lazy("Quarter")),
@@ -176,6 +177,8 @@ def _header_aliases() -> dict[str, str]:
         with translation.override(language):
             for column in COLUMNS:
                 aliases[fold(str(column.label))] = column.key
+    # Files made while the heading read "Tỉnh" still import.
+    aliases["tinh"] = "province"
     for column in COLUMNS:
         aliases[fold(column.key)] = column.key
         aliases[fold(column.key.replace("_", " "))] = column.key
@@ -626,7 +629,7 @@ def template_rows(user, quarter: Quarter) -> list[list[object]]:
     for target in targets.order_by("kpi__order", "kpi__code"):
         by_agreement.setdefault(target.agreement_id, []).append(target.kpi)
     rows = [[str(column.label) for column in COLUMNS]]
-    for agreement in sorted(agreements, key=lambda a: (a.counterparty.province.name, a.pk)):
+    for agreement in sorted(agreements, key=lambda a: (a.counterparty.province.sort_key, a.pk)):
         for kpi in by_agreement.get(agreement.pk, []):
             value = values.get((agreement.pk, kpi.pk))
             rows.append(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from core.collation import sort_key
 from core.quarters import Quarter, last_completed, quarter_range
 from partnerships.models import Agreement
 from provinces.access import Action
@@ -93,7 +94,7 @@ def worklist(user, today: datetime.date | None = None) -> list[WorkItem]:
             items.append(
                 WorkItem(agreement, quarter, report, deadline, not submitted and deadline < today)
             )
-    items.sort(key=lambda item: (item.deadline, item.agreement.title))
+    items.sort(key=lambda item: (item.deadline, sort_key(item.agreement.title)))
     return items
 
 

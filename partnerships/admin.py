@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, LabelledTabularInline
@@ -14,9 +15,9 @@ from .models import (
     KpiTarget,
     Milestone,
     Organisation,
+    Participant,
     Person,
     Phase,
-    Signatory,
     Source,
 )
 
@@ -45,23 +46,24 @@ class OrganisationAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     readonly_fields = ("search_text",)
 
 
-class SignatureInline(LabelledTabularInline):
-    """A person's signatures, read here; they are entered on the agreement."""
+class PartsInline(LabelledTabularInline):
+    """A person's parts in agreements, read here; they are entered on the agreement."""
 
-    model = Signatory
-    fields = ("agreement", "side", "role", "title_at_signing", "source")
+    model = Participant
+    fields = ("agreement", "side", "role", "title_then", "source", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = False
-    verbose_name = _("signature")
-    verbose_name_plural = _("signatures")
+    verbose_name = _("part in an agreement")
+    verbose_name_plural = _("parts in agreements")
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agreement", "source")
+        queryset = super().get_queryset(request).select_related("agreement", "source")
+        return queryset.order_by("agreement__period_start", "agreement_id", "pk")
 
 
 @admin.register(Person)
@@ -71,7 +73,7 @@ class PersonAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation",)
     readonly_fields = ("search_text",)
-    inlines = (SignatureInline,)
+    inlines = (PartsInline,)
 
 
 @admin.register(CommitmentArea)
@@ -95,28 +97,32 @@ class CommitmentAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
         return str(commitment)
 
 
-@admin.register(Signatory)
-class SignatoryAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
-    list_display = ("person", "title_at_signing", "agreement", "side", "role")
+@admin.register(Participant)
+class ParticipantAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
+    list_display = ("person", "title_then", "agreement", "side", "role")
     list_filter = ("side", "role", "agreement__phase")
     list_select_related = ("person", "agreement")
     autocomplete_fields = ("agreement", "person", "source")
-    search_fields = ("title_at_signing",)
+    search_fields = ("title_then", "note")
     folded_search_fields = ("person__search_text", "agreement__search_text")
 
 
-class SignatoryInline(LabelledTabularInline):
-    model = Signatory
-    fields = ("person", "side", "role", "title_at_signing", "source")
+class ParticipantInline(LabelledTabularInline):
+    model = Participant
+    fields = ("person", "side", "role", "title_then", "source", "note")
     autocomplete_fields = ("person", "source")
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 30})}}
     extra = 0
-    # The signatory's own page is where its History button is.
+    # The participant's own page is where its History button is.
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_order()
 
 
 class CommitmentInline(admin.StackedInline):
     model = Commitment
-    fields = (("area", "responsible", "order"), "text", "source")
+    fields = (("area", "responsible", "order"), "text", ("source", "note"))
     autocomplete_fields = ("area", "source")
     extra = 0
 
@@ -127,19 +133,30 @@ class KpiTargetInline(LabelledTabularInline):
         "kpi",
         "baseline_value",
         "baseline_on",
+        "baseline_source",
+        "baseline_is_demo",
         "target_value",
         "target_on",
         "source",
         "note",
         "is_demo",
     )
-    autocomplete_fields = ("kpi", "source")
+    autocomplete_fields = ("kpi", "baseline_source", "source")
     extra = 0
 
 
 class MilestoneInline(LabelledTabularInline):
     model = Milestone
-    fields = ("occurred_on", "precision", "title", "description", "area", "source", "is_demo")
+    fields = (
+        "occurred_on",
+        "precision",
+        "title",
+        "description",
+        "area",
+        "source",
+        "note",
+        "is_demo",
+    )
     autocomplete_fields = ("area", "source")
     extra = 0
 
@@ -175,16 +192,18 @@ class AgreementAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     list_select_related = ("counterparty", "phase")
     autocomplete_fields = ("counterparty", "predecessor", "sources")
     readonly_fields = ("search_text",)
-    inlines = (SignatoryInline, CommitmentInline, KpiTargetInline, MilestoneInline)
+    inlines = (ParticipantInline, CommitmentInline, KpiTargetInline, MilestoneInline)
     fieldsets = (
-        (None, {"fields": ("title", "counterparty", "kind", "phase", "is_demo")}),
+        (None, {"fields": ("title", "counterparty", "kind", "phase", "kind_note", "is_demo")}),
         (
             _("Period and signing"),
             {
                 "fields": (
                     ("period_start", "period_end"),
+                    "period_note",
                     ("signed_on", "signed_precision"),
                     ("place", "signing_mode"),
+                    "signing_note",
                     "predecessor",
                 )
             },
@@ -241,10 +260,18 @@ class KpiAdmin(HistoryAdmin):
 
 @admin.register(KpiTarget)
 class KpiTargetAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
-    list_display = ("agreement", "kpi", "baseline_value", "target_value", "target_on", "is_demo")
-    list_filter = ("is_demo", "kpi", "agreement__phase")
+    list_display = (
+        "agreement",
+        "kpi",
+        "baseline_value",
+        "baseline_is_demo",
+        "target_value",
+        "target_on",
+        "is_demo",
+    )
+    list_filter = ("is_demo", "baseline_is_demo", "kpi", "agreement__phase")
     list_select_related = ("agreement", "kpi")
-    autocomplete_fields = ("agreement", "kpi", "source")
+    autocomplete_fields = ("agreement", "kpi", "baseline_source", "source")
     search_fields = ("kpi__code", "kpi__name_vi", "kpi__name_en", "note")
     folded_search_fields = ("agreement__search_text",)
 
@@ -255,7 +282,7 @@ class MilestoneAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     list_filter = ("is_demo", "precision", "area")
     list_select_related = ("agreement", "area")
     autocomplete_fields = ("agreement", "area", "source")
-    search_fields = ("title", "description")
+    search_fields = ("title", "description", "note")
     folded_search_fields = ("agreement__search_text",)
 
     @admin.display(description=_("date"), ordering="occurred_on")

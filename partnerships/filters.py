@@ -45,11 +45,11 @@ class AgreementFilterSet(django_filters.FilterSet):
     )
     province = django_filters.ModelChoiceFilter(
         # Current provinces first: they are what people look for today.
-        queryset=Province.objects.order_by(F("valid_until").desc(nulls_first=True), "name"),
+        queryset=Province.objects.order_by(F("valid_until").desc(nulls_first=True), "sort_key"),
         to_field_name="slug",
         method="filter_province",
-        label=_("Province"),
-        empty_label=_("All provinces"),
+        label=_("Province or city"),
+        empty_label=_("All provinces and cities"),
     )
     signed_year = YearFilter(
         field_name="signed_on",

@@ -6,10 +6,11 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.collation import CollatedModel
 from core.dates import DatePrecision, format_partial_date, validate_partial_date
 from core.formatting import number
 from core.search import SearchableModel
@@ -88,7 +89,7 @@ class OrganisationQuerySet(ScopedQuerySet):
     province_path = "province"
 
 
-class Organisation(SearchableModel):
+class Organisation(CollatedModel, SearchableModel):
     """A party to agreements: a Provincial People's Committee, a central agency or VNPT."""
 
     search_fields = ("name", "short_name")
@@ -105,14 +106,15 @@ class Organisation(SearchableModel):
         related_name="organisations",
         help_text=_("For a People's Committee: the province as it was when it signed."),
     )
-    history = HistoricalRecords()
+    # The sort key derives from the name; its history would only repeat the name's.
+    history = HistoricalRecords(excluded_fields=["sort_key"])
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
-        ordering = ("name",)
+        ordering = ("sort_key", "pk")
 
     def __str__(self):
         return self.name
@@ -123,7 +125,7 @@ class Organisation(SearchableModel):
 
 
 class Person(SearchableModel):
-    """A named leader. Titles change over time, so they are kept per signature."""
+    """A named leader. Titles change over time, so they are kept per part in an agreement."""
 
     search_fields = ("full_name",)
 
@@ -252,7 +254,7 @@ class Agreement(SearchableModel):
     period_end = models.PositiveSmallIntegerField(_("period to (year)"))
     signed_on = models.DateField(_("signing date"), null=True, blank=True)
     signed_precision = models.CharField(
-        _("signing date known to"),
+        _("precision of the signing date"),
         max_length=8,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
@@ -291,6 +293,25 @@ class Agreement(SearchableModel):
     notes = models.TextField(
         _("notes"), blank=True, help_text=_("What the sources leave uncertain, and why.")
     )
+    # What the sources state and what is inferred, next to the fact it concerns.
+    kind_note = models.CharField(
+        _("note on the kind"),
+        max_length=500,
+        blank=True,
+        help_text=_("When the kind or phase is inferred rather than stated."),
+    )
+    period_note = models.CharField(
+        _("note on the period"),
+        max_length=500,
+        blank=True,
+        help_text=_("When the period is uncertain or fits no national phase."),
+    )
+    signing_note = models.CharField(
+        _("note on the signing"),
+        max_length=500,
+        blank=True,
+        help_text=_("What of the date, place and mode of signing is inferred rather than stated."),
+    )
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("A synthetic agreement made for demonstration.")
     )
@@ -301,7 +322,7 @@ class Agreement(SearchableModel):
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
-        ordering = ("-period_start", "counterparty__name")
+        ordering = ("-period_start", "counterparty__sort_key")
 
     def __str__(self):
         return self.title
@@ -325,6 +346,11 @@ class Agreement(SearchableModel):
     @property
     def signed_label(self) -> str:
         return format_partial_date(self.signed_on, self.signed_precision)
+
+    @property
+    def has_named_signer(self) -> bool:
+        """Whether the sources name anyone who signed (reads prefetched participants)."""
+        return any(p.role == ParticipantRole.SIGNED for p in self.participants.all())
 
     def is_signed_by(self, today: datetime.date) -> bool:
         if self.signed_on:
@@ -391,48 +417,73 @@ class Agreement(SearchableModel):
         super().save(*args, **kwargs)
 
 
-class SignatorySide(models.TextChoices):
+class ParticipantSide(models.TextChoices):
     COUNTERPARTY = "counterparty", _("Province or agency")
     VNPT = "vnpt", _("VNPT")
 
 
-class SignatoryRole(models.TextChoices):
-    SIGNED = "signed", _("Signed")
+class ParticipantRole(models.TextChoices):
+    """What the article says a person did; one who spoke was there, so speaking implies attending."""
+
+    SIGNED = "signed", pgettext_lazy("part at an agreement", "Signed")
+    SPOKE = "spoke", _("Attended and spoke")
     ATTENDED = "attended", _("Attended")
-    SPOKE = "spoke", _("Spoke at the ceremony")
+    ASSESSED = "assessed", _("Assessed the results")
 
 
-class Signatory(models.Model):
-    """A person's part in an agreement, with the title they held at the time."""
+class ParticipantQuerySet(models.QuerySet):
+    def in_order(self):
+        """Province side first, then VNPT's; on each, signers before speakers and attendees."""
+        rank = Case(
+            *(When(role=role, then=Value(i)) for i, role in enumerate(ParticipantRole.values)),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(role_rank=rank).order_by("side", "role_rank", "pk")
+
+
+class Participant(models.Model):
+    """A person's part in an agreement (its signing, its review), with the title held then.
+
+    Signers and those who only attended or spoke are told apart: an article naming
+    no signer gives the agreement none.
+    """
 
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="signatories"
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="participants",
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="signatures"
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="participations"
     )
-    side = models.CharField(_("side"), max_length=16, choices=SignatorySide.choices)
+    side = models.CharField(_("side"), max_length=16, choices=ParticipantSide.choices)
     role = models.CharField(
-        _("role"), max_length=12, choices=SignatoryRole.choices, default=SignatoryRole.SIGNED
+        _("role"), max_length=12, choices=ParticipantRole.choices, default=ParticipantRole.SIGNED
     )
-    title_at_signing = models.CharField(_("title at signing"), max_length=300)
+    title_then = models.CharField(_("title held then"), max_length=300)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What the source leaves uncertain about this part.")
+    )
     history = HistoricalRecords()
 
+    objects = ParticipantQuerySet.as_manager()
+
     class Meta:
-        verbose_name = _("signatory")
-        verbose_name_plural = _("signatories")
+        verbose_name = _("participant")
+        verbose_name_plural = _("signers and participants")
         ordering = ("side", "role", "pk")
         constraints = [
             models.UniqueConstraint(
-                fields=("agreement", "person", "role"), name="signatory_unique_role"
+                fields=("agreement", "person", "role"), name="participant_unique_role"
             ),
         ]
 
     def __str__(self):
-        return f"{self.person} — {self.title_at_signing}"
+        return f"{self.person} — {self.title_then}"
 
 
 class ResponsibleSide(models.TextChoices):
@@ -463,6 +514,12 @@ class Commitment(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=500,
+        blank=True,
+        help_text=_("When the source implies the commitment rather than stating it."),
     )
     history = HistoricalRecords()
 
@@ -644,6 +701,20 @@ class KpiTarget(models.Model):
         _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
+    # A baseline can be a published figure while the target beside it is not.
+    baseline_source = models.ForeignKey(
+        Source,
+        verbose_name=_("source of the baseline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="baselines",
+    )
+    baseline_is_demo = models.BooleanField(
+        _("baseline is demo data"),
+        default=False,
+        help_text=_("A synthetic baseline made for demonstration."),
+    )
     target_value = models.DecimalField(
         _("target"),
         max_digits=16,
@@ -652,10 +723,18 @@ class KpiTarget(models.Model):
     )
     target_on = models.DateField(_("target date"))
     source = models.ForeignKey(
-        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
+        Source,
+        verbose_name=_("source of the target"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     note = models.TextField(_("note"), blank=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
+    is_demo = models.BooleanField(
+        _("target is demo data"),
+        default=False,
+        help_text=_("A synthetic target made for demonstration."),
+    )
     history = HistoricalRecords(table_name="milestones_historicalkpitarget")
 
     objects = KpiTargetQuerySet.as_manager()
@@ -687,6 +766,10 @@ class KpiTarget(models.Model):
                 errors[field] = _("A share cannot be above 100 per cent.")
         if self.baseline_on and self.target_on and self.target_on < self.baseline_on:
             errors["target_on"] = _("The target date cannot come before the baseline date.")
+        if self.baseline_source_id and self.baseline_is_demo:
+            errors["baseline_is_demo"] = _(
+                "A baseline taken from a source is a fact, not demo data: clear one of the two."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -708,7 +791,10 @@ class Milestone(models.Model):
     description = models.TextField(_("description"), blank=True)
     occurred_on = models.DateField(_("date"))
     precision = models.CharField(
-        _("date known to"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("precision of the date"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
     )
     area = models.ForeignKey(
         CommitmentArea,
@@ -719,6 +805,12 @@ class Milestone(models.Model):
     )
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the source leaves uncertain, such as a date it does not give."),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
     history = HistoricalRecords(table_name="milestones_historicalmilestone")

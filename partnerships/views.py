@@ -9,7 +9,7 @@ from provinces.filters import ProvinceFilterSet
 from provinces.models import Province
 
 from .filters import AgreementFilterSet
-from .models import Agreement, Commitment, Signatory
+from .models import Agreement, Commitment, Participant
 
 PAGE_SIZE = 25
 
@@ -19,7 +19,7 @@ def agreement_list(request):
     agreements = (
         Agreement.objects.with_related()
         .with_state()
-        .order_by("-period_start", "counterparty__name", "pk")
+        .order_by("-period_start", "counterparty__sort_key", "pk")
     )
     filterset = AgreementFilterSet(request.GET, queryset=agreements)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -29,7 +29,10 @@ def agreement_list(request):
 @login_required
 def agreement_detail(request, pk):
     agreements = Agreement.objects.with_related().prefetch_related(
-        Prefetch("signatories", queryset=Signatory.objects.select_related("person", "source")),
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.in_order().select_related("person", "source"),
+        ),
         # Grouped by area on the page, so sorted by area first.
         Prefetch(
             "commitments",
@@ -37,7 +40,10 @@ def agreement_detail(request, pk):
                 "area__order", "area__code", "order", "pk"
             ),
         ),
-        Prefetch("targets", queryset=KpiTarget.objects.select_related("kpi", "source")),
+        Prefetch(
+            "targets",
+            queryset=KpiTarget.objects.select_related("kpi", "source", "baseline_source"),
+        ),
         Prefetch("milestones", queryset=Milestone.objects.select_related("area", "source")),
         Prefetch("successors", queryset=Agreement.objects.select_related("counterparty")),
         "sources",
@@ -49,10 +55,6 @@ def agreement_detail(request, pk):
 # The province pages list each province's agreements, so they live with the agreements.
 
 PROVINCE_PAGE_SIZE = 50
-
-# Alphabetical without diacritics (Đắk Lắk among the D), the current unit
-# before the former one of the same name.
-ORDERING = ("name_ascii", F("valid_until").asc(nulls_first=True), "pk")
 
 
 def _agreement_count(province_path: str):
@@ -73,14 +75,12 @@ def province_list(request):
     # are its own and those of the units merged directly into it.
     provinces = (
         Province.objects.select_related("successor")
-        .prefetch_related(
-            Prefetch("predecessors", queryset=Province.objects.order_by("name_ascii", "pk"))
-        )
+        .prefetch_related(Prefetch("predecessors", queryset=Province.objects.alphabetical()))
         .annotate(
             own_agreements=_agreement_count("counterparty__province"),
             merged_agreements=_agreement_count("counterparty__province__successor"),
         )
-        .order_by(*ORDERING)
+        .alphabetical()
     )
     filterset = ProvinceFilterSet(request.GET, queryset=provinces)
     page = Paginator(filterset.qs, PROVINCE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -101,7 +101,7 @@ def province_detail(request, slug):
         "provinces/province_detail.html",
         {
             "province": province,
-            "predecessors": province.predecessors.order_by("name_ascii", "pk"),
+            "predecessors": province.predecessors.alphabetical(),
             "agreements": agreements,
         },
     )

@@ -37,7 +37,7 @@ from .models import ProgressStatus
 
 CENT = Decimal("0.01")
 TEN_THOUSANDTH = Decimal("0.0001")
-# A projection that covers 90 % of the way from baseline to target is "at risk", not "off track".
+# A projection that covers 90% of the way from baseline to target is "at risk", not "off track".
 AT_RISK_SHARE = Decimal(90)
 # A stock is carried forward this many quarters after the one it was reported for, no more.
 CARRY_QUARTERS = 4

@@ -18,11 +18,11 @@ The rules, in one place:
 * The projection continues that trend to the last quarter of the agreement's
   period: latest value + (change per quarter) × quarters left, where the change
   per quarter comes from the reading four quarters back, or from the earliest
-  reading when there is no such reading. A share is kept within 0–100 %, a count
+  reading when there is no such reading. A share is kept within 0–100%, a count
   at or above zero. Once the period is over, the projection is the latest value.
 * Status, against the agreement's target:
   on track when the projection reaches the target; at risk when it reaches at
-  least 90 % of it; off track below that; no data without an approved value or
+  least 90% of it; off track below that; no data without an approved value or
   without a target. For a KPI where lower is better the comparison is reversed
   (on track at or below the target, at risk up to target ÷ 0.9).
 * Across provinces (DOMAIN.md): counts add up; ratios add up as the sum of

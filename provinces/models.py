@@ -2,11 +2,16 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.collation import CollatedModel
+from core.formatting import date_label
 from core.search import SearchableModel
 
 MERGER_DATE_ISO = "2025-07-01"
+# The one order of province lists, selects and downloads (core.collation).
+ALPHABETICAL = ("sort_key", models.F("valid_until").asc(nulls_first=True), "pk")
 
 
 class Region(models.TextChoices):
@@ -19,7 +24,8 @@ class Region(models.TextChoices):
 
 
 class ProvinceKind(models.TextChoices):
-    PROVINCE = "province", _("Province")
+    # A kind beside "city": the word alone, not the "province or city" of headings.
+    PROVINCE = "province", pgettext_lazy("kind of provincial unit", "Province")
     CITY = "city", _("Centrally-run city")
 
 
@@ -40,8 +46,12 @@ class ProvinceQuerySet(models.QuerySet):
     def former(self):
         return self.filter(former_q())
 
+    def alphabetical(self):
+        """In Vietnamese alphabetical order, a current unit before a former one of its name."""
+        return self.order_by(*ALPHABETICAL)
 
-class Province(SearchableModel):
+
+class Province(CollatedModel, SearchableModel):
     """A provincial-level unit as it existed over a span of time.
 
     Codes are reused across the 2025 merger (the new An Giang has the former
@@ -80,15 +90,15 @@ class Province(SearchableModel):
         on_delete=models.PROTECT,
         related_name="predecessors",
     )
-    # The search text is derived from the names; its history would only repeat theirs.
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    # The search text and sort key derive from the names; their history would only repeat them.
+    history = HistoricalRecords(excluded_fields=["search_text", "sort_key"])
 
     objects = ProvinceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
-        ordering = ("name", "-valid_from")
+        ordering = ALPHABETICAL
         constraints = [
             models.UniqueConstraint(
                 fields=("key",),
@@ -105,8 +115,15 @@ class Province(SearchableModel):
             return self.name
         return _("%(name)s (until %(date)s)") % {
             "name": self.name,
-            "date": self.valid_until.strftime("%d/%m/%Y"),
+            "date": date_label(self.valid_until),
         }
+
+    @property
+    def proper_name(self) -> str:
+        """The name as a sentence writes it: TP. Hồ Chí Minh, tỉnh Lào Cai."""
+        if self.kind == ProvinceKind.CITY:
+            return _("%(name)s City") % {"name": self.name}
+        return _("%(name)s province") % {"name": self.name}
 
     @property
     def is_current(self) -> bool:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from progress import services as progress
 
-from .factories import CommitmentFactory, MilestoneFactory, SignatoryFactory, SourceFactory
+from .factories import CommitmentFactory, MilestoneFactory, ParticipantFactory, SourceFactory
 from .progress_data import agreement_for, catalogue, report, target
 
 
@@ -69,7 +69,7 @@ def build_world(provinces, scale: int = 1) -> World:
             more = agreement_for(unit, title=f"Phụ lục {extra} {unit.name}", signed_on=None)
             report(more, "2023Q4", {bts: stations - 50, ftth: subscribers - 500})
             target(more, bts, stations)
-    SignatoryFactory(agreement=series["lao_cai_2021"], title_at_signing="Chủ tịch UBND tỉnh")
+    ParticipantFactory(agreement=series["lao_cai_2021"], title_then="Chủ tịch UBND tỉnh")
     CommitmentFactory(agreement=series["lao_cai_2021"], text="Phủ sóng 100% thôn, bản")
     MilestoneFactory(
         agreement=lao_cai_2014, title="Ký kết thỏa thuận", occurred_on=datetime.date(2014, 9, 17)

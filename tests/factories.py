@@ -20,10 +20,10 @@ from partnerships.models import (
     Milestone,
     Organisation,
     OrganisationKind,
+    Participant,
+    ParticipantSide,
     Person,
     Phase,
-    Signatory,
-    SignatorySide,
     Source,
     SpaceAggregation,
 )
@@ -116,14 +116,14 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     signed_on = factory.LazyAttribute(lambda o: datetime.date(o.period_start, 4, 29))
 
 
-class SignatoryFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Signatory
+        model = Participant
 
     agreement = factory.SubFactory(AgreementFactory)
     person = factory.SubFactory(PersonFactory)
-    side = SignatorySide.COUNTERPARTY
-    title_at_signing = "Chủ tịch UBND tỉnh"
+    side = ParticipantSide.COUNTERPARTY
+    title_then = "Chủ tịch UBND tỉnh"
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):

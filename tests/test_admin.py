@@ -22,9 +22,9 @@ from partnerships.models import (
     KpiTarget,
     Milestone,
     Organisation,
+    Participant,
     Person,
     Phase,
-    Signatory,
     Source,
 )
 from progress.models import (
@@ -47,11 +47,11 @@ from .factories import (
     MilestoneFactory,
     NotificationFactory,
     OrganisationFactory,
+    ParticipantFactory,
     PersonFactory,
     PhaseFactory,
     PreferenceFactory,
     QuarterlyReportFactory,
-    SignatoryFactory,
     SourceFactory,
     UserFactory,
 )
@@ -116,7 +116,7 @@ BUILDERS = {
     Person: PersonFactory,
     CommitmentArea: lambda: CommitmentFactory().area,
     Commitment: CommitmentFactory,
-    Signatory: SignatoryFactory,
+    Participant: ParticipantFactory,
     Agreement: AgreementFactory,
     Kpi: KpiFactory,
     KpiTarget: KpiTargetFactory,
@@ -200,7 +200,7 @@ def test_it_keeps_the_computed_tables_read_only(admin_client):
 
 def test_it_shows_an_agreements_parts_inline(admin_client):
     agreement = AgreementFactory()
-    SignatoryFactory(agreement=agreement, person__full_name="Tống Thanh Hải")
+    ParticipantFactory(agreement=agreement, person__full_name="Tống Thanh Hải")
     CommitmentFactory(agreement=agreement, text="Phủ sóng 100% thôn bản")
     KpiTargetFactory(agreement=agreement, kpi__name_vi="Thôn có 4G", kpi__ratio=True)
     MilestoneFactory(agreement=agreement, title="Khai trương trung tâm điều hành")

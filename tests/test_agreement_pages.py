@@ -1,12 +1,13 @@
 """The agreement list and an agreement's page, as a signed-in user sees them."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from core.dates import DatePrecision
-from partnerships.models import SignatoryRole, SignatorySide, SigningMode
+from partnerships.models import ParticipantRole, ParticipantSide, SigningMode
 
 from .factories import (
     AgreementFactory,
@@ -16,9 +17,9 @@ from .factories import (
     KpiTargetFactory,
     MilestoneFactory,
     OrganisationFactory,
+    ParticipantFactory,
     PersonFactory,
     PhaseFactory,
-    SignatoryFactory,
     SourceFactory,
 )
 
@@ -52,17 +53,17 @@ def lai_chau_mou(provinces):
         notes="The article does not say when the memorandum ends.",
     )
     agreement.sources.add(source)
-    SignatoryFactory(
+    ParticipantFactory(
         agreement=agreement,
         person=PersonFactory(full_name="Tống Thanh Hải"),
-        title_at_signing="Phó Chủ tịch Thường trực UBND tỉnh",
+        title_then="Phó Chủ tịch Thường trực UBND tỉnh",
         source=source,
     )
-    SignatoryFactory(
+    ParticipantFactory(
         agreement=agreement,
         person=PersonFactory(full_name="Tô Dũng Thái"),
-        side=SignatorySide.VNPT,
-        title_at_signing="Phó Tổng Giám đốc VNPT",
+        side=ParticipantSide.VNPT,
+        title_then="Phó Tổng Giám đốc VNPT",
     )
     return agreement
 
@@ -71,7 +72,8 @@ def test_it_shows_an_agreements_facts(official_client, lai_chau_mou, provinces):
     content = _page(official_client, lai_chau_mou)
     assert "Memorandum of understanding" in content
     assert "2021–2025" in content
-    assert "04/29/2021" in content
+    assert "29 Apr 2021" in content
+    assert "04/29/2021" not in content
     assert "Hà Nội" in content
     assert "In person" in content
     assert "Tống Thanh Hải" in content
@@ -162,8 +164,8 @@ def test_it_shows_kpi_targets_with_baseline_and_dates(official_client, db):
     assert "BTS stations" in content
     assert "1,000 stations" in content
     assert "1,250 stations" in content
-    assert "12/31/2020" in content
-    assert "12/31/2025" in content
+    assert "31 Dec 2020" in content
+    assert "31 Dec 2025" in content
     assert "65%" in content
     assert "100%" in content
 
@@ -233,7 +235,7 @@ def _agreements(count):
     phase = PhaseFactory()
     for _number in range(count):
         agreement = AgreementFactory(phase=phase, is_demo=True)
-        SignatoryFactory(agreement=agreement)
+        ParticipantFactory(agreement=agreement)
         CommitmentFactory(agreement=agreement)
     return agreement
 
@@ -255,7 +257,7 @@ def test_it_shows_an_agreement_in_a_fixed_number_of_queries(
 ):
     agreement = AgreementFactory()
     for number in range(count):
-        SignatoryFactory(agreement=agreement, role=SignatoryRole.ATTENDED)
+        ParticipantFactory(agreement=agreement, role=ParticipantRole.ATTENDED)
         CommitmentFactory(agreement=agreement, area=CommitmentAreaFactory(code=f"area-q{number}"))
         KpiTargetFactory(agreement=agreement)
         MilestoneFactory(agreement=agreement)
@@ -266,3 +268,106 @@ def test_it_shows_an_agreement_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = official_client.get(agreement.get_absolute_url())
     assert response.status_code == 200
+
+
+@pytest.fixture
+def quang_binh_2020(provinces):
+    """Quảng Bình's 2020 agreement as article 002 tells it: people named, no signer."""
+    source = SourceFactory(code="002")
+    agreement = AgreementFactory(
+        phase=PhaseFactory(start_year=2021, end_year=2025),
+        signed_on=datetime.date(2020, 9, 24),
+        period_start=2020,
+        period_note="Bài 002 cũng gọi đây là thỏa thuận giai đoạn 2021–2025.",
+        signing_note="Bài 002 không nêu tên người ký.",
+    )
+    ParticipantFactory(
+        agreement=agreement,
+        person=PersonFactory(full_name="Trần Công Thuật"),
+        role=ParticipantRole.SPOKE,
+        title_then="Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh, Trưởng đoàn Đại biểu Quốc hội tỉnh",
+        source=source,
+        note="Bài 002 không nói ai ký.",
+    )
+    ParticipantFactory(
+        agreement=agreement,
+        person=PersonFactory(full_name="Nguyễn Tiến Hoàng"),
+        role=ParticipantRole.ATTENDED,
+        title_then="Tỉnh ủy viên, Phó Chủ tịch UBND tỉnh",
+        source=source,
+    )
+    return agreement
+
+
+def _participant_rows(content):
+    section = content.split("<h2>Signers and participants</h2>")[1].split("<h2>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>")[1], re.S)
+    return [
+        [re.sub(r"<[^>]+>", " ", cell).split() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in rows
+    ]
+
+
+def test_it_shows_each_persons_part_and_says_when_no_signer_is_named(
+    official_client, quang_binh_2020
+):
+    content = _page(official_client, quang_binh_2020)
+    assert "<h2>Signers and participants</h2>" in content
+    assert "Title held then" in content
+    rows = {" ".join(row[0]): " ".join(row[3]) for row in _participant_rows(content)}
+    assert rows["Trần Công Thuật"].startswith("Attended and spoke")
+    assert "Bài 002 không nói ai ký." in rows["Trần Công Thuật"]
+    assert rows["Nguyễn Tiến Hoàng"] == "Attended"
+    assert "The sources name no signer." in content
+
+
+def test_it_lists_the_signers_first_on_each_side(official_client, lai_chau_mou):
+    ParticipantFactory(
+        agreement=lai_chau_mou,
+        person=PersonFactory(full_name="Phạm Đức Long"),
+        side=ParticipantSide.VNPT,
+        role=ParticipantRole.SPOKE,
+        title_then="Chủ tịch Tập đoàn VNPT",
+    )
+    content = _page(official_client, lai_chau_mou)
+    people = [" ".join(row[0]) for row in _participant_rows(content)]
+    assert people == ["Tống Thanh Hải", "Tô Dũng Thái", "Phạm Đức Long"]
+    assert "The sources name no signer." not in content
+
+
+def test_it_shows_what_is_inferred_beside_the_fact(official_client, quang_binh_2020):
+    content = _page(official_client, quang_binh_2020)
+    facts = content.split('<dl class="facts">')[1].split("</dl>")[0]
+    period = facts.split("<dt>Period</dt>")[1].split("<dt>")[0]
+    signed = facts.split("<dt>Signed</dt>")[1].split("<dt>")[0]
+    assert "Source note: Bài 002 cũng gọi đây là thỏa thuận giai đoạn 2021–2025." in period
+    assert "Source note: Bài 002 không nêu tên người ký." in signed
+
+
+def test_it_marks_an_inferred_date_in_the_agreement_list(official_client, quang_binh_2020):
+    content = official_client.get(reverse("partnerships:agreement-list"), **EN).content.decode()
+    assert 'title="Bài 002 không nêu tên người ký."' in content
+    assert "the agreement's page gives the note" in content
+
+
+def test_it_flags_a_demo_baseline_and_names_a_published_ones_source(official_client, db):
+    agreement = AgreementFactory()
+    KpiTargetFactory(
+        agreement=agreement,
+        kpi=KpiFactory(code="bts_total", kind="count", order=1),
+        baseline_value=1000,
+        baseline_source=SourceFactory(code="003"),
+        is_demo=True,
+    )
+    KpiTargetFactory(
+        agreement=agreement,
+        kpi=KpiFactory(code="villages_mobile", kind="count", order=2),
+        baseline_value=1556,
+        baseline_is_demo=True,
+        is_demo=True,
+    )
+    content = _page(official_client, agreement)
+    rows = content.split("<h2>KPI targets</h2>")[1].split("</table>")[0].split("<tr>")[2:]
+    assert "(003)" in rows[0] and "DEMO</span></td>\n      <td>" not in rows[0].split("</td>")[1]
+    baseline_cells = [row.split("</td>")[1] for row in rows]
+    assert ["DEMO" in cell for cell in baseline_cells] == [False, True]

@@ -140,7 +140,7 @@ def test_it_lets_the_admin_record_an_early_termination(client, admin_user, phase
         "terminated_on": "2023-06-30",
         "termination_note": "Quyết định số 12/QĐ-UBND",
     }
-    for prefix in ("signatories", "commitments", "targets", "milestones"):
+    for prefix in ("participants", "commitments", "targets", "milestones"):
         form.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     change = reverse("admin:partnerships_agreement_change", args=[agreement.pk])
     assert client.post(change, form).status_code == 302

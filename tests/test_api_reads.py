@@ -13,9 +13,9 @@ from .factories import (
     AgreementFactory,
     KpiValueFactory,
     OrganisationFactory,
+    ParticipantFactory,
     PhaseFactory,
     QuarterlyReportFactory,
-    SignatoryFactory,
     SourceFactory,
 )
 
@@ -60,13 +60,13 @@ def test_it_answers_a_bad_filter_value_with_400(api, provinces):
 def test_it_shows_an_agreement_with_signatories_commitments_and_provinces(api, laocai):
     source = SourceFactory(code="003")
     laocai.agreement.sources.add(source)
-    SignatoryFactory(agreement=laocai.agreement, title_at_signing="Chủ tịch UBND tỉnh")
+    ParticipantFactory(agreement=laocai.agreement, title_then="Chủ tịch UBND tỉnh")
     data = api.get(url("agreement-detail", laocai.agreement.pk)).json()
     assert data["title"] == laocai.agreement.title
     assert data["province"]["slug"] == "lao-cai-truoc-2025"
     assert data["current_province"]["slug"] == "lao-cai"
     assert data["sources"] == ["003"]
-    assert data["signatories"][0]["title_at_signing"] == "Chủ tịch UBND tỉnh"
+    assert data["participants"][0]["title_then"] == "Chủ tịch UBND tỉnh"
     assert data["commitments"][0]["text"] == "Phủ sóng 100% thôn, bản"
 
 
@@ -87,7 +87,7 @@ def test_it_lists_agreements_in_a_fixed_number_of_queries(
             ),
             phase=PhaseFactory(start_year=2021, end_year=2025),
         )
-        SignatoryFactory(agreement=agreement)
+        ParticipantFactory(agreement=agreement)
     api.get(url("agreement-list"))
     with django_assert_max_num_queries(10):
         response = api.get(url("agreement-list"))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from progress import services as progress
 
 from .browser import TIMEOUT_MS, login
-from .factories import NotificationFactory, SignatoryFactory
+from .factories import NotificationFactory, ParticipantFactory
 
 PASSWORD = "secret-pass-123"
 SERIOUS = ("critical", "serious")
@@ -98,7 +98,7 @@ def test_the_admin_forms_have_no_serious_violation(
     admin_user.save()
     login(vietnamese_tab, live_server, admin_user.username, PASSWORD)
     report = laocai.agreement.reports.first()
-    person = SignatoryFactory(agreement=laocai.agreement).person
+    person = ParticipantFactory(agreement=laocai.agreement).person
     NotificationFactory(recipient=admin_user)
     paths = [
         reverse("admin:partnerships_agreement_change", args=[laocai.agreement.pk]),

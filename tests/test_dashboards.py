@@ -69,13 +69,13 @@ def test_it_shows_headline_totals_against_targets(client_official, world):
     rows = by_name(table_rows(html, "headline"))
     ftth = rows["FTTH subscribers"]
     # 55,000 + 33,000 + 44,000 subscribers, against 60,000 + 38,000 + 49,000.
-    assert ftth[1:4] == ["132,000", "147,000", "89.8 %"]
+    assert ftth[1:4] == ["132,000", "147,000", "89.8%"]
     assert "At risk" in ftth[5]
     assert "DEMO" in ftth[0]
     # A percentage never adds up: it shows how many provinces reached their target.
     level4 = rows["Level-4 public services"]
     assert level4[1] == "–"
-    assert "1 of 3 reached their target; range 40.0 %–85.0 %" in level4[7]
+    assert "1 of 3 reached their target; range 40.0%–85.0%" in level4[7]
     assert "Off track" in level4[5]
 
 
@@ -108,7 +108,7 @@ def test_it_colours_the_map_by_the_chosen_kpi(client_official, world):
     html = page(client_official, "/?kpi=ftth_subscribers&units=former")
     assert "FTTH subscribers by province" in html
     quang_binh = by_name(table_rows(html, "map"))["Quảng Bình"]
-    assert quang_binh[1:4] == ["44,000", "49,000", "89.8 %"]
+    assert quang_binh[1:4] == ["44,000", "49,000", "89.8%"]
 
 
 def test_it_lists_the_agreements_slipping_worst_first(client_official, world):
@@ -157,7 +157,7 @@ def test_it_draws_charts_without_any_script(client_official, world):
         assert 'role="img"' in html
 
 
-def test_it_shows_a_provinces_agreements_signatories_commitments_and_milestones(
+def test_it_shows_a_provinces_agreements_participants_commitments_and_milestones(
     client_official, world
 ):
     html = page(client_official, reverse("dashboards:province-dashboard", args=["lao-cai"]))
@@ -168,7 +168,8 @@ def test_it_shows_a_provinces_agreements_signatories_commitments_and_milestones(
         "Thỏa thuận Lào Cai – VNPT 2021–2025 DEMO",
         "Thỏa thuận Yên Bái – VNPT 2021–2025 DEMO",
     ]
-    assert table_rows(html, "signatories")[0][4] == "Chủ tịch UBND tỉnh"
+    assert table_rows(html, "participants")[0][3:5] == ["Signed", "Chủ tịch UBND tỉnh"]
+    assert "Signers and participants" in html
     assert table_rows(html, "commitments")[0][2] == "Phủ sóng 100% thôn, bản"
     assert table_rows(html, "milestones")[0][2] == "Ký kết thỏa thuận"
     progress_rows = table_rows(html, "progress")
@@ -196,9 +197,9 @@ def test_it_shows_an_agreements_progress_with_projection(client_official, world)
     )
     rows = by_name(table_rows(html, "progress"))
     ftth = rows["FTTH subscribers"]
-    # 55,000 in Q2/2025, 1,000 more a quarter: 57,000 by Q4/2025, 95 % of 60,000.
+    # 55,000 in Q2/2025, 1,000 more a quarter: 57,000 by Q4/2025, 95% of 60,000.
     assert ftth[1:3] == ["Q2/2025", "55,000"]
-    assert ftth[4:8] == ["60,000", "91.7 %", "–", "57,000"]
+    assert ftth[4:8] == ["60,000", "91.7%", "–", "57,000"]
     assert "At risk" in ftth[8]
 
 

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from .dashboard_world import build_world
@@ -25,10 +26,17 @@ def download(client, url):
     return response
 
 
-def read_csv(response) -> list[list[str]]:
+def read_csv(response, delimiter=";") -> list[list[str]]:
+    """A download as its rows; the default CSV is a Vietnamese Excel's: `;` and `65,26`."""
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff"), "Excel needs the byte-order mark to read UTF-8"
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+
+
+def as_decimal(text: str) -> Decimal:
+    """A downloaded number: no thousands grouping, a decimal comma."""
+    assert "." not in text, f"{text} is grouped or has a decimal point"
+    return Decimal(text.replace(",", "."))
 
 
 def read_xlsx(response) -> list[list]:
@@ -36,24 +44,28 @@ def read_xlsx(response) -> list[list]:
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
-def as_page_number(value, page_text: str) -> str:
+def as_page_number(text: str, page_text: str) -> str:
     """A downloaded number as the English page writes it."""
+    value = as_decimal(text)
     if page_text.endswith("%"):
-        return f"{Decimal(str(value)):,.1f} %"
-    return f"{Decimal(str(value)):,.0f}"
+        return f"{value:,.1f}%"
+    return f"{value:,.0f}"
 
 
 def test_it_downloads_the_headline_table_as_csv_matching_the_page(client_official, world):
     rows = read_csv(download(client_official, "/?export=csv&table=headline"))
-    body = rows[1:]
+    headers, body = rows[0], rows[1:]
     page_rows = table_rows(page(client_official, "/"), "headline")
     assert len(body) == len(page_rows)
+    # The page's figure columns, then where the download has them (after a ratio's terms).
+    columns = [(1, headers.index("Giá trị")), (2, headers.index("Mục tiêu"))]
+    columns.append((3, headers.index("Tỷ lệ đạt mục tiêu")))
     for downloaded, shown in zip(body, page_rows, strict=True):
-        for column in (1, 2, 3):
-            if downloaded[column]:
-                assert as_page_number(downloaded[column], shown[column]) == shown[column]
+        for on_page, in_file in columns:
+            if downloaded[in_file]:
+                assert as_page_number(downloaded[in_file], shown[on_page]) == shown[on_page]
             else:
-                assert shown[column] == "–"
+                assert shown[on_page] == "–"
     # The badge on the page is a column of its own in the download.
     assert all(row[-1] for row in body)
     assert all(row[0].endswith("DEMO") for row in page_rows)
@@ -93,7 +105,7 @@ def test_it_downloads_every_table_of_every_dashboard(client_official, world):
         "/dashboards/provinces/lao-cai/": [
             "progress",
             "agreements",
-            "signatories",
+            "participants",
             "commitments",
             "milestones",
             "completeness",
@@ -102,7 +114,7 @@ def test_it_downloads_every_table_of_every_dashboard(client_official, world):
         f"/dashboards/agreements/{world.lao_cai_2021.pk}/": [
             "progress",
             "series",
-            "signatories",
+            "participants",
             "commitments",
             "milestones",
             "reports",
@@ -121,3 +133,102 @@ def test_it_downloads_every_table_of_every_dashboard(client_official, world):
 def test_it_refuses_an_unknown_table_or_format(client_official, world):
     assert client_official.get("/?export=csv&table=nothing").status_code == 404
     assert client_official.get("/?export=pdf&table=headline").status_code == 404
+
+
+def test_it_writes_decimal_commas_for_a_vietnamese_excel_or_points_on_request(
+    client_official, world
+):
+    url = f"/dashboards/agreements/{world.lao_cai_2021.pk}/?export=%s&table=progress"
+    comma = read_csv(download(client_official, url % "csv"))
+    point = read_csv(download(client_official, url % "csv_point"), delimiter=",")
+    assert comma[0] == point[0]
+    value = comma[0].index("Giá trị")
+    fibre = next(row for row in comma[1:] if row[0].startswith("Thôn"))
+    fibre_point = next(row for row in point[1:] if row[0].startswith("Thôn"))
+    # 1130 of 1569 villages: 72,02% in Vietnamese, 72.02 for other tools; never 1.569.
+    assert (fibre[value], fibre_point[value]) == ("72,02", "72.02")
+    ftth = next(row for row in comma[1:] if row[0].startswith("Thuê bao FTTH"))
+    assert ftth[value] == "55000"
+    assert download(client_official, url % "csv")["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(
+    ("url", "table"),
+    [("/", "headline"), ("/dashboards/provinces/lao-cai/", "progress"), (None, "progress")],
+)
+def test_it_keeps_a_ratios_numerator_and_denominator_as_columns(client_official, world, url, table):
+    url = url or f"/dashboards/agreements/{world.lao_cai_2021.pk}/"
+    rows = read_csv(download(client_official, f"{url}?export=csv&table={table}"))
+    headers = rows[0]
+    numerator, denominator = headers.index("Tử số"), headers.index("Mẫu số")
+    fibre = [row for row in rows[1:] if row[0].startswith("Thôn")]
+    assert fibre
+    for row in fibre:
+        assert as_decimal(row[numerator]) <= as_decimal(row[denominator])
+        share = as_decimal(row[headers.index("Giá trị")])
+        computed = as_decimal(row[numerator]) * 100 / as_decimal(row[denominator])
+        assert share == computed.quantize(Decimal("0.01"))
+    # Only a ratio has terms; a count leaves them empty.
+    ftth = next(row for row in rows[1:] if row[0].startswith("Thuê bao FTTH"))
+    assert (ftth[numerator], ftth[denominator]) == ("", "")
+    # The page keeps to the share.
+    assert "Numerator" not in page(client_official, url)
+
+
+def test_it_keeps_the_terms_of_each_quarter_in_the_series_download(client_official, world):
+    url = f"/dashboards/agreements/{world.lao_cai_2021.pk}/?export=csv&table=series"
+    rows = read_csv(download(client_official, url))
+    headers = rows[0]
+    q2 = headers.index("Quý 2/2025")
+    labels = [row[0] for row in rows[1:] if row[0].startswith("Thôn")]
+    assert [label.rsplit(": ", 1)[-1] for label in labels[1:]] == ["tử số", "mẫu số"]
+    share, numerator, denominator = (
+        next(row for row in rows[1:] if row[0] == label)[q2] for label in labels
+    )
+    assert (share, numerator, denominator) == ("72,02", "1130", "1569")
+
+
+def test_it_rounds_projections_to_the_kpis_precision(client_official, world):
+    for fmt, delimiter in (("csv", ";"), ("csv_point", ",")):
+        url = f"/dashboards/agreements/{world.lao_cai_2021.pk}/?export={fmt}&table=progress"
+        rows = read_csv(download(client_official, url), delimiter=delimiter)
+        projected = rows[0].index("Dự báo cuối kỳ")
+        for row in rows[1:]:
+            if row[projected] and not row[0].startswith(("Thôn", "Dịch vụ")):
+                assert row[projected].isdigit(), f"{row[0]}: {row[projected]} is not whole"
+    workbook = read_xlsx(
+        download(
+            client_official,
+            f"/dashboards/agreements/{world.lao_cai_2021.pk}/?export=xlsx&table=progress",
+        )
+    )
+    projected = workbook[0].index("Dự báo cuối kỳ")
+    counts = [row for row in workbook[1:] if row[0].startswith(("Thuê bao", "Trạm"))]
+    assert counts and all(isinstance(row[projected], int) for row in counts)
+
+
+def test_a_fractional_projection_of_subscribers_is_written_whole():
+    from dashboards.exports import csv_value
+    from dashboards.services import FIGURE_COLUMNS, Column, Table
+
+    table = Table(
+        "progress",
+        "Tiến độ",
+        [Column("kpi", "Chỉ tiêu"), *FIGURE_COLUMNS],
+        [
+            {"kpi": "Thuê bao FTTH", "value": Decimal(130000), "projected": Decimal("137492.5")},
+            {"kpi": "Thôn có cáp quang", "value": Decimal("65.255"), "_share": True},
+        ],
+    )
+    with translation.override("en"):
+        headers = table.export_headers()
+    ftth, fibre = table.export_rows()
+    assert ftth[headers.index("Projected at the target date")] == 137493
+    assert fibre[headers.index("Value")] == 65.26
+    assert [csv_value(v, ",") for v in (137493, 65.26, Decimal("0.5"), None, "Hà Nội")] == [
+        "137493",
+        "65,26",
+        "0,5",
+        "",
+        "Hà Nội",
+    ]

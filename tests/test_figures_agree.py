@@ -49,7 +49,8 @@ def table_headers(html: str, table: str) -> list[str]:
 def download_row(client, address: str, first_cells: tuple) -> dict:
     response = client.get(address, **VI)
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    text = response.content.decode("utf-8").lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     for cells in rows[1:]:
         if tuple(cells[: len(first_cells)]) == first_cells:
             return dict(zip(rows[0], cells, strict=False))
@@ -70,9 +71,14 @@ def label(status: str) -> str:
 
 
 def same_number(shown: str, downloaded: str, served: str):
-    """The page's "3.130", the download's 3130 and the API's "3130.00" are one number."""
-    as_page = Decimal(shown.replace(".", "").replace(",", ".").removesuffix(" %"))
-    assert as_page == Decimal(downloaded) == Decimal(served).quantize(as_page)
+    """The page's "3.130", the download's 3130 and the API's "3130.00" are one number.
+
+    So are the page's "72,0%", the download's 72,02 and the API's "72.02", to the
+    page's one decimal.
+    """
+    as_page = Decimal(shown.replace(".", "").replace(",", ".").removesuffix("%"))
+    as_download = Decimal(downloaded.replace(",", "."))
+    assert as_page == as_download.quantize(as_page) == Decimal(served).quantize(as_page)
 
 
 def test_the_national_figure_is_the_same_on_the_page_in_its_download_and_in_the_api(
@@ -86,7 +92,7 @@ def test_the_national_figure_is_the_same_on_the_page_in_its_download_and_in_the_
     assert shown["Trạng thái"].endswith(label(served["status"]))
     assert downloaded["Trạng thái"] == label(served["status"])
     coverage = served["coverage"]
-    assert coverage.startswith("số liệu đến Quý 2/2025 · 2/2 tỉnh, thành phố có báo cáo")
+    assert coverage.startswith("số liệu tính đến Quý 2/2025 · 2/2 tỉnh, thành phố có báo cáo")
     assert (
         shown["Số liệu tính đến và mức độ báo cáo"]
         == downloaded["Số liệu tính đến và mức độ báo cáo"]

@@ -19,10 +19,10 @@ from .factories import (
     CommitmentAreaFactory,
     KpiFactory,
     OrganisationFactory,
+    ParticipantFactory,
     PersonFactory,
     PhaseFactory,
     ProvinceFactory,
-    SignatoryFactory,
     SourceFactory,
     UserFactory,
 )
@@ -164,8 +164,8 @@ def _person():
     return PersonFactory(full_name="Nguyễn Văn Hùng")
 
 
-def _signatory():
-    return SignatoryFactory(title_at_signing="Chủ tịch UBND tỉnh")
+def _participant():
+    return ParticipantFactory(title_then="Chủ tịch UBND tỉnh")
 
 
 def _phase():
@@ -197,10 +197,10 @@ GOVERNANCE_CHANGES = [
     (_kpi, "space_aggregation", "none", "Across provinces: Sum across provinces → Not added up"),
     (_person, "full_name", "Tống Thanh Hải", "Full name: Nguyễn Văn Hùng → Tống Thanh Hải"),
     (
-        _signatory,
-        "title_at_signing",
+        _participant,
+        "title_then",
         "Phó Chủ tịch UBND tỉnh",
-        "Title at signing: Chủ tịch UBND tỉnh → Phó Chủ tịch UBND tỉnh",
+        "Title held then: Chủ tịch UBND tỉnh → Phó Chủ tịch UBND tỉnh",
     ),
     (_phase, "end_year", "2031", "Last year: 2030 → 2031"),
     (_area, "name_en", "Smart city and operations centres", "Name (English): Smart city → Smart"),

@@ -77,6 +77,11 @@ def test_it_keeps_the_catalogue_the_figures_and_the_permissions_across_the_resha
             "/admin/milestones/recomputerun/?status=failed",
             "/admin/progress/recomputerun/?status=failed",
         ),
+        ("/admin/partnerships/signatory/", "/admin/partnerships/participant/"),
+        (
+            "/admin/partnerships/signatory/3/change/?_changelist_filters=role%3Dsigned",
+            "/admin/partnerships/participant/3/change/?_changelist_filters=role%3Dsigned",
+        ),
     ],
 )
 def test_it_sends_an_old_admin_bookmark_to_the_moved_page(client, old, new):
@@ -86,3 +91,51 @@ def test_it_sends_an_old_admin_bookmark_to_the_moved_page(client, old, new):
 
 def test_it_leaves_the_admin_pages_that_stayed_where_they_are(admin_client):
     assert admin_client.get("/admin/milestones/quarterlyreport/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_carries_each_signatory_over_as_a_participant_with_its_history_and_permissions():
+    old = _migrate([("partnerships", "0006_agreement_terminated_on")])
+    models = {name: old.get_model("partnerships", name) for name in ("Phase", "Organisation")}
+    phase = models["Phase"].objects.create(
+        code="2021-2025", name="2021–2025", start_year=2021, end_year=2025
+    )
+    vnpt = models["Organisation"].objects.create(name="Tập đoàn VNPT", kind="vnpt")
+    agreement = old.get_model("partnerships", "Agreement").objects.create(
+        counterparty=vnpt, title="Thỏa thuận", kind="strategic", phase=phase,
+        period_start=2021, period_end=2025, signed_precision="day", signing_mode="unknown",
+    )  # fmt: skip
+    person = old.get_model("partnerships", "Person").objects.create(full_name="Huỳnh Quang Liêm")
+    signatory = old.get_model("partnerships", "Signatory").objects.create(
+        agreement=agreement, person=person, side="vnpt", role="signed",
+        title_at_signing="Tổng Giám đốc Tập đoàn VNPT",
+    )  # fmt: skip
+    old.get_model("partnerships", "HistoricalSignatory").objects.create(
+        id=signatory.pk, agreement_id=agreement.pk, person_id=person.pk, side="vnpt", role="signed",
+        title_at_signing="Tổng Giám đốc", history_date="2021-08-05T00:00:00Z", history_type="+",
+    )  # fmt: skip
+    content_types = old.get_model("contenttypes", "ContentType")
+    signatory_type, _ = content_types.objects.get_or_create(
+        app_label="partnerships", model="signatory"
+    )
+    change, _ = old.get_model("auth", "Permission").objects.get_or_create(
+        content_type=signatory_type,
+        codename="change_signatory",
+        defaults={"name": "Can change signatory"},
+    )
+    editors = old.get_model("auth", "Group").objects.create(name="agreement editors")
+    editors.permissions.add(change)
+
+    _migrate(_latest())
+
+    from partnerships.models import Participant
+
+    participant = Participant.objects.get()
+    assert (participant.person.full_name, participant.role, participant.title_then) == (
+        "Huỳnh Quang Liêm",
+        "signed",
+        "Tổng Giám đốc Tập đoàn VNPT",
+    )
+    assert participant.history.get().title_then == "Tổng Giám đốc"
+    granted = Group.objects.get(name="agreement editors").permissions.get()
+    assert (granted.content_type.model, granted.codename) == ("participant", "change_participant")

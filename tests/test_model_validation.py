@@ -26,6 +26,7 @@ from .factories import (
     OrganisationFactory,
     PhaseFactory,
     QuarterlyReportFactory,
+    SourceFactory,
 )
 
 
@@ -102,6 +103,21 @@ def test_it_refuses_a_target_date_before_the_baseline(db):
     assert _errors(target)["target_on"] == ["The target date cannot come before the baseline date."]
 
 
+def test_it_refuses_a_sourced_baseline_flagged_as_demo(db):
+    target = KpiTarget(
+        agreement=AgreementFactory(),
+        kpi=KpiFactory(),
+        baseline_value=1000,
+        baseline_source=SourceFactory(code="003"),
+        baseline_is_demo=True,
+        target_value=1500,
+        target_on=datetime.date(2025, 12, 31),
+    )
+    assert _errors(target)["baseline_is_demo"] == [
+        "A baseline taken from a source is a fact, not demo data: clear one of the two."
+    ]
+
+
 def test_it_refuses_a_period_that_ends_before_it_starts(db):
     agreement = AgreementFactory.build(
         counterparty=OrganisationFactory(), phase=PhaseFactory(), period_start=2025, period_end=2021
@@ -123,7 +139,7 @@ def test_it_refuses_a_signing_date_outside_the_phase(db):
         signed_on=datetime.date(2014, 9, 17),
     )
     assert _errors(agreement)["signed_on"] == [
-        "The signing date 09/17/2014 lies outside the phase 2021–2025."
+        "The signing date 17 Sep 2014 lies outside the phase 2021–2025."
     ]
 
 
@@ -169,7 +185,7 @@ def test_it_refuses_a_year_precision_date_not_on_the_first_of_january(db):
 def test_it_refuses_a_measured_date_outside_the_reports_quarter(db):
     value = _value(KpiFactory(), value=1000, measured_on=datetime.date(2021, 1, 15))
     assert _errors(value)["measured_on"] == [
-        "The date 01/15/2021 lies outside Q4/2020 (10/01/2020 – 12/31/2020)."
+        "The date 15 Jan 2021 lies outside Q4/2020 (1 Oct 2020 – 31 Dec 2020)."
     ]
 
 
@@ -249,7 +265,7 @@ def _agreement_form(**overrides):
         "place": "Hà Nội",
         "signing_mode": "in_person",
         "notes": "",
-        **_management("signatories", "commitments", "targets", "milestones"),
+        **_management("participants", "commitments", "targets", "milestones"),
     }
     data.update(overrides)
     return data

@@ -134,7 +134,7 @@ def test_it_shows_a_former_provinces_successor_and_only_its_own_agreements(
     content = response.content.decode()
     assert provinces.quang_tri.get_absolute_url() in content
     assert "also count for Quảng Trị" in content
-    assert "until 06/30/2025" in content
+    assert "until 30 Jun 2025" in content
     assert own.title in content
     assert neighbour.title not in content
 

@@ -54,7 +54,7 @@ RULES = {
     "date outside the quarter": (
         {"bts_total": {"value": "1100", "measured_on": "2022-02-01"}},
         "kpi-bts_total-measured_on",
-        "The date 02/01/2022 lies outside Q4/2021 (10/01/2021 to 12/31/2021).",
+        "The date 1 Feb 2022 lies outside Q4/2021 (1 Oct 2021 to 31 Dec 2021).",
     ),
 }
 IMPORT_COLUMNS = {

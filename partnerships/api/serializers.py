@@ -11,8 +11,9 @@ from ..models import (
     Kpi,
     KpiTarget,
     Organisation,
+    Participant,
+    ParticipantRole,
     Phase,
-    Signatory,
 )
 
 
@@ -38,13 +39,13 @@ class CommitmentAreaSerializer(serializers.ModelSerializer):
         fields = ("code", "name_vi", "name_en")
 
 
-class SignatorySerializer(serializers.ModelSerializer):
+class ParticipantSerializer(serializers.ModelSerializer):
     person = serializers.CharField(source="person.full_name", read_only=True)
     source = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
-        model = Signatory
-        fields = ("id", "person", "side", "role", "title_at_signing", "source")
+        model = Participant
+        fields = ("id", "person", "side", "role", "title_then", "source", "note")
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -53,11 +54,11 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Commitment
-        fields = ("id", "area", "text", "responsible", "order", "source")
+        fields = ("id", "area", "text", "responsible", "order", "source", "note")
 
 
 class AgreementSerializer(serializers.ModelSerializer):
-    """An agreement with its signatories and commitments.
+    """An agreement with its signers and participants, and its commitments.
 
     `province` is the province as it was at signing; `current_province` is the
     one it belongs to today, which differs for provinces merged in 2025.
@@ -66,6 +67,11 @@ class AgreementSerializer(serializers.ModelSerializer):
     early termination (`terminated_on`); `state_label` names it in the request's
     language. `status` repeats `state` for clients written when the status was
     typed in by hand; new clients read `state`.
+
+    `participants` are the people the sources name, each with their part (signed,
+    spoke, attended, assessed) and the title they held then; `signatories` keeps,
+    for older clients, only those who signed. The `*_note` fields say what the
+    sources leave uncertain about the kind, the period and the signing.
     """
 
     counterparty = OrganisationSerializer(read_only=True)
@@ -82,7 +88,10 @@ class AgreementSerializer(serializers.ModelSerializer):
         help_text="Deprecated: the same value as `state`.",
     )
     sources = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    signatories = SignatorySerializer(many=True, read_only=True)
+    participants = ParticipantSerializer(many=True, read_only=True)
+    signatories = serializers.SerializerMethodField(
+        help_text="Deprecated: the `participants` whose role is `signed`."
+    )
     commitments = CommitmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -110,10 +119,19 @@ class AgreementSerializer(serializers.ModelSerializer):
             "termination_note",
             "sources",
             "notes",
+            "kind_note",
+            "period_note",
+            "signing_note",
             "is_demo",
+            "participants",
             "signatories",
             "commitments",
         )
+
+    @extend_schema_field(ParticipantSerializer(many=True))
+    def get_signatories(self, agreement):
+        signers = [p for p in agreement.participants.all() if p.role == ParticipantRole.SIGNED]
+        return ParticipantSerializer(signers, many=True, context=self.context).data
 
     @staticmethod
     def _current(province):

@@ -4,7 +4,7 @@ from rest_framework import viewsets
 from provinces.access import Action
 
 from ..filters import AgreementFilterSet, KpiFilterSet, KpiTargetFilterSet
-from ..models import Agreement, Commitment, Kpi, KpiTarget, Organisation, Signatory
+from ..models import Agreement, Commitment, Kpi, KpiTarget, Organisation, Participant
 from .serializers import (
     AgreementSerializer,
     KpiSerializer,
@@ -19,7 +19,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     filterset_fields = ("kind", "province")
     ordering_fields = ("name", "kind")
-    ordering = ("name",)
+    collated_ordering = {"name": "sort_key"}
+    ordering = ("name", "pk")
 
     def get_queryset(self):
         organisations = Organisation.objects.select_related("province")
@@ -27,12 +28,12 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
-    """Agreements with their signatories and commitments, filtered as on the agreement pages."""
+    """Agreements with their signers, participants and commitments, filtered as on the agreement pages."""
 
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
     ordering_fields = ("signed_on", "period_start", "title", "id")
-    ordering = ("-period_start", "counterparty__name")
+    ordering = ("-period_start", "counterparty__sort_key")
 
     def get_queryset(self):
         agreements = (
@@ -42,8 +43,8 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related(
                 "sources",
                 Prefetch(
-                    "signatories",
-                    Signatory.objects.select_related("person", "source"),
+                    "participants",
+                    Participant.objects.in_order().select_related("person", "source"),
                 ),
                 Prefetch(
                     "commitments",

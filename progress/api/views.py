@@ -29,6 +29,7 @@ class ProvinceProgressViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ProvinceProgressSerializer
     filterset_class = filters.ProvinceProgressFilterSet
     ordering_fields = ("province__name", "kpi__order", "attainment")
+    collated_ordering = {"province__name": "province__sort_key"}
     ordering = ("province__name", "kpi__order")
 
     def get_queryset(self):

@@ -11,6 +11,8 @@ class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProvinceSerializer
     filterset_class = ProvinceFilterSet
     ordering_fields = ("name", "code", "valid_from", "valid_until")
+    # `name` orders alphabetically in Vietnamese, as every list of provinces does.
+    collated_ordering = {"name": "sort_key"}
     ordering = ("name", "-valid_from")
 
     def get_queryset(self):
