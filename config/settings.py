@@ -190,6 +190,10 @@ RECOMPUTE_RUNS_KEEP_DAYS = envint("RECOMPUTE_RUNS_KEEP_DAYS", 30)
 # pending sweep marks it failed. Far above the longest full rebuild seen (seconds).
 RECOMPUTE_INTERRUPTED_SECONDS = envint("RECOMPUTE_INTERRUPTED_SECONDS", 1800)
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Bulk imports: a template for every agreement of a province is a few hundred kilobytes
+# and a few hundred rows; a file over either bound is refused before it is checked.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 5000)
 DEMO_PASSWORD = "demo"
 
 REST_FRAMEWORK = {

@@ -5,7 +5,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, LabelledTabularInline
-from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
+from core.search import BoundedSearchAdminMixin, FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import Province, ProvinceAssignment
 
@@ -129,5 +129,5 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(BoundedSearchAdminMixin, UserAdmin):
     inlines = (*UserAdmin.inlines, ProvinceAssignmentInline, ProvinceAssignmentHistoryInline)
