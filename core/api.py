@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .busy import RETRY_AFTER_SECONDS, busy_message, is_busy
 from .parsing import parse_quarter, quarter_label
 
 QUARTER_SCHEMA = {
@@ -75,6 +76,13 @@ def exception_handler(exc, context):
             code = getattr(exc, "default_code", "error")
             response.data = refusal(response.data["detail"], code)
         return response
+    if is_busy(exc):
+        logger.warning("API request refused, database busy: %s", exc)
+        return Response(
+            refusal(busy_message(), "busy"),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("API request failed, database unavailable: %s", exc)
         return Response(

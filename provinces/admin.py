@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -131,3 +133,16 @@ admin.site.unregister(User)
 @admin.register(User)
 class PortalUserAdmin(BoundedSearchAdminMixin, UserAdmin):
     inlines = (*UserAdmin.inlines, ProvinceAssignmentInline, ProvinceAssignmentHistoryInline)
+
+
+# django-axes' lists of sign-in attempts (where an administrator unlocks an account
+# early, by deleting its attempts), with the admin search bounded like every other.
+for _model, _model_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+    (AccessLog, AccessLogAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_model_admin.__name__, (BoundedSearchAdminMixin, _model_admin), {})
+    )

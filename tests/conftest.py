@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 from provinces.access import Role
@@ -126,6 +127,21 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client and the live server speak plain HTTP; production redirects it to
+    HTTPS (tests/test_security_headers.py checks that with the redirect left on)."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """The API's request counts start at zero in each test, as they would in a new minute."""
+    throttle = caches["throttle"]
+    if isinstance(throttle, LocMemCache):
+        throttle.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -40,8 +40,10 @@ def server():
         SECRET_KEY="gunicorn-test-secret",
         ALLOWED_HOSTS="127.0.0.1",
         STATIC_ROOT=static_root,
+        # Plain HTTP on the loopback, as behind a proxy that redirects to HTTPS itself.
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
+        SECURE_SSL_REDIRECT="0",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
     )
