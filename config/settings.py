@@ -257,7 +257,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a request without credentials is answered 401 with a
         # WWW-Authenticate header that tells a system how to authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "core.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -271,6 +271,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": envstr("API_THROTTLE_ANON", "60/minute"),
         "user": envstr("API_THROTTLE_USER", "600/minute"),
+        "failed_token": envstr("API_THROTTLE_FAILED_TOKEN", "20/minute"),
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

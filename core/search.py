@@ -88,7 +88,8 @@ def bounded_admin_term(request, search_term: str) -> str:
     refusal = search_refusal(search_term)
     if refusal is None:
         return search_term
-    messages.warning(request, f"{refusal} {gettext('Only the beginning of your search was used.')}")
+    cut = gettext("Only the beginning of your search was used.")
+    messages.warning(request, f"{refusal} {cut}")
     return bounded(search_term)
 
 
