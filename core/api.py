@@ -4,7 +4,7 @@ import logging
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -76,6 +76,11 @@ def exception_handler(exc, context):
             code = getattr(exc, "default_code", "error")
             response.data = refusal(response.data["detail"], code)
         return response
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            refusal(_("The request is too large for the portal to read."), "too_large"),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if is_busy(exc):
         logger.warning("API request refused, database busy: %s", exc)
         return Response(

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import DatabaseError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -37,7 +38,15 @@ from provinces.access import Action, can
 from provinces.models import Province
 
 from . import schedule, services
-from .checks import Reading, check_report, kpi_lines, period_refusal, readings_of
+from .checks import (
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Reading,
+    check_report,
+    kpi_lines,
+    period_refusal,
+    readings_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -480,6 +489,12 @@ def _match_agreement(row: Row, catalogue: Catalogue, quarter: Quarter, plan: Imp
 
 def _reading(row: Row, kpi: Kpi, plan: ImportPlan) -> Reading | None:
     reading, valid = Reading(note=row.text("note")), True
+    for name, limit in (("note", NOTE_MAX_LENGTH), ("reason", REASON_MAX_LENGTH)):
+        try:
+            MaxLengthValidator(limit)(row.text(name))
+        except ValidationError as exc:
+            plan.error(row.number, name, exc.messages[0])
+            valid = False
     parts = ("numerator", "denominator") if kpi.kind == KpiKind.RATIO else ("value",)
     for name in (*parts, "measured_on"):
         try:

@@ -289,3 +289,68 @@ def test_the_file_is_read_once_and_its_rows_kept_for_the_confirmation(
     client.post(reverse("milestones:import-confirm", args=[token]), **EN)
     assert len(reads) == 1
     assert KpiValue.objects.filter(report__quarter=20214).count() == 4
+
+
+# Form fields and API payloads ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        ("[" * 100_000, 400, "JSON parse error - the data is nested too deeply."),
+        (
+            '{"agreement": 1e999999, "quarter": "2021Q4"}',
+            400,
+            "JSON parse error - Numbers must be finite.",
+        ),
+        ('{"agreement": NaN}', 400, "JSON parse error - NaN is not a number JSON allows."),
+        (
+            '{"x": "' + "a" * 3_000_000 + '"}',
+            413,
+            "The request is too large for the portal to read.",
+        ),
+    ],
+    ids=["nested", "infinite", "NaN", "3 MB"],
+)
+def test_a_hostile_json_body_is_refused_in_the_refusals_shape(
+    staff_laocai, laocai, body, status, detail
+):
+    response = token_client(staff_laocai).post(
+        url("report-list"), data=body, content_type="application/json"
+    )
+    assert response.status_code == status
+    assert response.json()["detail"] == detail
+
+
+def test_a_narrative_too_long_is_refused_on_the_form_and_in_the_api(client, staff_laocai, laocai):
+    from .conftest import report_form_data
+
+    client.force_login(staff_laocai)
+    response = client.post(
+        reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter]),
+        report_form_data(laocai, narrative="a" * 10_001),
+        **EN,
+    )
+    assert response.status_code == 200
+    assert "Ensure this value has at most 10000 characters" in response.content.decode()
+    api = token_client(staff_laocai)
+    opened = api.post(
+        url("report-list"), {"agreement": laocai.agreement.pk, "quarter": "2021Q4"}, format="json"
+    ).json()
+    refused = api.patch(
+        url("report-detail", opened["id"]),
+        {"version": opened["version"], "narrative": "a" * 10_001},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["narrative"][0].startswith("Ensure this field has no more than 10000")
+
+
+def test_an_imported_note_too_long_is_a_row_error(staff_laocai, laocai):
+    rows = [["Lào Cai", "", "2021Q4", "bts_total", "1100", "", ""]]
+    header = [*HEADER, "note"]
+    plan = imports.plan_import(
+        imports.read_rows(csv_bytes([*rows[0], "n" * 1001], header=header), "f.csv"), staff_laocai
+    )
+    assert [(error.row, error.column) for error in plan.errors] == [(2, "Note")]
+    assert plan.errors[0].message.startswith("Ensure this value has at most 1000 characters")
