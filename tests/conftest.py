@@ -14,6 +14,7 @@ import time_machine
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.test.utils import override_settings
 
 from provinces.access import Role
 from provinces.models import Province, Region
@@ -129,11 +130,15 @@ def plain_static_files(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def plain_http(settings):
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
     """The test client and the live server speak plain HTTP; production redirects it to
-    HTTPS (tests/test_security_headers.py checks that with the redirect left on)."""
-    settings.SECURE_SSL_REDIRECT = False
+    HTTPS (tests/test_security_headers.py turns the redirect on to check it).
+
+    For the whole session, before the live server builds its middleware, which reads
+    the setting once."""
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -120,11 +120,12 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=\"|\son[a-z]+=\"", re.IGNORECASE)
         "/admin/",
         "/admin/partnerships/agreement/",
         "/admin/partnerships/agreement/add/",
+        "/admin/partnerships/agreement/{agreement}/history/",
     ],
 )
-def test_no_page_needs_an_inline_script_or_style(client, admin_user, provinces, path):
+def test_no_page_needs_an_inline_script_or_style(client, admin_user, laocai, path):
     client.force_login(admin_user)
-    response = client.get(path, follow=True)
+    response = client.get(path.format(agreement=laocai.agreement.pk), follow=True)
     assert response.status_code == 200
     page = response.content.decode()
     assert not INLINE_SCRIPT.findall(page)
