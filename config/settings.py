@@ -130,8 +130,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Argon2id (RFC 9106's second recommended setting: 3 passes over 64 MiB) costs a sign-in
 # somewhat less CPU than Django's PBKDF2 default (0.75 times, bench/password_hashing.py)
-# and a guessing GPU far more, for the memory each guess needs. Passwords stored with PBKDF2 still work and are re-hashed
-# with Argon2 at their next sign-in.
+# and a guessing GPU far more, for the memory each guess needs. Passwords stored with
+# PBKDF2 still work and are hashed again with Argon2 at their next sign-in.
 PASSWORD_HASHERS = [
     "provinces.auth.PortalArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
