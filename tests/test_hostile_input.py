@@ -354,3 +354,16 @@ def test_an_imported_note_too_long_is_a_row_error(staff_laocai, laocai):
     )
     assert [(error.row, error.column) for error in plan.errors] == [(2, "Note")]
     assert plan.errors[0].message.startswith("Ensure this value has at most 1000 characters")
+
+
+def test_a_form_with_too_many_fields_gets_a_page_that_says_so(client, staff_laocai, laocai):
+    from .conftest import report_form_data
+
+    client.force_login(staff_laocai)
+    data = report_form_data(laocai) | {f"extra-{n}": "x" for n in range(1500)}
+    response = client.post(
+        reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter]), data, **EN
+    )
+    assert response.status_code == 400
+    assert "The request could not be read" in response.content.decode()
+    assert not laocai.agreement.reports.filter(quarter=laocai.quarter).exists()
