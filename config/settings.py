@@ -270,11 +270,11 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    # Per address without a token or session, per user with one; counted in the
-    # "throttle" cache, so that it is shared by every process when CACHE_URL is set.
-    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.AnonThrottle", "core.throttling.UserThrottle"],
+    # Per user or token; wrong tokens per address (core/throttling.py). Every operation
+    # needs credentials, so there is no anonymous rate. Counted in the "throttle" cache,
+    # shared by every process when CACHE_URL is set.
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": envstr("API_THROTTLE_ANON", "60/minute"),
         "user": envstr("API_THROTTLE_USER", "600/minute"),
         "failed_token": envstr("API_THROTTLE_FAILED_TOKEN", "20/minute"),
     },

@@ -8,18 +8,9 @@ they load these classes.
 from django.core.cache import caches
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 from .security import client_ip
-
-
-class AnonThrottle(AnonRateThrottle):
-    """Requests of anyone not signed in, counted per address (as django-axes counts it)."""
-
-    cache = caches["throttle"]
-
-    def get_ident(self, request):
-        return client_ip(request)
 
 
 class UserThrottle(UserRateThrottle):
@@ -29,8 +20,8 @@ class UserThrottle(UserRateThrottle):
 
 
 class FailedTokenThrottle(SimpleRateThrottle):
-    """Wrong tokens sent from one address. DRF checks credentials before its throttles
-    run, so a wrong token would never reach AnonThrottle: this counts them itself."""
+    """Wrong tokens sent from one address (as django-axes counts it). DRF checks credentials
+    before its throttles run, so a wrong token would never meet one: this counts them itself."""
 
     scope = "failed_token"
     cache = caches["throttle"]
