@@ -87,7 +87,8 @@ class UploadForm(forms.Form):
                 }
             )
         try:
-            self.cleaned_data["rows"] = imports.read_rows(upload.read(), upload.name)
+            # Read here, once: the rows are what the preview and the confirmation use.
+            self.rows = imports.read_rows(upload.read(), upload.name)
         except imports.ImportFileError as exc:
             raise forms.ValidationError(exc.message) from exc
         return upload
@@ -140,7 +141,7 @@ def import_start(request):
             token = uuid.uuid4().hex
             path = default_storage.save(
                 f"{UPLOAD_DIR}/{token}.json",
-                ContentFile(imports.dump_rows(form.cleaned_data["rows"])),
+                ContentFile(imports.dump_rows(form.rows)),
             )
             pending = request.session.get(SESSION_KEY, {})
             pending[token] = {"path": path, "name": os.path.basename(upload.name)[:200]}
