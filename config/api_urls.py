@@ -4,9 +4,16 @@ The version is the URL namespace (`/api/v1/`), read by DRF's NamespaceVersioning
 the schema and the documentation sit outside it and describe version 1.
 """
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -47,11 +54,28 @@ v1_patterns = [
     path("", include("progress.api.urls")),
 ]
 
+
+def documentation(view):
+    """A documentation page: for signed-in users (others are sent to the login page), and
+    allowed the inline styles Swagger UI and Redoc bring; their scripts are files, the
+    split view's set-up script included."""
+    return login_required(csp_update({"style-src": [UNSAFE_INLINE]})(view))
+
+
 urlpatterns = [
     path("v1/", include((v1_patterns, "v1"))),
+    # SPECTACULAR_SETTINGS' SERVE_PERMISSIONS: a 401 without a session or token.
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "docs/",
+        documentation(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "redoc/",
+        documentation(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
     # Any other address under /api/ answers in JSON too, as a client expects.
     re_path(r"^.*$", not_found),
 ]

@@ -5,9 +5,11 @@ Every value comes from an environment variable with a safe default, so that
 production deployment sets `DATABASE_URL`, `SECRET_KEY` and `CELERY_BROKER_URL`.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     # The portal's apps, lower to higher: each imports only those above it in this list.
     "core",
     "provinces",
@@ -63,7 +66,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "core.busy.DatabaseBusyMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.accounts",
                 "dashboards.context_processors.portal_nav",
                 "notifications.context_processors.unread_notifications",
             ],
@@ -98,6 +107,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one writer in at a time. A transaction that reads then writes would be
+    # refused ("database is locked") when another writer got in between; begun IMMEDIATE
+    # it takes the write lock first, and a writer waits up to SQLITE_BUSY_TIMEOUT seconds
+    # for its turn. WAL lets pages be read while someone writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_BUSY_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -106,10 +125,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["provinces.auth.DemoAwareModelBackend"]
+# django-axes first: it refuses a locked-out sign-in before the password is even hashed.
+AUTHENTICATION_BACKENDS = [
+    "provinces.auth.PortalAxesBackend",
+    "provinces.auth.DemoAwareModelBackend",
+]
+# Argon2id (RFC 9106's second recommended setting: 3 passes over 64 MiB) costs a sign-in
+# somewhat less CPU than Django's PBKDF2 default (0.75 times, bench/password_hashing.py)
+# and a guessing GPU far more, for the memory each guess needs. Passwords stored with
+# PBKDF2 still work and are hashed again with Argon2 at their next sign-in.
+PASSWORD_HASHERS = [
+    "provinces.auth.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Guessing passwords: after LOGIN_FAILURE_LIMIT failed sign-ins for one account, or from
+# one address, further attempts are refused for LOGIN_LOCKOUT_MINUTES (each new failure
+# starts the wait again); an administrator can unlock earlier (Axes in the admin).
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+# Failures are what the lock needs; a row for every successful sign-in is not.
+AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -150,6 +193,12 @@ EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 # Links in e-mail need the portal's address; requests know it, a scheduled job does not.
 PORTAL_URL = envstr("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+# "Forgot your password?" sends a link by e-mail where the portal can send mail: not with
+# the console backend, unless DEBUG is on and the mail is read from the log.
+PASSWORD_RESET_BY_EMAIL = envbool(
+    "PASSWORD_RESET_BY_EMAIL",
+    DEBUG or not EMAIL_BACKEND.endswith((".console.EmailBackend", ".dummy.EmailBackend")),
+)
 
 # The dashboards' rendered pages. Without CACHE_URL each process keeps its own; with a
 # redis:// URL every web process and worker share one, so a page rendered ahead by the
@@ -159,8 +208,10 @@ PORTAL_URL = envstr("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 # the pages are rendered afresh instead of failing.
 CACHE_URL = envstr("CACHE_URL")
 CACHE_TIMEOUT_SECONDS = envfloat("CACHE_TIMEOUT_SECONDS", 0.5)
-CACHES = {
-    "default": {
+
+
+def _shared_cache(**extra) -> dict:
+    return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": CACHE_URL,
         "OPTIONS": {
@@ -169,9 +220,20 @@ CACHES = {
             "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
             "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
         },
+        **extra,
     }
+
+
+CACHES = {
+    "default": _shared_cache()
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The API's request counts (REST_FRAMEWORK's throttles), kept apart from the pages.
+    # With Redis down the count is lost and requests are let through: a slower API for
+    # a minute is better than none.
+    "throttle": _shared_cache(KEY_PREFIX="throttle")
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
 }
 
 # With no broker the portal runs its jobs in-process, so the embedded default needs no Redis.
@@ -237,20 +299,37 @@ NOTIFICATION_HOUR = envint("NOTIFICATION_HOUR", 7)
 NOTIFICATION_RETRY_SECONDS = envint("NOTIFICATION_RETRY_SECONDS", 60)
 NOTIFICATION_MAX_ATTEMPTS = envint("NOTIFICATION_MAX_ATTEMPTS", 30)
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Bulk imports: a template for every agreement of a province is a few hundred kilobytes
+# and a few hundred rows; a file over either bound is refused before it is checked.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 5000)
 DEMO_PASSWORD = "demo"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a request without credentials is answered 401 with a
         # WWW-Authenticate header that tells a system how to authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "core.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "core.api.CollatedOrderingFilter",
     ],
+    # Per user or token; wrong tokens per address (core/throttling.py). Every operation
+    # needs credentials, so there is no anonymous rate. Counted in the "throttle" cache,
+    # shared by every process when CACHE_URL is set.
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": envstr("API_THROTTLE_USER", "600/minute"),
+        "failed_token": envstr("API_THROTTLE_FAILED_TOKEN", "20/minute"),
+    },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -267,6 +346,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Agreements between VNPT and Vietnam's provinces, their KPIs and progress.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are for signed-in users and systems with a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI and Redoc are served from the sidecar package, not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -297,20 +378,66 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # Django gives its own logger a console handler too; one printer is enough.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # A lock-out is a warning; axes' line for every sign-in is not worth keeping.
+        "axes": {"level": "WARNING"},
+    },
 }
 if CELERY_TASK_ALWAYS_EAGER:
     # Jobs run inside the request then; a line per finished job only buries the request log.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 
 # Behind nginx (deploy/nginx/portal.conf) the request reaches gunicorn over HTTP; the
-# proxy says whether the browser used HTTPS.
-if envbool("BEHIND_PROXY", False):
+# proxy says whether the browser used HTTPS, and which address it came from.
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 # Sessions signed with a previous key stay valid while the key is rotated.
 SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 
+# With DEBUG off the portal is served over HTTPS only, unless told otherwise; `make run`
+# (DEBUG on) serves plain http://127.0.0.1:8000.
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
+    # Off only where something in front already redirects plain HTTP (nginx does, too).
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    # Browsers then refuse plain HTTP to the portal for a year; 0 turns it off.
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Only makes the site eligible for the browsers' built-in HTTPS list; it is not a request.
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy (django-csp): the portal's pages load scripts, styles, images
+# and fonts from the portal only, with no inline script or style; the API documentation
+# alone adds inline styles (config/api_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Features no page of the portal uses are refused to every page and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .quarters import Quarter
+from .search import BoundedSearchAdminMixin
 
 
 class QuarterListFilter(admin.SimpleListFilter):
@@ -54,7 +55,7 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(BoundedSearchAdminMixin, SimpleHistoryAdmin):
     """An admin whose History page lists every change as field: old → new.
 
     simple_history computes the diffs between consecutive records; this only

@@ -4,7 +4,7 @@ import logging
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import busy
 from .parsing import parse_quarter, quarter_label
 
 QUARTER_SCHEMA = {
@@ -95,6 +96,18 @@ def exception_handler(exc, context):
             code = getattr(exc, "default_code", "error")
             response.data = refusal(response.data["detail"], code)
         return response
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            refusal(_("The request is too large for the portal to read."), "too_large"),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if busy.is_busy(exc):
+        logger.warning("API request refused, database busy: %s", exc)
+        return Response(
+            refusal(busy.busy_message(), "busy"),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(busy.RETRY_AFTER_SECONDS)},
+        )
     if database_unavailable(exc):
         logger.warning("API request failed, database unavailable: %s", exc)
         return Response(

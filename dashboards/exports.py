@@ -22,6 +22,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from unidecode import unidecode
 
+from core.spreadsheets import append_row, safe_cell
+
 from .services import Table
 
 # Each CSV format: its column separator and its decimal mark.
@@ -64,9 +66,9 @@ def _csv(
     # The byte-order mark makes Excel read the file as UTF-8 and keep the diacritics.
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow(headers)
+    writer.writerow([safe_cell(header) for header in headers])
     for row in rows:
-        writer.writerow([csv_value(value, decimal_mark) for value in row])
+        writer.writerow([safe_cell(csv_value(value, decimal_mark)) for value in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename(table, stem, "csv")}"'
     return response
@@ -77,11 +79,11 @@ def _xlsx(table: Table, stem: str, title: str, headers: list, rows: list) -> Htt
     sheet = workbook.active
     # Sheet names are limited to 31 characters and refuse a few punctuation marks.
     sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Data"
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     for index, header in enumerate(headers, start=1):
         longest = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, longest + 2))

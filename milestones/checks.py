@@ -22,6 +22,12 @@ from partnerships.models import Agreement, Commitment, Kpi, KpiKind, KpiTarget
 from .models import CommitmentStatus, KpiValue, QuarterlyReport, ReportStatus
 
 JUMP_FACTOR = Decimal(3)
+# The longest texts a report takes, the same on the form, in the API and in an import:
+# enough for what each is for, and a bound on what one request may store.
+NOTE_MAX_LENGTH = 1000
+REASON_MAX_LENGTH = 1000
+NARRATIVE_MAX_LENGTH = 10_000
+COMMENT_MAX_LENGTH = 2000
 
 
 @dataclass

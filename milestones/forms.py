@@ -8,7 +8,16 @@ from core.parsing import NumberField
 from milestones.models import CommitmentStatus
 from partnerships.models import KpiKind
 
-from .checks import CommitmentReading, Reading, check_report, field_key
+from .checks import (
+    COMMENT_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    CommitmentReading,
+    Reading,
+    check_report,
+    field_key,
+)
 from .evidence import evidence_errors
 
 DECIMAL = {"max_digits": 16, "decimal_places": 2, "required": False}
@@ -42,12 +51,14 @@ class ReportForm(forms.Form):
     narrative = forms.CharField(
         label=_("Narrative"),
         required=False,
+        max_length=NARRATIVE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What happened this quarter, in a few sentences."),
     )
     warning_reason = forms.CharField(
         label=_("Reason for the unusual values"),
         required=False,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence = forms.FileField(
@@ -85,7 +96,7 @@ class ReportForm(forms.Form):
             self.fields[field_key(kpi, "note")] = forms.CharField(
                 label=_("Note"),
                 required=False,
-                max_length=1000,
+                max_length=NOTE_MAX_LENGTH,
                 widget=forms.TextInput(attrs={"aria-label": _named(kpi.name, _("Note"))}),
             )
         for commitment, _update in commitments:
@@ -109,7 +120,7 @@ class ReportForm(forms.Form):
             self.fields[f"{prefix}-note"] = forms.CharField(
                 label=_("Note"),
                 required=False,
-                max_length=1000,
+                max_length=NOTE_MAX_LENGTH,
                 widget=forms.TextInput(attrs={"aria-label": _named(subject, _("Note"))}),
             )
 
@@ -252,11 +263,16 @@ class ReportForm(forms.Form):
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for reopening"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

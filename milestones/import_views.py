@@ -1,8 +1,9 @@
 """Bulk import pages: download a template, upload it, preview every change, confirm or cancel.
 
-The uploaded file is kept on the server between the preview and the
-confirmation (never re-posted by the browser), with the report versions the
-preview showed, so a report changed meanwhile is refused rather than overwritten.
+The uploaded file is read once, when it arrives; the rows read from it are kept on
+the server between the preview and the confirmation (never re-posted by the
+browser), with the report versions the preview showed, so a report changed
+meanwhile is refused rather than overwritten.
 """
 
 import datetime
@@ -11,6 +12,7 @@ import os
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,8 +34,6 @@ from . import imports, schedule
 SESSION_KEY = "pending_imports"
 UPLOAD_DIR = "imports"
 KEEP_UPLOADS = datetime.timedelta(days=1)
-# A template for every agreement of a province is a few hundred kilobytes.
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 CONTENT_TYPES = {
     imports.CSV: "text/csv; charset=utf-8",
     imports.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -78,14 +78,19 @@ class UploadForm(forms.Form):
         extension = os.path.splitext(upload.name)[1].lower()
         if extension not in imports.FORMATS:
             raise forms.ValidationError(_("Upload a CSV or XLSX file, such as the template."))
-        if upload.size > IMPORT_MAX_BYTES:
+        if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is %(size)s MB; the limit is %(limit)s MB.")
                 % {
                     "size": round(upload.size / 1024 / 1024, 1),
-                    "limit": round(IMPORT_MAX_BYTES / 1024 / 1024, 1),
+                    "limit": round(settings.IMPORT_MAX_BYTES / 1024 / 1024, 1),
                 }
             )
+        try:
+            # Read here, once: the rows are what the preview and the confirmation use.
+            self.rows = imports.read_rows(upload.read(), upload.name)
+        except imports.ImportFileError as exc:
+            raise forms.ValidationError(exc.message) from exc
         return upload
 
 
@@ -134,9 +139,9 @@ def import_start(request):
             upload = form.cleaned_data["file"]
             _sweep_abandoned_uploads()
             token = uuid.uuid4().hex
-            extension = os.path.splitext(upload.name)[1].lower()
             path = default_storage.save(
-                f"{UPLOAD_DIR}/{token}{extension}", ContentFile(upload.read())
+                f"{UPLOAD_DIR}/{token}.json",
+                ContentFile(imports.dump_rows(form.rows)),
             )
             pending = request.session.get(SESSION_KEY, {})
             pending[token] = {"path": path, "name": os.path.basename(upload.name)[:200]}
@@ -172,8 +177,14 @@ def import_template(request):
 
 def _plan(request, pending):
     with default_storage.open(pending["path"], "rb") as stored:
-        data = stored.read()
-    return imports.plan_import(imports.read_rows(data, pending["path"]), request.user)
+        try:
+            rows = imports.load_rows(stored.read())
+        except ValueError as exc:
+            # An upload kept by an earlier version of the portal, as the raw file.
+            raise imports.ImportFileError(
+                _("The upload has expired; upload the file again.")
+            ) from exc
+    return imports.plan_import(rows, request.user)
 
 
 @login_required

@@ -12,13 +12,18 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
+import logging
 import os
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import MaxLengthValidator
+from django.db import DatabaseError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -26,16 +31,31 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from core.parsing import parse_date, parse_number, parse_quarter, quarter_label
 from core.quarters import Quarter
 from core.search import fold
+from core.spreadsheets import append_row, safe_cell, unescaped
 from milestones.models import KpiValue, QuarterlyReport
 from partnerships.models import Agreement, Kpi, KpiKind, KpiTarget
 from provinces.access import Action, can
 from provinces.models import Province
 
 from . import schedule, services
-from .checks import Reading, check_report, kpi_lines, period_refusal, readings_of
+from .checks import (
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Reading,
+    check_report,
+    kpi_lines,
+    period_refusal,
+    readings_of,
+)
+
+logger = logging.getLogger(__name__)
 
 CSV, XLSX = ".csv", ".xlsx"
 FORMATS = (CSV, XLSX)
+# A template has 13 columns, and rows up to settings.IMPORT_MAX_ROWS are read; the bounds
+# keep a hostile file from holding a server for minutes.
+IMPORT_MAX_COLUMNS = 40
+XLSX_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -92,7 +112,7 @@ class Row:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        return unescaped(str(value).strip())
 
     def is_blank(self) -> bool:
         return all(self.text(key) == "" for key in self.cells)
@@ -185,7 +205,7 @@ def _header_aliases() -> dict[str, str]:
     return aliases
 
 
-def _table_from_csv(data: bytes) -> list[list[object]]:
+def _table_from_csv(data: bytes) -> Iterator[list[object]]:
     for encoding in ("utf-8-sig", "cp1258"):
         try:
             text = data.decode(encoding)
@@ -194,16 +214,45 @@ def _table_from_csv(data: bytes) -> list[list[object]]:
             continue
     else:
         raise ImportFileError(_("The file is not text in UTF-8; save it again as CSV UTF-8."))
+    # PostgreSQL refuses NUL in text, and no spreadsheet writes one on purpose.
+    text = text.replace("\x00", "")
+    # Only the delimiter is guessed, from the header: a guessed quoting rule would read
+    # a note holding "" and a comma (as Excel writes them) as two cells.
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # A cell over the csv module's limit (131,072 characters), or a stray NUL byte.
+            raise ImportFileError(
+                _("Line %(line)s of the file could not be read as CSV; check its cells.")
+                % {"line": reader.line_num}
+            ) from exc
+        yield cells[:IMPORT_MAX_COLUMNS]
 
 
-def _table_from_xlsx(data: bytes) -> list[list[object]]:
+def _xlsx_too_big(data: bytes) -> bool:
+    """Whether the workbook unpacks to more than a spreadsheet of our size ever needs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist()) > XLSX_MAX_UNPACKED_BYTES
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _table_from_xlsx(data: bytes) -> Iterator[list[object]]:
     from openpyxl import load_workbook
 
+    if _xlsx_too_big(data):
+        raise ImportFileError(
+            _("The workbook is too large once unpacked; keep only the template's sheet.")
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
@@ -213,27 +262,47 @@ def _table_from_xlsx(data: bytes) -> list[list[object]]:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # The size a sheet declares (A1:IV1048576 costs minutes and gigabytes to pad out)
+        # is ignored: only the cells actually in the file are read, and only the
+        # columns a template can have.
+        sheet.reset_dimensions()
+        yield from (
+            list(row) for row in sheet.iter_rows(max_col=IMPORT_MAX_COLUMNS, values_only=True)
+        )
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        # A damaged sheet (a shared string that is not there, a cell of unknown type)
+        # only shows itself while it is read.
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx).")
+        ) from exc
     finally:
         workbook.close()
 
 
 def read_rows(data: bytes, filename: str) -> list[Row]:
-    """The file's data rows, numbered as a spreadsheet numbers them (the header is row 1)."""
+    """The file's data rows, numbered as a spreadsheet numbers them (the header is row 1).
+
+    At most settings.IMPORT_MAX_ROWS rows and IMPORT_MAX_COLUMNS columns are read; a file
+    with more is refused as a whole rather than read in part.
+    """
     extension = os.path.splitext(filename)[1].lower()
     if extension not in FORMATS:
         raise ImportFileError(_("Upload a CSV or XLSX file, such as the template."))
     table = _table_from_csv(data) if extension == CSV else _table_from_xlsx(data)
-    header_index = next(
-        (index for index, cells in enumerate(table) if any(str(c or "").strip() for c in cells)),
-        None,
-    )
-    if header_index is None:
+    header, header_number = None, 0
+    for header_number, cells in enumerate(table, start=1):
+        if any(str(c or "").strip() for c in cells):
+            header = cells
+            break
+        _ensure_row_limit(header_number)
+    if header is None:
         raise ImportFileError(_("The file is empty."))
     aliases = _header_aliases()
     positions = {}
-    for position, heading in enumerate(table[header_index]):
-        key = aliases.get(fold(str(heading or "")))
+    for position, heading in enumerate(header):
+        key = aliases.get(fold(str(heading or "")[:100]))
         if key and key not in positions:
             positions[key] = position
     missing = [COLUMN_LABELS[key] for key in REQUIRED_COLUMNS if key not in positions]
@@ -244,10 +313,10 @@ def read_rows(data: bytes, filename: str) -> list[Row]:
             % {"columns": ", ".join(str(label) for label in needed)}
         )
     rows = []
-    for index in range(header_index + 1, len(table)):
-        cells = table[index]
+    for number, cells in enumerate(table, start=header_number + 1):
+        _ensure_row_limit(number)
         row = Row(
-            number=index + 1,
+            number=number,
             cells={
                 key: cells[position] if position < len(cells) else None
                 for key, position in positions.items()
@@ -258,11 +327,53 @@ def read_rows(data: bytes, filename: str) -> list[Row]:
     return rows
 
 
+def _ensure_row_limit(number: int) -> None:
+    if number > settings.IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(rows)s rows; split it into several files.")
+            % {"rows": settings.IMPORT_MAX_ROWS}
+        )
+
+
+def dump_rows(rows: list[Row]) -> bytes:
+    """Rows read from a file, kept between the preview and the confirmation (JSON)."""
+    return json.dumps([[row.number, row.cells] for row in rows], default=_dump_cell).encode()
+
+
+def load_rows(data: bytes) -> list[Row]:
+    return [
+        Row(number, {key: _load_cell(value) for key, value in cells.items()})
+        for number, cells in json.loads(data)
+    ]
+
+
+def _dump_cell(value):
+    # Dates and times are what a spreadsheet cell gives besides text and numbers.
+    if isinstance(value, datetime.datetime | datetime.date):
+        return {"type": type(value).__name__, "iso": value.isoformat()}
+    return str(value)
+
+
+def _load_cell(value):
+    if isinstance(value, dict):
+        kind = datetime.datetime if value["type"] == "datetime" else datetime.date
+        return kind.fromisoformat(value["iso"])
+    return value
+
+
 # Matching ---------------------------------------------------------------------------
 
 
+def _whole_number(text: str) -> int | None:
+    """The number written in plain digits 0-9, or None: `²` and `①` are digits to Python."""
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
 def _normal_code(text: str) -> str:
-    return str(int(text)) if text.isdigit() else text
+    number = _whole_number(text)
+    return text if number is None else str(number)
 
 
 class Catalogue:
@@ -291,7 +402,7 @@ class Catalogue:
         self._quarters: dict[int, list[Quarter]] = {}
 
     def provinces_named(self, text: str) -> list[Province]:
-        if text.isdigit():
+        if _whole_number(text) is not None:
             return self.by_code.get(_normal_code(text), [])
         return self.by_name.get(fold(text), [])
 
@@ -329,7 +440,7 @@ def _match_agreement(row: Row, catalogue: Catalogue, quarter: Quarter, plan: Imp
         return None
     number = row.text("agreement_id")
     if number:
-        agreement = catalogue.agreements.get(int(number)) if number.isdigit() else None
+        agreement = catalogue.agreements.get(_whole_number(number))
         if agreement is None:
             plan.error(
                 row.number,
@@ -381,6 +492,12 @@ def _match_agreement(row: Row, catalogue: Catalogue, quarter: Quarter, plan: Imp
 
 def _reading(row: Row, kpi: Kpi, plan: ImportPlan) -> Reading | None:
     reading, valid = Reading(note=row.text("note")), True
+    for name, limit in (("note", NOTE_MAX_LENGTH), ("reason", REASON_MAX_LENGTH)):
+        try:
+            MaxLengthValidator(limit)(row.text(name))
+        except ValidationError as exc:
+            plan.error(row.number, name, exc.messages[0])
+            valid = False
     parts = ("numerator", "denominator") if kpi.kind == KpiKind.RATIO else ("value",)
     for name in (*parts, "measured_on"):
         try:
@@ -422,82 +539,94 @@ def plan_import(
     catalogue = Catalogue(user)
     groups: dict[tuple[int, int], ReportPlan] = {}
     for row in progress(rows):
-        if all(row.text(name) == "" for name in FIGURES):
-            continue
         try:
-            quarter = parse_quarter(row.text("quarter"))
-        except ValidationError as exc:
-            plan.error(row.number, "quarter", exc.messages[0])
-            continue
-        agreement = _match_agreement(row, catalogue, quarter, plan)
-        if agreement is None:
-            continue
-        if not catalogue.may_edit(agreement):
-            plan.error(
-                row.number,
-                "province",
-                _("You are not assigned to %(province)s; its figures cannot be imported by you.")
-                % {"province": agreement.counterparty.province},
-            )
-            continue
-        refusal = period_refusal(agreement, quarter)
-        if refusal:
-            plan.error(row.number, "quarter", refusal)
-            continue
-        if not catalogue.reports_on(agreement, quarter):
-            plan.error(
-                row.number,
-                "quarter",
-                _("The agreement “%(agreement)s” does not report on %(quarter)s.")
-                % {"agreement": agreement, "quarter": quarter},
-            )
-            continue
-        kpi = catalogue.kpi(row.text("kpi"))
-        group = groups.get((agreement.pk, quarter.code))
-        if group is None:
-            group = _open_group(agreement, quarter)
-            groups[(agreement.pk, quarter.code)] = group
-        if kpi is None or kpi.pk not in group.lines:
-            plan.error(
-                row.number,
-                "kpi",
-                _("This agreement has no target for the KPI %(kpi)s.") % {"kpi": row.text("kpi")},
-            )
-            continue
-        if kpi.code in group.rows:
-            plan.error(
-                row.number,
-                "kpi",
-                _("%(kpi)s is already given for this agreement and quarter in row %(row)s.")
-                % {"kpi": kpi.code, "row": group.rows[kpi.code].number},
-            )
-            continue
-        reading = _reading(row, kpi, plan)
-        if reading is None:
-            continue
-        group.rows[kpi.code] = row
-        if row.text("reason"):
-            group.reasons[kpi.code] = row.text("reason")
-        old = group.readings.get(kpi.pk)
-        if not _same(kpi, old, reading):
-            group.changed = True
-            plan.changes.append(
-                Change(
-                    row.number,
-                    agreement.counterparty.province,
-                    agreement,
-                    quarter,
-                    kpi,
-                    _display(kpi, old),
-                    _display(kpi, reading),
-                )
-            )
-        group.readings[kpi.pk] = reading
+            _plan_row(row, catalogue, groups, plan)
+        except DatabaseError:
+            raise
+        except Exception:
+            # A cell no rule foresaw must cost the user one row, not the whole page.
+            logger.exception("Import row %s could not be checked", row.number)
+            plan.error(row.number, "", _("This row could not be read; check its cells."))
     for group in groups.values():
         _check_group(group, plan)
         plan.reports.append(group)
     plan.errors.sort(key=lambda error: error.row)
     return plan
+
+
+def _plan_row(row: Row, catalogue: Catalogue, groups: dict, plan: ImportPlan) -> None:
+    """Match and check one row, adding it to its report's group or an error to the plan."""
+    if all(row.text(name) == "" for name in FIGURES):
+        return
+    try:
+        quarter = parse_quarter(row.text("quarter"))
+    except ValidationError as exc:
+        plan.error(row.number, "quarter", exc.messages[0])
+        return
+    agreement = _match_agreement(row, catalogue, quarter, plan)
+    if agreement is None:
+        return
+    if not catalogue.may_edit(agreement):
+        plan.error(
+            row.number,
+            "province",
+            _("You are not assigned to %(province)s; its figures cannot be imported by you.")
+            % {"province": agreement.counterparty.province},
+        )
+        return
+    refusal = period_refusal(agreement, quarter)
+    if refusal:
+        plan.error(row.number, "quarter", refusal)
+        return
+    if not catalogue.reports_on(agreement, quarter):
+        plan.error(
+            row.number,
+            "quarter",
+            _("The agreement “%(agreement)s” does not report on %(quarter)s.")
+            % {"agreement": agreement, "quarter": quarter},
+        )
+        return
+    kpi = catalogue.kpi(row.text("kpi"))
+    group = groups.get((agreement.pk, quarter.code))
+    if group is None:
+        group = _open_group(agreement, quarter)
+        groups[(agreement.pk, quarter.code)] = group
+    if kpi is None or kpi.pk not in group.lines:
+        plan.error(
+            row.number,
+            "kpi",
+            _("This agreement has no target for the KPI %(kpi)s.") % {"kpi": row.text("kpi")},
+        )
+        return
+    if kpi.code in group.rows:
+        plan.error(
+            row.number,
+            "kpi",
+            _("%(kpi)s is already given for this agreement and quarter in row %(row)s.")
+            % {"kpi": kpi.code, "row": group.rows[kpi.code].number},
+        )
+        return
+    reading = _reading(row, kpi, plan)
+    if reading is None:
+        return
+    group.rows[kpi.code] = row
+    if row.text("reason"):
+        group.reasons[kpi.code] = row.text("reason")
+    old = group.readings.get(kpi.pk)
+    if not _same(kpi, old, reading):
+        group.changed = True
+        plan.changes.append(
+            Change(
+                row.number,
+                agreement.counterparty.province,
+                agreement,
+                quarter,
+                kpi,
+                _display(kpi, old),
+                _display(kpi, reading),
+            )
+        )
+    group.readings[kpi.pk] = reading
 
 
 def _open_group(agreement: Agreement, quarter: Quarter) -> ReportPlan:
@@ -669,7 +798,7 @@ def render_template(rows: list[list[object]], extension: str) -> bytes:
                     if cell is None
                     else cell.isoformat()
                     if isinstance(cell, datetime.date)
-                    else cell
+                    else safe_cell(cell)
                     for cell in row
                 ]
             )
@@ -682,7 +811,7 @@ def render_template(rows: list[list[object]], extension: str) -> bytes:
     sheet = workbook.active
     sheet.title = _("Values")[:31]
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -51,6 +51,10 @@ class ReportForbidden(ReportError):
     """The user may see the report but not do this to it: answered as a 403."""
 
 
+class ReportOwnSubmission(ReportForbidden):
+    """Four eyes: the person who submitted a report cannot also approve it."""
+
+
 class ReportOutsidePeriod(ReportError):
     """The quarter lies outside the agreement's period: refused saying so, not as a 404."""
 
@@ -101,6 +105,17 @@ def can_edit(user, agreement: Agreement) -> bool:
 
 def can_review(user, report: QuarterlyReport) -> bool:
     return can(user, Action.REVIEW, report.agreement.counterparty.province_id)
+
+
+def submitted_by_self(user, report: QuarterlyReport) -> bool:
+    return report.submitted_by_id is not None and report.submitted_by_id == user.pk
+
+
+def own_submission_message() -> str:
+    return _(
+        "You submitted this report, so another reviewer or administrator must approve it. "
+        "You can still return it for changes."
+    )
 
 
 # Opening a report --------------------------------------------------------------
@@ -339,6 +354,8 @@ def approve_report(report: QuarterlyReport, user, version: int, comment: str = "
     """Approve and lock a submitted report; its figures then count on the dashboards."""
     with transaction.atomic():
         report = _review(report, user, version)
+        if submitted_by_self(user, report):
+            raise ReportOwnSubmission(own_submission_message())
         _decide(report, user, ReportStatus.APPROVED, comment.strip())
         _announce(report, "approved", user)
     return report

@@ -183,6 +183,8 @@ def report_detail(request, pk: int):
             and services.can_edit(user, report.agreement),
             "can_review": report.status == ReportStatus.SUBMITTED
             and services.can_review(user, report),
+            "own_submission": services.submitted_by_self(user, report),
+            "own_submission_message": services.own_submission_message(),
             "can_reopen": report.status == ReportStatus.APPROVED and is_admin(user),
             "review_form": ReviewForm(initial={"version": report.version}),
             "reopen_form": ReopenForm(),
@@ -199,6 +201,8 @@ def _run_action(request, report, action, success):
         messages.success(request, success)
     except services.ReportNotFound as exc:
         raise Http404 from exc
+    except services.ReportOwnSubmission as exc:
+        messages.error(request, exc.message)
     except services.ReportForbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except services.ReportInvalid as exc:

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from core.search import search_q
+from core.search import SearchFilter
 from provinces.api.filters import LineageFilterMixin, province_filter
 from provinces.models import Province
 
@@ -28,7 +28,7 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class AgreementFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter()
     phase = django_filters.ModelChoiceFilter(
         queryset=Phase.objects.all(),
         to_field_name="code",
@@ -69,9 +69,6 @@ class AgreementFilterSet(django_filters.FilterSet):
     class Meta:
         model = Agreement
         fields = ["q", "phase", "kind", "counterparty", "province", "signed_year", "status"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(search_q(value))
 
     def filter_province(self, queryset, name, value: Province):
         """A current province matches its own agreements and those of the units merged into it;

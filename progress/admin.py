@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import QuarterListFilter
 from core.quarters import Quarter
-from core.search import FoldedRelatedSearchMixin
+from core.search import BoundedSearchAdminMixin, FoldedRelatedSearchMixin
 
 from .models import (
     AgreementProgress,
@@ -15,7 +15,7 @@ from .models import (
 )
 
 
-class ComputedAdmin(admin.ModelAdmin):
+class ComputedAdmin(BoundedSearchAdminMixin, admin.ModelAdmin):
     """Rows the recompute writes: read here, never edited by hand."""
 
     def has_add_permission(self, request):

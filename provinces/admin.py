@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -5,7 +7,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, LabelledTabularInline
-from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
+from core.search import BoundedSearchAdminMixin, FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import Province, ProvinceAssignment
 
@@ -129,5 +131,18 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(BoundedSearchAdminMixin, UserAdmin):
     inlines = (*UserAdmin.inlines, ProvinceAssignmentInline, ProvinceAssignmentHistoryInline)
+
+
+# django-axes' lists of sign-in attempts (where an administrator unlocks an account
+# early, by deleting its attempts), with the admin search bounded like every other.
+for _model, _model_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+    (AccessLog, AccessLogAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_model_admin.__name__, (BoundedSearchAdminMixin, _model_admin), {})
+    )

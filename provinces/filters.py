@@ -4,7 +4,7 @@ import django_filters
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.search import search_q
+from core.search import SearchFilter
 
 from .models import Province, ProvinceKind, Region
 
@@ -15,7 +15,7 @@ class ProvinceStatus(models.TextChoices):
 
 
 class ProvinceFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter()
     region = django_filters.ChoiceFilter(
         choices=Region.choices, label=_("Region"), empty_label=_("All regions")
     )
@@ -32,9 +32,6 @@ class ProvinceFilterSet(django_filters.FilterSet):
     class Meta:
         model = Province
         fields = ["q", "region", "kind", "status"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(search_q(value))
 
     def filter_status(self, queryset, name, value):
         if value == ProvinceStatus.CURRENT:

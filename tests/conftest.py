@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.test.utils import override_settings
 
 from provinces.access import Role
 from provinces.models import Province, Region
@@ -126,6 +128,25 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
+    """The test client and the live server speak plain HTTP; production redirects it to
+    HTTPS (tests/test_security_headers.py turns the redirect on to check it).
+
+    For the whole session, before the live server builds its middleware, which reads
+    the setting once."""
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """The API's request counts start at zero in each test, as they would in a new minute."""
+    throttle = caches["throttle"]
+    if isinstance(throttle, LocMemCache):
+        throttle.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -173,8 +173,10 @@ class Gunicorn:
             SECRET_KEY="gunicorn-test-secret",
             ALLOWED_HOSTS="127.0.0.1",
             STATIC_ROOT=self.static_root,
+            # Plain HTTP on the loopback, as behind a proxy that redirects to HTTPS itself.
             SESSION_COOKIE_SECURE="0",
             CSRF_COOKIE_SECURE="0",
+            SECURE_SSL_REDIRECT="0",
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
             GUNICORN_WORKERS="2",
             **env,

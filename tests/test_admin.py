@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -100,6 +101,11 @@ def _completeness():
     )
 
 
+def _access(model, **fields):
+    common = {"user_agent": "Firefox", "ip_address": "10.0.0.1", "username": "lao_cai"}
+    return model.objects.create(**common, http_accept="*/*", path_info="/accounts/login/", **fields)
+
+
 # One builder per registered model: a model added to the admin without one
 # makes test_it_builds_every_registered_model fail rather than go untested.
 BUILDERS = {
@@ -138,6 +144,11 @@ BUILDERS = {
     Notification: NotificationFactory,
     Preference: PreferenceFactory,
     DailyRun: lambda: DailyRun.objects.create(day=datetime.date(2025, 10, 13), notices=3),
+    AccessAttempt: lambda: _access(
+        AccessAttempt, get_data="", post_data="username=lao_cai", failures_since_start=3
+    ),
+    AccessFailureLog: lambda: _access(AccessFailureLog, locked_out=False),
+    AccessLog: lambda: _access(AccessLog),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

@@ -34,8 +34,20 @@ def test_it_renders_the_browsable_documentation(client, official):
     assert response.status_code == 200
     page = response.content.decode()
     assert "swagger-ui" in page
-    assert "/api/schema/" in page
     assert "cdn." not in page, "the documentation serves its scripts itself"
+    assert "<script>" not in page, "no inline script, as the Content-Security-Policy wants"
+    setup = client.get("/api/docs/", {"script": ""})
+    assert "/api/schema/" in setup.content.decode()
+
+
+def test_the_schema_and_documentation_are_for_signed_in_users(client):
+    for path in ("/api/docs/", "/api/redoc/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 401
+    assert schema.json()["code"] == "not_authenticated"
 
 
 def test_it_serves_the_schema_to_systems(official):

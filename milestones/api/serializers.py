@@ -4,6 +4,12 @@ from core.api import QuarterField
 from partnerships.models import Agreement
 from provinces.api.serializers import NestedProvinceSerializer
 
+from ..checks import (
+    COMMENT_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+)
 from ..models import CommitmentProgress, CommitmentStatus, KpiValue, QuarterlyReport
 
 DECIMAL = {"max_digits": 16, "decimal_places": 2}
@@ -117,14 +123,14 @@ class ReadingSerializer(serializers.Serializer):
     numerator = serializers.DecimalField(**DECIMAL, required=False, allow_null=True)
     denominator = serializers.DecimalField(**DECIMAL, required=False, allow_null=True)
     measured_on = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
 
 
 class CommitmentReadingSerializer(serializers.Serializer):
     commitment = serializers.IntegerField(help_text="The commitment's id in the agreement.")
     status = serializers.ChoiceField(choices=CommitmentStatus.choices, required=False)
     percent_complete = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
 
 
 class ReportDraftSerializer(serializers.Serializer):
@@ -133,10 +139,13 @@ class ReportDraftSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
     values = ReadingSerializer(many=True, required=False)
     commitments = CommitmentReadingSerializer(many=True, required=False)
-    narrative = serializers.CharField(required=False, allow_blank=True)
+    narrative = serializers.CharField(
+        required=False, allow_blank=True, max_length=NARRATIVE_MAX_LENGTH
+    )
     warning_reason = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=REASON_MAX_LENGTH,
         help_text="Why an unusual value (a falling stock, a jump) is right.",
     )
 
@@ -146,11 +155,13 @@ class VersionSerializer(serializers.Serializer):
 
 
 class ReviewSerializer(VersionSerializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=COMMENT_MAX_LENGTH
+    )
 
 
 class ReopenSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=REASON_MAX_LENGTH)
 
 
 class RefusalSerializer(serializers.Serializer):

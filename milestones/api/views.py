@@ -108,6 +108,9 @@ class ReportViewSet(
             report = change()
         except services.ReportNotFound as exc:
             raise NotFound() from exc
+        except services.ReportOwnSubmission as exc:
+            body = _refusal(exc, "own_submission", current=self._report_data(report))
+            return Response(body, status=status.HTTP_403_FORBIDDEN)
         except services.ReportForbidden as exc:
             raise PermissionDenied(exc.message) from exc
         except services.ReportOutsidePeriod as exc:
@@ -282,6 +285,8 @@ class ReportViewSet(
 
     @extend_schema(
         summary="Approve a submitted report; its quarter is then locked",
+        description="Four eyes: the person who submitted the report is refused (403, code "
+        "`own_submission`); another reviewer or administrator approves it.",
         request=serializers.ReviewSerializer,
         responses={200: serializers.ReportSerializer, **REFUSALS},
     )
