@@ -298,6 +298,9 @@ RECOMPUTE_INTERRUPTED_SECONDS = envint("RECOMPUTE_INTERRUPTED_SECONDS", 1800)
 NOTIFICATION_HOUR = envint("NOTIFICATION_HOUR", 7)
 NOTIFICATION_RETRY_SECONDS = envint("NOTIFICATION_RETRY_SECONDS", 60)
 NOTIFICATION_MAX_ATTEMPTS = envint("NOTIFICATION_MAX_ATTEMPTS", 30)
+# Delivered notices are forgotten after this many days (a year: the last four quarters'
+# reminders stay in everyone's list); failed ones stay until the admin deals with them.
+NOTIFICATIONS_KEEP_DAYS = envint("NOTIFICATIONS_KEEP_DAYS", 365)
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # Bulk imports: a template for every agreement of a province is a few hundred kilobytes
 # and a few hundred rows; a file over either bound is refused before it is checked.

@@ -128,6 +128,20 @@ def release_abandoned(now: datetime.datetime | None = None) -> int:
     ).update(status=Status.PENDING, claimed_at=None, next_attempt_at=now)
 
 
+def prune(now: datetime.datetime | None = None) -> int:
+    """Forget notices delivered (or shown in the portal) more than NOTIFICATIONS_KEEP_DAYS ago.
+
+    Failed and waiting notices stay whatever their age, for the admin to see and
+    send again; the daily job runs this once a day. Returns how many were deleted.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.NOTIFICATIONS_KEEP_DAYS)
+    deleted, _by_model = Notification.objects.filter(
+        status__in=(Status.SENT, Status.PORTAL_ONLY), created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 def send_due(limit: int = BATCH) -> int:
     """Send every notice that is due, oldest first; returns how many were sent.
 

@@ -28,7 +28,9 @@ def send_due_notifications() -> int:
 
 @shared_task(acks_late=True)
 def queue_daily_notifications() -> int:
-    """Write today's reminders and digests (once the day's hour has come) and send them."""
+    """Write today's reminders and digests (once the day's hour has come) and send them;
+    forget the notices past their keeping time."""
+    outbox.prune()
     return send_on_commit(daily.write_daily_notices())
 
 

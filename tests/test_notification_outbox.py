@@ -19,7 +19,7 @@ from notifications import outbox
 from notifications.models import Kind, Notification, Status
 from notifications.tasks import send_due_notifications, send_notification
 
-from .factories import QuarterlyReportFactory
+from .factories import NotificationFactory, QuarterlyReportFactory
 from .services import free_port, publishing_to
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -200,3 +200,20 @@ def test_the_command_does_the_beats_work_without_a_broker(laocai, staff_laocai, 
     (message,) = mail.outbox
     assert message.to == [staff_laocai.email]
     assert message.subject == "Quá hạn: đề nghị nộp 1 báo cáo quý"
+
+
+def test_delivered_notices_are_forgotten_after_a_year_and_failed_ones_kept(db, settings):
+    settings.NOTIFICATIONS_KEEP_DAYS = 365
+    now = timezone.now()
+    old = now - datetime.timedelta(days=400)
+    delivered = NotificationFactory(status=Status.SENT, created_at=old)
+    shown = NotificationFactory(status=Status.PORTAL_ONLY, created_at=old)
+    failed = NotificationFactory(status=Status.FAILED, created_at=old)
+    waiting = NotificationFactory(status=Status.PENDING, created_at=old)
+    recent = NotificationFactory(status=Status.SENT, created_at=now - datetime.timedelta(days=30))
+
+    assert outbox.prune(now) == 2
+
+    kept = set(Notification.objects.values_list("pk", flat=True))
+    assert kept == {failed.pk, waiting.pk, recent.pk}
+    assert not {delivered.pk, shown.pk} & kept

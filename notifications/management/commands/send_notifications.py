@@ -14,6 +14,7 @@ class Command(BaseCommand):
     help = "Write today's reminders, digests and summaries, then send every notice that is due."
 
     def handle(self, *args, **options):
+        outbox.prune()
         written = daily.write_daily_notices()
         sent = outbox.send_due()
         waiting = Notification.objects.filter(status=Status.PENDING).count()
