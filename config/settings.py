@@ -297,7 +297,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # Django gives its own logger a console handler too; one printer is enough.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # WeasyPrint logs each step of every pack, and each screen-only rule of the portal's
+        # stylesheets it skips; only its errors say something about a pack.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+    },
 }
 if CELERY_TASK_ALWAYS_EAGER:
     # Jobs run inside the request then; a line per finished job only buries the request log.
