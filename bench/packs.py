@@ -29,6 +29,7 @@ import django
 django.setup()
 warnings.filterwarnings("ignore", message="No directory at")
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.cache import cache  # noqa: E402
@@ -83,5 +84,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    with override_settings(ALLOWED_HOSTS=["testserver"]):
+    # The benchmark serves no collected static files: the templates' links need no manifest.
+    with override_settings(
+        ALLOWED_HOSTS=["testserver"],
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
         main()
