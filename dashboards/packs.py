@@ -9,15 +9,19 @@ figure as a zero.
 
 from __future__ import annotations
 
+import io
+import logging
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.quarters import Quarter
@@ -25,16 +29,19 @@ from milestones.models import QuarterlyReport, ReportStatus
 from partnerships.models import Agreement, Kpi, KpiKind, Phase, SpaceAggregation
 from progress.coverage import coverage
 from progress.models import AgreementProgress, NationalProgress, ProvinceProgress
-from provinces.lineage import with_predecessors
+from provinces.lineage import ProvinceTree, with_predecessors
 from provinces.models import Province, current_q
 
 from . import services
+from .models import PackBatch, PackBatchStatus
 from .services import FIGURE_COLUMNS, Column, Table, figures_row
 
 # The sheets of every pack, in the order WeasyPrint cascades them: the portal's, the
 # dashboards' (charts and tables), then the pack's page layout.
 STYLESHEETS = ("css/portal.css", "css/dashboards.css", "css/pack.css")
 DEFAULT_LANGUAGE = "vi"
+
+logger = logging.getLogger(__name__)
 
 
 class PackRefused(Exception):
@@ -439,3 +446,72 @@ def render_pdf(pack: Pack) -> bytes:
 
     stylesheets = [CSS(filename=finders.find(path)) for path in STYLESHEETS]
     return HTML(string=render_html(pack)).write_pdf(stylesheets=stylesheets)
+
+
+# Packs of every province of a phase --------------------------------------------------------
+
+
+def batch_provinces(phase: Phase) -> list[Province]:
+    """The current provinces with an agreement in `phase`, their own or a former unit's."""
+    tree = ProvinceTree()
+    signed = set(
+        Agreement.objects.filter(phase=phase).values_list("counterparty__province_id", flat=True)
+    )
+    return [
+        province
+        for province in Province.objects.current().order_by("sort_key", "name")
+        if tree.with_predecessors([province.pk]) & signed
+    ]
+
+
+def build_batch(batch_id: int, attempt: int = 1) -> PackBatch:
+    """Build every province's pack of the batch into one ZIP archive, counting progress.
+
+    A province whose pack fails is listed with its reason, in the batch and in the
+    archive, and the others are still built; a failure of the job itself (the
+    archive cannot be stored) raises, for the task to record and retry.
+    """
+    batch = PackBatch.objects.select_related("phase").get(pk=batch_id)
+    provinces = batch_provinces(batch.phase)
+    batch.status, batch.attempt, batch.error = PackBatchStatus.RUNNING, attempt, ""
+    batch.total, batch.built, batch.failures = len(provinces), 0, []
+    batch.save(update_fields=["status", "attempt", "error", "total", "built", "failures"])
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        translation.override(batch.language),
+    ):
+        for province in provinces:
+            try:
+                pack = province_pack(province, batch.phase)
+                archive.writestr(pack.filename, render_pdf(pack))
+            except Exception as exc:
+                logger.exception("Pack of %s failed", province.slug)
+                batch.failures.append(
+                    {"province": province.name, "error": f"{type(exc).__name__}: {exc}"}
+                )
+            batch.built += 1
+            batch.save(update_fields=["built", "failures"])
+        if batch.failures:
+            archive.writestr(
+                "0-loi.txt" if batch.language == "vi" else "0-failures.txt",
+                "\n".join(_("%(province)s: %(error)s") % failure for failure in batch.failures),
+            )
+    name = f"goi-bao-cao-{batch.phase.code}-{batch.language}-{batch.pk}.zip"
+    batch.archive.save(name, ContentFile(buffer.getvalue()), save=False)
+    batch.status, batch.finished_at = PackBatchStatus.DONE, timezone.now()
+    batch.save(update_fields=["archive", "status", "finished_at"])
+    return batch
+
+
+def batch_failed(batch_id: int, exc: Exception, final: bool) -> None:
+    """Say why the job failed; it is retried unless this was its last attempt."""
+    PackBatch.objects.filter(pk=batch_id).update(
+        status=PackBatchStatus.FAILED,
+        error=(
+            _("%(error)s. No more retries: ask for the packs again.")
+            if final
+            else _("%(error)s. It will be retried.")
+        )
+        % {"error": f"{type(exc).__name__}: {exc}"},
+    )

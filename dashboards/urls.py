@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("compare/", views.compare, name="compare"),
     path("pack/", views.national_pack, name="national-pack"),
+    path("packs/<int:pk>/archive/", views.pack_batch_archive, name="pack-batch-archive"),
     path(
         "dashboards/provinces/<slug:slug>/pack/",
         views.province_pack,

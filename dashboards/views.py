@@ -5,17 +5,20 @@ Every dashboard reads the computed progress tables (`services`), and
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from partnerships.models import Agreement
+from provinces.access import is_admin
 from provinces.models import Province
 
 from . import exports, packs
 from . import services as dashboards
+from .models import PackBatch, PackBatchStatus
 
 
 def _dashboard_response(request, page: dashboards.Page, context=None):
@@ -115,4 +118,17 @@ def agreement_pack(request, pk):
         request,
         lambda code: packs.agreement_pack(agreement),
         reverse("dashboards:agreement-dashboard", args=[pk]),
+    )
+
+
+@login_required
+def pack_batch_archive(request, pk):
+    """The archive of an administrator's packs of every province, once it is built."""
+    if not is_admin(request.user):
+        raise PermissionDenied
+    batch = get_object_or_404(PackBatch, pk=pk, status=PackBatchStatus.DONE)
+    if not batch.archive:
+        raise Http404(_("This archive is not built yet."))
+    return FileResponse(
+        batch.archive.open("rb"), as_attachment=True, filename=batch.archive.name.split("/")[-1]
     )
