@@ -2,18 +2,22 @@
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from core.formatting import number
+from core.formatting import number, share
 from milestones.models import ReportStatus
 from partnerships.models import Phase
 from progress.coverage import coverage
+from progress.models import ProgressStatus
 from provinces.access import Role
 
+from .api import token_client
+from .api import url as api_url
 from .dashboard_world import build_world
 from .factories import UserFactory
 from .progress_data import province_row, report
@@ -233,3 +237,27 @@ def test_bad_choices_get_a_clear_not_found(client_official, world, module_provin
     assert "There is no phase “nope”." in response.content.decode()
     assert client_official.get("/dashboards/provinces/atlantis/pack/").status_code == 404
     assert client_official.get("/dashboards/agreements/999999/pack/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_pack_says_what_the_api_says_in_either_language(
+    client_official, official, world, module_provinces, language
+):
+    text = flat(
+        pdf_pages(
+            client_official.get(
+                province_pack_url(module_provinces.lao_cai, phase="2021-2025", lang=language)
+            )
+        )
+    )
+    for kpi in ("bts_total", "ftth_subscribers"):
+        response = token_client(official, language=language).get(
+            api_url("province-progress-list"),
+            {"province": "lao-cai", "phase": "2021-2025", "kpi": kpi},
+        )
+        (served,) = response.json()["results"]
+        with translation.override(language):
+            assert number(Decimal(served["value"]), 0) in text
+            assert share(Decimal(served["attainment"])) in text
+            assert str(ProgressStatus(served["status"]).label) in text
+        assert served["coverage"] in text
