@@ -337,7 +337,13 @@ def province_pack(province: Province, phase: Phase | None) -> Pack:
     )
 
 
-def agreement_pack(agreement: Agreement) -> Pack:
+def agreement_pack(agreement: Agreement, phase: Phase | None = None) -> Pack:
+    """`phase`, when asked for, must be the agreement's own: a pack is never of another choice."""
+    if phase is not None and phase.pk != agreement.phase_id:
+        raise PackRefused(
+            _("This agreement belongs to the phase %(phase)s, not %(asked)s.")
+            % {"phase": agreement.phase.name, "asked": phase.name}
+        )
     page = services.agreement_dashboard(agreement)
     ids = [agreement.pk]
     reference = AgreementProgress.objects.filter(agreement=agreement).aggregate(

@@ -116,7 +116,7 @@ def agreement_pack(request, pk):
     )
     return _pack_response(
         request,
-        lambda code: packs.agreement_pack(agreement),
+        lambda code: packs.agreement_pack(agreement, packs.phase_of(code, agreement.phase)),
         reverse("dashboards:agreement-dashboard", args=[pk]),
     )
 

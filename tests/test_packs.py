@@ -235,6 +235,11 @@ def test_bad_choices_get_a_clear_not_found(client_official, world, module_provin
     )
     assert response.status_code == 404
     assert "There is no phase “nope”." in response.content.decode()
+    response = client_official.get(
+        agreement_pack_url(world.lao_cai_2021, phase="2014-2020"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 404
+    assert "belongs to the phase 2021–2025, not 2014–2020" in response.content.decode()
     assert client_official.get("/dashboards/provinces/atlantis/pack/").status_code == 404
     assert client_official.get("/dashboards/agreements/999999/pack/").status_code == 404
 
