@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from dashboards.models import PackBatch
 from milestones.models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, ReportStatus
 from notifications.models import DailyRun, Notification, Preference
 from partnerships.models import (
@@ -138,6 +139,12 @@ BUILDERS = {
     Notification: NotificationFactory,
     Preference: PreferenceFactory,
     DailyRun: lambda: DailyRun.objects.create(day=datetime.date(2025, 10, 13), notices=3),
+    PackBatch: lambda: PackBatch.objects.create(
+        phase=PhaseFactory(),
+        total=3,
+        built=2,
+        failures=[{"province": "Quảng Trị", "error": "ValueError: biểu đồ"}],
+    ),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
