@@ -120,7 +120,7 @@ def test_the_mail_groups_every_report_and_links_each(
     sent = run_daily_job(django_capture_on_commit_callbacks, day(-7))
 
     (laocai_mail,) = mails_to(sent, staff_laocai)
-    assert laocai_mail.subject == "Submit 2 quarterly reports by 10/20/2025"
+    assert laocai_mail.subject == "Submit 2 quarterly reports by 20 Oct 2025"
     for agreement in (world["laocai"], world["yenbai"]):
         link = f"https://portal.example.vn/reports/{agreement.pk}/{Q3}/edit/"
         assert agreement.title in laocai_mail.body
@@ -388,7 +388,7 @@ def test_someone_without_mail_reads_the_same_in_the_portal(
     header = client.get(reverse("notifications:preferences"), **EN).content.decode()
     assert "1 unread" in header
     page = client.get(reverse("notifications:list"), **EN).content.decode()
-    assert "Submit 2 quarterly reports by 10/20/2025" in page
+    assert "Submit 2 quarterly reports by 20 Oct 2025" in page
     assert "Thỏa thuận Yên Bái – VNPT" in page
 
     response = client.get(reverse("notifications:open", args=[notice.pk]))
@@ -444,7 +444,7 @@ def test_the_mail_is_in_vietnamese_unless_the_person_chose_english(
     assert vietnamese.subject == "Nộp 2 báo cáo quý trước ngày 20/10/2025"
     assert "Còn 7 ngày" in vietnamese.body
     assert "Hủy nhận bằng một lần bấm" in vietnamese.body
-    assert english.subject == "Submit 1 quarterly report by 10/20/2025"
+    assert english.subject == "Submit 1 quarterly report by 20 Oct 2025"
     assert "Due in 7 days" in english.body
     assert "Unsubscribe in one click" in english.body
     assert 'lang="en"' in english.alternatives[0].content
