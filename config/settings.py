@@ -385,6 +385,10 @@ LOGGING = {
         "django": {"handlers": [], "propagate": True},
         # A lock-out is a warning; axes' line for every sign-in is not worth keeping.
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs each step of every pack, and each screen-only rule of the portal's
+        # stylesheets it skips; only its errors say something about a pack.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }
 if CELERY_TASK_ALWAYS_EAGER:

@@ -996,6 +996,7 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
     tables[series_table.key] = series_table
     return {
         "province": province,
+        "phases": phases,
         "timeline": timeline,
         "kpi_charts": kpi_charts,
         "tables": tables,
@@ -1124,7 +1125,18 @@ def milestones_table(agreement_ids: list[int]) -> Table:
     )
 
 
-def completeness_history(province: Province, quarters: int = 8) -> Table:
+def completeness_history(
+    province: Province, quarters: int = 8, phase: Phase | None = None
+) -> Table:
+    """The province's latest `quarters` quarters, or with `phase` every quarter of that phase."""
+    scope = ReportingCompleteness.objects.filter(province=province).order_by("-quarter")
+    if phase is not None:
+        scope = scope.filter(
+            quarter__gte=Quarter(phase.start_year, 1).code,
+            quarter__lte=Quarter(phase.end_year, 4).code,
+        )
+    else:
+        scope = scope[:quarters]
     rows = [
         {
             "quarter": row.quarter,
@@ -1134,9 +1146,7 @@ def completeness_history(province: Province, quarters: int = 8) -> Table:
             "in_progress": row.in_progress,
             "overdue": row.overdue,
         }
-        for row in ReportingCompleteness.objects.filter(province=province).order_by("-quarter")[
-            :quarters
-        ]
+        for row in scope
     ]
     return Table(
         "completeness",

@@ -5,16 +5,20 @@ Every dashboard reads the computed progress tables (`services`), and
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from partnerships.models import Agreement
+from provinces.access import is_admin
 from provinces.models import Province
 
-from . import exports
+from . import exports, packs
 from . import services as dashboards
+from .models import PackBatch, PackBatchStatus
 
 
 def _dashboard_response(request, page: dashboards.Page, context=None):
@@ -65,3 +69,66 @@ def agreement_dashboard(request, pk):
 def compare(request):
     """Each province's figures in two phases side by side."""
     return _dashboard_response(request, dashboards.compare_page(request.GET))
+
+
+def _pack_response(request, build, back: str):
+    """A pack as a PDF in the language asked for, or a page saying which choice names none."""
+    try:
+        language = packs.language_of(request.GET.get("lang"))
+        with translation.override(language):
+            pack = build(request.GET.get("phase") or None)
+            pdf = packs.render_pdf(pack)
+            filename = pack.filename
+    except packs.PackRefused as refusal:
+        return render(
+            request, "dashboards/pack/refused.html", {"message": refusal, "back": back}, status=404
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def national_pack(request):
+    return _pack_response(
+        request,
+        lambda code: packs.national_pack(packs.phase_of(code, dashboards.latest_phase())),
+        reverse("dashboards:home"),
+    )
+
+
+@login_required
+def province_pack(request, slug):
+    province = get_object_or_404(Province.objects.select_related("successor"), slug=slug)
+    return _pack_response(
+        request,
+        lambda code: packs.province_pack(
+            province, packs.phase_of(code, packs.default_phase(province))
+        ),
+        reverse("dashboards:province-dashboard", args=[slug]),
+    )
+
+
+@login_required
+def agreement_pack(request, pk):
+    agreement = get_object_or_404(
+        Agreement.objects.with_state().select_related("counterparty__province", "phase"), pk=pk
+    )
+    return _pack_response(
+        request,
+        lambda code: packs.agreement_pack(agreement, packs.phase_of(code, agreement.phase)),
+        reverse("dashboards:agreement-dashboard", args=[pk]),
+    )
+
+
+@login_required
+def pack_batch_archive(request, pk):
+    """The archive of an administrator's packs of every province, once it is built."""
+    if not is_admin(request.user):
+        raise PermissionDenied
+    batch = get_object_or_404(PackBatch, pk=pk, status=PackBatchStatus.DONE)
+    if not batch.archive:
+        raise Http404(_("This archive is not built yet."))
+    return FileResponse(
+        batch.archive.open("rb"), as_attachment=True, filename=batch.archive.name.split("/")[-1]
+    )

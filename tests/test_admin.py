@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from dashboards.models import PackBatch
 from milestones.models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, ReportStatus
 from notifications.models import DailyRun, Notification, Preference
 from partnerships.models import (
@@ -149,6 +150,12 @@ BUILDERS = {
     ),
     AccessFailureLog: lambda: _access(AccessFailureLog, locked_out=False),
     AccessLog: lambda: _access(AccessLog),
+    PackBatch: lambda: PackBatch.objects.create(
+        phase=PhaseFactory(),
+        total=3,
+        built=2,
+        failures=[{"province": "Quảng Trị", "error": "ValueError: biểu đồ"}],
+    ),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
