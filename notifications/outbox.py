@@ -19,7 +19,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Notification, Status
+from . import summary
+from .models import Kind, Notification, Status
 from .services import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,10 @@ def message_for(notice: Notification, connection=None) -> EmailMultiAlternatives
         },
     )
     message.attach_alternative(notice.body_html, "text/html")
+    if notice.kind == Kind.MONTHLY_SUMMARY:
+        pack = summary.review_pack(notice)
+        if pack:
+            message.attach(*pack, "application/pdf")
     return message
 
 

@@ -5,8 +5,9 @@ and the same reporting completeness an official sees on the page, never a copy o
 their rules. What changed is measured against the summary the same person was
 last sent, whose figures its notice keeps (`Notification.snapshot`).
 
-The review pack that another issue plans to attach does not exist yet: nothing is
-attached.
+The review pack of the same scope (dashboards.packs: the province's, or the national
+one) is attached when the mail is sent, in the reader's language, with the figures of
+that moment.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from decimal import Decimal
 from functools import partial
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.formatting import month_label, share
+from dashboards import packs
 from dashboards.services import at_risk_table, completeness_table, latest_phase
 from milestones.models import QuarterlyReport
 from partnerships.models import Kpi
@@ -124,6 +127,8 @@ def _context(province, today, figures, changes) -> dict:
         "share": "" if figures.get("share") is None else share(figures["share"]),
         "share_before": "" if before is None else share(before),
         "changes": changes,
+        # The same condition as review_pack's, at the time of writing.
+        "pack_attached": latest_phase() is not None,
     }
 
 
@@ -172,3 +177,20 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
         if notice:
             written.append(notice)
     return written
+
+
+def review_pack(notice: Notification) -> tuple[str, bytes] | None:
+    """The summary's review pack as (file name, PDF): its province's, or the national one.
+
+    None before any phase has figures, or when the province is gone.
+    """
+    scope = notice.snapshot.get("scope", "nation")
+    with translation.override(notice.language):
+        if scope == "nation":
+            phase = latest_phase()
+            pack = packs.national_pack(phase) if phase else None
+        else:
+            province = Province.objects.filter(pk=scope).first()
+            phase = packs.default_phase(province) if province else None
+            pack = packs.province_pack(province, phase) if phase else None
+        return (pack.filename, packs.render_pdf(pack)) if pack else None

@@ -5,10 +5,12 @@ go out on the first mornings of September and October 2025, Vietnam time.
 """
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.urls import reverse
+from pypdf import PdfReader
 
 from milestones.models import ReportStatus
 from notifications.models import Kind, Notification, Preference
@@ -58,6 +60,32 @@ def test_an_official_gets_the_nations_summary_once_a_month(
 
     later = run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER + datetime.timedelta(1))
     assert mails_to(later, official) == [], "once a month"
+
+
+def pdf_text(message) -> tuple[str, str]:
+    """The name and the text of the mail's one PDF attachment."""
+    ((name, content, mimetype),) = message.attachments
+    assert mimetype == "application/pdf"
+    return name, "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_summary_carries_the_review_pack_of_its_scope_in_the_readers_language(
+    world, provinces, django_capture_on_commit_callbacks
+):
+    nation = subscriber("official_en")
+    province = subscriber("official_laocai", language="vi", province=provinces.lao_cai)
+    sent = run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER)
+
+    (national,) = mails_to(sent, nation)
+    assert "The review pack, with every figure, is attached as a PDF." in national.body
+    name, text = pdf_text(national)
+    assert name.endswith("-en.pdf")
+    assert "Cooperation results of VNPT with the provinces" in text
+    (laocai,) = mails_to(sent, province)
+    name, text = pdf_text(laocai)
+    assert name.endswith("-vi.pdf")
+    assert "Lào Cai" in text
+    assert "Quảng Bình" not in text
 
 
 def test_the_next_summary_says_what_changed(world, django_capture_on_commit_callbacks):
