@@ -61,7 +61,7 @@ def test_the_job_builds_one_pdf_per_province_of_the_phase(
         "bao-cao-tinh-quang-tri-2021-2025-vi.pdf",
     ]
     text = PdfReader(io.BytesIO(archive.read(names[1]))).pages[0].extract_text()
-    assert "Quảng Trị" in text and "Dữ liệu tính đến" in text
+    assert "Quảng Trị" in text and "Số liệu tính đến" in text
 
     listing = client.get(reverse("admin:dashboards_packbatch_changelist")).content.decode()
     assert "2 trên 2 tỉnh" in listing or "2 of 2 provinces" in listing

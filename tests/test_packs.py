@@ -63,7 +63,7 @@ def lao_cai_2014_vi(client_official, world, module_provinces):
 def test_lao_cais_2014_2020_pack_shows_its_end_2020_facts_with_their_source(lao_cai_2014_vi):
     text = flat(lao_cai_2014_vi)
     assert "Kết quả hợp tác của Tỉnh Lào Cai với VNPT, 2014–2020" in text
-    assert "Dữ liệu tính đến Quý 4/2020" in text
+    assert "Số liệu tính đến Quý 4/2020" in text
     assert "46.495" in text
     assert "1.000" in text
     assert "Lào Cai và VNPT ký thỏa thuận" in text
@@ -80,7 +80,7 @@ def test_every_page_carries_the_portal_title_data_date_choices_and_its_number(la
         page = re.sub(r"\s+", " ", page)
         assert "Cổng thông tin hợp tác VNPT" in page
         assert "Kết quả hợp tác của Tỉnh Lào Cai" in page
-        assert "Dữ liệu tính đến Quý 4/2020" in page
+        assert "Số liệu tính đến Quý 4/2020" in page
         assert "Giai đoạn: 2014–2020" in page
         assert "Ngôn ngữ: Tiếng Việt" in page
         assert f"Trang {number_} / {total}" in page
@@ -99,7 +99,7 @@ def test_the_pack_comes_in_english_on_request(client_official, world, module_pro
     assert "Data as of Q4/2020" in text
     assert "46,495" in text
     assert "Page 1 / " in text
-    assert "Dữ liệu tính đến" not in text
+    assert "Số liệu tính đến" not in text
 
 
 def test_the_pack_follows_the_readers_language_when_none_is_asked(
@@ -126,7 +126,7 @@ def test_the_figures_are_the_dashboards_for_the_same_choice(
             assert number(row.value, 0) in text
             assert number(row.value, 0) in html
             assert coverage(row) in text
-    assert "Dữ liệu tính đến Quý 2/2025" in text
+    assert "Số liệu tính đến Quý 2/2025" in text
 
 
 def test_quang_tris_pack_names_the_former_quang_binh(client_official, world, module_provinces):
@@ -150,7 +150,7 @@ def test_a_pack_with_drafts_says_so_and_never_counts_them(client_official, world
     assert "987.654" not in text
     assert "876.543" not in text
     assert "Bản nháp chưa duyệt" not in text
-    assert "Dữ liệu tính đến Quý 2/2025" in text
+    assert "Số liệu tính đến Quý 2/2025" in text
 
 
 def test_a_staff_user_gets_no_drafts_of_a_province_outside_their_assignment(
@@ -184,7 +184,7 @@ def test_the_agreement_pack_shows_its_progress_participants_and_narrative(client
     assert "Hoàn thành phủ sóng 4G đến các thôn, bản vùng cao." in text
     assert "Phủ sóng 100% thôn, bản" in text
     assert "MINH HỌA" in text
-    assert "Dữ liệu tính đến Quý 2/2025" in text
+    assert "Số liệu tính đến Quý 2/2025" in text
 
 
 def test_the_national_pack_ranks_every_province_on_each_headline_kpi(client_official, world):
