@@ -132,44 +132,44 @@ def _not_yet_told(kind: str, key: str, role: str):
     ]
 
 
-def write_deadline_reminders(today: datetime.date) -> list[Notification]:
+def _write_daily(kind: str, role: str, today: datetime.date, find, subject, name: str):
+    """One notice of `kind` today for each person of `role` not yet told, about what `find`
+    gives them (nothing found, nothing written); its template is the kind's own."""
     key = today.isoformat()
     written = []
-    for person in _not_yet_told(Kind.DEADLINES, key, Role.STAFF):
-        reminders = reminders_for(person, today)
-        if reminders:
-            written.append(
-                services.write(
-                    person,
-                    Kind.DEADLINES,
-                    key,
-                    deadline_subject(reminders),
-                    "deadlines",
-                    {"reminders": reminders, "today": today},
-                    reverse("milestones:report-list"),
-                )
-            )
-    return [notice for notice in written if notice]
+    for person in _not_yet_told(kind, key, role):
+        found = find(person, today)
+        if not found:
+            continue
+        notice = services.write(
+            person,
+            kind,
+            key,
+            subject(found),
+            kind,
+            {name: found, "today": today},
+            reverse("milestones:report-list"),
+        )
+        if notice:
+            written.append(notice)
+    return written
+
+
+def write_deadline_reminders(today: datetime.date) -> list[Notification]:
+    return _write_daily(
+        Kind.DEADLINES, Role.STAFF, today, reminders_for, deadline_subject, "reminders"
+    )
 
 
 def write_review_digests(today: datetime.date) -> list[Notification]:
-    key = today.isoformat()
-    written = []
-    for person in _not_yet_told(Kind.REVIEW_DIGEST, key, Role.REVIEWER):
-        waiting = waiting_for(person, today)
-        if waiting:
-            written.append(
-                services.write(
-                    person,
-                    Kind.REVIEW_DIGEST,
-                    key,
-                    digest_subject(len(waiting)),
-                    "review_digest",
-                    {"waiting": waiting, "today": today},
-                    reverse("milestones:report-list"),
-                )
-            )
-    return [notice for notice in written if notice]
+    return _write_daily(
+        Kind.REVIEW_DIGEST,
+        Role.REVIEWER,
+        today,
+        waiting_for,
+        lambda waiting: digest_subject(len(waiting)),
+        "waiting",
+    )
 
 
 def write_daily_notices(now: datetime.datetime | None = None) -> list[Notification]:
