@@ -250,37 +250,6 @@ def sources_table(agreement_ids) -> Table:
     )
 
 
-def _agreements_table(agreements, province: Province) -> Table:
-    return Table(
-        "agreements",
-        _("Agreements"),
-        [
-            Column("agreement", _("Agreement")),
-            Column("counterparty", _("Counterparty")),
-            Column("unit", _("Unit at signing")),
-            Column("period", _("Period")),
-            Column("signed", _("Signed")),
-            Column("status", _("Agreement status")),
-            Column("notes", _("Source note")),
-        ],
-        [
-            {
-                "agreement": agreement.title,
-                "counterparty": agreement.counterparty.name,
-                "unit": _("%(name)s (former unit)") % {"name": agreement.counterparty.province.name}
-                if agreement.counterparty.province_id != province.pk
-                else agreement.counterparty.province.name,
-                "period": agreement.period_label,
-                "signed": agreement.signed_label,
-                "status": agreement.current_state.label,
-                "notes": services.source_notes(agreement),
-                "_demo": agreement.is_demo,
-            }
-            for agreement in agreements
-        ],
-    )
-
-
 def province_pack(province: Province, phase: Phase | None) -> Pack:
     lineage = with_predecessors([province.pk])
     former = list(
@@ -303,7 +272,7 @@ def province_pack(province: Province, phase: Phase | None) -> Pack:
     tables = {
         table.key: table
         for table in (
-            _agreements_table(agreements, province),
+            services.agreements_table(agreements, province, by_unit=True),
             services.participants_table(ids),
             _kpi_table(rows),
             services.commitments_table(ids),

@@ -953,39 +953,13 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
         spans,
         [(phase.name, phase.start_year, phase.end_year) for phase in phases],
     )
-    agreements_table = Table(
-        "agreements",
-        _("Agreements"),
-        [
-            Column("agreement", _("Agreement")),
-            Column("counterparty", _("Counterparty")),
-            Column("phase", _("Phase")),
-            Column("period", _("Period")),
-            Column("signed", _("Signed")),
-            Column("status", _("Agreement status")),
-            Column("notes", _("Source note")),
-        ],
-        [
-            {
-                "agreement": agreement.title,
-                "agreement_href": reverse("dashboards:agreement-dashboard", args=[agreement.pk]),
-                "counterparty": agreement.counterparty.name,
-                "phase": agreement.phase.name,
-                "period": agreement.period_label,
-                "signed": agreement.signed_label,
-                "status": agreement.current_state.label,
-                "notes": source_notes(agreement),
-                "_demo": agreement.is_demo,
-            }
-            for agreement in agreements
-        ],
-    )
+    agreement_terms = agreements_table(agreements, province)
     ids = [agreement.pk for agreement in agreements]
     tables = {
         table.key: table
         for table in (
             progress_table,
-            agreements_table,
+            agreement_terms,
             participants_table(ids),
             commitments_table(ids),
             milestones_table(ids),
@@ -1002,6 +976,49 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
         "tables": tables,
         "freshness": freshness(ProvinceProgress.objects.filter(province=province), ids),
     }
+
+
+def agreements_table(agreements, province: Province, *, by_unit: bool = False) -> Table:
+    """A province's agreements with their terms, each with its phase (the dashboard, every
+    phase) or, `by_unit`, the unit that signed it (a pack of one phase)."""
+
+    def unit(agreement) -> str:
+        name = agreement.counterparty.province.name
+        if agreement.counterparty.province_id == province.pk:
+            return name
+        return _("%(name)s (former unit)") % {"name": name}
+
+    if by_unit:
+        third, third_value = Column("unit", _("Unit at signing")), unit
+    else:
+        third, third_value = Column("phase", _("Phase")), lambda agreement: agreement.phase.name
+    return Table(
+        "agreements",
+        _("Agreements"),
+        [
+            Column("agreement", _("Agreement")),
+            Column("counterparty", _("Counterparty")),
+            third,
+            Column("period", _("Period")),
+            Column("signed", _("Signed")),
+            Column("status", _("Agreement status")),
+            Column("notes", _("Source note")),
+        ],
+        [
+            {
+                "agreement": agreement.title,
+                "agreement_href": reverse("dashboards:agreement-dashboard", args=[agreement.pk]),
+                "counterparty": agreement.counterparty.name,
+                third.key: third_value(agreement),
+                "period": agreement.period_label,
+                "signed": agreement.signed_label,
+                "status": agreement.current_state.label,
+                "notes": source_notes(agreement),
+                "_demo": agreement.is_demo,
+            }
+            for agreement in agreements
+        ],
+    )
 
 
 def _year_fraction(day: datetime.date | None) -> float | None:
