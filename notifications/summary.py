@@ -13,9 +13,11 @@ that moment.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 from functools import partial
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from django.utils.translation import ngettext
 
 from core.formatting import month_label, share
 from dashboards import packs
-from dashboards.services import at_risk_table, completeness_table, latest_phase
+from dashboards.services import at_risk_table, completeness_table, data_version, latest_phase
 from milestones.models import QuarterlyReport
 from partnerships.models import Kpi
 from progress.models import AgreementProgress, ProgressStatus
@@ -36,6 +38,8 @@ from .models import Kind, Notification
 
 SLIPPING = (ProgressStatus.OFF_TRACK, ProgressStatus.AT_RISK)
 APPROVED_LISTED = 10
+# A summary's pack stays in the cache this long at most (its key changes with the figures).
+PACK_CACHE_SECONDS = 3600
 
 
 def scope_key(province: Province | None) -> str:
@@ -182,10 +186,24 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
 def review_pack(notice: Notification) -> tuple[str, bytes] | None:
     """The summary's review pack as (file name, PDF): its province's, or the national one.
 
-    None before any phase has figures, or when the province is gone.
+    None before any phase has figures, or when the province is gone. Every official of
+    one scope and language gets the same pack while the figures stand, so it is laid out
+    once (a national pack takes seconds) and kept in the cache under the data's version.
     """
     scope = notice.snapshot.get("scope", "nation")
-    with translation.override(notice.language):
+    key = (
+        "summary-pack:"
+        + hashlib.sha256(f"{scope}|{notice.language}|{data_version()}".encode()).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _build_review_pack(scope, notice.language) or ()
+        cache.set(key, found, PACK_CACHE_SECONDS)
+    return found or None
+
+
+def _build_review_pack(scope: str, language: str) -> tuple[str, bytes] | None:
+    with translation.override(language):
         if scope == "nation":
             phase = latest_phase()
             pack = packs.national_pack(phase) if phase else None

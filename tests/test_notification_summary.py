@@ -22,6 +22,9 @@ from .dashboard_world import build_world
 from .factories import QuarterlyReportFactory, UserFactory
 from .test_notifications import EN, mails_to, run_daily_job
 
+# A pack kept in the cache by one test must not be attached by the next, whose data differ.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
+
 SEPTEMBER = datetime.date(2025, 9, 1)
 OCTOBER = datetime.date(2025, 10, 1)
 
@@ -146,3 +149,19 @@ def test_an_official_subscribes_on_the_preferences_page(client, official, provin
         **EN,
     )
     assert "Select a valid choice" in response.content.decode(), "only today's provinces"
+
+
+def test_officials_of_one_scope_share_one_pack_laid_out_once(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from dashboards import packs
+
+    laid_out = []
+    render = packs.render_pdf
+    monkeypatch.setattr(packs, "render_pdf", lambda pack: laid_out.append(pack) or render(pack))
+    first, second = subscriber("official_one"), subscriber("official_two")
+    sent = run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER)
+
+    (one,), (two,) = mails_to(sent, first), mails_to(sent, second)
+    assert one.attachments == two.attachments
+    assert len(laid_out) == 1, "the same figures, scope and language: laid out once"
