@@ -121,7 +121,7 @@ def _subject(province, today, count):
     ) % {"scope": _scope_label(province), "month": month_label(today), "count": count}
 
 
-def _context(province, today, figures, changes) -> dict:
+def _context(province, today, figures, changes, pack_attached: bool) -> dict:
     before = changes["share_before"] if changes else None
     return {
         "scope_label": _scope_label(province),
@@ -131,8 +131,7 @@ def _context(province, today, figures, changes) -> dict:
         "share": "" if figures.get("share") is None else share(figures["share"]),
         "share_before": "" if before is None else share(before),
         "changes": changes,
-        # The same condition as review_pack's, at the time of writing.
-        "pack_attached": latest_phase() is not None,
+        "pack_attached": pack_attached,
     }
 
 
@@ -150,6 +149,8 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
     )
     figures_of = {}
     written = []
+    # The same condition as review_pack's, at the time of writing.
+    pack_attached = latest_phase() is not None
     for person in people:
         province = person.notification_preference.summary_province
         if scope_key(province) not in figures_of:
@@ -174,7 +175,7 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
             partial(_subject, province, today, len(snapshot["at_risk"])),
             "monthly_summary",
             # The at-risk list names KPIs in the reader's language: built again inside it.
-            partial(_context, province, today, figures, changes),
+            partial(_context, province, today, figures, changes, pack_attached),
             link,
             snapshot=snapshot,
         )
