@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -303,6 +304,10 @@ def freshness(computed_queryset, agreement_ids=None) -> Freshness:
 # this bounds how long anything the version does not see, such as a new login
 # name in a template, takes to show.
 CACHE_SECONDS = 300
+# A body is rendered once however many readers ask for it at the same moment; the others
+# wait for it, up to the time the slowest render takes under load, looking every 50 ms.
+RENDER_WAIT_SECONDS = 10
+RENDER_POLL_SECONDS = 0.05
 
 
 # What tells that rows changed, without trusting the clock to move forward: rows that are
@@ -435,11 +440,34 @@ class Page:
         key = cache_key(self.stem, query, translation.get_language(), self.version())
         body = cache.get(key)
         if body is None:
+            body = self._render_once(key, query)
+        return body
+
+    def _render_once(self, key: str, query: QueryDict) -> str:
+        """Render the body, unless another request is rendering it already: then wait for theirs.
+
+        Right after the figures change, the readers of a busy page all find it missing at
+        once; without this each of them would spend the same CPU on the same render, and
+        every request on the server would wait behind them. A cache that cannot be reached
+        answers None, not False: then there is nothing to wait for, and this request renders.
+        """
+        lock = f"{key}:rendering"
+        if cache.add(lock, 1, RENDER_WAIT_SECONDS) is False:
+            deadline = time.monotonic() + RENDER_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(RENDER_POLL_SECONDS)
+                body = cache.get(key)
+                if body is not None:
+                    return body
+            # The other render failed or its process died: this request renders.
+        try:
             page = self.build()
             page["export_query"] = export_query(query)
             page["page_path"] = self.path
             body = render_to_string(f"dashboards/_{self.name}_body.html", page)
             cache.set(key, body, CACHE_SECONDS)
+        finally:
+            cache.delete(lock)
         return body
 
 

@@ -1,0 +1,98 @@
+"""A dashboard missing from the cache is rendered once, however many readers ask at once.
+
+Right after the figures change, every official reading a busy page finds it missing at the
+same moment. One request renders it; the others wait for that render instead of spending
+the same CPU again, and all of them read the same page. A render that fails, or whose
+process died, does not leave the others waiting for nothing.
+"""
+
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.http import QueryDict
+from django.test.signals import template_rendered
+from django.utils import translation
+
+from dashboards import services as dashboards
+from progress import services as progress
+
+BODY = "dashboards/_national_body.html"
+READERS = 4
+
+
+@pytest.fixture
+def national_renders():
+    renders = []
+
+    def count(sender, template, context, **kwargs):
+        if template.name == BODY:
+            renders.append(template.name)
+
+    template_rendered.connect(count)
+    yield renders
+    template_rendered.disconnect(count)
+
+
+def national_body() -> str:
+    with translation.override("vi"):
+        return dashboards.national_page(QueryDict()).body(QueryDict())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_arriving_together_at_a_missing_page_render_it_once(laocai, national_renders):
+    progress.recompute_all()
+    cache.clear()
+    together = threading.Barrier(READERS)
+    bodies = []
+
+    def read():
+        together.wait(10)
+        bodies.append(national_body())
+        connection.close()
+
+    readers = [threading.Thread(target=read) for _ in range(READERS)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(30)
+
+    assert len(bodies) == READERS
+    assert len(set(bodies)) == 1
+    assert "Lào Cai" in bodies[0]
+    assert national_renders == [BODY]
+
+
+def test_a_reader_does_not_wait_for_a_render_that_failed(laocai, fresh_cache, national_renders):
+    progress.recompute_all()
+    page = dashboards.national_page(QueryDict())
+    build = page.build
+
+    def failing_build(**kwargs):
+        raise RuntimeError("the database went away mid-render")
+
+    page.build = failing_build
+    with translation.override("vi"), pytest.raises(RuntimeError):
+        page.body(QueryDict())
+    page.build = build
+
+    # The failed render left nothing behind to wait for: the next reader renders at once.
+    assert "Lào Cai" in national_body()
+    assert national_renders == [BODY]
+
+
+def test_a_reader_renders_itself_when_the_render_it_waits_for_never_comes(
+    laocai, fresh_cache, national_renders, monkeypatch
+):
+    progress.recompute_all()
+    monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 0.3)
+    with translation.override("vi"):
+        key = dashboards.cache_key(
+            "bang-tin-quoc-gia", QueryDict(), "vi", dashboards.data_version()
+        )
+    # A worker took the page to render and was killed before it wrote anything.
+    cache.add(f"{key}:rendering", 1, 60)
+
+    assert "Lào Cai" in national_body()
+    assert national_renders == [BODY]
