@@ -46,12 +46,18 @@ cpu() {  # CPU seconds used so far by every process of the stack
     done
     echo "$total"
 }
+machine() {  # busy and total CPU ticks of the whole machine: PostgreSQL and locust too
+    awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat
+}
 before=$(cpu)
+machine_before=$(machine)
+# locust exits non-zero when any request failed; the figures below are wanted all the more.
 .venv/bin/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate 10 \
     --run-time "${SECONDS_RUN}s" --host "http://$GUNICORN_BIND" --csv bench/results/load \
-    --only-summary 2>&1 | tail -n 40
+    --only-summary 2>&1 | tail -n 40 || true
 after=$(cpu)
-$PY - "$before" "$after" <<'PY'
+machine_after=$(machine)
+$PY - "$before" "$after" $machine_before $machine_after <<'PY'
 import csv, os, sys
 ticks = os.sysconf("SC_CLK_TCK")
 rows = list(csv.DictReader(open("bench/results/load_stats.csv")))
@@ -61,6 +67,12 @@ cpu = (int(sys.argv[2]) - int(sys.argv[1])) / ticks
 print()
 print(f"{requests} requests, {total['Failure Count']} failures, {float(total['Requests/s']):.1f} per second")
 print(f"CPU of the stack: {cpu:.1f} s, {1000 * cpu / max(requests, 1):.1f} ms per request")
+busy = int(sys.argv[5]) - int(sys.argv[3])
+available = int(sys.argv[6]) - int(sys.argv[4])
+print(
+    f"CPU of the whole machine (PostgreSQL and locust included): {busy / ticks:.1f} s "
+    f"of {available / ticks:.1f} s, {100 * busy / max(available, 1):.0f} % busy"
+)
 print("p95 per request (ms):")
 for r in rows:
     if r["Name"] != "Aggregated":

@@ -15,7 +15,10 @@ worker_class = "gthread"
 # The longest request (an Excel download of a large table) takes a few seconds.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
-keepalive = 5
+# Longer than any client or proxy keeps an idle connection open (nginx's upstream keepalive
+# and browsers: 60 s), so the server never closes one the client has just sent a request on.
+# gthread keeps idle connections in its poller, not in a thread.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 75))
 # A worker is replaced now and then, so a slow leak never grows.
 max_requests = 2000
 max_requests_jitter = 200
