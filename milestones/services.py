@@ -242,6 +242,7 @@ def save_draft(
 def _write_values(report, user, readings, warned_kpis, warning_reason):
     kpis = {line.kpi.pk: line.kpi for line in kpi_lines(report)}
     existing = {value.kpi_id: value for value in report.values.all()}
+    before = {kpi_id: _fields(value, VALUE_FIELDS) for kpi_id, value in existing.items()}
     for kpi_id, reading in readings.items():
         kpi = kpis.get(kpi_id)
         if kpi is None:
@@ -255,6 +256,8 @@ def _write_values(report, user, readings, warned_kpis, warning_reason):
         value.note = reading.note
         value.warning_reason = warning_reason if kpi.code in warned_kpis else ""
         if value.pk is None and value.is_empty:
+            continue
+        if value.pk is not None and _fields(value, VALUE_FIELDS) == before.get(kpi_id):
             continue
         stamp(value, user)
         value.save()
@@ -271,11 +274,25 @@ def _write_commitments(report, user, commitments):
         update = existing.get(commitment_id) or CommitmentProgress(
             report=report, commitment_id=commitment_id
         )
+        before = _fields(update, COMMITMENT_FIELDS) if update.pk else None
         update.status = reading.status
         update.percent_complete = reading.percent_complete
         update.note = reading.note
+        if _fields(update, COMMITMENT_FIELDS) == before:
+            continue
         stamp(update, user)
         update.save()
+
+
+# What a save may change. A value or an update the user did not change is not written:
+# an autosave every few seconds would otherwise add a history row for each KPI each time,
+# and a value's history would bury its real changes under copies.
+VALUE_FIELDS = ("value", "numerator", "denominator", "measured_on", "note", "warning_reason")
+COMMITMENT_FIELDS = ("status", "percent_complete", "note")
+
+
+def _fields(instance, names) -> tuple:
+    return tuple(getattr(instance, name) for name in names)
 
 
 def save_and_submit(report: QuarterlyReport, user, *, attach=None, **draft) -> QuarterlyReport:

@@ -31,6 +31,29 @@ def test_it_shows_who_changed_which_value_from_what_to_what(client, staff_laocai
     assert "1,100 → 1,150" in response.content.decode()
 
 
+def test_a_save_records_only_the_values_it_changed(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.post(url, report_form_data(laocai))
+    # Saved again as an autosave does, unchanged, then with one value changed.
+    client.post(url, report_form_data(laocai, version=1))
+    client.post(url, report_form_data(laocai, version=2, **{"kpi-bts_total-value": "1150"}))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+
+    assert report.version == 3
+    assert report.values.get(kpi=laocai.bts_total).history.count() == 2
+    assert report.values.get(kpi=laocai.bts_4g).history.count() == 1
+    response = client.get(report.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    # The history lists the change once; the first save is the only other mention of it.
+    changed = [
+        (c.old, c.new)
+        for save in response.context["history"]
+        for c in save.changes
+        if c.subject == "BTS stations" and c.field == "value"
+    ]
+    assert changed == [("1,100", "1,150"), ("", "1,100")]
+
+
 def test_it_records_changes_to_agreements_and_targets(laocai):
     agreement = Agreement.objects.get(pk=laocai.agreement.pk)
     agreement.place = "Hà Nội"
