@@ -239,7 +239,7 @@ CACHES = {
 # With no broker the portal runs its jobs in-process, so the embedded default needs no Redis.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 # After each recompute a worker renders the national page, the comparison and the
-# changed agreement's and province's pages in every language; without a worker this
+# changed agreement's and province's pages in Vietnamese; without a worker this
 # would run inside the approving user's request, so it is off by default then.
 DASHBOARD_WARMING = envbool("DASHBOARD_WARMING", bool(CELERY_BROKER_URL))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -5,7 +5,8 @@ province, agreement or KPI, the larger size would break its budget.
 """
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnerships.models import Commitment
@@ -116,12 +117,16 @@ def test_it_renders_the_changed_pages_ahead_of_their_first_reader(
         reverse("dashboards:province-dashboard", args=[province.slug]),
         reverse("dashboards:province-dashboard", args=[province.successor.slug]),
     ):
-        for language in ("vi", "en"):
-            # Session, user, the header's unread count, the data's version, and the page's
-            # own record: no rendering.
-            with django_assert_max_num_queries(5):
-                response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
-            assert response.status_code == 200
+        # Session, user, the header's unread count, the data's version, and the page's
+        # own record: no rendering.
+        with django_assert_max_num_queries(5):
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+        assert response.status_code == 200
+    # The portal's language is warmed; a page in English is rendered by its first reader.
+    with CaptureQueriesContext(connection) as english:
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert len(english) > 5
 
 
 def test_a_save_that_writes_many_history_rows_bumps_the_content_version_once(
