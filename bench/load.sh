@@ -2,7 +2,7 @@
 # The load test on the stack of `make serve` (gunicorn, Redis, a Celery worker and beat under
 # supervisord) over a throwaway PostgreSQL with the scale data:
 #
-#     .venv/bin/pip install -e '.[bench]' && bash bench/load.sh [users] [seconds]
+#     .venv/bin/pip install -e '.[bench]' && bash bench/load.sh [users] [seconds] [settle]
 #
 # Prints locust's figures per request, the failures, and the CPU the stack spent per request.
 set -euo pipefail
@@ -14,6 +14,10 @@ fi
 
 USERS=${1:-50}
 SECONDS_RUN=${2:-60}
+# The first seconds are the start of the test, not of a working day: every user signs in
+# at once and every page is rendered for the first time. Figures are given for the whole
+# run and for what follows these seconds.
+SETTLE=${3:-30}
 export DEBUG=0 SECRET_KEY=load-test-secret ALLOWED_HOSTS=127.0.0.1
 export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_SSL_REDIRECT=0
 export ROOT="$PWD" VENV="$PWD/.venv" SERVE_DIR="$PWD/.serve-load"
@@ -57,8 +61,9 @@ machine_before=$(machine)
     --only-summary 2>&1 | tail -n 40 || true
 after=$(cpu)
 machine_after=$(machine)
-$PY - "$before" "$after" $machine_before $machine_after <<'PY'
-import csv, os, sys
+$PY - "$before" "$after" $machine_before $machine_after "$SETTLE" <<'PY'
+import csv, os, statistics, sys
+from collections import defaultdict
 ticks = os.sysconf("SC_CLK_TCK")
 rows = list(csv.DictReader(open("bench/results/load_stats.csv")))
 total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -73,8 +78,27 @@ print(
     f"CPU of the whole machine (PostgreSQL and locust included): {busy / ticks:.1f} s "
     f"of {available / ticks:.1f} s, {100 * busy / max(available, 1):.0f} % busy"
 )
-print("p95 per request (ms):")
-for r in rows:
-    if r["Name"] != "Aggregated":
-        print(f"  {r['Name']:<28} {r['95%']:>6}   ({r['Request Count']} requests)")
+settle = int(sys.argv[7])
+timed = list(csv.DictReader(open("bench/results/load_requests.csv")))
+start = min(float(r["time"]) for r in timed)
+whole, settled = defaultdict(list), defaultdict(list)
+for r in timed:
+    whole[r["name"]].append(float(r["milliseconds"]))
+    if float(r["time"]) - start >= settle:
+        settled[r["name"]].append(float(r["milliseconds"]))
+
+
+def p(values, share):
+    if len(values) < 2:
+        return f"{values[0]:.0f}" if values else "-"
+    return f"{statistics.quantiles(values, n=100, method='inclusive')[share - 1]:.0f}"
+
+
+print(f"Milliseconds per request: the whole run, and after its first {settle} s")
+print(f"  {'request':<28} {'p95 all':>8} {'p50 after':>10} {'p95 after':>10}  requests after")
+for name in sorted(whole):
+    print(
+        f"  {name:<28} {p(whole[name], 95):>8} {p(settled[name], 50):>10} "
+        f"{p(settled[name], 95):>10}  {len(settled[name])}"
+    )
 PY

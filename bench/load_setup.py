@@ -32,6 +32,8 @@ from provinces.models import Province, ProvinceAssignment  # noqa: E402
 PASSWORD = "load-test-password"
 RESULTS = Path(__file__).resolve().parent / "results"
 OFFICIALS, STAFF, REVIEWERS = 40, 15, 5
+# A reviewer approves one report every 3 to 6 seconds: enough for two minutes of load.
+SUBMITTED_PER_REVIEWER = 25
 
 
 def account(username: str, role: str, password: str | None = None):
@@ -43,11 +45,16 @@ def account(username: str, role: str, password: str | None = None):
     return user
 
 
-def open_the_latest_quarter(scale, staff: int, reviewers: int):
+def open_the_latest_quarters(scale, staff: int, reviewers: int):
     """The latest quarter as it stands while it is being reported: some of its reports are
-    drafts being typed, some are submitted and wait for a reviewer."""
-    latest = scale.order_by("-quarter").values_list("quarter", flat=True).first()
-    reports = list(scale.filter(quarter=latest).order_by("pk")[: staff + reviewers * 4])
+    drafts being typed, the rest are submitted and wait for a reviewer, with the quarter
+    before's late ones, so that the reviewers have work for the whole run."""
+    latest = list(scale.order_by("-quarter").values_list("quarter", flat=True).distinct()[:2])
+    reports = list(
+        scale.filter(quarter__in=latest).order_by("-quarter", "pk")[
+            : staff + reviewers * SUBMITTED_PER_REVIEWER
+        ]
+    )
     for report in reports[:staff]:
         report.status, report.submitted_at, report.reviewed_at = ReportStatus.DRAFT, None, None
     for report in reports[staff:]:
@@ -57,7 +64,7 @@ def open_the_latest_quarter(scale, staff: int, reviewers: int):
 
 def main():
     scale = QuarterlyReport.objects.filter(agreement__title__startswith=SCALE_MARK)
-    open_the_latest_quarter(scale, STAFF, REVIEWERS)
+    open_the_latest_quarters(scale, STAFF, REVIEWERS)
     drafts = list(
         scale.filter(status=ReportStatus.DRAFT)
         .select_related("agreement__counterparty__province")

@@ -8,20 +8,40 @@ bench/load.sh sets up the stack and the accounts (bench/load_setup.py) and runs 
 submit through the API, 5 % reviewers approve through the API.
 """
 
+import csv
 import itertools
 import json
 import random
 import re
+import time
 from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
-PLAN = json.loads((Path(__file__).resolve().parent / "results" / "load.json").read_text())
+RESULTS = Path(__file__).resolve().parent / "results"
+PLAN = json.loads((RESULTS / "load.json").read_text())
 OFFICIALS = itertools.cycle(PLAN["officials"])
 STAFF = iter(PLAN["staff"])
 REVIEWERS = iter(PLAN["reviewers"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NARRATIVE = "Số liệu quý đã được kiểm tra (kiểm thử tải)."
+
+# Every request with the second it was made in, so that bench/load.sh can tell the first
+# seconds (every user signing in at once, every page still to be rendered) from the rest.
+REQUESTS = []
+
+
+@events.request.add_listener
+def record(request_type, name, response_time, exception, **kwargs):
+    REQUESTS.append((time.time(), name, response_time, exception is None))
+
+
+@events.quitting.add_listener
+def write_requests(environment, **kwargs):
+    with open(RESULTS / "load_requests.csv", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["time", "name", "milliseconds", "ok"])
+        writer.writerows(REQUESTS)
 
 
 class Official(HttpUser):
