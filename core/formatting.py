@@ -5,10 +5,12 @@ Vietnamese groups thousands with a dot and writes decimals with a comma (46.495;
 """
 
 import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format, get_format
+from django.utils.translation import get_language
 
 MISSING = "–"
 
@@ -27,7 +29,23 @@ def number(value, decimals: int | None = None) -> str:
         decimals = min(2, max(0, -rounded.normalize().as_tuple().exponent))
     # Django's formatting cuts extra decimals off; a figure must round (91.67 → 91.7).
     value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    if value.is_zero():
+        value = value.copy_abs()  # -0,004 rounds to 0, not to -0
+    # Python writes 46,495.5; the language's separators replace its two in one pass. This
+    # writes what Django's number_format does (tests/test_number_format.py) in a fifth of
+    # the time, which counts on a page of thousands of figures.
+    return f"{value:,.{decimals}f}".translate(_separators(get_language()))
+
+
+@functools.cache
+def _separators(language: str | None) -> dict:
+    """The language's separators as a translation table; both languages group by three."""
+    return str.maketrans(
+        {
+            ",": get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+            ".": get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        }
+    )
 
 
 def share(value) -> str:
