@@ -68,64 +68,29 @@ def _at(value) -> float:
     return round(float(value), 1)
 
 
-@dataclass
-class Marker:
-    """A point's symbol, centred on (x, y): its shape, not only its colour, tells series apart."""
+def marker(shape: str, x: float, y: float, colour: str, size: float = 4) -> dict:
+    """A point's symbol, centred on (x, y): its shape, not only its colour, tells series apart.
 
-    shape: str
-    x: float
-    y: float
-    colour: str
-    size: float = 4
-
-    @property
-    def cx(self) -> float:
-        return _at(self.x)
-
-    @property
-    def cy(self) -> float:
-        return _at(self.y)
-
-    @property
-    def r(self) -> float:
-        return _at(self.size)
-
-    @property
-    def side(self) -> float:
-        return _at(2 * self.size)
-
-    @property
-    def left(self) -> float:
-        return _at(self.x - self.size)
-
-    @property
-    def right(self) -> float:
-        return _at(self.x + self.size)
-
-    @property
-    def top(self) -> float:
-        return _at(self.y - self.size)
-
-    @property
-    def bottom(self) -> float:
-        return _at(self.y + self.size)
-
-    # Triangles and diamonds reach a unit further, so they look as large as a square.
-    @property
-    def outer_left(self) -> float:
-        return _at(self.x - self.size - 1)
-
-    @property
-    def outer_right(self) -> float:
-        return _at(self.x + self.size + 1)
-
-    @property
-    def outer_top(self) -> float:
-        return _at(self.y - self.size - 1)
-
-    @property
-    def outer_bottom(self) -> float:
-        return _at(self.y + self.size + 1)
+    A dict, not an object: a template looks a name up as a key before an attribute, and
+    on an object that failed key lookup costs more than drawing the symbol. Triangles and
+    diamonds reach a unit further (`outer_*`), so they look as large as a square.
+    """
+    return {
+        "shape": shape,
+        "colour": colour,
+        "cx": _at(x),
+        "cy": _at(y),
+        "r": _at(size),
+        "side": _at(2 * size),
+        "left": _at(x - size),
+        "right": _at(x + size),
+        "top": _at(y - size),
+        "bottom": _at(y + size),
+        "outer_left": _at(x - size - 1),
+        "outer_right": _at(x + size + 1),
+        "outer_top": _at(y - size - 1),
+        "outer_bottom": _at(y + size + 1),
+    }
 
 
 def _nice_ceiling(value: float) -> float:
@@ -216,10 +181,10 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
             "points": "",
             # Drawn by the line itself at each of its points (SVG marker-start/mid/end),
             # so a long series costs one element, not one per quarter.
-            "marker": Marker(shape, 0, 0, colour),
+            "marker": marker(shape, 0, 0, colour),
             "marker_id": f"mark-{key}-{index}",
             "projection": None,
-            "legend": Marker(shape, legend_x + 6, legend_y + 10, colour),
+            "legend": marker(shape, legend_x + 6, legend_y + 10, colour),
             "legend_x": _at(legend_x + 16),
             "label": s.label[:48],
         }
@@ -543,7 +508,7 @@ def dumbbell(
         y = 40 + index * row
         ends = [
             {
-                "marker": Marker(shape, x_of(value), y, colour, 5),
+                "marker": marker(shape, x_of(value), y, colour, 5),
                 "phase": name,
                 "value": _format(value, is_share),
             }
@@ -572,8 +537,8 @@ def dumbbell(
         "height": height,
         "first_label": first_label,
         "second_label": second_label,
-        "first_key": Marker("circle", left, 12, SERIES_COLOURS[0]),
-        "second_key": Marker("square", left + 200, 12, SERIES_COLOURS[1]),
+        "first_key": marker("circle", left, 12, SERIES_COLOURS[0]),
+        "second_key": marker("square", left + 200, 12, SERIES_COLOURS[1]),
         "first_key_x": left + 10,
         "second_key_x": left + 210,
         "grid_bottom": height - 18,
