@@ -61,6 +61,8 @@ SERIES_STYLES = [
     ("cross", "1 2"),
 ]
 SERIES_COLOURS = ["#0b5cab", "#7a3db8", "#0f7c74", "#a8431a", "#4d5b69"]
+# After this many lines the shapes and colours come round again together.
+STYLE_CYCLE = math.lcm(len(SERIES_STYLES), len(SERIES_COLOURS))
 
 
 def _at(value) -> float:
@@ -182,7 +184,9 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
             # Drawn by the line itself at each of its points (SVG marker-start/mid/end),
             # so a long series costs one element, not one per quarter.
             "marker": marker(shape, 0, 0, colour),
-            "marker_id": f"mark-{key}-{index}",
+            # Lines that share a shape and a colour share one definition of their symbol.
+            "marker_id": f"mark-{key}-{index % STYLE_CYCLE}",
+            "defines_marker": index < STYLE_CYCLE,
             "projection": None,
             "legend": marker(shape, legend_x + 6, legend_y + 10, colour),
             "legend_x": _at(legend_x + 16),
