@@ -14,7 +14,7 @@ templates/dashboards/charts/, so Django escapes every text a chart shows.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.formatting import number, share
@@ -122,16 +122,21 @@ def _format(value, is_share: bool) -> str:
 
 
 @dataclass
+class Target:
+    value: Decimal
+    span: tuple[int, int]  # the quarter codes its line covers: its agreement's period
+
+
+@dataclass
 class Series:
     label: str
     points: list[tuple[int, Decimal]]  # (quarter code, value)
-    target: Decimal | None = None
-    target_span: tuple[int, int] | None = None  # quarter codes the target line covers
+    targets: list[Target] = field(default_factory=list)
     projection: tuple[int, Decimal] | None = None  # (quarter code, projected value)
 
 
 def line_chart(title: str, series: list[Series], is_share: bool = False, key: str = "") -> dict:
-    """Quarterly values of one KPI, one line per agreement, each with its target line.
+    """Quarterly values of one KPI, one line per series, each with its targets' lines.
 
     `key` tells this chart's marker symbols from another chart's on the same page.
     """
@@ -139,8 +144,8 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
     left, right, top, bottom = 78, 16, 16, 64
     codes = [code for s in series for code, _value in s.points]
     for s in series:
-        if s.target_span:
-            codes.extend(s.target_span)
+        for target in s.targets:
+            codes.extend(target.span)
         if s.projection:
             codes.append(s.projection[0])
     if not codes:
@@ -148,7 +153,7 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
     first, last = Quarter.from_code(min(codes)), Quarter.from_code(max(codes))
     span = max(1, last.index() - first.index())
     values = [float(v) for s in series for _c, v in s.points]
-    values += [float(s.target) for s in series if s.target is not None]
+    values += [float(target.value) for s in series for target in s.targets]
     values += [float(s.projection[1]) for s in series if s.projection]
     ceiling = _scale_top(values, is_share)
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -179,7 +184,7 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
         line = {
             "colour": colour,
             "dash": dash,
-            "target": None,
+            "targets": [],
             "points": "",
             # Drawn by the line itself at each of its points (SVG marker-start/mid/end),
             # so a long series costs one element, not one per quarter.
@@ -192,16 +197,18 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
             "legend_x": _at(legend_x + 16),
             "label": s.label[:48],
         }
-        if s.target is not None and s.target_span:
-            x2, y = x_of(s.target_span[1]), y_of(s.target)
-            line["target"] = {
-                "x1": x_of(s.target_span[0]),
-                "x2": x2,
-                "y": y,
-                "label_x": _at(x2 - 2),
-                "label_y": _at(y - 4),
-                "value": _format(s.target, is_share),
-            }
+        for target in s.targets:
+            x2, y = x_of(target.span[1]), y_of(target.value)
+            line["targets"].append(
+                {
+                    "x1": x_of(target.span[0]),
+                    "x2": x2,
+                    "y": y,
+                    "label_x": _at(x2 - 2),
+                    "label_y": _at(y - 4),
+                    "value": _format(target.value, is_share),
+                }
+            )
         ordered = sorted(s.points)
         if ordered:
             line["points"] = " ".join(f"{x_of(code)},{y_of(value)}" for code, value in ordered)

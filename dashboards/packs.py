@@ -268,7 +268,7 @@ def province_pack(province: Province, phase: Phase | None) -> Pack:
         .order_by("kpi__order", "kpi__code")
     )
     reference = max((row.reference_quarter or 0 for row in rows), default=0)
-    _series, kpi_charts = services.kpi_series(agreements)
+    _series, kpi_charts = services.kpi_series(agreements, province=province)
     tables = {
         table.key: table
         for table in (

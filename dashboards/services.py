@@ -54,7 +54,7 @@ from progress.models import (
     RecomputeStatus,
     ReportingCompleteness,
 )
-from progress.rules import Rollup, combine
+from progress.rules import AgreementTerms, Rollup, clip, combine, latest_signed
 from progress.services import approved_readings
 from provinces.lineage import with_predecessors
 from provinces.models import Province, Region, current_q
@@ -937,6 +937,72 @@ def at_risk_table(scope, kpis: list[Kpi]) -> Table:
 # A province's dashboard -------------------------------------------------------------------------
 
 
+def _by_unit(agreements: list[Agreement]) -> list[list[Agreement]]:
+    """Agreements grouped by the unit that signed them, the earliest unit first."""
+    groups = defaultdict(list)
+    for agreement in agreements:
+        groups[agreement.counterparty.province_id].append(agreement)
+    return sorted(
+        groups.values(),
+        key=lambda group: (
+            min(agreement.period_start for agreement in group),
+            group[0].counterparty.province.name,
+        ),
+    )
+
+
+def _line(kpi, group, readings, targets, projections, province) -> charts.Series:
+    """One line of a KPI's chart: an agreement's values, or with `province` a unit's."""
+    terms = {
+        agreement.pk: AgreementTerms(
+            agreement.pk, agreement.signed_on, agreement.period_start, agreement.period_end
+        )
+        for agreement in group
+    }
+    today = last_completed()
+    chosen = latest_signed(
+        (
+            terms[agreement.pk],
+            [
+                reading
+                for reading in clip(
+                    readings.get(agreement.pk, {}).get(kpi.pk, []), terms[agreement.pk], today
+                )
+                if kpi.share(reading.value, reading.numerator, reading.denominator) is not None
+            ],
+        )
+        for agreement in group
+    )
+    values = [
+        (quarter, kpi.share(reading.value, reading.numerator, reading.denominator))
+        for quarter, (_terms, reading) in sorted(chosen.items())
+    ]
+    latest = max(group, key=lambda agreement: terms[agreement.pk].seniority)
+    projected = projections.get((kpi.pk, latest.pk))
+    end = terms[latest.pk].last_quarter.code
+    return charts.Series(
+        _unit_label(latest.counterparty.province, province)
+        if province
+        else _agreement_label(latest),
+        values,
+        [
+            charts.Target(
+                targets[(kpi.pk, agreement.pk)].target_value,
+                (terms[agreement.pk].first_quarter.code, terms[agreement.pk].last_quarter.code),
+            )
+            for agreement in group
+            if (kpi.pk, agreement.pk) in targets
+        ],
+        projection=(end, projected) if projected is not None and values else None,
+    )
+
+
+def _unit_label(unit: Province, province: Province) -> str:
+    if unit.pk == province.pk:
+        return unit.name
+    return _("%(name)s (former unit)") % {"name": unit.name}
+
+
 def _agreement_label(agreement: Agreement) -> str:
     province = agreement.counterparty.province
     name = province.name if province else agreement.counterparty.short_name
@@ -1011,7 +1077,7 @@ def province_dashboard(province: Province, download: bool = False) -> dict:
             completeness_history(province),
         )
     }
-    series_table, kpi_charts = kpi_series(agreements, every_kpi=download)
+    series_table, kpi_charts = kpi_series(agreements, every_kpi=download, province=province)
     tables[series_table.key] = series_table
     return {
         "province": province,
@@ -1028,10 +1094,7 @@ def agreements_table(agreements, province: Province, *, by_unit: bool = False) -
     phase) or, `by_unit`, the unit that signed it (a pack of one phase)."""
 
     def unit(agreement) -> str:
-        name = agreement.counterparty.province.name
-        if agreement.counterparty.province_id == province.pk:
-            return name
-        return _("%(name)s (former unit)") % {"name": name}
+        return _unit_label(agreement.counterparty.province, province)
 
     if by_unit:
         third, third_value = Column("unit", _("Unit at signing")), unit
@@ -1225,12 +1288,18 @@ def completeness_history(
     )
 
 
-def kpi_series(agreements: list[Agreement], every_kpi: bool = False) -> tuple[Table, list[dict]]:
-    """The charted KPIs' approved quarterly values, one line per agreement, against targets.
+def kpi_series(
+    agreements: list[Agreement], every_kpi: bool = False, province: Province | None = None
+) -> tuple[Table, list[dict]]:
+    """The charted KPIs' approved quarterly values against their targets.
 
     The charts are the headline KPIs' (every KPI's in a catalogue without any); the
-    table under them has their figures, and with `every_kpi` (for a download) every
-    KPI's.
+    table under them has each agreement's figures, and with `every_kpi` (for a download)
+    every KPI's. An agreement's chart draws its agreement. A province's (`province`) draws
+    one line per unit, the province and each former unit merged into it, as its figures
+    count them: quarter by quarter the agreement signed later (`rules.latest_signed`),
+    inside its period, with each agreement's target over its own period. One line per
+    agreement made 14 lines of five styles on a merged province's chart, alike in threes.
     """
     ids = [agreement.pk for agreement in agreements]
     by_id = {agreement.pk: agreement for agreement in agreements}
@@ -1274,23 +1343,11 @@ def kpi_series(agreements: list[Agreement], every_kpi: bool = False) -> tuple[Ta
     rows, charts_out, quarters = [], [], set()
     for kpi_id in sorted(points, key=lambda pk: (kpis[pk].order, kpis[pk].code)):
         kpi = kpis[kpi_id]
-        series = []
         for agreement_id, values in sorted(
             points[kpi_id].items(), key=lambda item: by_id[item[0]].period_start
         ):
             agreement = by_id[agreement_id]
             target = targets.get((kpi_id, agreement_id))
-            end = Quarter(agreement.period_end, 4).code
-            projected = projections.get((kpi_id, agreement_id))
-            series.append(
-                charts.Series(
-                    _agreement_label(agreement),
-                    values,
-                    target=target.target_value if target else None,
-                    target_span=(Quarter(agreement.period_start, 1).code, end) if target else None,
-                    projection=(end, projected) if projected is not None and values else None,
-                )
-            )
             # One row per KPI and agreement, one column per quarter: compact even when a
             # province's agreements report for many years.
             row = {
@@ -1315,7 +1372,17 @@ def kpi_series(agreements: list[Agreement], every_kpi: bool = False) -> tuple[Ta
                             **{f"q{q}": parts[index] for q, parts in by_quarter.items()},
                         }
                     )
-        if not any(s.points for s in series) or kpi_id not in charted:
+        if kpi_id not in charted:
+            continue
+        groups = (
+            _by_unit([by_id[pk] for pk in points[kpi_id]])
+            if province
+            else [
+                [by_id[pk]] for pk in sorted(points[kpi_id], key=lambda pk: by_id[pk].period_start)
+            ]
+        )
+        series = [_line(kpi, group, readings, targets, projections, province) for group in groups]
+        if not any(s.points for s in series):
             continue
         charts_out.append(
             {

@@ -26,6 +26,7 @@ applies these rules and writes the tables. The rules are those of DOMAIN.md,
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -426,6 +427,20 @@ def unit_rollup(kpi: Kpi, figures: dict, reference: Quarter) -> Rollup:
     return unit
 
 
+def latest_signed(
+    readings_by_agreement: Iterable[tuple[AgreementTerms, list[ApprovedReading]]],
+) -> dict[int, tuple[AgreementTerms, ApprovedReading]]:
+    """A unit's readings quarter by quarter: where two of its agreements report the same
+    quarter, the one signed later counts (`AgreementTerms.seniority`)."""
+    chosen: dict[int, tuple[AgreementTerms, ApprovedReading]] = {}
+    for terms, readings in readings_by_agreement:
+        for reading in readings:
+            held = chosen.get(reading.quarter)
+            if held is None or terms.seniority > held[0].seniority:
+                chosen[reading.quarter] = (terms, reading)
+    return chosen
+
+
 def unit_at(
     kpi: Kpi,
     agreements: list[AgreementTerms],
@@ -442,14 +457,17 @@ def unit_at(
     quarters inside each agreement's period and inside the phase's `years` count.
     None when no agreement of the unit has a value or a target for the KPI.
     """
-    chosen: dict[int, tuple[AgreementTerms, ApprovedReading]] = {}
-    for terms in agreements:
-        for reading in clip(readings.get(terms.id, []), terms, reference):
-            if not in_years(reading.quarter, *years) or not _usable(kpi, reading):
-                continue
-            held = chosen.get(reading.quarter)
-            if held is None or terms.seniority > held[0].seniority:
-                chosen[reading.quarter] = (terms, reading)
+    chosen = latest_signed(
+        (
+            terms,
+            [
+                reading
+                for reading in clip(readings.get(terms.id, []), terms, reference)
+                if in_years(reading.quarter, *years) and _usable(kpi, reading)
+            ],
+        )
+        for terms in agreements
+    )
     # The unit is judged by the target of the agreement that reported last, or else by
     # the latest-signed one with a target in the phase (Quảng Bình's 2020–2025 reports
     # Q4/2020, which 2014–2020 judges by the 2015–2020 agreement's target).
