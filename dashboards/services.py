@@ -54,7 +54,7 @@ from progress.models import (
     RecomputeStatus,
     ReportingCompleteness,
 )
-from progress.rules import AgreementTerms, Rollup, clip, combine, latest_signed
+from progress.rules import AgreementTerms, Rollup, clip, combine, latest_signed, usable
 from progress.services import approved_readings
 from provinces.lineage import with_predecessors
 from provinces.models import Province, Region, current_q
@@ -968,7 +968,7 @@ def _line(kpi, group, readings, targets, projections, province) -> charts.Series
                 for reading in clip(
                     readings.get(agreement.pk, {}).get(kpi.pk, []), terms[agreement.pk], today
                 )
-                if kpi.share(reading.value, reading.numerator, reading.denominator) is not None
+                if usable(kpi, reading)
             ],
         )
         for agreement in group

@@ -131,7 +131,7 @@ def clip(
     return [r for r in readings if terms.first_quarter.code <= r.quarter <= end]
 
 
-def _usable(kpi: Kpi, reading: ApprovedReading) -> bool:
+def usable(kpi: Kpi, reading: ApprovedReading) -> bool:
     if kpi.kind == KpiKind.RATIO:
         return reading.numerator is not None and bool(reading.denominator)
     return reading.value is not None
@@ -239,7 +239,7 @@ def figures_at(
     `period_end` is the last quarter of the agreement the series belongs to;
     `today` the last quarter completed. The projection runs to the target date.
     """
-    readings = [r for r in readings if _usable(kpi, r) and r.quarter <= reference.code]
+    readings = [r for r in readings if usable(kpi, r) and r.quarter <= reference.code]
     figures = {
         "latest_quarter": None,
         "value": None,
@@ -463,7 +463,7 @@ def unit_at(
             [
                 reading
                 for reading in clip(readings.get(terms.id, []), terms, reference)
-                if in_years(reading.quarter, *years) and _usable(kpi, reading)
+                if in_years(reading.quarter, *years) and usable(kpi, reading)
             ],
         )
         for terms in agreements
