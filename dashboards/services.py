@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import prepared
 from core.formatting import number, plain_number, share
 from core.quarters import Quarter, last_completed
 from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
@@ -341,15 +342,15 @@ def data_version() -> str:
     completeness = ReportingCompleteness._meta.db_table
     content = ContentVersion._meta.db_table
     # The table names come from the models, never from input.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {runs}), "
-            f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
-            f"(SELECT MAX(number) FROM {content}), pending.*, completeness.* "
-            f"FROM {_aggregates(pending, '', REWRITTEN)} pending, "
-            f"{_aggregates(completeness, '', RECOUNTED)} completeness"
-        )
-        return "|".join(str(value) for value in cursor.fetchone())
+    row = prepared.fetch_one(
+        "dashboard_data_version",
+        f"SELECT (SELECT MAX(id) FROM {runs}), "
+        f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
+        f"(SELECT MAX(number) FROM {content}), pending.*, completeness.* "
+        f"FROM {_aggregates(pending, '', REWRITTEN)} pending, "
+        f"{_aggregates(completeness, '', RECOUNTED)} completeness",
+    )
+    return "|".join(str(value) for value in row)
 
 
 def _aggregates(table: str, where: str, aggregates: tuple[str, ...]) -> str:
@@ -425,9 +426,12 @@ def scoped_version(*, province: Province | None = None, agreement: Agreement | N
             {rows("ProvinceProgress", "province_id", "page_province", REWRITTEN)},
             {rows("ReportingCompleteness", "province_id", "page_province", RECOUNTED)}
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [province_id, agreement_id, province_id, RecomputeStatus.FAILED])
-        return "|".join(str(value) for value in cursor.fetchone())
+    row = prepared.fetch_one(
+        "dashboard_scoped_version",
+        sql,
+        [province_id, agreement_id, province_id, RecomputeStatus.FAILED],
+    )
+    return "|".join(str(value) for value in row)
 
 
 def cache_key(page: str, query, language: str, version: str) -> str:
