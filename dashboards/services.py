@@ -308,7 +308,8 @@ def freshness(computed_queryset, agreement_ids=None) -> Freshness:
 # name in a template, takes to show.
 CACHE_SECONDS = 300
 # A body is rendered once however many readers ask for it at the same moment; the others
-# wait for it, up to the time the slowest render takes under load, looking every 50 ms.
+# read the page as it was before the change, or, when there is none, wait for the render,
+# up to the time the slowest render takes under load, looking every 50 ms.
 RENDER_WAIT_SECONDS = 10
 RENDER_POLL_SECONDS = 0.05
 
@@ -434,10 +435,16 @@ def scoped_version(*, province: Province | None = None, agreement: Agreement | N
     return "|".join(str(value) for value in row)
 
 
-def cache_key(page: str, query, language: str, version: str) -> str:
+def cache_key(page: str, query, language: str) -> str:
+    """Where a page's body is kept for one choice of filters and language, with its version."""
     choices = sorted((key, tuple(query.getlist(key))) for key in query)
-    raw = f"{page}|{language}|{choices}|{version}"
+    raw = f"{page}|{language}|{choices}"
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def render_lock(key: str, version: str) -> str:
+    """Taken by the request rendering the body kept at `key` for `version`."""
+    return f"{key}:{hashlib.sha256(version.encode()).hexdigest()}:rendering"
 
 
 @dataclass
@@ -455,39 +462,54 @@ class Page:
     version: Callable[[], str] = data_version
 
     def body(self, query: QueryDict) -> str:
-        """The page's rendered body for `query` in the active language, from the cache if there."""
-        key = cache_key(self.stem, query, translation.get_language(), self.version())
-        body = cache.get(key)
-        if body is None:
-            body = self._render_once(key, query)
-        return body
+        """The page's rendered body for `query` in the active language, from the cache if there.
 
-    def _render_once(self, key: str, query: QueryDict) -> str:
-        """Render the body, unless another request is rendering it already: then wait for theirs.
-
-        Right after the figures change, the readers of a busy page all find it missing at
-        once; without this each of them would spend the same CPU on the same render, and
-        every request on the server would wait behind them. A cache that cannot be reached
-        answers None, not False: then there is nothing to wait for, and this request renders.
+        The cache keeps one body for each choice, with the version of the data it
+        shows: a body of another version is never read as current, only while a
+        render of the current one is under way (`_render_once`).
         """
-        lock = f"{key}:rendering"
+        key = cache_key(self.stem, query, translation.get_language())
+        version = self.version()
+        cached = cache.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        return self._render_once(key, version, query, previous=cached)
+
+    def _render_once(self, key: str, version: str, query: QueryDict, previous) -> str:
+        """Render the body, unless another request is rendering it already.
+
+        Right after the figures change, the readers of a busy page all find it out of
+        date at once; without this each of them would spend the same CPU on the same
+        render, and every request on the server would wait behind them. While one
+        renders, the others read the page as it was just before the change, which says
+        as of when its figures stand, or, if there is none, wait for the render. A cache
+        that cannot be reached answers None, not False: then there is nothing to wait
+        for, and this request renders.
+        """
+        lock = render_lock(key, version)
         if cache.add(lock, 1, RENDER_WAIT_SECONDS) is False:
+            if previous is not None:
+                return previous[1]
             deadline = time.monotonic() + RENDER_WAIT_SECONDS
             while time.monotonic() < deadline:
                 time.sleep(RENDER_POLL_SECONDS)
-                body = cache.get(key)
-                if body is not None:
-                    return body
+                cached = cache.get(key)
+                if cached is not None and cached[0] == version:
+                    return cached[1]
             # The other render failed or its process died: this request renders.
         try:
             page = self.build()
             page["export_query"] = export_query(query)
             page["page_path"] = self.path
             body = render_to_string(f"dashboards/_{self.name}_body.html", page)
-            cache.set(key, body, CACHE_SECONDS)
+            cache.set(key, (version, body), CACHE_SECONDS)
         finally:
             cache.delete(lock)
         return body
+
+    def is_read(self) -> bool:
+        """Whether a reader opened the page as it opens, in the portal's language, lately."""
+        return cache.get(cache_key(self.stem, QueryDict(), settings.LANGUAGE_CODE)) is not None
 
 
 def export_query(query: QueryDict) -> str:
@@ -541,10 +563,12 @@ def warm(agreement_id: int | None = None) -> int:
 
     The national page and the comparison as they open, and for one agreement's
     change its own page and its province's (the unit's and the province it
-    merged into), in the portal's language: nearly every official reads it, and
-    a second language doubled the job's CPU (under the load run's stream of approvals
-    the warming used more CPU than every page served). A page in English is rendered
-    by its first reader. Returns how many bodies were rendered.
+    merged into) if someone read them within CACHE_SECONDS: under a stream of
+    approvals, rendering every province's page whether or not anyone reads it
+    cost more CPU than the pages served. In the portal's language only: nearly
+    every official reads it, and a second language doubled the job's CPU. A page
+    in English, or one nobody read lately, is rendered by its first reader.
+    Returns how many bodies were rendered or found current.
     """
     pages = [national_page(QueryDict()), compare_page(QueryDict())]
     agreement = (
@@ -560,6 +584,7 @@ def warm(agreement_id: int | None = None) -> int:
         if unit is not None:
             pages += [province_page(province) for province in (unit, unit.successor) if province]
     with translation.override(settings.LANGUAGE_CODE):
+        pages = pages[:2] + [page for page in pages[2:] if page.is_read()]
         for page in pages:
             page.body(QueryDict())
     return len(pages)

@@ -7,6 +7,7 @@ process died, does not leave the others waiting for nothing.
 """
 
 import threading
+import time
 
 import pytest
 from django.core.cache import cache
@@ -87,12 +88,33 @@ def test_a_reader_renders_itself_when_the_render_it_waits_for_never_comes(
 ):
     progress.recompute_all()
     monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 0.3)
-    with translation.override("vi"):
-        key = dashboards.cache_key(
-            "bang-tin-quoc-gia", QueryDict(), "vi", dashboards.data_version()
-        )
+    key = dashboards.cache_key("bang-tin-quoc-gia", QueryDict(), "vi")
     # A worker took the page to render and was killed before it wrote anything.
-    cache.add(f"{key}:rendering", 1, 60)
+    cache.add(dashboards.render_lock(key, dashboards.data_version()), 1, 60)
 
     assert "Lào Cai" in national_body()
     assert national_renders == [BODY]
+
+
+def test_while_a_changed_page_renders_its_readers_get_it_as_it_was_at_once(
+    laocai, fresh_cache, national_renders, monkeypatch
+):
+    progress.recompute_all()
+    before = national_body()
+    progress.recompute_all()
+    # Another request is rendering the changed page: this reader neither waits nor renders.
+    monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 5)
+    key = dashboards.cache_key("bang-tin-quoc-gia", QueryDict(), "vi")
+    lock = dashboards.render_lock(key, dashboards.data_version())
+    cache.add(lock, 1, 60)
+    started = time.monotonic()
+    assert national_body() == before
+    assert time.monotonic() - started < 1
+    assert national_renders == [BODY]
+
+    # Once that render is done (here: abandoned), the next reader gets the current page.
+    cache.delete(lock)
+    after = national_body()
+    assert national_renders == [BODY, BODY]
+    assert national_body() == after
+    assert national_renders == [BODY, BODY]
