@@ -25,6 +25,9 @@ export REDIS_PORT=6392 GUNICORN_BIND=127.0.0.1:8790
 export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0" CACHE_URL="redis://127.0.0.1:$REDIS_PORT/1"
 PY=.venv/bin/python
 mkdir -p "$SERVE_DIR" bench/results
+# Each run is a new database: a schedule left by an earlier run would start the hourly full
+# rebuild in the first seconds of this one, which a working hour sees once, not every minute.
+rm -f "$SERVE_DIR"/beat-schedule*
 
 $PY manage.py migrate --noinput --verbosity=0
 $PY manage.py collectstatic --noinput --verbosity=0

@@ -24,7 +24,7 @@ from django.db.models import Count, F, Max, Min, Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -284,11 +284,24 @@ class Freshness:
     last_failure: RecomputeRun | None
 
 
+# A recompute is queued with the change that asks for it and done within seconds. The pages
+# of the whole country name an agreement as waiting only once it has waited this long (the
+# broker down, a job failing): every approval would otherwise change them twice, once when
+# it is asked for and once when it is done, and each change renders them again.
+PENDING_SHOWN_AFTER = datetime.timedelta(seconds=30)
+
+
+def late_requests_cutoff() -> datetime.datetime:
+    """Requests for a recompute made before this are late enough to show on the national pages."""
+    return timezone.now() - PENDING_SHOWN_AFTER
+
+
 def freshness(computed_queryset, agreement_ids=None) -> Freshness:
     """When the page's figures were computed, and whether any recompute is owed or failed.
 
     The recomputes owed are the page's own agreements' when it names them (a
-    province's or an agreement's page), else every agreement's.
+    province's or an agreement's page), at once; else every agreement's that has
+    waited longer than PENDING_SHOWN_AFTER.
     """
     as_of = computed_queryset.aggregate(as_of=Min("computed_at"))["as_of"]
     last = RecomputeRun.objects.order_by("-started_at").only("status", "started_at", "error")[:1]
@@ -296,6 +309,8 @@ def freshness(computed_queryset, agreement_ids=None) -> Freshness:
     pending = PendingRecompute.objects.all()
     if agreement_ids is not None:
         pending = pending.filter(agreement_id__in=agreement_ids)
+    else:
+        pending = pending.filter(requested_at__lte=late_requests_cutoff())
     return Freshness(
         as_of=as_of,
         pending=pending.count(),
@@ -332,10 +347,10 @@ RECOUNTED = (
 def data_version() -> str:
     """Changes whenever a dashboard's figures or facts may have: one cheap query.
 
-    The figures change with a recompute (its run, or a request for one); how
-    complete the reporting is, with its recount after each step of a report; the
-    facts (agreements, signatories, commitments, milestones, KPIs, provinces) count
-    up `ContentVersion` whenever they are edited. The pages about one province or
+    The figures change with a recompute (its run, or a request for one once it is
+    late: PENDING_SHOWN_AFTER); how complete the reporting is, with its recount
+    after each step of a report; the facts (agreements, signatories, commitments,
+    milestones, KPIs, provinces) count up `ContentVersion` whenever they are edited. The pages about one province or
     agreement, which also list its reports, have their own (`scoped_version`).
     """
     runs = RecomputeRun._meta.db_table
@@ -343,13 +358,15 @@ def data_version() -> str:
     completeness = ReportingCompleteness._meta.db_table
     content = ContentVersion._meta.db_table
     # The table names come from the models, never from input.
+    cutoff = connection.ops.adapt_datetimefield_value(late_requests_cutoff())
     row = prepared.fetch_one(
         "dashboard_data_version",
         f"SELECT (SELECT MAX(id) FROM {runs}), "
         f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
         f"(SELECT MAX(number) FROM {content}), pending.*, completeness.* "
-        f"FROM {_aggregates(pending, '', REWRITTEN)} pending, "
+        f"FROM {_aggregates(pending, 'WHERE requested_at <= %s', REWRITTEN)} pending, "
         f"{_aggregates(completeness, '', RECOUNTED)} completeness",
+        [cutoff],
     )
     return "|".join(str(value) for value in row)
 
