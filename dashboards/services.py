@@ -350,8 +350,9 @@ def data_version() -> str:
     The figures change with a recompute (its run, or a request for one once it is
     late: PENDING_SHOWN_AFTER); how complete the reporting is, with its recount
     after each step of a report; the facts (agreements, signatories, commitments,
-    milestones, KPIs, provinces) count up `ContentVersion` whenever they are edited. The pages about one province or
-    agreement, which also list its reports, have their own (`scoped_version`).
+    milestones, KPIs, provinces) count up `ContentVersion` whenever they are
+    edited. The pages about one province or agreement, which also list its
+    reports, have their own (`scoped_version`).
     """
     runs = RecomputeRun._meta.db_table
     pending = PendingRecompute._meta.db_table
