@@ -589,7 +589,6 @@ def warm(agreement_id: int | None = None) -> int:
     in English, or one nobody read lately, is rendered by its first reader.
     Returns how many bodies were rendered or found current.
     """
-    pages = [national_page(QueryDict()), compare_page(QueryDict())]
     agreement = (
         Agreement.objects.select_related("counterparty__province", "phase")
         .filter(pk=agreement_id)
@@ -597,13 +596,15 @@ def warm(agreement_id: int | None = None) -> int:
         if agreement_id
         else None
     )
+    its_pages = []
     if agreement is not None:
-        pages.append(agreement_page(agreement))
+        its_pages.append(agreement_page(agreement))
         unit = agreement.counterparty.province
         if unit is not None:
-            pages += [province_page(province) for province in (unit, unit.successor) if province]
+            its_pages += [province_page(p) for p in (unit, unit.successor) if p]
     with translation.override(settings.LANGUAGE_CODE):
-        pages = pages[:2] + [page for page in pages[2:] if page.is_read()]
+        pages = [national_page(QueryDict()), compare_page(QueryDict())]
+        pages += [page for page in its_pages if page.is_read()]
         for page in pages:
             page.body(QueryDict())
     return len(pages)
