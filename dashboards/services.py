@@ -987,9 +987,11 @@ def at_risk_table(scope, kpis: list[Kpi]) -> Table:
 
 
 def _by_unit(agreements: list[Agreement]) -> list[list[Agreement]]:
-    """Agreements grouped by the unit that signed them, the earliest unit first."""
+    """Agreements grouped by the unit that signed them, the earliest unit first, each group
+    in the order of its agreements' periods (the order its targets are drawn in)."""
     groups = defaultdict(list)
-    for agreement in agreements:
+    # The readings that name these agreements come in no particular order (PostgreSQL's).
+    for agreement in sorted(agreements, key=lambda a: (a.period_start, a.pk)):
         groups[agreement.counterparty.province_id].append(agreement)
     return sorted(
         groups.values(),
