@@ -13,7 +13,10 @@
 # every test except those marked `browser` (headless Chromium) and `services`
 # (real Redis and Celery workers): those exercise HTTP and processes, not the
 # database, so a second run of them would double the slowest tests and find
-# nothing new. Coverage from both runs is combined into one report at the end.
+# nothing new. The database tests run on two processes (pytest-xdist), each with
+# its own test database; the browser and services tests run on one, after them,
+# because they time real processes that two test processes would starve of CPU.
+# Coverage from every run is combined into one report at the end.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -32,7 +35,11 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input --quiet --quiet
 TEST_VARS := DEBUG=0 SECRET_KEY=make-test-only-secret
 SQLITE_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL $(TEST_VARS)
 POSTGRES_ENV := env -u CELERY_BROKER_URL $(TEST_VARS)
-SQLITE_SELECTION := -m "not browser and not services"
+DATABASE_TESTS := -m "not browser and not services"
+PROCESS_TESTS := -m "browser or services"
+# `make test TEST_PROCESSES=0` runs them in one process.
+TEST_PROCESSES ?= 2
+PARALLEL := -n $(TEST_PROCESSES)
 PYTEST_ARGS ?= --tb=short
 RESULTS := .pytest_cache/results
 # `make test` combines the runs' coverage and reports once; a run on its own reports itself.
@@ -102,13 +109,20 @@ check: setup messages
 # pytest exits 5 when it ran no test; make treats that like any failure.
 test-sqlite: setup messages
 	@echo "== pytest on SQLite (all but browser and services tests)"
-	COVERAGE_FILE=.coverage.sqlite $(SQLITE_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(SQLITE_SELECTION) \
+	COVERAGE_FILE=.coverage.sqlite $(SQLITE_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(PARALLEL) $(DATABASE_TESTS) \
 		--cov --cov-report=$(COV_REPORT) --junitxml=$(RESULTS)/sqlite.xml
 
+# One throwaway server for both runs; the second runs even when the first failed,
+# and appends to its coverage.
 test-postgres: setup messages
-	@echo "== pytest on PostgreSQL (every test)"
-	COVERAGE_FILE=.coverage.postgres scripts/with-postgres $(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS) \
-		--cov --cov-report=$(COV_REPORT) --junitxml=$(RESULTS)/postgres.xml
+	@echo "== pytest on PostgreSQL (every test: the database ones, then browser and services)"
+	COVERAGE_FILE=.coverage.postgres scripts/with-postgres sh -c 'status=0; \
+		$(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(PARALLEL) $(DATABASE_TESTS) \
+			--cov --cov-report= --junitxml=$(RESULTS)/postgres.xml || status=$$?; \
+		$(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(PROCESS_TESTS) \
+			--cov --cov-append --cov-report=$(COV_REPORT) --junitxml=$(RESULTS)/postgres-processes.xml \
+			|| status=$$?; \
+		exit $$status'
 
 test: lint check
 	@$(MAKE) --no-print-directory test-sqlite COV_REPORT=
@@ -116,7 +130,7 @@ test: lint check
 	@echo "== coverage, SQLite and PostgreSQL runs combined"
 	@$(PY) -m coverage combine --keep --quiet .coverage.sqlite .coverage.postgres
 	@$(PY) -m coverage report
-	@$(PY) scripts/test-summary $(RESULTS)/sqlite.xml $(RESULTS)/postgres.xml
+	@$(PY) scripts/test-summary $(RESULTS)/sqlite.xml $(RESULTS)/postgres.xml $(RESULTS)/postgres-processes.xml
 
 clean:
 	rm -rf $(VENV) .coverage .coverage.* htmlcov staticfiles .pytest_cache .ruff_cache .serve
