@@ -232,11 +232,14 @@ def _phase_rollups(
     data: dict,
     kpis: dict,
     today: Quarter,
+    known: dict | None = None,
 ) -> dict:
     """Every province record under `roots` at the reference quarter, per (province, KPI).
 
     Without a reference (no value yet in the phase) units are judged at the
     phase's last quarter so far, so their targets still show as "no data".
+    `known` holds roll-ups already computed (stored rows of units the change
+    does not reach): they are added up, not computed again, and not returned.
     """
     at = reference or min(Quarter(phase.end_year, 4), today)
     years = (phase.start_year, phase.end_year)
@@ -244,12 +247,15 @@ def _phase_rollups(
     for agreement in data["agreements"]:
         if agreement["province_id"] and _overlaps(agreement, phase):
             by_province[agreement["province_id"]].append(agreement)
-    computed = {}
+    known = known or {}
+    computed = dict(known)
+    settled = {province_id for province_id, _kpi_id in known}
 
     def visit(province_id):
         children = tree.predecessors[province_id]
         for child in children:
-            visit(child)
+            if child not in settled:
+                visit(child)
         own = by_province[province_id]
         terms = [_terms(agreement) for agreement in own]
         kpi_ids = {
@@ -290,7 +296,7 @@ def _phase_rollups(
 
     for root in roots:
         visit(root)
-    return computed
+    return {key: rollup for key, rollup in computed.items() if key not in known}
 
 
 def _province_models(rollups: dict, phase_id: int, now) -> list[ProvinceProgress]:
@@ -564,19 +570,22 @@ def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
         chain = tree.chain(agreement["province_id"])
         for phase in Phase.objects.all():
             if _overlaps(agreement, phase):
-                written += _recompute_phase_locked(phase, chain[-1], tree, now, kpis, today)
+                written += _recompute_phase_locked(phase, chain, tree, now, kpis, today)
         written += _recompute_completeness_locked(tree, chain, now)
     return written
 
 
 def _recompute_phase_locked(
-    phase: Phase, root: int, tree: ProvinceTree, now, kpis: dict, today: Quarter
+    phase: Phase, chain: list[int], tree: ProvinceTree, now, kpis: dict, today: Quarter
 ) -> int:
-    """A phase's roll-ups that one province's change reaches, and the nation's.
+    """A phase's roll-ups that one unit's change reaches, and the nation's.
 
-    Only the province the change belongs to (with the units merged into it) is
-    recomputed, unless the change moved the phase's reference quarter: then
-    every province stands at the new quarter and all of them are.
+    Only the unit and the provinces it merged into (`chain`) are recomputed,
+    from their own agreements; the other units merged into them are added up
+    from their stored rows, as the nation adds up the provinces: those rows keep
+    every sum and count exactly (`Rollup.from_row`). If the change moved the
+    phase's reference quarter, every unit stands at the new quarter and all of
+    them are recomputed.
     """
     reference = reference_quarter(phase, today)
     stored = NationalProgress.objects.filter(phase=phase).aggregate(
@@ -587,25 +596,26 @@ def _recompute_phase_locked(
         report__quarter__gte=Quarter(phase.start_year, 1).code,
         report__quarter__lte=Quarter(phase.end_year, 4).code,
     )
+    rows = ProvinceProgress.objects.filter(phase=phase)
     if NationalProgress.objects.filter(phase=phase).exists() and stored == (
         reference.code if reference else None
     ):
-        lineage = tree.with_predecessors([root])
+        others = {child for pk in chain for child in tree.predecessors[pk]} - set(chain)
+        known = {
+            (row.province_id, row.kpi_id): Rollup.from_row(row)
+            for row in rows.filter(province_id__in=others)
+        }
         data = _data(
-            Agreement.objects.filter(counterparty__province_id__in=lineage),
-            in_phase.filter(report__agreement__counterparty__province_id__in=lineage),
-            KpiTarget.objects.filter(agreement__counterparty__province_id__in=lineage),
+            Agreement.objects.filter(counterparty__province_id__in=chain),
+            in_phase.filter(report__agreement__counterparty__province_id__in=chain),
+            KpiTarget.objects.filter(agreement__counterparty__province_id__in=chain),
         )
-        roots = [root]
+        rollups = _phase_rollups(phase, reference, [chain[-1]], tree, data, kpis, today, known)
+        rows.filter(province_id__in=chain).delete()
     else:
-        lineage = None
         data = _data(Agreement.objects.all(), in_phase, KpiTarget.objects.all())
-        roots = tree.roots()
-    rollups = _phase_rollups(phase, reference, roots, tree, data, kpis, today)
-    stale = ProvinceProgress.objects.filter(phase=phase)
-    if lineage is not None:
-        stale = stale.filter(province_id__in=lineage)
-    stale.delete()
+        rollups = _phase_rollups(phase, reference, tree.roots(), tree, data, kpis, today)
+        rows.delete()
     province_rows = _province_models(rollups, phase.pk, now)
     ProvinceProgress.objects.bulk_create(province_rows, batch_size=BULK_BATCH)
     return len(province_rows) + _write_national(phase.pk, now=now, kpis=kpis)

@@ -17,10 +17,12 @@ from django.core.management import call_command
 
 from milestones.models import KpiValue, ReportStatus
 from partnerships.models import Agreement, Kpi, KpiKind, Phase, TimeAggregation
+from progress import services as progress
 from progress.models import NationalProgress, ProvinceProgress
 from provinces.models import Province
 
 from .conftest import VIETNAM
+from .test_recompute_jobs import snapshot
 
 TODAY = datetime.datetime(2026, 12, 1, 9, tzinfo=VIETNAM)
 LAST_COMPLETED = 20263
@@ -116,3 +118,47 @@ def test_the_stored_national_and_province_figures_follow_the_rules_on_the_scale_
             )
         }
         assert stored == expected
+
+
+def test_one_agreements_recompute_leaves_every_row_a_full_rebuild_would(db, scale):
+    """After one report changes, recomputing its agreement (the unit and what it merged into,
+    the other former units added up from their stored rows) gives the rows of a full rebuild."""
+    with time_machine.travel(TODAY, tick=False):
+        progress.recompute_all()
+        merged = Province.objects.filter(successor__isnull=False).values("successor")
+        for agreement in (
+            Agreement.objects.filter(
+                period_start=2021, counterparty__province__successor__in=merged
+            ).first(),
+            Agreement.objects.filter(
+                period_start__gte=2025, counterparty__province__predecessors__isnull=False
+            ).first(),
+        ):
+            value = (
+                KpiValue.objects.filter(
+                    report__agreement=agreement, report__status=ReportStatus.APPROVED
+                )
+                .exclude(value=None)
+                .order_by("-report__quarter")
+                .first()
+            )
+            province = agreement.counterparty.province
+            root = province.successor or province
+            before = ProvinceProgress.objects.get(
+                province=root,
+                kpi=value.kpi,
+                phase__start_year__lte=value.report.quarter // 10,
+                phase__end_year__gte=value.report.quarter // 10,
+            ).value
+            KpiValue.objects.filter(pk=value.pk).update(value=value.value + 7)
+            progress.recompute_agreement(agreement.pk)
+            after_one = snapshot()
+            progress.recompute_all()
+            assert snapshot() == after_one
+            now = ProvinceProgress.objects.get(
+                province=root,
+                kpi=value.kpi,
+                phase__start_year__lte=value.report.quarter // 10,
+                phase__end_year__gte=value.report.quarter // 10,
+            ).value
+            assert now == before + 7
