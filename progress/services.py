@@ -194,14 +194,17 @@ def _completeness_rows(province_ids, lineage: dict, by_leaf: dict, now) -> list:
 # Provinces at the phase's reference quarter ----------------------------------------------
 
 
-def reference_quarter(phase: Phase, today: Quarter) -> Quarter | None:
+def reference_quarter(phase: Phase, today: Quarter, stored: int | None = None) -> Quarter | None:
     """The latest quarter of the phase with an approved provincial value that counts.
 
     A value counts only inside its agreement's period; the phase's headline adds
-    up every unit at this one quarter.
+    up every unit at this one quarter. `stored`, the reference of the last
+    recompute, narrows the search to the quarters from it on, a few hundred
+    reports instead of the phase's thousands; only when nothing counts there any
+    more (its last report reopened) is the whole phase searched.
     """
     first, last = Quarter(phase.start_year, 1), min(Quarter(phase.end_year, 4), today)
-    code = (
+    counted = (
         QuarterlyReport.objects.approved()
         .filter(
             quarter__gte=first.code,
@@ -213,8 +216,12 @@ def reference_quarter(phase: Phase, today: Quarter) -> Quarter | None:
             quarter__gte=F("agreement__period_start") * 10 + 1,
             quarter__lte=F("agreement__period_end") * 10 + 4,
         )
-        .aggregate(latest=Max("quarter"))["latest"]
     )
+    code = None
+    if stored is not None:
+        code = counted.filter(quarter__gte=stored).aggregate(latest=Max("quarter"))["latest"]
+    if code is None:
+        code = counted.aggregate(latest=Max("quarter"))["latest"]
     return Quarter.from_code(code) if code else None
 
 
@@ -587,19 +594,18 @@ def _recompute_phase_locked(
     phase's reference quarter, every unit stands at the new quarter and all of
     them are recomputed.
     """
-    reference = reference_quarter(phase, today)
-    stored = NationalProgress.objects.filter(phase=phase).aggregate(
-        reference=Max("reference_quarter")
-    )["reference"]
+    national = NationalProgress.objects.filter(phase=phase).aggregate(
+        rows=Count("pk"), reference=Max("reference_quarter")
+    )
+    stored = national["reference"]
+    reference = reference_quarter(phase, today, stored)
     # Only the phase's quarters count in it: read no others.
     in_phase = KpiValue.objects.filter(
         report__quarter__gte=Quarter(phase.start_year, 1).code,
         report__quarter__lte=Quarter(phase.end_year, 4).code,
     )
     rows = ProvinceProgress.objects.filter(phase=phase)
-    if NationalProgress.objects.filter(phase=phase).exists() and stored == (
-        reference.code if reference else None
-    ):
+    if national["rows"] and stored == (reference.code if reference else None):
         others = {child for pk in chain for child in tree.predecessors[pk]} - set(chain)
         known = {
             (row.province_id, row.kpi_id): Rollup.from_row(row)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from milestones import services
-from milestones.models import ReportStatus
+from milestones.models import QuarterlyReport, ReportStatus
 from progress import services as progress
 from progress import tasks
 from progress.models import (
@@ -173,6 +173,23 @@ def test_it_computes_the_same_roll_ups_for_one_agreement_as_for_everything(
     progress.recompute_all()
     assert snapshot() == after_one
     assert NationalProgress.objects.get(kpi=national_data["bts_total"]).value == D(2820)
+
+
+def test_it_goes_back_a_quarter_when_the_last_report_of_the_phase_is_reopened(
+    national_data, provinces
+):
+    agreement = provinces.former_yen_bai.organisations.get().agreements.get()
+    latest = report(agreement, "2025Q1", {national_data["bts_total"]: 820})
+    progress.recompute_all()
+    assert NationalProgress.objects.get(kpi=national_data["bts_total"]).reference_quarter == 20251
+
+    QuarterlyReport.objects.filter(pk=latest.pk).update(status=ReportStatus.SUBMITTED)
+    progress.recompute_agreement(agreement.pk)
+    after_one = snapshot()
+    national = NationalProgress.objects.get(kpi=national_data["bts_total"])
+    assert (national.reference_quarter, national.value) == (20244, D(2750))
+    progress.recompute_all()
+    assert snapshot() == after_one
 
 
 def test_it_never_overwrites_a_newer_recompute_with_an_older_rebuild(
