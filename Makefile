@@ -36,7 +36,6 @@ TEST_VARS := DEBUG=0 SECRET_KEY=make-test-only-secret
 SQLITE_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL $(TEST_VARS)
 POSTGRES_ENV := env -u CELERY_BROKER_URL $(TEST_VARS)
 DATABASE_TESTS := -m "not browser and not services"
-PROCESS_TESTS := -m "browser or services"
 # `make test TEST_PROCESSES=0` runs them in one process.
 TEST_PROCESSES ?= 2
 PARALLEL := -n $(TEST_PROCESSES)
@@ -112,17 +111,12 @@ test-sqlite: setup messages
 	COVERAGE_FILE=.coverage.sqlite $(SQLITE_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(PARALLEL) $(DATABASE_TESTS) \
 		--cov --cov-report=$(COV_REPORT) --junitxml=$(RESULTS)/sqlite.xml
 
-# One throwaway server for both runs; the second runs even when the first failed,
-# and appends to its coverage.
+# One throwaway server for the database tests (on TEST_PROCESSES processes) and then
+# the browser and services tests (on one): scripts/test-postgres-pass.
 test-postgres: setup messages
 	@echo "== pytest on PostgreSQL (every test: the database ones, then browser and services)"
-	COVERAGE_FILE=.coverage.postgres scripts/with-postgres sh -c 'status=0; \
-		$(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(PARALLEL) $(DATABASE_TESTS) \
-			--cov --cov-report= --junitxml=$(RESULTS)/postgres.xml || status=$$?; \
-		$(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(PROCESS_TESTS) \
-			--cov --cov-append --cov-report=$(COV_REPORT) --junitxml=$(RESULTS)/postgres-processes.xml \
-			|| status=$$?; \
-		exit $$status'
+	COVERAGE_FILE=.coverage.postgres PY=$(PY) RESULTS=$(RESULTS) TEST_PROCESSES=$(TEST_PROCESSES) \
+		COV_REPORT=$(COV_REPORT) scripts/with-postgres $(POSTGRES_ENV) scripts/test-postgres-pass $(PYTEST_ARGS)
 
 test: lint check
 	@$(MAKE) --no-print-directory test-sqlite COV_REPORT=
