@@ -606,10 +606,9 @@ def _recompute_phase_locked(
     )
     rows = ProvinceProgress.objects.filter(phase=phase)
     if national["rows"] and stored == (reference.code if reference else None):
-        others = {child for pk in chain for child in tree.predecessors[pk]} - set(chain)
         known = {
             (row.province_id, row.kpi_id): Rollup.from_row(row)
-            for row in rows.filter(province_id__in=others)
+            for row in rows.filter(province_id__in=tree.beside(chain))
         }
         data = _data(
             Agreement.objects.filter(counterparty__province_id__in=chain),

@@ -30,6 +30,10 @@ class ProvinceTree:
             chain.append(next_id)
         return chain
 
+    def beside(self, chain: list[int]) -> set[int]:
+        """The units merged into the provinces of `chain` that are not on it themselves."""
+        return {child for pk in chain for child in self.predecessors[pk]} - set(chain)
+
     def roots(self) -> list[int]:
         """The units that merged into nothing: the current provinces."""
         return [pk for pk, successor in self.successor.items() if successor is None]

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from provinces.lineage import with_predecessors
+from provinces.lineage import ProvinceTree, with_predecessors
 from provinces.models import Province, ProvinceKind, Region
 from provinces.services import Upsert, load_provinces_from_package
 
@@ -69,6 +69,14 @@ def test_it_records_the_merges_named_in_the_articles(loaded, former_name, curren
     assert merged.pk in with_predecessors([current(current_name).pk])
     # The province it merged into keeps its own former record as well.
     assert former(current_name).successor == current(current_name)
+
+
+def test_it_tells_the_units_merged_beside_a_former_unit(loaded):
+    tree = ProvinceTree()
+    chain = tree.chain(former("Yên Bái").pk)
+
+    assert chain == [former("Yên Bái").pk, current("Lào Cai").pk]
+    assert tree.beside(chain) == {former("Lào Cai").pk}
 
 
 @pytest.mark.parametrize("name", ["Lai Châu", "Điện Biên", "Nghệ An"])
