@@ -5,7 +5,12 @@ import datetime
 from core.quarters import Quarter
 from milestones.models import ReportStatus
 from partnerships.models import Kpi, KpiKind, Organisation, SpaceAggregation, TimeAggregation
-from progress.models import NationalProgress, ProvinceProgress
+from progress.models import (
+    AgreementProgress,
+    NationalProgress,
+    ProvinceProgress,
+    ReportingCompleteness,
+)
 
 from .factories import (
     AgreementFactory,
@@ -111,3 +116,17 @@ def province_row(province, kpi, phase_start=2021):
 
 def national_row(kpi, phase_start=2021):
     return NationalProgress.objects.get(kpi=kpi, phase__start_year=phase_start)
+
+
+COMPUTED_TABLES = (AgreementProgress, ProvinceProgress, NationalProgress, ReportingCompleteness)
+
+
+def snapshot():
+    """Every computed row, without ids and times, so two rebuilds can be compared."""
+    return {
+        model.__name__: sorted(
+            tuple(sorted((k, str(v)) for k, v in row.items() if k not in ("id", "computed_at")))
+            for row in model.objects.values()
+        )
+        for model in COMPUTED_TABLES
+    }

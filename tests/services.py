@@ -163,8 +163,8 @@ class Postgres:
 _collected_static: str | None = None
 
 
-def collected_static(env: dict) -> str:
-    """A folder of collected static files, made once per test process.
+def collected_static(manage) -> str:
+    """A folder of collected static files, made once per test process by `manage`.
 
     They depend on the code only, not on any test's data, and collecting them
     (compressed, as production serves them) takes half a minute.
@@ -173,13 +173,7 @@ def collected_static(env: dict) -> str:
     if _collected_static is None:
         folder = tempfile.mkdtemp(prefix="portal-static-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
-            cwd=ROOT,
-            env={**env, "STATIC_ROOT": folder},
-            check=True,
-            capture_output=True,
-        )
+        manage("collectstatic", "--noinput", "--verbosity=0", STATIC_ROOT=folder)
         _collected_static = folder
     return _collected_static
 
@@ -222,7 +216,7 @@ class Gunicorn:
         ).stdout
 
     def start(self):
-        self.env["STATIC_ROOT"] = collected_static(self.env)
+        self.env["STATIC_ROOT"] = collected_static(self.manage)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
             cwd=ROOT,

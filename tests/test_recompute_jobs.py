@@ -16,29 +16,15 @@ from progress.models import (
     AgreementProgress,
     NationalProgress,
     PendingRecompute,
-    ProvinceProgress,
     RecomputeRun,
     RecomputeStatus,
-    ReportingCompleteness,
 )
 
 from .factories import KpiValueFactory, QuarterlyReportFactory
-from .progress_data import agreement_for, catalogue, report, target
+from .progress_data import agreement_for, catalogue, report, snapshot, target
 from .services import free_port, publishing_to
 
 D = Decimal
-TABLES = (AgreementProgress, ProvinceProgress, NationalProgress, ReportingCompleteness)
-
-
-def snapshot():
-    """Every computed row, without ids and times, so two rebuilds can be compared."""
-    return {
-        model.__name__: sorted(
-            tuple(sorted((k, str(v)) for k, v in row.items() if k not in ("id", "computed_at")))
-            for row in model.objects.values()
-        )
-        for model in TABLES
-    }
 
 
 def submitted(scenario, quarter, bts):

@@ -19,10 +19,11 @@ from milestones.models import KpiValue, ReportStatus
 from partnerships.models import Agreement, Kpi, KpiKind, Phase, TimeAggregation
 from progress import services as progress
 from progress.models import NationalProgress, ProvinceProgress
+from provinces.lineage import ProvinceTree
 from provinces.models import Province
 
 from .conftest import VIETNAM
-from .test_recompute_jobs import snapshot
+from .progress_data import snapshot
 
 TODAY = datetime.datetime(2026, 12, 1, 9, tzinfo=VIETNAM)
 LAST_COMPLETED = 20263
@@ -124,10 +125,13 @@ def test_one_agreements_recompute_leaves_every_row_a_full_rebuild_would(db, scal
     """After one report changes, recomputing its agreement (the unit and what it merged into,
     the other former units added up from their stored rows) gives the rows of a full rebuild."""
 
-    def province_figure(province, value):
+    def province_figure(province_id, value):
         year = value.report.quarter // 10
         return ProvinceProgress.objects.get(
-            province=province, kpi=value.kpi, phase__start_year__lte=year, phase__end_year__gte=year
+            province_id=province_id,
+            kpi=value.kpi,
+            phase__start_year__lte=year,
+            phase__end_year__gte=year,
         ).value
 
     with time_machine.travel(TODAY, tick=False):
@@ -148,8 +152,7 @@ def test_one_agreements_recompute_leaves_every_row_a_full_rebuild_would(db, scal
                 .order_by("-report__quarter")
                 .first()
             )
-            province = agreement.counterparty.province
-            root = province.successor or province
+            root = ProvinceTree().chain(agreement.counterparty.province_id)[-1]
             before = province_figure(root, value)
             KpiValue.objects.filter(pk=value.pk).update(value=value.value + 7)
             progress.recompute_agreement(agreement.pk)
