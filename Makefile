@@ -35,7 +35,8 @@ PIP := $(PY) -m pip --disable-pip-version-check --no-input --quiet --quiet
 TEST_VARS := DEBUG=0 SECRET_KEY=make-test-only-secret
 SQLITE_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL $(TEST_VARS)
 POSTGRES_ENV := env -u CELERY_BROKER_URL $(TEST_VARS)
-DATABASE_TESTS := -m "not browser and not services"
+# The tests that exercise the database; the rest (browser, services) time real processes.
+DATABASE_TESTS := not browser and not services
 # `make test TEST_PROCESSES=0` runs them in one process.
 TEST_PROCESSES ?= 2
 PARALLEL := -n $(TEST_PROCESSES)
@@ -108,7 +109,7 @@ check: setup messages
 # pytest exits 5 when it ran no test; make treats that like any failure.
 test-sqlite: setup messages
 	@echo "== pytest on SQLite (all but browser and services tests)"
-	COVERAGE_FILE=.coverage.sqlite $(SQLITE_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(PARALLEL) $(DATABASE_TESTS) \
+	COVERAGE_FILE=.coverage.sqlite $(SQLITE_ENV) $(PY) -m pytest $(PYTEST_ARGS) $(PARALLEL) -m "$(DATABASE_TESTS)" \
 		--cov --cov-report=$(COV_REPORT) --junitxml=$(RESULTS)/sqlite.xml
 
 # One throwaway server for the database tests (on TEST_PROCESSES processes) and then
@@ -116,7 +117,8 @@ test-sqlite: setup messages
 test-postgres: setup messages
 	@echo "== pytest on PostgreSQL (every test: the database ones, then browser and services)"
 	COVERAGE_FILE=.coverage.postgres PY=$(PY) RESULTS=$(RESULTS) TEST_PROCESSES=$(TEST_PROCESSES) \
-		COV_REPORT=$(COV_REPORT) scripts/with-postgres $(POSTGRES_ENV) scripts/test-postgres-pass $(PYTEST_ARGS)
+		DATABASE_TESTS="$(DATABASE_TESTS)" COV_REPORT=$(COV_REPORT) \
+		scripts/with-postgres $(POSTGRES_ENV) scripts/test-postgres-pass $(PYTEST_ARGS)
 
 test: lint check
 	@$(MAKE) --no-print-directory test-sqlite COV_REPORT=

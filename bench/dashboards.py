@@ -117,20 +117,15 @@ urlpatterns = [
 ]
 
 
-def median_seconds(call, repeat: int) -> float:
-    call()  # warm caches: templates, translations, the database's pages
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
 def _timed(call, *args) -> float:
     start = time.perf_counter()
     call(*args)
     return time.perf_counter() - start
+
+
+def median_seconds(call, repeat: int) -> float:
+    call()  # warm caches: templates, translations, the database's pages
+    return statistics.median(_timed(call) for _ in range(repeat))
 
 
 def paired_medians(call, baseline, repeat: int) -> tuple[float, float]:
@@ -143,10 +138,8 @@ def paired_medians(call, baseline, repeat: int) -> tuple[float, float]:
     baseline()
     samples, baselines = [], []
     for _ in range(repeat):
-        for timed, into in ((baseline, baselines), (call, samples)):
-            start = time.perf_counter()
-            timed()
-            into.append(time.perf_counter() - start)
+        baselines.append(_timed(baseline))
+        samples.append(_timed(call))
     return statistics.median(samples), statistics.median(baselines)
 
 
