@@ -246,6 +246,14 @@ def first_reads_after_a_change(client, sample: list[int], repeat: int):
             pages["a province elsewhere"] = reverse(
                 "dashboards:province-dashboard", args=[elsewhere]
             )
+            # A phase the change does not reach: its pages keep their figures' version.
+            other = (
+                Phase.objects.exclude(pk=agreement.phase_id)
+                .exclude(start_year__lte=agreement.period_end, end_year__gte=agreement.period_start)
+                .first()
+            )
+            if other is not None:
+                pages["national, a phase elsewhere"] = f"/?phase={other.code}"
             for url in pages.values():
                 get(client, url)()
             start = time.perf_counter()

@@ -10,6 +10,7 @@ whatever the amount of data.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import time
 from collections import defaultdict
@@ -49,6 +50,7 @@ from progress.models import (
     AgreementProgress,
     NationalProgress,
     PendingRecompute,
+    PhaseFigures,
     ProgressStatus,
     ProvinceProgress,
     RecomputeRun,
@@ -351,7 +353,8 @@ def data_version() -> str:
     late: PENDING_SHOWN_AFTER); how complete the reporting is, with its recount
     after each step of a report; the facts (agreements, signatories, commitments,
     milestones, KPIs, provinces) count up `ContentVersion` whenever they are
-    edited. The pages about one province or agreement, which also list its
+    edited. The pages of the whole country follow only what they show
+    (`phase_versions`); those about one province or agreement, which also list its
     reports, have their own (`scoped_version`).
     """
     runs = RecomputeRun._meta.db_table
@@ -370,6 +373,58 @@ def data_version() -> str:
         [cutoff],
     )
     return "|".join(str(value) for value in row)
+
+
+def phase_versions(*phase_codes: str | None) -> tuple[str, str]:
+    """The versions of a page of the whole country about these phases: its figures', its
+    completeness table's. One query.
+
+    The figures of a phase change only with a recompute that rewrote them
+    (`PhaseFigures`, counted in the same transaction), so an approval in one phase
+    leaves the pages of the others cached; a phase not named, or unknown, stands
+    for every phase, since the page then opens on a phase the figures choose. The
+    freshness line of every page also shows the agreements whose recompute is late
+    and whether the last recompute failed. How complete the reporting is changes
+    with every report's step, and is shown apart (`national_page`).
+    """
+    tables = {
+        model.__name__: model._meta.db_table
+        for model in (
+            ContentVersion,
+            RecomputeRun,
+            PendingRecompute,
+            PhaseFigures,
+            Phase,
+            ReportingCompleteness,
+        )
+    }
+    # -SUM stands for every phase, and cannot be read as one phase's count.
+    phase = (
+        f"COALESCE((SELECT f.recomputes FROM {tables['PhaseFigures']} f "
+        f"JOIN {tables['Phase']} p ON p.id = f.phase_id WHERE p.code = %s), "
+        f"-(SELECT SUM(recomputes) FROM {tables['PhaseFigures']}))"
+    )
+    late = "WHERE requested_at <= %s"
+    # The table names come from the models, never from input; the codes are parameters.
+    sql = (
+        f"SELECT (SELECT MAX(number) FROM {tables['ContentVersion']}), "
+        f"(SELECT id FROM {tables['RecomputeRun']} WHERE status = %s "
+        f"AND id = (SELECT MAX(id) FROM {tables['RecomputeRun']})), "
+        f"{', '.join([phase] * len(phase_codes))}, pending.*, completeness.* "
+        f"FROM {_aggregates(tables['PendingRecompute'], late, REWRITTEN)} pending, "
+        f"{_aggregates(tables['ReportingCompleteness'], '', RECOUNTED)} completeness"
+    )
+    cutoff = connection.ops.adapt_datetimefield_value(late_requests_cutoff())
+    row = prepared.fetch_one(
+        f"dashboard_phase_versions_{len(phase_codes)}",
+        sql,
+        [RecomputeStatus.FAILED, *phase_codes, cutoff],
+    )
+    content, figures = row[0], row[: -len(RECOUNTED)]
+    return (
+        "|".join(str(value) for value in figures),
+        "|".join(str(value) for value in (content, *row[-len(RECOUNTED) :])),
+    )
 
 
 def _aggregates(table: str, where: str, aggregates: tuple[str, ...]) -> str:
@@ -470,7 +525,9 @@ class Page:
     """One dashboard page: its body template, its cache and download name, how it is built.
 
     The view serves it and the warming job renders it ahead of its readers, the
-    same way: `body` is the one place a page's body is rendered and cached.
+    same way: `body` is the one place a page's body is rendered and cached. A part
+    that changes more often than the rest (the national page's completeness table)
+    is a page of its own, kept apart and shown after the body.
     """
 
     name: str
@@ -478,6 +535,7 @@ class Page:
     path: str
     build: Callable[..., dict]
     version: Callable[[], str] = data_version
+    parts: tuple[Page, ...] = ()
 
     def body(self, query: QueryDict) -> str:
         """The page's rendered body for `query` in the active language, from the cache if there.
@@ -490,8 +548,19 @@ class Page:
         version = self.version()
         cached = cache.get(key)
         if cached is not None and cached[0] == version:
-            return cached[1]
-        return self._render_once(key, version, query, previous=cached)
+            body = cached[1]
+        else:
+            body = self._render_once(key, version, query, previous=cached)
+        for part in self.parts:
+            body += part.body(query)
+        return body
+
+    def tables(self) -> dict:
+        """Every table of the page and its parts, as downloads hold them."""
+        tables = self.build(download=True)["tables"]
+        for part in self.parts:
+            tables.update(part.tables())
+        return tables
 
     def _render_once(self, key: str, version: str, query: QueryDict, previous) -> str:
         """Render the body, unless another request is rendering it already.
@@ -540,11 +609,24 @@ def export_query(query: QueryDict) -> str:
 
 
 def national_page(query: QueryDict) -> Page:
+    # The body and its completeness part read one version query and one set of choices.
+    versions = functools.cache(lambda: phase_versions(query.get("phase")))
+    choices = functools.cache(lambda: national_filterset(query))
+    path = reverse("dashboards:home")
+    completeness = Page(
+        "completeness",
+        "bang-tin-quoc-gia-bao-cao",
+        path,
+        lambda download=False: national_completeness(choices()),
+        lambda: versions()[1],
+    )
     return Page(
         "national",
         "bang-tin-quoc-gia",
-        reverse("dashboards:home"),
-        lambda download=False: national(national_filterset(query)),
+        path,
+        lambda download=False: national(choices()),
+        lambda: versions()[0],
+        parts=(completeness,),
     )
 
 
@@ -554,6 +636,7 @@ def compare_page(query: QueryDict) -> Page:
         "so-sanh-giai-doan",
         reverse("dashboards:compare"),
         lambda download=False: compare(compare_filterset(query)),
+        lambda: phase_versions(query.get("first"), query.get("second"))[0],
     )
 
 
@@ -837,7 +920,6 @@ def national(filterset: DashboardFilterSet) -> dict:
         legend,
     )
 
-    completeness = completeness_table(region)
     at_risk = at_risk_table(filterset.qs, kpis)
     return {
         "filter": shown,
@@ -849,10 +931,16 @@ def national(filterset: DashboardFilterSet) -> dict:
         "cards": cards,
         "bars": charts.attainment_bars(_("Share of target reached"), bars) if bars else None,
         "map_chart": map_chart,
-        "tables": {t.key: t for t in (headline, map_table, completeness["table"], at_risk)},
-        "completeness": completeness,
+        "tables": {t.key: t for t in (headline, map_table, at_risk)},
         "freshness": freshness(NationalProgress.objects.filter(phase=phase)),
     }
+
+
+def national_completeness(filterset: DashboardFilterSet) -> dict:
+    """The national page's completeness table, for its region (all of them after a bad choice)."""
+    region = filterset.form.cleaned_data["region"] if filterset.is_valid() else ""
+    completeness = completeness_table(region)
+    return {"completeness": completeness, "tables": {"completeness": completeness["table"]}}
 
 
 def _map_data(query, phase: Phase | None, kpi: Kpi | None) -> QueryDict:

@@ -35,7 +35,7 @@ def _dashboard_response(request, page: dashboards.Page, context=None):
     fmt = request.GET.get("export")
     if fmt:
         with translation.override(exports.EXPORT_LANGUAGE):
-            table = page.build(download=True)["tables"].get(request.GET.get("table", ""))
+            table = page.tables().get(request.GET.get("table", ""))
         if fmt not in exports.FORMATS or table is None:
             raise Http404(_("No such download."))
         return exports.export(table, fmt, page.stem)

@@ -305,3 +305,28 @@ class PendingRecompute(models.Model):
 
     def __str__(self):
         return str(self.agreement)
+
+
+class PhaseFigures(models.Model):
+    """How many times a phase's figures were recomputed: the national pages of a phase follow it.
+
+    Every recompute counts up each phase whose pages can show what it rewrote, in
+    the transaction that rewrites it, so an approval in the 2026–2030 phase leaves
+    the pages of 2014–2020 cached.
+    """
+
+    phase = models.OneToOneField(
+        "partnerships.Phase",
+        verbose_name=_("phase"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    recomputes = models.BigIntegerField(_("recomputes"), default=0)
+
+    class Meta:
+        verbose_name = _("phase figures version")
+        verbose_name_plural = _("phase figures versions")
+
+    def __str__(self):
+        return f"{self.phase}: {self.recomputes}"

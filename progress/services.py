@@ -74,6 +74,7 @@ from .models import (
     AgreementProgress,
     NationalProgress,
     PendingRecompute,
+    PhaseFigures,
     ProvinceProgress,
     RecomputeRun,
     RecomputeStatus,
@@ -572,14 +573,27 @@ def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
     AgreementProgress.objects.filter(agreement_id=agreement_id).delete()
     AgreementProgress.objects.bulk_create(rows)
     written = len(rows)
+    overlapping = [phase for phase in Phase.objects.all() if _overlaps(agreement, phase)]
     if agreement["province_id"]:
         tree = ProvinceTree()
         chain = tree.chain(agreement["province_id"])
-        for phase in Phase.objects.all():
-            if _overlaps(agreement, phase):
-                written += _recompute_phase_locked(phase, chain, tree, now, kpis, today)
+        for phase in overlapping:
+            written += _recompute_phase_locked(phase, chain, tree, now, kpis, today)
         written += _recompute_completeness_locked(tree, chain, now)
+    # Its own phase's pages list it among the agreements slipping, even when its period
+    # lies outside the phase or it belongs to no province.
+    _count_recomputes({agreement["phase_id"], *(phase.pk for phase in overlapping)})
     return written
+
+
+def _count_recomputes(phase_ids: set[int]):
+    """Tell the pages of these phases that their figures were rewritten (`PhaseFigures`)."""
+    counted = PhaseFigures.objects.filter(phase_id__in=phase_ids)
+    existing = set(counted.values_list("phase_id", flat=True))
+    counted.update(recomputes=F("recomputes") + 1)
+    PhaseFigures.objects.bulk_create(
+        PhaseFigures(phase_id=phase_id, recomputes=1) for phase_id in phase_ids - existing
+    )
 
 
 def _recompute_phase_locked(
@@ -686,6 +700,7 @@ def recompute_all(attempt: int = 1, progress=None) -> RecomputeRun:
                 rows += len(objects)
             for phase_id in {row.phase_id for row in computed[ProvinceProgress]}:
                 rows += _write_national(phase_id, kpis, now)
+            _count_recomputes(set(Phase.objects.values_list("pk", flat=True)))
             catch_up = set(
                 PendingRecompute.objects.filter(requested_at__gte=started).values_list(
                     "agreement_id", flat=True

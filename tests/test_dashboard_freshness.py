@@ -2,8 +2,10 @@
 
 A draft saved again changes nothing an official sees (drafts never count), and a
 province's approval changes no other province's page: those pages stay cached while
-staff type and reviewers approve elsewhere. A report's step (opened, submitted,
-returned, approved) shows at once on its agreement's and its province's pages.
+staff type and reviewers approve elsewhere. An approval in one phase leaves the pages of
+the others cached, and a report's step renders again only the national page's
+completeness table. A report's step (opened, submitted, returned, approved) shows at once
+on its agreement's and its province's pages.
 """
 
 import datetime
@@ -11,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.test.signals import template_rendered
 from django.urls import reverse
 
 from milestones import services
@@ -19,7 +22,14 @@ from milestones.models import ReportStatus
 from progress import services as progress
 
 from .conftest import VIETNAM
-from .factories import KpiValueFactory, QuarterlyReportFactory
+from .factories import (
+    AgreementFactory,
+    KpiTargetFactory,
+    KpiValueFactory,
+    OrganisationFactory,
+    PhaseFactory,
+    QuarterlyReportFactory,
+)
 from .test_dashboards import EN, table_rows
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
@@ -54,6 +64,19 @@ def report_state(client, agreement, quarter_label="Q4/2021") -> str:
     url = reverse("dashboards:agreement-dashboard", args=[agreement.pk])
     rows = table_rows(client.get(url, **EN).content.decode(), "reports")
     return {row[0]: row[1] for row in rows}.get(quarter_label, "")
+
+
+@pytest.fixture
+def rendered():
+    """The names of the templates rendered, as the test goes."""
+    names = []
+
+    def record(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    yield names
+    template_rendered.disconnect(record)
 
 
 def served_from_the_cache(client, url, django_assert_max_num_queries):
@@ -171,3 +194,121 @@ def test_each_step_of_a_report_shows_at_once_on_the_cached_pages(
     assert report_state(client_official, laocai.agreement) == "Approved"
     national = client_official.get("/", **EN).content.decode()
     assert table_rows(national, "headline")[0][1] == "1,100"
+
+
+def test_an_approval_in_one_phase_leaves_the_pages_of_another_cached(
+    january_2022,
+    laocai,
+    quangbinh,
+    staff_laocai,
+    reviewer,
+    client_official,
+    rendered,
+    django_capture_on_commit_callbacks,
+):
+    earlier = AgreementFactory(
+        counterparty=quangbinh.agreement.counterparty,
+        phase=PhaseFactory(start_year=2014, end_year=2020),
+        signed_on=datetime.date(2016, 3, 1),
+    )
+    KpiTargetFactory(agreement=earlier, kpi=quangbinh.bts_total, target_value=800)
+    approved = QuarterlyReportFactory(agreement=earlier, quarter=20194, status="approved")
+    KpiValueFactory(report=approved, kpi=quangbinh.bts_total, value=750)
+    progress.recompute_all()
+    other_phase = "/?phase=2014-2020"
+    this_phase = "/?phase=2021-2025"
+    before = main(client_official.get(other_phase, **EN))
+    assert table_rows(before, "headline")[0][1] == "750"
+    assert "1,100" not in main(client_official.get(this_phase, **EN))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.get_or_create_report(laocai.agreement, QUARTER, staff_laocai)
+        report = services.save_and_submit(
+            report, staff_laocai, version=report.version, readings=readings(laocai, 1100)
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_report(report, reviewer, version=report.version)
+
+    rendered.clear()
+    after = main(client_official.get(other_phase, **EN))
+    # The approval counts in the completeness table, which every phase's page shows.
+    assert "dashboards/_national_body.html" not in rendered
+    assert figures_of(after) == figures_of(before)
+    assert table_rows(after, "completeness")[0][:3] == ["Lào Cai", "1", "1"]
+    assert table_rows(main(client_official.get(this_phase, **EN)), "headline")[0][1] == "2,100"
+    # The page as it opens follows every phase: the phase it opens on is the figures' choice.
+    assert table_rows(main(client_official.get("/", **EN)), "headline")[0][1] == "2,100"
+
+
+def test_a_reports_step_renders_only_the_national_completeness_again(
+    january_2022,
+    laocai,
+    staff_laocai,
+    client_official,
+    rendered,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    progress.recompute_all()
+    url = "/?phase=2021-2025"
+    compare = "/compare/"
+    compared = main(client_official.get(compare, **EN))
+    assert table_rows(main(client_official.get(url, **EN)), "completeness")[0][3] == "0"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.get_or_create_report(laocai.agreement, QUARTER, staff_laocai)
+        services.save_and_submit(
+            report, staff_laocai, version=report.version, readings=readings(laocai, 1100)
+        )
+    rendered.clear()
+    page = main(client_official.get(url, **EN))
+
+    # Province, reports due, approved, submitted: the submission shows at once.
+    assert table_rows(page, "completeness")[0][:4] == ["Lào Cai", "1", "0", "1"]
+    assert "dashboards/_completeness_body.html" in rendered
+    assert "dashboards/_national_body.html" not in rendered
+    assert served_from_the_cache(client_official, compare, django_assert_max_num_queries) == (
+        compared
+    )
+
+
+def test_an_agreement_of_no_province_renews_its_phases_slipping_agreements(
+    january_2022,
+    laocai,
+    reviewer,
+    client_official,
+    django_capture_on_commit_callbacks,
+):
+    agency = OrganisationFactory(province=None, name="Bộ Thông tin", short_name="Bộ TT")
+    # Filed under 2021–2025, signed in 2020 for a period that lies before the phase.
+    agreement = AgreementFactory(
+        counterparty=agency,
+        phase=laocai.agreement.phase,
+        period_start=2019,
+        period_end=2020,
+        signed_on=datetime.date(2020, 9, 1),
+    )
+    KpiTargetFactory(agreement=agreement, kpi=laocai.bts_total, target_value=1500)
+    progress.recompute_all()
+    url = "/?phase=2021-2025"
+    # Listed only once a KPI slips.
+    assert agreement.title not in by_title(main(client_official.get(url, **EN)))
+
+    report = QuarterlyReportFactory(agreement=agreement, quarter=20204, status="submitted")
+    KpiValueFactory(report=report, kpi=laocai.bts_total, value=100)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_report(report, reviewer, version=report.version)
+
+    # Agreement, agency, phase, then its worst KPIs: the period ended short of the target.
+    row = by_title(main(client_official.get(url, **EN)))[agreement.title]
+    assert row[1:3] == ["Bộ Thông tin", "2021–2025"]
+    assert row[5].startswith("BTS stations")
+
+
+def figures_of(page: str) -> str:
+    """The national page without its completeness table, which every report's step changes."""
+    return page[: page.index('<section aria-labelledby="completeness-title">')]
+
+
+def by_title(page: str) -> dict[str, list[str]]:
+    return {row[0].removesuffix(" DEMO"): row for row in table_rows(page, "at_risk")}

@@ -105,7 +105,7 @@ def test_while_a_changed_page_renders_its_readers_get_it_as_it_was_at_once(
     # Another request is rendering the changed page: this reader neither waits nor renders.
     monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 5)
     key = dashboards.cache_key("bang-tin-quoc-gia", QueryDict(), "vi")
-    lock = dashboards.render_lock(key, dashboards.data_version())
+    lock = dashboards.render_lock(key, dashboards.national_page(QueryDict()).version())
     cache.add(lock, 1, 60)
     started = time.monotonic()
     assert national_body() == before
