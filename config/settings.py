@@ -96,6 +96,17 @@ TEMPLATES = [
             ],
         },
     },
+    # The dashboards' tables and charts, the bulk of their pages (`dashboards.drawing`).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "dashboards.drawing.Environment",
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
+    },
 ]
 
 DATABASES = {
