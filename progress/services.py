@@ -565,25 +565,55 @@ def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
         return 0
     agreement = agreements[0]
     today = last_completed()
-    readings = approved_readings(KpiValue.objects.filter(report__agreement_id=agreement_id))
-    targets = _targets(KpiTarget.objects.filter(agreement_id=agreement_id))
+    overlapping = [phase for phase in Phase.objects.all() if _overlaps(agreement, phase)]
+    tree = ProvinceTree() if agreement["province_id"] else None
+    chain = tree.chain(agreement["province_id"]) if tree else []
+    data = _chain_data(agreement, chain, overlapping)
     rows = _agreement_rows(
-        agreement, kpis, readings.get(agreement_id, {}), targets.get(agreement_id, {}), now, today
+        agreement,
+        kpis,
+        data["readings"].get(agreement_id, {}),
+        data["targets"].get(agreement_id, {}),
+        now,
+        today,
     )
     AgreementProgress.objects.filter(agreement_id=agreement_id).delete()
     AgreementProgress.objects.bulk_create(rows)
     written = len(rows)
-    overlapping = [phase for phase in Phase.objects.all() if _overlaps(agreement, phase)]
-    if agreement["province_id"]:
-        tree = ProvinceTree()
-        chain = tree.chain(agreement["province_id"])
+    if chain:
         for phase in overlapping:
-            written += _recompute_phase_locked(phase, chain, tree, now, kpis, today)
+            written += _recompute_phase_locked(phase, chain, tree, now, kpis, today, data)
         written += _recompute_completeness_locked(tree, chain, now)
     # Its own phase's pages list it among the agreements slipping, even when its period
     # lies outside the phase or it belongs to no province.
     _count_recomputes({agreement["phase_id"], *(phase.pk for phase in overlapping)})
     return written
+
+
+def _chain_data(agreement: dict, chain: list[int], phases: list[Phase]) -> dict:
+    """What one agreement's recompute reads, read once: the agreements of its unit and of
+    the provinces that unit merged into (`chain`; the agreement alone without a province),
+    with their values in the quarters of its period and of the phases it touches.
+
+    Each rule counts only the quarters it should (the agreement's period, the phase's
+    years), as it does on the full rebuild, which reads every value.
+    """
+    first = min([agreement["period_start"], *(phase.start_year for phase in phases)])
+    last = max([agreement["period_end"], *(phase.end_year for phase in phases)])
+    values = KpiValue.objects.filter(
+        report__quarter__gte=Quarter(first, 1).code, report__quarter__lte=Quarter(last, 4).code
+    )
+    if not chain:
+        return _data(
+            Agreement.objects.filter(pk=agreement["id"]),
+            values.filter(report__agreement_id=agreement["id"]),
+            KpiTarget.objects.filter(agreement_id=agreement["id"]),
+        )
+    return _data(
+        Agreement.objects.filter(counterparty__province_id__in=chain),
+        values.filter(report__agreement__counterparty__province_id__in=chain),
+        KpiTarget.objects.filter(agreement__counterparty__province_id__in=chain),
+    )
 
 
 def _count_recomputes(phase_ids: set[int]):
@@ -597,41 +627,44 @@ def _count_recomputes(phase_ids: set[int]):
 
 
 def _recompute_phase_locked(
-    phase: Phase, chain: list[int], tree: ProvinceTree, now, kpis: dict, today: Quarter
+    phase: Phase,
+    chain: list[int],
+    tree: ProvinceTree,
+    now,
+    kpis: dict,
+    today: Quarter,
+    chain_data: dict,
 ) -> int:
     """A phase's roll-ups that one unit's change reaches, and the nation's.
 
     Only the unit and the provinces it merged into (`chain`) are recomputed,
-    from their own agreements; the other units merged into them are added up
-    from their stored rows, as the nation adds up the provinces: those rows keep
-    every sum and count exactly (`Rollup.from_row`). If the change moved the
-    phase's reference quarter, every unit stands at the new quarter and all of
-    them are recomputed.
+    from their own agreements (`chain_data`); the other units merged into them
+    are added up from their stored rows, as the nation adds up the provinces:
+    those rows keep every sum and count exactly (`Rollup.from_row`). If the
+    change moved the phase's reference quarter, every unit stands at the new
+    quarter and all of them are recomputed.
     """
     national = NationalProgress.objects.filter(phase=phase).aggregate(
         rows=Count("pk"), reference=Max("reference_quarter")
     )
     stored = national["reference"]
     reference = reference_quarter(phase, today, stored)
-    # Only the phase's quarters count in it: read no others.
-    in_phase = KpiValue.objects.filter(
-        report__quarter__gte=Quarter(phase.start_year, 1).code,
-        report__quarter__lte=Quarter(phase.end_year, 4).code,
-    )
     rows = ProvinceProgress.objects.filter(phase=phase)
     if national["rows"] and stored == (reference.code if reference else None):
         known = {
             (row.province_id, row.kpi_id): Rollup.from_row(row)
             for row in rows.filter(province_id__in=tree.beside(chain))
         }
-        data = _data(
-            Agreement.objects.filter(counterparty__province_id__in=chain),
-            in_phase.filter(report__agreement__counterparty__province_id__in=chain),
-            KpiTarget.objects.filter(agreement__counterparty__province_id__in=chain),
+        rollups = _phase_rollups(
+            phase, reference, [chain[-1]], tree, chain_data, kpis, today, known
         )
-        rollups = _phase_rollups(phase, reference, [chain[-1]], tree, data, kpis, today, known)
         rows.filter(province_id__in=chain).delete()
     else:
+        # Only the phase's quarters count in it: read no others.
+        in_phase = KpiValue.objects.filter(
+            report__quarter__gte=Quarter(phase.start_year, 1).code,
+            report__quarter__lte=Quarter(phase.end_year, 4).code,
+        )
         data = _data(Agreement.objects.all(), in_phase, KpiTarget.objects.all())
         rollups = _phase_rollups(phase, reference, tree.roots(), tree, data, kpis, today)
         rows.delete()
