@@ -319,7 +319,7 @@ def freshness(computed_queryset, agreement_ids=None) -> Freshness:
     )
 
 
-# A rendered dashboard is reused until the data it shows changes (see `data_version`);
+# A rendered dashboard is reused until the data it shows changes (its `Page.version`);
 # this bounds how long anything the version does not see, such as a new login
 # name in a template, takes to show.
 CACHE_SECONDS = 300
@@ -346,15 +346,15 @@ RECOUNTED = (
 
 
 def data_version() -> str:
-    """Changes whenever a dashboard's figures or facts may have: one cheap query.
+    """Changes whenever any figure or fact may have: one cheap query.
 
     The figures change with a recompute (its run, or a request for one once it is
     late: PENDING_SHOWN_AFTER); how complete the reporting is, with its recount
     after each step of a report; the facts (agreements, signatories, commitments,
     milestones, KPIs, provinces) count up `ContentVersion` whenever they are
-    edited. The pages of the whole country follow only what they show
-    (`phase_versions`); those about one province or agreement, which also list its
-    reports, have their own (`scoped_version`).
+    edited. The review packs sent with the summaries are kept under it. The pages
+    follow only what each shows: the country's its phases' (`phase_versions`),
+    those about one province or agreement their own (`scoped_version`).
     """
     runs = RecomputeRun._meta.db_table
     pending = PendingRecompute._meta.db_table
@@ -533,7 +533,7 @@ class Page:
     stem: str
     path: str
     build: Callable[..., dict]
-    version: Callable[[], str] = data_version
+    version: Callable[[], str]
     parts: tuple[Page, ...] = ()
 
     def body(self, query: QueryDict) -> str:
