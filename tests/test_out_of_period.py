@@ -154,7 +154,9 @@ def test_it_lists_values_stored_outside_their_period(laocai):
     planted(laocai, 20204, status=ReportStatus.DRAFT, value=900)
     agreement = laocai.agreement
     province = agreement.counterparty.province
-    prefix = f"{province}, agreement {agreement.pk} “{agreement}” (2021–2025)"
+    # The command writes in English unless asked otherwise.
+    with translation.override("en"):
+        prefix = f"{province}, agreement {agreement.pk} “{agreement}” (2021–2025)"
     code, output = check_values()
     assert code == 1
     assert output.splitlines() == [
@@ -167,6 +169,13 @@ def test_it_lists_values_stored_outside_their_period(laocai):
 def test_it_prints_only_the_count_when_quiet(laocai):
     planted(laocai, 20261)
     assert check_values("--quiet") == (1, "1 value lies outside its agreement's period.\n")
+
+
+def test_it_leaves_the_callers_language_as_it_was(laocai):
+    planted(laocai, 20261)
+    with translation.override("vi"):
+        check_values()
+        assert translation.get_language() == "vi"
 
 
 def test_it_says_none_when_every_value_is_inside_its_period(laocai):

@@ -31,7 +31,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        translation.activate(options["language"])
+        # For this command only: the language of whoever called it (a shell, a test) stays.
+        with translation.override(options["language"]):
+            self._check(options)
+
+    def _check(self, options):
         values = values_outside_period().select_related(
             "kpi", "report__agreement__counterparty__province"
         )

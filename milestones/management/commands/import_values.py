@@ -29,7 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="en", choices=["en", "vi"])
 
     def handle(self, *args, **options):
-        translation.activate(options["language"])
+        # For this command only: the language of whoever called it (a shell, a test) stays.
+        with translation.override(options["language"]):
+            self._import(options)
+
+    def _import(self, options):
         user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"No active user is named {options['user']!r}.")
