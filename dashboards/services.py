@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q
 from django.http import QueryDict
@@ -417,13 +418,26 @@ def phase_versions(*phase_codes: str | None) -> tuple[str, str]:
     row = prepared.fetch_one(
         f"dashboard_phase_versions_{len(phase_codes)}",
         sql,
-        [RecomputeStatus.FAILED, *phase_codes, cutoff],
+        [RecomputeStatus.FAILED, *map(_possible_phase_code, phase_codes), cutoff],
     )
     content, figures = row[0], row[: -len(RECOUNTED)]
     return (
         "|".join(str(value) for value in figures),
         "|".join(str(value) for value in (content, *row[-len(RECOUNTED) :])),
     )
+
+
+def _possible_phase_code(code: str | None) -> str | None:
+    """`code` as the query string gave it, if it can be a phase's code; else None.
+
+    The page's form explains a bad choice; here it stands for every phase, like no
+    choice, and never reaches the database (PostgreSQL refuses a NUL in a parameter).
+    """
+    try:
+        Phase._meta.get_field("code").run_validators(code)
+    except ValidationError:
+        return None
+    return code
 
 
 def _aggregates(table: str, where: str, aggregates: tuple[str, ...]) -> str:

@@ -4,6 +4,7 @@ fails; the run is small enough to keep the suite fast, and random enough to vary
 """
 
 import random
+import re
 import string
 
 import pytest
@@ -143,6 +144,28 @@ def test_no_report_form_field_answers_a_server_error(client, staff_laocai, laoca
     for field in fields:
         response = client.post(path, report_form_data(laocai, **{field: rng.choice(HOSTILE_TEXT)}))
         assert response.status_code < 500, (field, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"phase": "\x00"},
+        {"phase": "2021-2025\x00"},
+        {"phase": "p" * 400},
+        {"first": "\x00", "second": "2021–2025"},
+    ],
+)
+def test_a_phase_no_phase_can_have_is_explained_not_a_server_error(client_official, query):
+    """The form says what is wrong with the choice; the page's version never asks the
+    database with it (PostgreSQL refuses a NUL in a parameter)."""
+    page = "/compare/" if "first" in query else "/"
+    response = client_official.get(page, query, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    errors = re.findall(r'<ul class="errorlist">(.*?)</ul>', response.content.decode(), re.S)
+    assert any(
+        "Null characters are not allowed." in error or "Select a valid choice." in error
+        for error in errors
+    )
 
 
 @pytest.mark.parametrize(
