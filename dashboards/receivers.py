@@ -13,7 +13,7 @@ from .tasks import warm_dashboards
 THE_VERSION = 1
 
 # The report workflow's rows reach each page through the page's own version: the
-# national figures and completeness through the recompute and the recount (`data_version`),
+# national figures and completeness through the recompute and the recount (`phase_versions`),
 # a province's or an agreement's reports through `scoped_version`. Counting the content
 # version up for them would throw away every page at each save, submission or approval.
 WORKFLOW_MODELS = (QuarterlyReport, KpiValue, CommitmentProgress, Evidence)

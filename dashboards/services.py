@@ -347,32 +347,10 @@ RECOUNTED = (
 
 
 def data_version() -> str:
-    """Changes whenever any figure or fact may have: one cheap query.
-
-    The figures change with a recompute (its run, or a request for one once it is
-    late: PENDING_SHOWN_AFTER); how complete the reporting is, with its recount
-    after each step of a report; the facts (agreements, signatories, commitments,
-    milestones, KPIs, provinces) count up `ContentVersion` whenever they are
-    edited. The review packs sent with the summaries are kept under it. The pages
-    follow only what each shows: the country's its phases' (`phase_versions`),
-    those about one province or agreement their own (`scoped_version`).
-    """
-    runs = RecomputeRun._meta.db_table
-    pending = PendingRecompute._meta.db_table
-    completeness = ReportingCompleteness._meta.db_table
-    content = ContentVersion._meta.db_table
-    # The table names come from the models, never from input.
-    cutoff = connection.ops.adapt_datetimefield_value(late_requests_cutoff())
-    row = prepared.fetch_one(
-        "dashboard_data_version",
-        f"SELECT (SELECT MAX(id) FROM {runs}), "
-        f"(SELECT finished_at FROM {runs} WHERE id = (SELECT MAX(id) FROM {runs})), "
-        f"(SELECT MAX(number) FROM {content}), pending.*, completeness.* "
-        f"FROM {_aggregates(pending, 'WHERE requested_at <= %s', REWRITTEN)} pending, "
-        f"{_aggregates(completeness, '', RECOUNTED)} completeness",
-        [cutoff],
-    )
-    return "|".join(str(value) for value in row)
+    """Changes whenever any figure or fact may have: the version of every phase's figures and
+    of the completeness (`phase_versions` with no phase named). The review packs sent with
+    the summaries are kept under it; the pages follow only what each shows."""
+    return "|".join(phase_versions(None))
 
 
 def phase_versions(*phase_codes: str | None) -> tuple[str, str]:
@@ -460,12 +438,12 @@ def _in_ids(scope: str) -> str:
 
 
 def scoped_version(*, province: Province | None = None, agreement: Agreement | None = None) -> str:
-    """`data_version` for a page about one province (with its former units) or one agreement.
+    """The version of a page about one province (with its former units) or one agreement.
 
     Such a page shows only its own figures, reports, completeness and recomputes
     owed, so a change elsewhere (another province's approval, its recompute) leaves
     it cached; what every page shows (the facts of `ContentVersion`, a failed last
-    recompute) still counts. One query, as `data_version`.
+    recompute) still counts. One query, as `phase_versions`.
     """
     tables = {
         model.__name__: model._meta.db_table
