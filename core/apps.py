@@ -1,4 +1,7 @@
+import gc
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +13,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Shared helpers")
+
+    def ready(self):
+        # Every process that runs the portal (web, worker, commands) reaches here once.
+        if settings.GC_THRESHOLD > 0:
+            gc.set_threshold(settings.GC_THRESHOLD, *gc.get_threshold()[1:])

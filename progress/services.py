@@ -431,14 +431,18 @@ def _agreement_dicts(queryset) -> list[dict]:
 def approved_readings(queryset) -> dict:
     """Approved readings of `queryset`'s values, by agreement and KPI, in no particular order."""
     grouped = defaultdict(lambda: defaultdict(list))
-    values = queryset.filter(report__status=ReportStatus.APPROVED).values_list(
-        "report__agreement_id",
-        "kpi_id",
-        "report__quarter",
-        "value",
-        "numerator",
-        "denominator",
-        "report__is_demo",
+    values = (
+        queryset.filter(report__status=ReportStatus.APPROVED)
+        .order_by()
+        .values_list(
+            "report__agreement_id",
+            "kpi_id",
+            "report__quarter",
+            "value",
+            "numerator",
+            "denominator",
+            "report__is_demo",
+        )
     )
     for agreement_id, kpi_id, quarter, value, numerator, denominator, is_demo in values.iterator(
         chunk_size=10_000

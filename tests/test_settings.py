@@ -122,6 +122,32 @@ def _variables_read_by_settings():
     return set(re.findall(r"env(?:str|bool|int|list)\(\s*\"([A-Z0-9_]+)\"", source))
 
 
+GC_THRESHOLDS = """
+import gc, json, django
+django.setup()
+print(json.dumps(gc.get_threshold()))
+"""
+
+
+def _gc_thresholds(env):
+    result = subprocess.run(
+        [sys.executable, "-c", GC_THRESHOLDS],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_every_process_collects_its_youngest_objects_as_seldom_as_configured():
+    assert _gc_thresholds({"DEBUG": "1"}) == [50_000, 10, 10]
+    assert _gc_thresholds({"DEBUG": "1", "GC_THRESHOLD": "20000"}) == [20_000, 10, 10]
+    assert _gc_thresholds({"DEBUG": "1", "GC_THRESHOLD": "0"}) == [700, 10, 10]
+
+
 def test_it_documents_every_environment_variable_it_reads():
     variables = _variables_read_by_settings()
     example = (BASE_DIR / ".env.example").read_text()
