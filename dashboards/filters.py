@@ -8,6 +8,7 @@ the form.
 
 import django_filters
 from django import forms
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Kpi, Phase
@@ -30,6 +31,17 @@ class MapUnits:
         (CURRENT, _("34 provinces since 1 July 2025")),
         (FORMER, _("63 provinces before 1 July 2025")),
     ]
+
+
+class FilterForm(forms.Form):
+    """The dashboards' filter forms, whose widgets Django's Jinja2 templates draw.
+
+    Its own templates rendered each option of a select through a template include:
+    half of the national page's filters (13 ms of a fresh render, 6 ms now), for the
+    same HTML but blank lines. One renderer, so its templates compile once.
+    """
+
+    default_renderer = Jinja2()
 
 
 def _by_units(queryset, name, value):
@@ -80,6 +92,7 @@ class DashboardFilterSet(django_filters.FilterSet):
     class Meta:
         model = AgreementProgress
         fields = ["phase", "region", "kpi", "status"]
+        form = FilterForm
 
 
 class ProvinceMapFilterSet(django_filters.FilterSet):
@@ -101,6 +114,7 @@ class ProvinceMapFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProvinceProgress
         fields = ["phase", "kpi", "units"]
+        form = FilterForm
 
 
 class CompareFilterSet(django_filters.FilterSet):
@@ -142,6 +156,7 @@ class CompareFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProvinceProgress
         fields = ["kpi", "region", "first", "second", "units"]
+        form = FilterForm
 
     def filter_phases(self, queryset, name, value):
         # The rows of both phases compared; either field alone would drop the other's.
