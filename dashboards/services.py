@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -350,20 +351,33 @@ def data_version() -> str:
     """Changes whenever any figure or fact may have: the version of every phase's figures and
     of the completeness (`phase_versions` with no phase named). The review packs sent with
     the summaries are kept under it; the pages follow only what each shows."""
-    return "|".join(phase_versions(None))
+    versions = phase_versions(None)
+    return f"{versions.figures}|{versions.completeness}"
 
 
-def phase_versions(*phase_codes: str | None) -> tuple[str, str]:
+class Versions(NamedTuple):
+    """What `phase_versions` found: the two versions, and the phases they stand for."""
+
+    figures: str
+    completeness: str
+    # With `opening`, the code of each phase the page shows (the one it opens on for a
+    # choice that names none); else the codes as given.
+    phases: tuple[str | None, ...]
+
+
+def phase_versions(*phase_codes: str | None, opening: bool = False) -> Versions:
     """The versions of a page of the whole country about these phases: its figures', its
     completeness table's. One query.
 
     The figures of a phase change only with a recompute that rewrote them
     (`PhaseFigures`, counted in the same transaction), so an approval in one phase
-    leaves the pages of the others cached; a phase not named, or unknown, stands
-    for every phase, since the page then opens on a phase the figures choose. The
-    freshness line of every page also shows the agreements whose recompute is late
-    and whether the last recompute failed. How complete the reporting is changes
-    with every report's step, and is shown apart (`national_page`).
+    leaves the pages of the others cached. A phase not named, or unknown, stands for
+    every phase; with `opening`, for the phase the page opens on (`latest_phase`),
+    looked up in the same query, so that the page as it opens follows that phase only,
+    and is kept as the page of that phase (`national_page`). The freshness line of every
+    page also shows the agreements whose recompute is late and whether the last
+    recompute failed. How complete the reporting is changes with every report's step,
+    and is shown apart (`national_page`).
     """
     tables = {
         model.__name__: model._meta.db_table
@@ -376,12 +390,21 @@ def phase_versions(*phase_codes: str | None) -> tuple[str, str]:
             ReportingCompleteness,
         )
     }
-    # -SUM stands for every phase, and cannot be read as one phase's count.
-    phase = (
-        f"COALESCE((SELECT f.recomputes FROM {tables['PhaseFigures']} f "
-        f"JOIN {tables['Phase']} p ON p.id = f.phase_id WHERE p.code = %s), "
-        f"-(SELECT SUM(recomputes) FROM {tables['PhaseFigures']}))"
-    )
+    opening_sql, opening_params = _opening_phase_sql() if opening else ("", [])
+    if opening:
+        # The phase's code, then its count: a phase without figures yet counts NULL.
+        chosen = f"COALESCE((SELECT code FROM {tables['Phase']} WHERE code = %s), {opening_sql})"
+        phase = (
+            f"{chosen}, (SELECT f.recomputes FROM {tables['PhaseFigures']} f "
+            f"JOIN {tables['Phase']} p ON p.id = f.phase_id WHERE p.code = {chosen})"
+        )
+    else:
+        # -SUM stands for every phase, and cannot be read as one phase's count.
+        phase = (
+            f"COALESCE((SELECT f.recomputes FROM {tables['PhaseFigures']} f "
+            f"JOIN {tables['Phase']} p ON p.id = f.phase_id WHERE p.code = %s), "
+            f"-(SELECT SUM(recomputes) FROM {tables['PhaseFigures']}))"
+        )
     late = "WHERE requested_at <= %s"
     # The table names come from the models, never from input; the codes are parameters.
     sql = (
@@ -392,16 +415,21 @@ def phase_versions(*phase_codes: str | None) -> tuple[str, str]:
         f"FROM {_aggregates(tables['PendingRecompute'], late, REWRITTEN)} pending, "
         f"{_aggregates(tables['ReportingCompleteness'], '', RECOUNTED)} completeness"
     )
+    params = [RecomputeStatus.FAILED]
+    for code in map(_possible_phase_code, phase_codes):
+        params += [code, *opening_params, code, *opening_params] if opening else [code]
     cutoff = connection.ops.adapt_datetimefield_value(late_requests_cutoff())
     row = prepared.fetch_one(
-        f"dashboard_phase_versions_{len(phase_codes)}",
+        f"dashboard_{'opening' if opening else 'phase'}_versions_{len(phase_codes)}",
         sql,
-        [RecomputeStatus.FAILED, *map(_possible_phase_code, phase_codes), cutoff],
+        [*params, cutoff],
     )
     content, figures = row[0], row[: -len(RECOUNTED)]
-    return (
+    shown = row[2 : 2 + 2 * len(phase_codes) : 2] if opening else phase_codes
+    return Versions(
         "|".join(str(value) for value in figures),
         "|".join(str(value) for value in (content, *row[-len(RECOUNTED) :])),
+        tuple(shown),
     )
 
 
@@ -511,6 +539,10 @@ def render_lock(key: str, version: str) -> str:
     return f"{key}:{hashlib.sha256(version.encode()).hexdigest()}:rendering"
 
 
+def _as_given(query: QueryDict) -> QueryDict:
+    return query
+
+
 @dataclass
 class Page:
     """One dashboard page: its body template, its cache and download name, how it is built.
@@ -527,6 +559,12 @@ class Page:
     build: Callable[..., dict]
     version: Callable[[], str]
     parts: tuple[Page, ...] = ()
+    # The choices `query` stands for, when two queries show the same page.
+    shown: Callable[[QueryDict], QueryDict] = _as_given
+
+    def key(self, query: QueryDict, language: str) -> str:
+        """Where the body for `query` in `language` is kept."""
+        return cache_key(self.stem, self.shown(query), language)
 
     def body(self, query: QueryDict) -> str:
         """The page's rendered body for `query` in the active language, from the cache if there.
@@ -535,6 +573,7 @@ class Page:
         shows: a body of another version is never read as current, only while a
         render of the current one is under way (`_render_once`).
         """
+        query = self.shown(query)
         key = cache_key(self.stem, query, translation.get_language())
         version = self.version()
         cached = cache.get(key)
@@ -588,7 +627,7 @@ class Page:
     def is_read(self) -> bool:
         """Whether a reader opened the page as it opens, in the portal's language, lately."""
         # Asked without fetching the body (a merged province's is 190 KB).
-        return bool(cache.has_key(cache_key(self.stem, QueryDict(), settings.LANGUAGE_CODE)))
+        return bool(cache.has_key(self.key(QueryDict(), settings.LANGUAGE_CODE)))
 
 
 def export_query(query: QueryDict) -> str:
@@ -600,24 +639,41 @@ def export_query(query: QueryDict) -> str:
 
 
 def national_page(query: QueryDict) -> Page:
-    # The body and its completeness part read one version query and one set of choices.
-    versions = functools.cache(lambda: phase_versions(query.get("phase")))
-    choices = functools.cache(lambda: national_filterset(query))
+    """The national page for `query`'s choices.
+
+    A choice that names no phase is the choice of the phase the page opens on: the
+    page as it opens and the page of that phase are one page, kept, rendered and
+    warmed once, and it follows that phase only. The body and its completeness part
+    read one version query and one set of choices.
+    """
+    versions = functools.cache(lambda: phase_versions(query.get("phase"), opening=True))
+
+    def shown(given: QueryDict) -> QueryDict:
+        phase = versions().phases[0]
+        if given.get("phase") or phase is None:
+            return given
+        chosen = given.copy()
+        chosen["phase"] = phase
+        return chosen
+
+    choices = functools.cache(lambda: national_filterset(shown(query)))
     path = reverse("dashboards:home")
     completeness = Page(
         "completeness",
         "bang-tin-quoc-gia-bao-cao",
         path,
         lambda download=False: national_completeness(choices()),
-        lambda: versions()[1],
+        lambda: versions().completeness,
+        shown=shown,
     )
     return Page(
         "national",
         "bang-tin-quoc-gia",
         path,
         lambda download=False: national(choices()),
-        lambda: versions()[0],
+        lambda: versions().figures,
         parts=(completeness,),
+        shown=shown,
     )
 
 
@@ -627,7 +683,7 @@ def compare_page(query: QueryDict) -> Page:
         "so-sanh-giai-doan",
         reverse("dashboards:compare"),
         lambda download=False: compare(compare_filterset(query)),
-        lambda: phase_versions(query.get("first"), query.get("second"))[0],
+        lambda: phase_versions(query.get("first"), query.get("second")).figures,
     )
 
 
@@ -684,16 +740,37 @@ def warm(agreement_id: int | None = None) -> int:
     return len(pages)
 
 
+def _opening_phases():
+    """The phases a dashboard may open on, best first: those with approved values, latest
+    first, then (when none has any) every phase, earliest first."""
+    with_values = Phase.objects.filter(
+        pk__in=NationalProgress.objects.filter(reference_quarter__isnull=False).values("phase_id")
+    ).order_by("-start_year")
+    return with_values, Phase.objects.order_by("start_year")
+
+
 def latest_phase() -> Phase | None:
     """The phase dashboards open on: the latest with approved values.
 
     A newer phase with nothing approved yet (just signed, or not begun) is
     offered in the choices but not opened, so no official lands on empty figures.
     """
-    with_values = Phase.objects.filter(
-        pk__in=NationalProgress.objects.filter(reference_quarter__isnull=False).values("phase_id")
-    ).order_by("-start_year")
-    return with_values.first() or Phase.objects.order_by("start_year").first()
+    with_values, every = _opening_phases()
+    return with_values.first() or every.first()
+
+
+@functools.cache
+def _opening_phase_sql() -> tuple[str, list]:
+    """`latest_phase`'s code as an SQL expression, for the pages' version query.
+
+    Compiled once per process: the ORM took 0.7 ms to write it, for each page read.
+    """
+    parts, params = [], []
+    for queryset in _opening_phases():
+        sql, part_params = queryset.values("code")[:1].query.sql_with_params()
+        parts.append(f"({sql})")
+        params += part_params
+    return f"COALESCE({', '.join(parts)})", params
 
 
 def earlier_phase(phase: Phase | None) -> Phase | None:

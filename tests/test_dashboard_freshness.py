@@ -236,8 +236,47 @@ def test_an_approval_in_one_phase_leaves_the_pages_of_another_cached(
     assert figures_of(after) == figures_of(before)
     assert table_rows(after, "completeness")[0][:3] == ["Lào Cai", "1", "1"]
     assert table_rows(main(client_official.get(this_phase, **EN)), "headline")[0][1] == "2,100"
-    # The page as it opens follows every phase: the phase it opens on is the figures' choice.
+    # The page as it opens is 2021–2025's, where the approval was.
     assert table_rows(main(client_official.get("/", **EN)), "headline")[0][1] == "2,100"
+
+
+def test_the_page_as_it_opens_is_the_page_of_its_phase_rendered_once(
+    january_2022, laocai, client_official, rendered
+):
+    progress.recompute_all()
+    opened = main(client_official.get("/", **EN))
+    rendered.clear()
+
+    chosen = main(client_official.get("/?phase=2021-2025", **EN))
+    assert "dashboards/_national_body.html" not in rendered
+    assert chosen == opened
+    # Its downloads name the phase shown, whichever way the reader came.
+    assert '"?phase=2021-2025&amp;export=csv&amp;table=headline"' in opened
+
+
+def test_figures_of_another_phase_leave_the_page_as_it_opens_cached(
+    january_2022, laocai, quangbinh, client_official, rendered
+):
+    earlier = AgreementFactory(
+        counterparty=quangbinh.agreement.counterparty,
+        phase=PhaseFactory(start_year=2014, end_year=2020),
+        signed_on=datetime.date(2016, 3, 1),
+    )
+    KpiTargetFactory(agreement=earlier, kpi=quangbinh.bts_total, target_value=800)
+    progress.recompute_all()
+    opened = figures_of(main(client_official.get("/", **EN)))
+    assert "phase 2021–2025" in opened
+
+    # A late report of 2019 is approved: only 2014–2020's figures change.
+    late = QuarterlyReportFactory(agreement=earlier, quarter=20194, status="approved")
+    KpiValueFactory(report=late, kpi=quangbinh.bts_total, value=750)
+    progress.recompute_agreement(earlier.pk)
+    rendered.clear()
+
+    assert figures_of(main(client_official.get("/", **EN))) == opened
+    assert "dashboards/_national_body.html" not in rendered
+    earlier_phase = main(client_official.get("/?phase=2014-2020", **EN))
+    assert table_rows(earlier_phase, "headline")[0][1] == "750"
 
 
 def test_a_reports_step_renders_only_the_national_completeness_again(

@@ -88,9 +88,10 @@ def test_a_reader_renders_itself_when_the_render_it_waits_for_never_comes(
 ):
     progress.recompute_all()
     monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 0.3)
-    key = dashboards.cache_key("bang-tin-quoc-gia", QueryDict(), "vi")
+    page = dashboards.national_page(QueryDict())
+    key = page.key(QueryDict(), "vi")
     # A worker took the page to render and was killed before it wrote anything.
-    version = dashboards.national_page(QueryDict()).version()
+    version = page.version()
     cache.add(dashboards.render_lock(key, version), 1, 60)
 
     assert "Lào Cai" in national_body()
@@ -105,8 +106,8 @@ def test_while_a_changed_page_renders_its_readers_get_it_as_it_was_at_once(
     progress.recompute_all()
     # Another request is rendering the changed page: this reader neither waits nor renders.
     monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 5)
-    key = dashboards.cache_key("bang-tin-quoc-gia", QueryDict(), "vi")
-    lock = dashboards.render_lock(key, dashboards.national_page(QueryDict()).version())
+    page = dashboards.national_page(QueryDict())
+    lock = dashboards.render_lock(page.key(QueryDict(), "vi"), page.version())
     cache.add(lock, 1, 60)
     started = time.monotonic()
     assert national_body() == before

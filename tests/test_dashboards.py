@@ -244,6 +244,27 @@ def test_it_shows_new_figures_as_soon_as_they_are_recomputed(client_official, of
     assert after[1] == "3,170"
 
 
+def test_it_opens_on_a_newer_phase_once_it_has_an_approved_value(
+    client_official, official, module_provinces, world
+):
+    signed = agreement_for(
+        module_provinces.lao_cai, start=2026, end=2030, signed_on=datetime.date(2025, 7, 20)
+    )
+    target(signed, world.kpis["bts_total"], 3000)
+    progress.recompute_all()
+    assert "phase 2021–2025" in page(client_official, "/")
+
+    # The first report of 2026–2030 is approved: the page as it opens moves to that phase,
+    # though it was kept as the page of 2021–2025.
+    with time_machine.travel(datetime.datetime(2026, 10, 15, 9, tzinfo=VIETNAM), tick=True):
+        report(signed, "2026Q3", {world.kpis["bts_total"]: 1200})
+        progress.recompute_agreement(signed.pk)
+        client_official.force_login(official)
+        html = page(client_official, "/")
+    assert "phase 2026–2030" in html
+    assert table_rows(html, "headline")[0][1] == "1,200"
+
+
 def test_it_opens_on_the_latest_phase_with_figures_and_offers_a_newer_empty_one(
     client_official, module_provinces, world
 ):
