@@ -13,6 +13,7 @@ templates/dashboards/charts/, so Django escapes every text a chart shows.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -158,6 +159,8 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
     ceiling = _scale_top(values, is_share)
     plot_w, plot_h = width - left - right, height - top - bottom
 
+    # A chart's points fall on a few dozen quarters, each asked for by every line.
+    @functools.cache
     def x_of(code: int) -> float:
         return _at(left + plot_w * (Quarter.from_code(code).index() - first.index()) / span)
 

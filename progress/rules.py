@@ -109,8 +109,9 @@ class AgreementTerms(NamedTuple):
         return (signed, self.period_start, self.period_end, self.id)
 
 
-def in_years(quarter: int, first_year: int, last_year: int) -> bool:
-    return Quarter(first_year, 1).code <= quarter <= Quarter(last_year, 4).code
+def year_quarters(first_year: int, last_year: int) -> tuple[int, int]:
+    """The codes of the first quarter of `first_year` and of the last of `last_year`."""
+    return Quarter(first_year, 1).code, Quarter(last_year, 4).code
 
 
 def target_in_years(target: TargetFacts, terms: AgreementTerms, years: tuple[int, int]) -> bool:
@@ -127,8 +128,8 @@ def clip(
     readings: list[ApprovedReading], terms: AgreementTerms, last: Quarter
 ) -> list[ApprovedReading]:
     """The readings that count: inside the agreement's period, and not after `last`."""
-    end = min(terms.last_quarter, last).code
-    return [r for r in readings if terms.first_quarter.code <= r.quarter <= end]
+    start, end = terms.first_quarter.code, min(terms.last_quarter, last).code
+    return [r for r in readings if start <= r.quarter <= end]
 
 
 def usable(kpi: Kpi, reading: ApprovedReading) -> bool:
@@ -457,13 +458,14 @@ def unit_at(
     quarters inside each agreement's period and inside the phase's `years` count.
     None when no agreement of the unit has a value or a target for the KPI.
     """
+    first, last = year_quarters(*years)
     chosen = latest_signed(
         (
             terms,
             [
                 reading
                 for reading in clip(readings.get(terms.id, []), terms, reference)
-                if in_years(reading.quarter, *years) and usable(kpi, reading)
+                if first <= reading.quarter <= last and usable(kpi, reading)
             ],
         )
         for terms in agreements
