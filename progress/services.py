@@ -63,6 +63,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 
+from core import bulk, compiled
 from core.quarters import Quarter, last_completed
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 from milestones.schedule import deadline_for, reportable_quarters
@@ -102,7 +103,6 @@ logger = logging.getLogger(__name__)
 
 # Both recomputes take this lock; any constant that no other code uses will do.
 LOCK_KEY = 2025_07_01
-BULK_BATCH = 2000
 
 
 def _terms(agreement: dict) -> AgreementTerms:
@@ -205,11 +205,28 @@ def reference_quarter(phase: Phase, today: Quarter, stored: int | None = None) -
     more (its last report reopened) is the whole phase searched.
     """
     first, last = Quarter(phase.start_year, 1), min(Quarter(phase.end_year, 4), today)
-    counted = (
+    code = None
+    if stored is not None:
+        code = _latest_counted(first.code, last.code, stored)
+    if code is None:
+        code = _latest_counted(first.code, last.code, first.code)
+    return Quarter.from_code(code) if code else None
+
+
+def _latest_counted(first: int, last: int, since: int) -> int | None:
+    """The latest quarter from `since` to `last` with an approved provincial value that counts."""
+    rows = compiled.rows(
+        "latest_counted_quarter", _latest_counted_query, first=first, last=last, since=since
+    )
+    return rows[0]["latest"] if rows else None
+
+
+def _latest_counted_query(first, last, since):
+    return (
         QuarterlyReport.objects.approved()
         .filter(
-            quarter__gte=first.code,
-            quarter__lte=last.code,
+            quarter__gte=first,
+            quarter__lte=last,
             agreement__counterparty__province__isnull=False,
             values__isnull=False,
         )
@@ -217,13 +234,12 @@ def reference_quarter(phase: Phase, today: Quarter, stored: int | None = None) -
             quarter__gte=F("agreement__period_start") * 10 + 1,
             quarter__lte=F("agreement__period_end") * 10 + 4,
         )
+        .filter(quarter__gte=since)
+        .order_by()
+        # Grouped by the one status counted: a single row, or none when nothing counts.
+        .values("status")
+        .annotate(latest=Max("quarter"))
     )
-    code = None
-    if stored is not None:
-        code = counted.filter(quarter__gte=stored).aggregate(latest=Max("quarter"))["latest"]
-    if code is None:
-        code = counted.aggregate(latest=Max("quarter"))["latest"]
-    return Quarter.from_code(code) if code else None
 
 
 def _overlaps(agreement: dict, phase: Phase) -> bool:
@@ -329,52 +345,60 @@ def _stored(rollup: Rollup) -> dict:
 
 def _national_totals(phase_id: int) -> dict[int, Totals]:
     """The provinces that exist today, added up by the database: 30 rows, not 1,000."""
-    reporting = Q(units_reporting__gt=0)
-    severity = Case(
-        *[When(status=status, then=Value(rank)) for status, rank in SEVERITY.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    aggregates = {
-        "reporting": Count("pk", filter=reporting),
-        "latest_quarter": Max("latest_quarter", filter=reporting),
-        "reference_quarter": Max("reference_quarter"),
-        "carried_from": Min("carried_from", filter=reporting),
-        "includes_demo": Max(Case(When(includes_demo=True, then=Value(1)), default=Value(0))),
-        "worst": Max(severity),
-        "value_sum": Sum("value", filter=reporting),
-        "numerator": Sum("numerator", filter=reporting),
-        "denominator": Sum("denominator", filter=reporting),
-        "change_sum": Sum("change_last_year", filter=reporting),
-        "single_value": Max("value", filter=reporting),
-        "single_target": Max("target_value", filter=reporting),
-        "single_attainment": Max("attainment", filter=reporting),
-        "single_projected": Max("projected_value", filter=reporting),
-        "single_change": Max("change_last_year", filter=reporting),
-        "value_min": Min("value_min", filter=reporting),
-        "value_max": Max("value_max", filter=reporting),
-    }
-    for name in (*UNIT_COUNTS, *ON_TARGET_SUMS):
-        aggregates[name] = Sum(name)
-    provinces = {
-        "provinces_expected": Count("pk"),
-        "provinces_carried": Count("pk", filter=reporting & Q(units_carried__gt=0)),
-    }
+    totals = {}
+    for row in compiled.rows("national_totals", _national_totals_query, phase_id=phase_id):
+        values = {name: row[f"total_{name}"] for name in NATIONAL_AGGREGATES}
+        values["includes_demo"] = bool(values["includes_demo"])
+        totals[row["kpi_id"]] = (
+            Totals(**values),
+            {name: row[name] for name in NATIONAL_PROVINCE_COUNTS},
+        )
+    return totals
+
+
+_REPORTING = Q(units_reporting__gt=0)
+_SEVERITY = Case(
+    *[When(status=status, then=Value(rank)) for status, rank in SEVERITY.items()],
+    default=Value(0),
+    output_field=IntegerField(),
+)
+NATIONAL_AGGREGATES = {
+    "reporting": Count("pk", filter=_REPORTING),
+    "latest_quarter": Max("latest_quarter", filter=_REPORTING),
+    "reference_quarter": Max("reference_quarter"),
+    "carried_from": Min("carried_from", filter=_REPORTING),
+    "includes_demo": Max(Case(When(includes_demo=True, then=Value(1)), default=Value(0))),
+    "worst": Max(_SEVERITY),
+    "value_sum": Sum("value", filter=_REPORTING),
+    "numerator": Sum("numerator", filter=_REPORTING),
+    "denominator": Sum("denominator", filter=_REPORTING),
+    "change_sum": Sum("change_last_year", filter=_REPORTING),
+    "single_value": Max("value", filter=_REPORTING),
+    "single_target": Max("target_value", filter=_REPORTING),
+    "single_attainment": Max("attainment", filter=_REPORTING),
+    "single_projected": Max("projected_value", filter=_REPORTING),
+    "single_change": Max("change_last_year", filter=_REPORTING),
+    "value_min": Min("value_min", filter=_REPORTING),
+    "value_max": Max("value_max", filter=_REPORTING),
+    **{name: Sum(name) for name in (*UNIT_COUNTS, *ON_TARGET_SUMS)},
+}
+NATIONAL_PROVINCE_COUNTS = {
+    "provinces_expected": Count("pk"),
+    "provinces_carried": Count("pk", filter=_REPORTING & Q(units_carried__gt=0)),
+}
+
+
+def _national_totals_query(phase_id):
     # Annotations may not share a name with a field they add up, hence the prefix.
-    rows = (
+    return (
         ProvinceProgress.objects.filter(current_q("province__"), phase_id=phase_id)
         .order_by()
         .values("kpi_id")
         .annotate(
-            **{f"total_{name}": aggregate for name, aggregate in aggregates.items()}, **provinces
+            **{f"total_{name}": aggregate for name, aggregate in NATIONAL_AGGREGATES.items()},
+            **NATIONAL_PROVINCE_COUNTS,
         )
     )
-    totals = {}
-    for row in rows:
-        values = {name: row[f"total_{name}"] for name in aggregates}
-        values["includes_demo"] = bool(values["includes_demo"])
-        totals[row["kpi_id"]] = (Totals(**values), {name: row[name] for name in provinces})
-    return totals
 
 
 def _write_national(phase_id: int, kpis: dict, now) -> int:
@@ -394,7 +418,7 @@ def _write_national(phase_id: int, kpis: dict, now) -> int:
             )
         )
     NationalProgress.objects.filter(phase_id=phase_id).delete()
-    NationalProgress.objects.bulk_create(rows)
+    bulk.insert(NationalProgress, rows)
     return len(rows)
 
 
@@ -582,7 +606,7 @@ def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
         today,
     )
     AgreementProgress.objects.filter(agreement_id=agreement_id).delete()
-    AgreementProgress.objects.bulk_create(rows)
+    bulk.insert(AgreementProgress, rows)
     written = len(rows)
     if chain:
         for phase in overlapping:
@@ -673,7 +697,7 @@ def _recompute_phase_locked(
         rollups = _phase_rollups(phase, reference, tree.roots(), tree, data, kpis, today)
         rows.delete()
     province_rows = _province_models(rollups, phase.pk, now)
-    ProvinceProgress.objects.bulk_create(province_rows, batch_size=BULK_BATCH)
+    bulk.insert(ProvinceProgress, province_rows)
     return len(province_rows) + _write_national(phase.pk, now=now, kpis=kpis)
 
 
@@ -700,7 +724,7 @@ def _recompute_completeness_locked(tree: ProvinceTree, chain: list[int], now) ->
             changed.append(row)
     ReportingCompleteness.objects.filter(pk__in=stale).delete()
     ReportingCompleteness.objects.bulk_update(changed, [*COMPLETENESS_COUNTS, "computed_at"])
-    ReportingCompleteness.objects.bulk_create(fresh.values())
+    bulk.insert(ReportingCompleteness, fresh.values())
     return len(stale) + len(changed) + len(fresh)
 
 
@@ -733,8 +757,7 @@ def recompute_all(attempt: int = 1, progress=None) -> RecomputeRun:
             ReportingCompleteness.objects.all().delete()
             rows = 0
             for model, objects in computed.items():
-                model.objects.bulk_create(objects, batch_size=BULK_BATCH)
-                rows += len(objects)
+                rows += bulk.insert(model, objects)
             for phase_id in {row.phase_id for row in computed[ProvinceProgress]}:
                 rows += _write_national(phase_id, kpis, now)
             _count_recomputes(set(Phase.objects.values_list("pk", flat=True)))
