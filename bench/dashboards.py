@@ -352,6 +352,11 @@ def main():
                 for province_id in lineage:
                     first = scale.filter(counterparty__province_id=province_id).order_by("pk")
                     keep.update(first.values_list("pk", flat=True)[:1])
+            # And one of each phase, whose national page lists its agreements slipping.
+            for phase in Phase.objects.all():
+                keep.update(
+                    scale.filter(phase=phase).order_by("pk").values_list("pk", flat=True)[:1]
+                )
             dropped = scale.exclude(pk__in=keep).exclude(pk__in=scale.order_by("pk")[:30])
             # Raw deletes: no history rows for 400,000 values about to be rolled back anyway.
             for queryset in (
