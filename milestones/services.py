@@ -209,6 +209,7 @@ def save_draft(
         raise ReportNotFound()
     # A report already stored outside the period (see check_values) takes no more values.
     ensure_in_period(report.agreement, report.period)
+    created = False
     with transaction.atomic():
         if report.pk is None:
             report, created = QuarterlyReport.objects.get_or_create(
@@ -235,6 +236,8 @@ def save_draft(
         report.updated_by = user
         stamp(report, user)
         report.save()
+        if created:
+            _announce(report, "opened", user)
         _announce(report, "saved", user)
     return report
 

@@ -17,12 +17,18 @@ from .tasks import recompute_completeness, request_recompute
 FIGURE_EVENTS = ("approved", "reopened")
 
 
+# These change only how complete the reporting is. Saving a report already open changes
+# nothing counted (a draft stays a draft, a returned report stays returned): under load,
+# recounting after every save was a sixth of the worker's time.
+COMPLETENESS_EVENTS = ("opened", "submitted", "returned")
+
+
 def report_changed(sender, report, event, **kwargs):
     if event in FIGURE_EVENTS:
         request_recompute(report.agreement_id, reason=f"report {report.pk} {event}")
-    else:
-        # Only how complete the reporting is changed. A lost job here is caught up by
-        # the scheduled full rebuild, so it needs no pending row of its own.
+    elif event in COMPLETENESS_EVENTS:
+        # A lost job here is caught up by the scheduled full rebuild, so it needs no
+        # pending row of its own.
         publish_on_commit(recompute_completeness, report.agreement_id)
 
 

@@ -855,8 +855,8 @@ def _compute_everything(kpis: dict, now, progress=None) -> dict:
 def recompute_completeness(agreement_id: int) -> int:
     """Recount the reports of the agreement's province (and what it merged into), nothing else.
 
-    Opening, saving, submitting or returning a report changes no figure, only
-    how complete the reporting is; this is the cheap part of a recompute.
+    Opening, submitting or returning a report changes no figure, only how
+    complete the reporting is; this is the cheap part of a recompute.
     """
     province_id = (
         Agreement.objects.filter(pk=agreement_id)

@@ -55,7 +55,7 @@ def recompute_all(self):
 
 @shared_task(bind=True, max_retries=RECOMPUTE_MAX_RETRIES, acks_late=True)
 def recompute_completeness(self, agreement_id: int):
-    """Recount reporting completeness after a report was opened, saved, submitted or returned."""
+    """Recount reporting completeness after a report was opened, submitted or returned."""
     try:
         return services.recompute_completeness(agreement_id)
     except Exception as exc:
