@@ -273,10 +273,10 @@ def province_pack(province: Province, phase: Phase | None) -> Pack:
         table.key: table
         for table in (
             services.agreements_table(agreements, province, by_unit=True),
-            services.participants_table(ids),
+            services.participants_table(agreements),
             _kpi_table(rows),
-            services.commitments_table(ids),
-            services.milestones_table(ids),
+            services.commitments_table(agreements),
+            services.milestones_table(agreements),
             services.completeness_history(province, phase=phase),
             sources_table(ids),
         )
