@@ -1574,7 +1574,8 @@ def kpi_series(
                 demo[(kpi_id, agreement_id)] |= reading.is_demo
     targets = {
         (target.kpi_id, target.agreement_id): target
-        for target in KpiTarget.objects.filter(agreement_id__in=ids, kpi_id__in=listed)
+        # Into a dict: the model's ordering would join the KPIs and agreements to sort them.
+        for target in KpiTarget.objects.filter(agreement_id__in=ids, kpi_id__in=listed).order_by()
     }
     projections = {
         (row["kpi_id"], row["agreement_id"]): row["projected_value"]

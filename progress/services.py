@@ -479,7 +479,8 @@ def approved_readings(queryset) -> dict:
 
 def _targets(queryset) -> dict:
     grouped = defaultdict(dict)
-    for row in queryset.values(
+    # Unordered: the model's ordering would join the KPIs to sort what becomes a dict.
+    for row in queryset.order_by().values(
         "agreement_id", "kpi_id", "target_value", "baseline_value", "target_on", "is_demo"
     ):
         grouped[row["agreement_id"]][row["kpi_id"]] = TargetFacts(
@@ -491,7 +492,7 @@ def _targets(queryset) -> dict:
 def _report_statuses(queryset) -> dict:
     return {
         (agreement_id, quarter): status
-        for agreement_id, quarter, status in queryset.values_list(
+        for agreement_id, quarter, status in queryset.order_by().values_list(
             "agreement_id", "quarter", "status"
         )
     }

@@ -4,6 +4,7 @@ row naming its agreement, the agreement of the earliest period first."""
 import datetime
 
 import pytest
+from django.utils import translation
 
 from dashboards import services as dashboards
 from partnerships.models import Agreement
@@ -45,9 +46,10 @@ def test_each_row_names_its_agreement_the_earliest_period_first(two_agreements):
     MilestoneFactory(agreement=later, occurred_on=datetime.date(2021, 4, 29))
     MilestoneFactory(agreement=earlier, occurred_on=datetime.date(2015, 5, 12))
 
-    participants = dashboards.participants_table(two_agreements).rows
-    commitments = dashboards.commitments_table(two_agreements).rows
-    milestones = dashboards.milestones_table(two_agreements).rows
+    with translation.override("vi"):
+        participants = dashboards.participants_table(two_agreements).rows
+        commitments = dashboards.commitments_table(two_agreements).rows
+        milestones = dashboards.milestones_table(two_agreements).rows
 
     expected = ["Lào Cai 2014–2020", "Lào Cai 2021–2025"]
     assert [row["agreement"] for row in participants] == expected
