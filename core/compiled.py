@@ -1,8 +1,8 @@
 """Queries of many expressions, written by the ORM once per database connection.
 
-For a query of many aggregates, writing the SQL is the ORM's slow part: the
-national totals of a phase (seventeen aggregates over its provinces' rows) took
-8 ms to write and 1 ms to run, once or twice in every agreement's recompute.
+For a query of many aggregates, writing the SQL is a large part of its cost: the
+national totals of a phase (25 aggregates over its provinces' rows) took 8 ms to
+write, as long as running it, once or twice in every agreement's recompute.
 Here a queryset is built once with markers in place of the values that change,
 written once, and run again with the values put in the markers' places. Its
 rows get the same conversions (decimals, dates) as the ORM's.
