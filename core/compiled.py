@@ -27,11 +27,10 @@ class _Statement:
             if not places:
                 raise ValueError(f"The query does not use {name!r} as a parameter.")
             self.places[name] = places
-        self.columns = [alias for _expression, _sql, alias in compiler.select[: compiler.col_count]]
+        selected = compiler.select[: compiler.col_count]
+        self.columns = [alias for _expression, _sql, alias in selected]
         self.compiler = compiler
-        self.converters = compiler.get_converters(
-            [select[0] for select in compiler.select[: compiler.col_count]]
-        )
+        self.converters = compiler.get_converters([expression for expression, _, _ in selected])
 
     def rows(self, values: dict) -> list[dict]:
         params = list(self.params)

@@ -573,8 +573,8 @@ class Page:
         shows: a body of another version is never read as current, only while a
         render of the current one is under way (`_render_once`).
         """
+        key = self.key(query, translation.get_language())
         query = self.shown(query)
-        key = cache_key(self.stem, query, translation.get_language())
         version = self.version()
         cached = cache.get(key)
         if cached is not None and cached[0] == version:
