@@ -6,6 +6,7 @@ on SQLite and, in the PostgreSQL pass, on PostgreSQL.
 """
 
 import datetime
+import itertools
 import zoneinfo
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ import pytest
 from django.db.models import Count, Max, Sum
 
 from core import bulk, compiled
+from notifications.models import Notification
 from progress.models import AgreementProgress, ProvinceProgress, ReportingCompleteness
 
 from .factories import AgreementFactory, KpiFactory, PhaseFactory, ProvinceFactory
@@ -22,30 +24,27 @@ HANOI_TIME = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 COMPUTED_AT = datetime.datetime(2026, 10, 31, 23, 45, 12, 345678, tzinfo=HANOI_TIME)
 
 
-def _province_row(province, phase, kpi, **figures):
-    return ProvinceProgress(
+def _insert_figures(province, phase, kpi, **figures):
+    """One province's figures on one KPI, written by `bulk.insert`."""
+    row = ProvinceProgress(
         province=province, phase=phase, kpi=kpi, computed_at=COMPUTED_AT, **figures
     )
+    return bulk.insert(ProvinceProgress, [row])
 
 
 @pytest.mark.django_db
 def test_inserted_rows_read_back_as_written():
     province, phase, kpi = ProvinceFactory(), PhaseFactory(), KpiFactory()
-    bulk.insert(
-        ProvinceProgress,
-        [
-            _province_row(
-                province,
-                phase,
-                kpi,
-                value=Decimal("1466933.07"),
-                attainment=Decimal("87.60"),
-                status="at_risk",
-                includes_demo=True,
-                latest_quarter=20253,
-                achieved_on_target=Decimal("0.0001"),
-            )
-        ],
+    _insert_figures(
+        province,
+        phase,
+        kpi,
+        value=Decimal("1466933.07"),
+        attainment=Decimal("87.60"),
+        status="at_risk",
+        includes_demo=True,
+        latest_quarter=20253,
+        achieved_on_target=Decimal("0.0001"),
     )
     row = ProvinceProgress.objects.get()
     assert (row.province, row.phase, row.kpi) == (province, phase, kpi)
@@ -99,8 +98,6 @@ def test_more_rows_than_one_statement_takes_are_all_written():
 
 
 def test_a_field_it_cannot_write_as_given_is_refused():
-    from notifications.models import Notification
-
     with pytest.raises(TypeError):
         bulk.insert(Notification, [Notification()])
 
@@ -120,21 +117,11 @@ def test_a_compiled_query_answers_as_the_orm_for_each_value():
     second = PhaseFactory(start_year=2021, end_year=2025)
     kpis = KpiFactory.create_batch(2)
     provinces = ProvinceFactory.create_batch(2)
-    bulk.insert(
-        ProvinceProgress,
-        [
-            _province_row(
-                province,
-                phase,
-                kpi,
-                value=Decimal(f"{index}.25"),
-                latest_quarter=20250 + index % 4 + 1,
-            )
-            for index, (province, phase, kpi) in enumerate(
-                (p, ph, k) for p in provinces for ph in (first, second) for k in kpis
-            )
-        ],
-    )
+    combinations = itertools.product(provinces, (first, second), kpis)
+    for index, (province, phase, kpi) in enumerate(combinations):
+        _insert_figures(
+            province, phase, kpi, value=Decimal(f"{index}.25"), latest_quarter=20251 + index % 4
+        )
     for phase in (first, second, first):
         expected = list(_totals(phase.pk))
         assert compiled.rows("test_totals", _totals, phase_id=phase.pk) == expected
