@@ -73,6 +73,11 @@ def last_completed(today: datetime.date | None = None) -> Quarter:
     return Quarter.containing(today or timezone.localdate()).previous()
 
 
+def year_quarters(first_year: int, last_year: int) -> tuple[int, int]:
+    """The codes of the first quarter of `first_year` and of the last of `last_year`."""
+    return Quarter(first_year, 1).code, Quarter(last_year, 4).code
+
+
 def quarter_range(first: Quarter, last: Quarter) -> list[Quarter]:
     quarters, current = [], first
     while current <= last:

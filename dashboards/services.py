@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from core import prepared
 from core.formatting import number, plain_number, share
-from core.quarters import Quarter, last_completed
+from core.quarters import Quarter, last_completed, year_quarters
 from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from partnerships.models import (
     Agreement,
@@ -1500,10 +1500,7 @@ def completeness_history(
     """The province's latest `quarters` quarters, or with `phase` every quarter of that phase."""
     scope = ReportingCompleteness.objects.filter(province=province).order_by("-quarter")
     if phase is not None:
-        scope = scope.filter(
-            quarter__gte=Quarter(phase.start_year, 1).code,
-            quarter__lte=Quarter(phase.end_year, 4).code,
-        )
+        scope = scope.filter(quarter__range=year_quarters(phase.start_year, phase.end_year))
     else:
         scope = scope[:quarters]
     rows = [

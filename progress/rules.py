@@ -31,7 +31,7 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from core.quarters import Quarter
+from core.quarters import Quarter, year_quarters
 from partnerships.models import HUNDRED, Kpi, KpiKind, SpaceAggregation, TimeAggregation, percent_of
 
 from .models import ProgressStatus
@@ -107,11 +107,6 @@ class AgreementTerms(NamedTuple):
         """Later-signed agreements rank higher: by signing date, then by period."""
         signed = self.signed_on or datetime.date(self.period_start, 1, 1)
         return (signed, self.period_start, self.period_end, self.id)
-
-
-def year_quarters(first_year: int, last_year: int) -> tuple[int, int]:
-    """The codes of the first quarter of `first_year` and of the last of `last_year`."""
-    return Quarter(first_year, 1).code, Quarter(last_year, 4).code
 
 
 def target_in_years(target: TargetFacts, terms: AgreementTerms, years: tuple[int, int]) -> bool:

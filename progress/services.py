@@ -64,7 +64,7 @@ from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Val
 from django.utils import timezone
 
 from core import bulk, compiled
-from core.quarters import Quarter, last_completed
+from core.quarters import Quarter, last_completed, year_quarters
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 from milestones.schedule import deadline_for, reportable_quarters
 from partnerships.models import Agreement, Kpi, KpiTarget, Phase
@@ -629,9 +629,7 @@ def _chain_data(agreement: dict, chain: list[int], phases: list[Phase]) -> dict:
     """
     first = min([agreement["period_start"], *(phase.start_year for phase in phases)])
     last = max([agreement["period_end"], *(phase.end_year for phase in phases)])
-    values = KpiValue.objects.filter(
-        report__quarter__gte=Quarter(first, 1).code, report__quarter__lte=Quarter(last, 4).code
-    )
+    values = KpiValue.objects.filter(report__quarter__range=year_quarters(first, last))
     if not chain:
         return _data(
             Agreement.objects.filter(pk=agreement["id"]),
@@ -691,8 +689,7 @@ def _recompute_phase_locked(
     else:
         # Only the phase's quarters count in it: read no others.
         in_phase = KpiValue.objects.filter(
-            report__quarter__gte=Quarter(phase.start_year, 1).code,
-            report__quarter__lte=Quarter(phase.end_year, 4).code,
+            report__quarter__range=year_quarters(phase.start_year, phase.end_year)
         )
         data = _data(Agreement.objects.all(), in_phase, KpiTarget.objects.all())
         rollups = _phase_rollups(phase, reference, tree.roots(), tree, data, kpis, today)
