@@ -7,6 +7,7 @@ from django.db.models import F
 from core.queue import publish
 from milestones.models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport
 
+from . import services
 from .models import ContentVersion
 from .tasks import warm_dashboards
 
@@ -43,6 +44,8 @@ def bump_content_version():
 
 
 def figures_recomputed(sender, agreement_id=None, **kwargs):
-    # Sent after the recompute committed; a lost message only leaves a page to its first reader.
+    # Sent after the recompute committed; a lost message only leaves a page to its first
+    # reader, once the reservation lapses.
     if settings.DASHBOARD_WARMING:
+        services.reserve_for_warming(agreement_id)
         publish(warm_dashboards, agreement_id)

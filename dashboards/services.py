@@ -598,10 +598,10 @@ class Page:
         Right after the figures change, the readers of a busy page all find it out of
         date at once; without this each of them would spend the same CPU on the same
         render, and every request on the server would wait behind them. While one
-        renders, the others read the page as it was just before the change, which says
-        as of when its figures stand, or, if there is none, wait for the render. A cache
-        that cannot be reached answers None, not False: then there is nothing to wait
-        for, and this request renders.
+        renders, or the warming job is about to (`reserve`), the others read the page as
+        it was just before the change, which says as of when its figures stand, or, if
+        there is none, wait for the render. A cache that cannot be reached answers None,
+        not False: then there is nothing to wait for, and this request renders.
         """
         lock = render_lock(key, version)
         if cache.add(lock, 1, RENDER_WAIT_SECONDS) is False:
@@ -614,6 +614,9 @@ class Page:
                 if cached is not None and cached[0] == version:
                     return cached[1]
             # The other render failed or its process died: this request renders.
+        return self._render(key, version, query, lock)
+
+    def _render(self, key: str, version: str, query: QueryDict, lock: str) -> str:
         try:
             page = self.build()
             page["export_query"] = export_query(query)
@@ -623,6 +626,34 @@ class Page:
         finally:
             cache.delete(lock)
         return body
+
+    def reserve(self, query: QueryDict) -> None:
+        """Keep the readers of a changed page on its previous body until the warming job
+        has rendered the new one.
+
+        Taken as soon as a recompute commits: between that moment and the job's render,
+        the first reader of a busy page would otherwise render it in its request, which
+        under a stream of approvals was the slowest twentieth of the dashboards' reads.
+        Only a page with a body to show is reserved, so no reader waits for the job; if
+        the job never comes, the reservation lapses after RENDER_WAIT_SECONDS and the
+        next reader renders.
+        """
+        language = translation.get_language()
+        for page in (self, *self.parts):
+            key = page.key(query, language)
+            if cache.has_key(key):
+                cache.add(render_lock(key, page.version()), 1, RENDER_WAIT_SECONDS)
+
+    def refresh(self, query: QueryDict) -> None:
+        """Render what the cache does not hold current for `query`, reserved or not: the
+        warming job's way to the body readers will get."""
+        language = translation.get_language()
+        for page in (self, *self.parts):
+            key = page.key(query, language)
+            version = page.version()
+            cached = cache.get(key)
+            if cached is None or cached[0] != version:
+                page._render(key, version, page.shown(query), render_lock(key, version))
 
     def is_read(self) -> bool:
         """Whether a reader opened the page as it opens, in the portal's language, lately."""
@@ -719,6 +750,22 @@ def warm(agreement_id: int | None = None) -> int:
     in English, or one nobody read lately, is rendered by its first reader.
     Returns how many bodies were rendered or found current.
     """
+    with translation.override(settings.LANGUAGE_CODE):
+        pages = pages_to_warm(agreement_id)
+        for page in pages:
+            page.refresh(QueryDict())
+    return len(pages)
+
+
+def reserve_for_warming(agreement_id: int | None = None) -> None:
+    """Keep the readers of the pages `warm` will render on their previous bodies until then."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for page in pages_to_warm(agreement_id):
+            page.reserve(QueryDict())
+
+
+def pages_to_warm(agreement_id: int | None) -> list[Page]:
+    """The pages `warm` renders after a change of `agreement_id`'s figures (or of all)."""
     agreement = (
         Agreement.objects.select_related("counterparty__province", "phase")
         .filter(pk=agreement_id)
@@ -732,12 +779,8 @@ def warm(agreement_id: int | None = None) -> int:
         unit = agreement.counterparty.province
         if unit is not None:
             its_pages += [province_page(p) for p in (unit, unit.successor) if p]
-    with translation.override(settings.LANGUAGE_CODE):
-        pages = [national_page(QueryDict()), compare_page(QueryDict())]
-        pages += [page for page in its_pages if page.is_read()]
-        for page in pages:
-            page.body(QueryDict())
-    return len(pages)
+    pages = [national_page(QueryDict()), compare_page(QueryDict())]
+    return pages + [page for page in its_pages if page.is_read()]
 
 
 def _opening_phases():

@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.test.signals import template_rendered
 from django.utils import translation
 
+from dashboards import receivers
 from dashboards import services as dashboards
 from progress import services as progress
 
@@ -120,3 +121,66 @@ def test_while_a_changed_page_renders_its_readers_get_it_as_it_was_at_once(
     assert national_renders == [BODY, BODY]
     assert national_body() == after
     assert national_renders == [BODY, BODY]
+
+
+def test_after_a_recompute_readers_keep_the_page_as_it_was_until_the_warming_job_renders_it(
+    laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.DASHBOARD_WARMING = True
+    queued = []
+    monkeypatch.setattr(receivers, "publish", lambda task, *args: queued.append(args))
+    progress.recompute_all()
+    before = national_body()
+    assert national_renders == [BODY]
+
+    # The figures change; the worker's job to render the page is queued, not yet run.
+    with django_capture_on_commit_callbacks(execute=True):
+        progress.recompute_all()
+    assert queued == [(None,)]
+    started = time.monotonic()
+    assert national_body() == before
+    assert time.monotonic() - started < 1
+    assert national_renders == [BODY]
+
+    # The job renders the page once; its readers then get that render.
+    dashboards.warm(*queued[0])
+    assert national_renders == [BODY, BODY]
+    after = national_body()
+    assert national_renders == [BODY, BODY]
+    assert after != before
+    page = dashboards.national_page(QueryDict())
+    version, body = cache.get(page.key(QueryDict(), "vi"))
+    assert version == page.version()
+    assert after.startswith(body)
+
+
+def test_a_page_kept_for_a_warming_job_that_never_comes_is_rendered_by_a_reader(
+    laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.DASHBOARD_WARMING = True
+    monkeypatch.setattr(receivers, "publish", lambda task, *args: False)
+    monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 0.3)
+    progress.recompute_all()
+    before = national_body()
+    with django_capture_on_commit_callbacks(execute=True):
+        progress.recompute_all()
+    assert national_body() == before
+
+    time.sleep(0.4)
+    national_body()
+    assert national_renders == [BODY, BODY]
+
+
+def test_only_a_page_with_a_body_to_show_is_kept_for_the_warming_job(
+    laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Nobody read the page yet: its first reader renders it at once rather than wait.
+    settings.DASHBOARD_WARMING = True
+    monkeypatch.setattr(receivers, "publish", lambda task, *args: False)
+    monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        progress.recompute_all()
+    started = time.monotonic()
+    assert "Lào Cai" in national_body()
+    assert time.monotonic() - started < 2
+    assert national_renders == [BODY]
