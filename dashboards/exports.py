@@ -14,7 +14,8 @@ import csv
 import io
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from openpyxl import Workbook
@@ -24,7 +25,7 @@ from unidecode import unidecode
 
 from core.spreadsheets import append_row, safe_cell
 
-from .services import Table
+from .services import CACHE_SECONDS, Page, Table
 
 # Each CSV format: its column separator and its decimal mark.
 CSV_DIALECTS = {"csv": (";", ","), "csv_point": (",", ".")}
@@ -33,21 +34,65 @@ EXPORT_LANGUAGE = "vi"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def filename(table: Table, stem: str, extension: str) -> str:
+def filename(table_key: str, stem: str, extension: str) -> str:
     day = timezone.localdate().isoformat()
-    name = slugify(unidecode(f"{stem} {table.key}")) or "export"
+    name = slugify(unidecode(f"{stem} {table_key}")) or "export"
     return f"{name}-{day}.{extension}"
+
+
+def download(page: Page, query: QueryDict) -> HttpResponse | None:
+    """The table and format `query` names (`export`, `table`) of `page` as a download, or
+    None if the page has no such table or format.
+
+    Built once per state of the data it shows, like the page's body: every official
+    downloading the same table with the same choices gets the same file, and under
+    load the national map's download cost a whole page's build each time.
+    """
+    fmt, table_key = query.get("export"), query.get("table", "")
+    if fmt not in FORMATS:
+        return None
+    # The query names the table and the format, so its key is the download's own.
+    key = f"{page.key(query, EXPORT_LANGUAGE)}:download"
+    version = "|".join(part.version() for part in (page, *page.parts))
+    cached = cache.get(key)
+    if cached is not None and cached[0] == version:
+        content = cached[1]
+    else:
+        with translation.override(EXPORT_LANGUAGE):
+            table = page.tables().get(table_key)
+        if table is None:
+            return None
+        content = _content(table, fmt)
+        cache.set(key, (version, content), CACHE_SECONDS)
+    return _response(content, table_key, fmt, page.stem)
 
 
 def export(table: Table, fmt: str, stem: str) -> HttpResponse:
     """The table as a download; build it in EXPORT_LANGUAGE, as the views do."""
+    return _response(_content(table, fmt), table.key, fmt, stem)
+
+
+def _content(table: Table, fmt: str) -> bytes:
     with translation.override(EXPORT_LANGUAGE):
         headers = table.export_headers()
         rows = table.export_rows()
         title = str(table.title)
     if fmt == "xlsx":
-        return _xlsx(table, stem, title, headers, rows)
-    return _csv(table, stem, headers, rows, *CSV_DIALECTS[fmt])
+        return _xlsx(title, headers, rows)
+    return _csv(headers, rows, *CSV_DIALECTS[fmt])
+
+
+def _response(content: bytes, table_key: str, fmt: str, stem: str) -> HttpResponse:
+    if fmt == "xlsx":
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        extension = "xlsx"
+    else:
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        extension = "csv"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{filename(table_key, stem, extension)}"'
+    )
+    return response
 
 
 def csv_value(value, decimal_mark: str) -> str:
@@ -59,9 +104,7 @@ def csv_value(value, decimal_mark: str) -> str:
     return format(Decimal(str(value)), "f").replace(".", decimal_mark)
 
 
-def _csv(
-    table: Table, stem: str, headers: list, rows: list, delimiter: str, decimal_mark: str
-) -> HttpResponse:
+def _csv(headers: list, rows: list, delimiter: str, decimal_mark: str) -> bytes:
     buffer = io.StringIO()
     # The byte-order mark makes Excel read the file as UTF-8 and keep the diacritics.
     buffer.write("\ufeff")
@@ -69,12 +112,10 @@ def _csv(
     writer.writerow([safe_cell(header) for header in headers])
     for row in rows:
         writer.writerow([safe_cell(csv_value(value, decimal_mark)) for value in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename(table, stem, "csv")}"'
-    return response
+    return buffer.getvalue().encode()
 
 
-def _xlsx(table: Table, stem: str, title: str, headers: list, rows: list) -> HttpResponse:
+def _xlsx(title: str, headers: list, rows: list) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     # Sheet names are limited to 31 characters and refuse a few punctuation marks.
@@ -90,6 +131,4 @@ def _xlsx(table: Table, stem: str, title: str, headers: list, rows: list) -> Htt
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename(table, stem, "xlsx")}"'
-    return response
+    return buffer.getvalue()

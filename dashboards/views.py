@@ -30,15 +30,14 @@ def _dashboard_response(request, page: dashboards.Page, context=None):
     reader, is not. A download may hold more than the page shows (every KPI and
     quarter of the series); it is built in Vietnamese, the portal's language of
     record, whatever language the page is read in: headers, KPI names and
-    statuses alike.
+    statuses alike; and it too is built once per state of the data and shared
+    (`exports.download`).
     """
-    fmt = request.GET.get("export")
-    if fmt:
-        with translation.override(exports.EXPORT_LANGUAGE):
-            table = page.tables().get(request.GET.get("table", ""))
-        if fmt not in exports.FORMATS or table is None:
+    if request.GET.get("export"):
+        response = exports.download(page, request.GET)
+        if response is None:
             raise Http404(_("No such download."))
-        return exports.export(table, fmt, page.stem)
+        return response
     body = page.body(request.GET)
     return render(request, f"dashboards/{page.name}.html", {**(context or {}), "body": body})
 

@@ -8,7 +8,10 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
+from progress import services as progress
+
 from .dashboard_world import build_world
+from .progress_data import report
 from .test_dashboards import EN, page, table_rows
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
@@ -232,3 +235,24 @@ def test_a_fractional_projection_of_subscribers_is_written_whole():
         "",
         "Hà Nội",
     ]
+
+
+def test_a_download_is_built_once_for_each_state_of_the_figures(
+    client_official, world, django_assert_max_num_queries
+):
+    agreement = world.lao_cai_2021
+    url = f"/dashboards/agreements/{agreement.pk}/?export=csv&table=series"
+    first = download(client_official, url)
+    # Session, user, the data's version and the agreement: the file is not built again.
+    with django_assert_max_num_queries(5):
+        again = download(client_official, url)
+    assert again.content == first.content
+    assert download(client_official, url.replace("csv", "xlsx")).content != first.content
+
+    # A late report of an earlier quarter: a row of its own in the series.
+    report(agreement, "2024Q2", {world.kpis["bts_total"]: 1077})
+    progress.recompute_agreement(agreement.pk)
+    changed = read_csv(download(client_official, url))
+    assert changed != read_csv(first)
+    assert any("1077" in row for row in changed)
+    assert not any("1077" in row for row in read_csv(first))
