@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
 from core.formatting import date_label, number
@@ -94,22 +94,40 @@ def kpi_lines(report: QuarterlyReport) -> list[KpiLine]:
     ]
 
 
+def report_kpis(report: QuarterlyReport) -> dict[int, Kpi]:
+    """The KPIs a report takes values for, by id: those its agreement has a target for.
+
+    `kpi_lines` without what the form shows beside each: a save or an import
+    only needs to know which values it may write.
+    """
+    targeted = KpiTarget.objects.filter(agreement_id=report.agreement_id).values("kpi_id")
+    return Kpi.objects.filter(pk__in=targeted).in_bulk()
+
+
 def previous_approved_values(agreement_id, quarter_code, kpi_ids) -> dict[int, KpiValue]:
     """The latest approved value of each KPI before the given quarter."""
-    values = (
-        KpiValue.objects.filter(
-            report__agreement_id=agreement_id,
-            report__status=ReportStatus.APPROVED,
-            report__quarter__lt=quarter_code,
-            kpi_id__in=kpi_ids,
-        )
-        .select_related("report", "kpi")
-        .order_by("kpi_id", "-report__quarter")
+    approved = KpiValue.objects.filter(
+        report__agreement_id=agreement_id,
+        report__status=ReportStatus.APPROVED,
+        report__quarter__lt=quarter_code,
+        kpi_id__in=kpi_ids,
     )
-    latest = {}
-    for value in values:
-        latest.setdefault(value.kpi_id, value)
-    return latest
+    # Each KPI's latest quarter first, then only those values: an agreement reporting
+    # for years has hundreds of earlier ones, and every save of its report checks them.
+    latest_quarter = dict(
+        approved.order_by()
+        .values("kpi_id")
+        .annotate(quarter=Max("report__quarter"))
+        .values_list("kpi_id", "quarter")
+    )
+    values = approved.filter(report__quarter__in=set(latest_quarter.values())).select_related(
+        "report", "kpi"
+    )
+    return {
+        value.kpi_id: value
+        for value in values
+        if value.report.quarter == latest_quarter[value.kpi_id]
+    }
 
 
 def commitment_lines(report: QuarterlyReport):

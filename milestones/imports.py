@@ -43,9 +43,9 @@ from .checks import (
     REASON_MAX_LENGTH,
     Reading,
     check_report,
-    kpi_lines,
     period_refusal,
     readings_of,
+    report_kpis,
 )
 
 logger = logging.getLogger(__name__)
@@ -634,7 +634,7 @@ def _open_group(agreement: Agreement, quarter: Quarter) -> ReportPlan:
     if report is None:
         report = QuarterlyReport(agreement=agreement, quarter=quarter.code, version=0)
     readings = readings_of(report) if report.pk else {}
-    lines = {line.kpi.pk: line.kpi for line in kpi_lines(report)}
+    lines = report_kpis(report)
     group = ReportPlan(agreement, quarter, report, readings, lines)
     if report.pk:
         # A reason given when an unusual value was first saved still stands.

@@ -24,9 +24,9 @@ from .checks import (
     CommitmentReading,
     Reading,
     check_report,
-    kpi_lines,
     period_refusal,
     readings_of,
+    report_kpis,
 )
 from .models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from .schedule import reportable_quarters
@@ -243,7 +243,7 @@ def save_draft(
 
 
 def _write_values(report, user, readings, warned_kpis, warning_reason):
-    kpis = {line.kpi.pk: line.kpi for line in kpi_lines(report)}
+    kpis = report_kpis(report)
     existing = {value.kpi_id: value for value in report.values.all()}
     before = {kpi_id: _fields(value, VALUE_FIELDS) for kpi_id, value in existing.items()}
     for kpi_id, reading in readings.items():

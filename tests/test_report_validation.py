@@ -1,11 +1,15 @@
 """Bad input is refused field by field, warnings need a reason, and nothing typed is lost."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
-from milestones.models import QuarterlyReport
+from milestones.checks import kpi_lines
+from milestones.models import QuarterlyReport, ReportStatus
 
 from .conftest import report_form_data
+from .factories import KpiValueFactory, QuarterlyReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +188,31 @@ def test_it_shows_every_typing_and_rule_error_of_a_submission_at_once(logged_in,
     assert not QuarterlyReport.objects.filter(
         agreement=laocai.agreement, quarter=laocai.quarter
     ).exists()
+
+
+def test_each_kpi_is_compared_with_its_own_latest_approved_value(laocai):
+    """A KPI left out of the last approved report is compared with the quarter it was in."""
+    older = QuarterlyReportFactory(
+        agreement=laocai.agreement, quarter=20212, status=ReportStatus.APPROVED
+    )
+    KpiValueFactory(report=older, kpi=laocai.bts_4g, value=100)
+    latest = QuarterlyReportFactory(
+        agreement=laocai.agreement, quarter=20214, status=ReportStatus.APPROVED
+    )
+    KpiValueFactory(report=latest, kpi=laocai.bts_total, value=1050)
+    submitted = QuarterlyReportFactory(
+        agreement=laocai.agreement, quarter=20221, status=ReportStatus.SUBMITTED
+    )
+    KpiValueFactory(report=submitted, kpi=laocai.bts_total, value=2000)
+
+    entry = QuarterlyReport(agreement=laocai.agreement, quarter=20222)
+    previous = {
+        line.kpi.code: (line.previous.report.quarter, line.previous.value)
+        for line in kpi_lines(entry)
+    }
+    assert previous == {
+        "bts_total": (20214, 1050),
+        "bts_4g": (20213, 300),
+        "villages_fibre": (20213, Decimal("65.26")),
+        "level4_services_pct": (20213, 30),
+    }

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from provinces.access import Action
 
 from .. import services
-from ..checks import CommitmentReading, Reading, kpi_lines, readings_of
+from ..checks import CommitmentReading, Reading, readings_of, report_kpis
 from ..models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from . import filters, serializers
 
@@ -220,7 +220,7 @@ class ReportViewSet(
 
     def _readings(self, report, incoming) -> dict[int, Reading]:
         """The report's stored readings with the sent fields laid over them."""
-        kpis = {line.kpi.code: line.kpi for line in kpi_lines(report)}
+        kpis = {kpi.code: kpi for kpi in report_kpis(report).values()}
         readings = readings_of(report)
         unknown = [item["kpi"] for item in incoming if item["kpi"] not in kpis]
         if unknown:
