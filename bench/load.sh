@@ -36,6 +36,18 @@ $PY manage.py load_reference_data >/dev/null
 $PY manage.py generate_scale_data --verbosity=0
 $PY bench/load_setup.py
 $PY manage.py recompute_progress --verbosity=0
+# A database that has served for years has its statistics and its tables vacuumed; one
+# loaded a minute ago has neither, and PostgreSQL's autovacuum would do both in the middle
+# of the run, with plans changing as it goes.
+$PY - <<'PY'
+import os
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("VACUUM ANALYZE")
+PY
 
 .venv/bin/supervisord -c deploy/supervisord.conf >"$SERVE_DIR/stack.log" 2>&1 &
 SUPERVISOR=$!
@@ -45,16 +57,21 @@ for _ in $(seq 1 60); do
     sleep 1
 done
 
-cpu() {  # CPU seconds used so far by every process of the stack
-    local total=0
-    for pid in $(pgrep -P "$SUPERVISOR"; pgrep -f "gunicorn -c deploy|celery -A config"); do
+cpu() {  # CPU ticks used so far by the stack: gunicorn, the Celery worker, the rest (Redis, beat)
+    local web=0 worker=0 rest=0 ticks
+    for pid in $( (pgrep -P "$SUPERVISOR"; pgrep -f "gunicorn -c deploy|celery -A config") | sort -u); do
         [ -r "/proc/$pid/stat" ] || continue
-        total=$((total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat")))
+        ticks=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat")
+        case "$(tr '\0' ' ' <"/proc/$pid/cmdline")" in
+            *gunicorn*) web=$((web + ticks)) ;;
+            *"celery -A config worker"*) worker=$((worker + ticks)) ;;
+            *) rest=$((rest + ticks)) ;;
+        esac
     done
-    echo "$total"
+    echo "$web $worker $rest"
 }
-machine() {  # busy and total CPU ticks of the whole machine: PostgreSQL and locust too
-    awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat
+machine() {  # busy, total and stolen CPU ticks of the whole machine: PostgreSQL and locust too
+    awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8, $9}' /proc/stat
 }
 before=$(cpu)
 machine_before=$(machine)
@@ -64,24 +81,28 @@ machine_before=$(machine)
     --only-summary 2>&1 | tail -n 40 || true
 after=$(cpu)
 machine_after=$(machine)
-$PY - "$before" "$after" $machine_before $machine_after "$SETTLE" <<'PY'
+$PY - $before $after $machine_before $machine_after "$SETTLE" <<'PY'
 import csv, os, statistics, sys
 from collections import defaultdict
 ticks = os.sysconf("SC_CLK_TCK")
 rows = list(csv.DictReader(open("bench/results/load_stats.csv")))
 total = next(r for r in rows if r["Name"] == "Aggregated")
 requests = int(total["Request Count"])
-cpu = (int(sys.argv[2]) - int(sys.argv[1])) / ticks
+web, worker, rest = ((int(sys.argv[4 + n]) - int(sys.argv[1 + n])) / ticks for n in range(3))
+cpu = web + worker + rest
 print()
 print(f"{requests} requests, {total['Failure Count']} failures, {float(total['Requests/s']):.1f} per second")
 print(f"CPU of the stack: {cpu:.1f} s, {1000 * cpu / max(requests, 1):.1f} ms per request")
-busy = int(sys.argv[5]) - int(sys.argv[3])
-available = int(sys.argv[6]) - int(sys.argv[4])
+print(f"  gunicorn {web:.1f} s, the Celery worker {worker:.1f} s, Redis and beat {rest:.1f} s")
+busy = int(sys.argv[10]) - int(sys.argv[7])
+available = int(sys.argv[11]) - int(sys.argv[8])
+stolen = int(sys.argv[12]) - int(sys.argv[9])
 print(
     f"CPU of the whole machine (PostgreSQL and locust included): {busy / ticks:.1f} s "
-    f"of {available / ticks:.1f} s, {100 * busy / max(available, 1):.0f} % busy"
+    f"of {available / ticks:.1f} s, {100 * busy / max(available, 1):.0f} % busy; "
+    f"{stolen / ticks:.1f} s taken by the host (steal)"
 )
-settle = int(sys.argv[7])
+settle = int(sys.argv[13])
 timed = list(csv.DictReader(open("bench/results/load_requests.csv")))
 start = min(float(r["time"]) for r in timed)
 whole, settled = defaultdict(list), defaultdict(list)

@@ -228,3 +228,27 @@ def test_it_renders_the_browsable_api_for_a_signed_in_browser(client, staff_laoc
         response = client.get(path, HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200, path
         assert "Django REST framework" in response.content.decode()
+
+
+def test_it_lists_reports_with_their_values_in_a_fixed_number_of_queries(
+    api, laocai, quangbinh, django_assert_num_queries
+):
+    for quarter in (20221, 20222, 20223):
+        for scenario in (laocai, quangbinh):
+            report = QuarterlyReportFactory(
+                agreement=scenario.agreement, quarter=quarter, status=ReportStatus.APPROVED
+            )
+            KpiValueFactory(report=report, kpi=scenario.bts_total, value=quarter % 10 * 100)
+            KpiValueFactory(report=report, kpi=scenario.level4, value=50)
+    api.get(url("report-list"))
+    # Token and user; the count and the page; its values, their KPIs and commitments.
+    with django_assert_num_queries(7):
+        response = api.get(url("report-list"))
+    reports = response.json()["results"]
+    assert len(reports) == 8
+    latest = reports[0]
+    assert latest["quarter"] == "2022Q3"
+    assert {value["kpi"]: value["value"] for value in latest["values"]} == {
+        "bts_total": "300.00",
+        "level4_services_pct": "50.00",
+    }

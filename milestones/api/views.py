@@ -87,7 +87,8 @@ class ReportViewSet(
                 "submitted_by",
             )
             .prefetch_related(
-                Prefetch("values", KpiValue.objects.select_related("kpi")),
+                # Each KPI once for the page, not once for each of its 1,500 values.
+                "values__kpi",
                 Prefetch(
                     "commitment_updates", CommitmentProgress.objects.order_by("commitment_id")
                 ),
