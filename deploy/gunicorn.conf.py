@@ -1,8 +1,13 @@
 """gunicorn as the portal runs in production: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
 
-Workers follow the CPU count and each has threads, so a slow request (a login's
-password hash takes over a second of CPU) holds one thread, not the whole
-worker. Every value can be set from the environment, as the settings are.
+Two workers per CPU, each with two threads: a slow request (a login's password
+hash, a dashboard rendered afresh) holds one thread, not the whole worker. The
+threads of a worker share one interpreter lock, so a render stalls its worker's
+other requests; with four threads in each of two workers (on two cores) the
+dashboards' p95 under bench/load.sh was 323–715 ms in four runs, with two
+threads in each of four workers 303 and 313 ms, for the same eight requests at
+once and the same CPU. Every value can be set from the environment, as the
+settings are.
 """
 
 import gc
@@ -10,8 +15,8 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
 worker_class = "gthread"
 # The longest request (an Excel download of a large table) takes a few seconds.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
