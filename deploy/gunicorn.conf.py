@@ -4,9 +4,9 @@ Two workers per CPU, each with two threads: a slow request (a login's password
 hash, a dashboard rendered afresh) holds one thread, not the whole worker. The
 threads of a worker share one interpreter lock, so a render stalls its worker's
 other requests; with four threads in each of two workers (on two cores) the
-dashboards' p95 under bench/load.sh was 323–715 ms in four runs, with two
-threads in each of four workers 303 and 313 ms, for the same eight requests at
-once and the same CPU. Every value can be set from the environment, as the
+dashboards' worst p95 under bench/load.sh was 323–715 ms in four runs, with two
+threads in each of four workers 303–356 ms in four, for the same eight requests
+at once and the same CPU. Every value can be set from the environment, as the
 settings are.
 """
 
