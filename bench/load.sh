@@ -81,6 +81,10 @@ machine_before=$(machine)
     --only-summary 2>&1 | tail -n 40 || true
 after=$(cpu)
 machine_after=$(machine)
+# What each gunicorn worker holds once it has served the run: what sizing the workers costs.
+for pid in $(pgrep -P "$(pgrep -P "$SUPERVISOR" -f gunicorn)"); do
+    awk '/VmRSS/ {printf "%d ", $2 / 1024}' "/proc/$pid/status"
+done | xargs -r echo "Memory of each gunicorn worker (MiB):"
 $PY - $before $after $machine_before $machine_after "$SETTLE" <<'PY'
 import csv, os, statistics, sys
 from collections import defaultdict
