@@ -44,8 +44,9 @@ def bump_content_version():
 
 
 def figures_recomputed(sender, agreement_id=None, **kwargs):
-    # Sent after the recompute committed; a lost message only leaves a page to its first
-    # reader, once the reservation lapses.
+    # Sent after the recompute committed. A job that cannot be queued gives its pages back to
+    # their readers at once; one queued and lost, once its reservations lapse.
     if settings.DASHBOARD_WARMING:
-        services.reserve_for_warming(agreement_id)
-        publish(warm_dashboards, agreement_id)
+        reservations = services.reserve_for_warming(agreement_id)
+        if not publish(warm_dashboards, agreement_id):
+            services.release(reservations)

@@ -627,9 +627,9 @@ class Page:
             cache.delete(lock)
         return body
 
-    def reserve(self, query: QueryDict) -> None:
+    def reserve(self, query: QueryDict) -> list[str]:
         """Keep the readers of a changed page on its previous body until the warming job
-        has rendered the new one.
+        has rendered the new one. Returns the reservations taken.
 
         Taken as soon as a recompute commits: between that moment and the job's render,
         the first reader of a busy page would otherwise render it in its request, which
@@ -639,10 +639,14 @@ class Page:
         next reader renders.
         """
         language = translation.get_language()
+        taken = []
         for page in (self, *self.parts):
             key = page.key(query, language)
             if cache.has_key(key):
-                cache.add(render_lock(key, page.version()), 1, RENDER_WAIT_SECONDS)
+                lock = render_lock(key, page.version())
+                if cache.add(lock, 1, RENDER_WAIT_SECONDS):
+                    taken.append(lock)
+        return taken
 
     def refresh(self, query: QueryDict) -> None:
         """Render what the cache does not hold current for `query`, reserved or not: the
@@ -757,11 +761,21 @@ def warm(agreement_id: int | None = None) -> int:
     return len(pages)
 
 
-def reserve_for_warming(agreement_id: int | None = None) -> None:
-    """Keep the readers of the pages `warm` will render on their previous bodies until then."""
+def reserve_for_warming(agreement_id: int | None = None) -> list[str]:
+    """Keep the readers of the pages `warm` will render on their previous bodies until then.
+
+    Returns the reservations taken, for `release` when the job cannot be queued.
+    """
+    taken = []
     with translation.override(settings.LANGUAGE_CODE):
         for page in pages_to_warm(agreement_id):
-            page.reserve(QueryDict())
+            taken += page.reserve(QueryDict())
+    return taken
+
+
+def release(reservations: list[str]) -> None:
+    """Let the next readers render the reserved pages themselves: no job will."""
+    cache.delete_many(reservations)
 
 
 def pages_to_warm(agreement_id: int | None) -> list[Page]:

@@ -128,7 +128,7 @@ def test_after_a_recompute_readers_keep_the_page_as_it_was_until_the_warming_job
 ):
     settings.DASHBOARD_WARMING = True
     queued = []
-    monkeypatch.setattr(receivers, "publish", lambda task, *args: queued.append(args))
+    monkeypatch.setattr(receivers, "publish", lambda task, *args: queued.append(args) or True)
     progress.recompute_all()
     before = national_body()
     assert national_renders == [BODY]
@@ -157,8 +157,9 @@ def test_after_a_recompute_readers_keep_the_page_as_it_was_until_the_warming_job
 def test_a_page_kept_for_a_warming_job_that_never_comes_is_rendered_by_a_reader(
     laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
+    # The job was queued, and its worker died before running it.
     settings.DASHBOARD_WARMING = True
-    monkeypatch.setattr(receivers, "publish", lambda task, *args: False)
+    monkeypatch.setattr(receivers, "publish", lambda task, *args: True)
     monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 0.3)
     progress.recompute_all()
     before = national_body()
@@ -171,12 +172,29 @@ def test_a_page_kept_for_a_warming_job_that_never_comes_is_rendered_by_a_reader(
     assert national_renders == [BODY, BODY]
 
 
+def test_a_page_whose_warming_job_could_not_be_queued_is_rendered_by_its_next_reader(
+    laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # The broker is down: no job will render the page, so nobody is kept waiting for one.
+    settings.DASHBOARD_WARMING = True
+    monkeypatch.setattr(receivers, "publish", lambda task, *args: False)
+    monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 5)
+    progress.recompute_all()
+    before = national_body()
+    with django_capture_on_commit_callbacks(execute=True):
+        progress.recompute_all()
+
+    after = national_body()
+    assert after != before
+    assert national_renders == [BODY, BODY]
+
+
 def test_only_a_page_with_a_body_to_show_is_kept_for_the_warming_job(
     laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     # Nobody read the page yet: its first reader renders it at once rather than wait.
     settings.DASHBOARD_WARMING = True
-    monkeypatch.setattr(receivers, "publish", lambda task, *args: False)
+    monkeypatch.setattr(receivers, "publish", lambda task, *args: True)
     monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 5)
     with django_capture_on_commit_callbacks(execute=True):
         progress.recompute_all()
