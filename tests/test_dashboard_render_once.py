@@ -8,6 +8,7 @@ process died, does not leave the others waiting for nothing.
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -123,27 +124,44 @@ def test_while_a_changed_page_renders_its_readers_get_it_as_it_was_at_once(
     assert national_renders == [BODY, BODY]
 
 
-def test_after_a_recompute_readers_keep_the_page_as_it_was_until_the_warming_job_renders_it(
-    laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def warming(settings, monkeypatch):
+    """Warming on, its jobs kept here rather than run (`queued`); `broker_up` says whether
+    they can be queued at all."""
     settings.DASHBOARD_WARMING = True
-    queued = []
-    monkeypatch.setattr(receivers, "publish", lambda task, *args: queued.append(args) or True)
+    jobs = SimpleNamespace(queued=[], broker_up=True)
+
+    def publish(task, *args):
+        if jobs.broker_up:
+            jobs.queued.append(args)
+        return jobs.broker_up
+
+    monkeypatch.setattr(receivers, "publish", publish)
+    return jobs
+
+
+def read_then_recompute(capture_on_commit) -> str:
+    """The national page as a reader got it, before a recompute that changes its version."""
     progress.recompute_all()
     before = national_body()
-    assert national_renders == [BODY]
-
-    # The figures change; the worker's job to render the page is queued, not yet run.
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit(execute=True):
         progress.recompute_all()
-    assert queued == [(None,)]
+    return before
+
+
+def test_after_a_recompute_readers_keep_the_page_as_it_was_until_the_warming_job_renders_it(
+    laocai, fresh_cache, national_renders, warming, django_capture_on_commit_callbacks
+):
+    before = read_then_recompute(django_capture_on_commit_callbacks)
+    # The figures changed; the worker's job to render the page is queued, not yet run.
+    assert warming.queued == [(None,)]
     started = time.monotonic()
     assert national_body() == before
     assert time.monotonic() - started < 1
     assert national_renders == [BODY]
 
     # The job renders the page once; its readers then get that render.
-    dashboards.warm(*queued[0])
+    dashboards.warm(*warming.queued[0])
     assert national_renders == [BODY, BODY]
     after = national_body()
     assert national_renders == [BODY, BODY]
@@ -155,16 +173,11 @@ def test_after_a_recompute_readers_keep_the_page_as_it_was_until_the_warming_job
 
 
 def test_a_page_kept_for_a_warming_job_that_never_comes_is_rendered_by_a_reader(
-    laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
+    laocai, fresh_cache, national_renders, warming, monkeypatch, django_capture_on_commit_callbacks
 ):
     # The job was queued, and its worker died before running it.
-    settings.DASHBOARD_WARMING = True
-    monkeypatch.setattr(receivers, "publish", lambda task, *args: True)
     monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 0.3)
-    progress.recompute_all()
-    before = national_body()
-    with django_capture_on_commit_callbacks(execute=True):
-        progress.recompute_all()
+    before = read_then_recompute(django_capture_on_commit_callbacks)
     assert national_body() == before
 
     time.sleep(0.4)
@@ -173,28 +186,21 @@ def test_a_page_kept_for_a_warming_job_that_never_comes_is_rendered_by_a_reader(
 
 
 def test_a_page_whose_warming_job_could_not_be_queued_is_rendered_by_its_next_reader(
-    laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
+    laocai, fresh_cache, national_renders, warming, monkeypatch, django_capture_on_commit_callbacks
 ):
     # The broker is down: no job will render the page, so nobody is kept waiting for one.
-    settings.DASHBOARD_WARMING = True
-    monkeypatch.setattr(receivers, "publish", lambda task, *args: False)
+    warming.broker_up = False
     monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 5)
-    progress.recompute_all()
-    before = national_body()
-    with django_capture_on_commit_callbacks(execute=True):
-        progress.recompute_all()
+    before = read_then_recompute(django_capture_on_commit_callbacks)
 
-    after = national_body()
-    assert after != before
+    assert national_body() != before
     assert national_renders == [BODY, BODY]
 
 
 def test_only_a_page_with_a_body_to_show_is_kept_for_the_warming_job(
-    laocai, fresh_cache, national_renders, settings, monkeypatch, django_capture_on_commit_callbacks
+    laocai, fresh_cache, national_renders, warming, monkeypatch, django_capture_on_commit_callbacks
 ):
     # Nobody read the page yet: its first reader renders it at once rather than wait.
-    settings.DASHBOARD_WARMING = True
-    monkeypatch.setattr(receivers, "publish", lambda task, *args: True)
     monkeypatch.setattr(dashboards, "RENDER_WAIT_SECONDS", 5)
     with django_capture_on_commit_callbacks(execute=True):
         progress.recompute_all()
