@@ -25,7 +25,7 @@ from unidecode import unidecode
 
 from core.spreadsheets import append_row, safe_cell
 
-from .services import CACHE_SECONDS, Page, Table
+from .services import CACHE_SECONDS, Page, Table, current_value
 
 # Each CSV format: its column separator and its decimal mark.
 CSV_DIALECTS = {"csv": (";", ","), "csv_point": (",", ".")}
@@ -54,10 +54,8 @@ def download(page: Page, query: QueryDict) -> HttpResponse | None:
     # The query names the table and the format, so its key is the download's own.
     key = f"{page.key(query, EXPORT_LANGUAGE)}:download"
     version = "|".join(part.version() for part in (page, *page.parts))
-    cached = cache.get(key)
-    if cached is not None and cached[0] == version:
-        content = cached[1]
-    else:
+    content = current_value(cache.get(key), version)
+    if content is None:
         with translation.override(EXPORT_LANGUAGE):
             table = page.tables().get(table_key)
         if table is None:

@@ -534,6 +534,17 @@ def cache_key(page: str, query, language: str) -> str:
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def current_value(cached, version: str):
+    """What a cache entry kept as `(version, value)` holds, if it is of `version`; else None.
+
+    A page's body and a download are kept this way: one of another version is never
+    served as current.
+    """
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    return None
+
+
 def render_lock(key: str, version: str) -> str:
     """Taken by the request rendering the body kept at `key` for `version`."""
     return f"{key}:{hashlib.sha256(version.encode()).hexdigest()}:rendering"
@@ -577,9 +588,8 @@ class Page:
         query = self.shown(query)
         version = self.version()
         cached = cache.get(key)
-        if cached is not None and cached[0] == version:
-            body = cached[1]
-        else:
+        body = current_value(cached, version)
+        if body is None:
             body = self._render_once(key, version, query, previous=cached)
         for part in self.parts:
             body += part.body(query)
@@ -603,20 +613,20 @@ class Page:
         there is none, wait for the render. A cache that cannot be reached answers None,
         not False: then there is nothing to wait for, and this request renders.
         """
-        lock = render_lock(key, version)
-        if cache.add(lock, 1, RENDER_WAIT_SECONDS) is False:
+        if cache.add(render_lock(key, version), 1, RENDER_WAIT_SECONDS) is False:
             if previous is not None:
                 return previous[1]
             deadline = time.monotonic() + RENDER_WAIT_SECONDS
             while time.monotonic() < deadline:
                 time.sleep(RENDER_POLL_SECONDS)
-                cached = cache.get(key)
-                if cached is not None and cached[0] == version:
-                    return cached[1]
+                body = current_value(cache.get(key), version)
+                if body is not None:
+                    return body
             # The other render failed or its process died: this request renders.
-        return self._render(key, version, query, lock)
+        return self._render(key, version, query)
 
-    def _render(self, key: str, version: str, query: QueryDict, lock: str) -> str:
+    def _render(self, key: str, version: str, query: QueryDict) -> str:
+        """Render the body and keep it; then whoever waited for this render may go on."""
         try:
             page = self.build()
             page["export_query"] = export_query(query)
@@ -624,7 +634,7 @@ class Page:
             body = render_to_string(f"dashboards/_{self.name}_body.html", page)
             cache.set(key, (version, body), CACHE_SECONDS)
         finally:
-            cache.delete(lock)
+            cache.delete(render_lock(key, version))
         return body
 
     def reserve(self, query: QueryDict) -> list[str]:
@@ -655,9 +665,8 @@ class Page:
         for page in (self, *self.parts):
             key = page.key(query, language)
             version = page.version()
-            cached = cache.get(key)
-            if cached is None or cached[0] != version:
-                page._render(key, version, page.shown(query), render_lock(key, version))
+            if current_value(cache.get(key), version) is None:
+                page._render(key, version, page.shown(query))
 
     def is_read(self) -> bool:
         """Whether a reader opened the page as it opens, in the portal's language, lately."""
