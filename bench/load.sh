@@ -39,15 +39,7 @@ $PY manage.py recompute_progress --verbosity=0
 # A database that has served for years has its statistics and its tables vacuumed; one
 # loaded a minute ago has neither, and PostgreSQL's autovacuum would do both in the middle
 # of the run, with plans changing as it goes.
-$PY - <<'PY'
-import os
-import django
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django.setup()
-from django.db import connection
-with connection.cursor() as cursor:
-    cursor.execute("VACUUM ANALYZE")
-PY
+$PY manage.py dbshell -- -c "VACUUM ANALYZE" >/dev/null
 
 .venv/bin/supervisord -c deploy/supervisord.conf >"$SERVE_DIR/stack.log" 2>&1 &
 SUPERVISOR=$!
