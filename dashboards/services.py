@@ -531,7 +531,9 @@ def cache_key(page: str, query, language: str) -> str:
     """Where a page's body is kept for one choice of filters and language, with its version."""
     choices = sorted((key, tuple(query.getlist(key))) for key in query)
     raw = f"{page}|{language}|{choices}"
-    return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+    # Bodies are kept as UTF-8 (`Page.body`) under keys that say so, so that a body kept as
+    # text before a deploy is never read as bytes after it.
+    return "dashboard:utf8:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def current_value(cached, version: str):
@@ -577,12 +579,15 @@ class Page:
         """Where the body for `query` in `language` is kept."""
         return cache_key(self.stem, self.shown(query), language)
 
-    def body(self, query: QueryDict) -> str:
-        """The page's rendered body for `query` in the active language, from the cache if there.
+    def body(self, query: QueryDict) -> bytes:
+        """The page's rendered body for `query` in the active language, from the cache if there,
+        as the UTF-8 the response sends.
 
         The cache keeps one body for each choice, with the version of the data it
         shows: a body of another version is never read as current, only while a
-        render of the current one is under way (`_render_once`).
+        render of the current one is under way (`_render_once`). It is kept as bytes,
+        not text: a merged province's body is 190 KB, and as text it was decoded from
+        the cache and encoded again for each reader (the view puts it in as it is).
         """
         key = self.key(query, translation.get_language())
         query = self.shown(query)
@@ -602,7 +607,7 @@ class Page:
             tables.update(part.tables())
         return tables
 
-    def _render_once(self, key: str, version: str, query: QueryDict, previous) -> str:
+    def _render_once(self, key: str, version: str, query: QueryDict, previous) -> bytes:
         """Render the body, unless another request is rendering it already.
 
         Right after the figures change, the readers of a busy page all find it out of
@@ -625,13 +630,13 @@ class Page:
             # The other render failed or its process died: this request renders.
         return self._render(key, version, query)
 
-    def _render(self, key: str, version: str, query: QueryDict) -> str:
+    def _render(self, key: str, version: str, query: QueryDict) -> bytes:
         """Render the body and keep it; then whoever waited for this render may go on."""
         try:
             page = self.build()
             page["export_query"] = export_query(query)
             page["page_path"] = self.path
-            body = render_to_string(f"dashboards/_{self.name}_body.html", page)
+            body = render_to_string(f"dashboards/_{self.name}_body.html", page).encode()
             cache.set(key, (version, body), CACHE_SECONDS)
         finally:
             cache.delete(render_lock(key, version))
@@ -1738,6 +1743,11 @@ def kpi_series(
 
 
 def agreement_dashboard(agreement: Agreement, download: bool = False) -> dict:
+    # Read with what the body names here, not by the view: a reader served a kept body
+    # needs the title alone, and the joins cost a reader more than this query costs a render.
+    agreement = Agreement.objects.select_related("counterparty__province", "phase").get(
+        pk=agreement.pk
+    )
     rows = list(
         AgreementProgress.objects.filter(agreement=agreement)
         .select_related("kpi")

@@ -40,7 +40,7 @@ def national_renders():
 
 def national_body() -> str:
     with translation.override("vi"):
-        return dashboards.national_page(QueryDict()).body(QueryDict())
+        return dashboards.national_page(QueryDict()).body(QueryDict()).decode()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -169,7 +169,7 @@ def test_after_a_recompute_readers_keep_the_page_as_it_was_until_the_warming_job
     page = dashboards.national_page(QueryDict())
     version, body = cache.get(page.key(QueryDict(), "vi"))
     assert version == page.version()
-    assert after.startswith(body)
+    assert after.startswith(body.decode())
 
 
 def test_a_page_kept_for_a_warming_job_that_never_comes_is_rendered_by_a_reader(

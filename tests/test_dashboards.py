@@ -11,9 +11,11 @@ from django.utils import timezone
 from progress import services as progress
 from progress.models import PendingRecompute
 from progress.tasks import request_recompute
+from provinces.access import Role
 
 from .conftest import VIETNAM
 from .dashboard_world import build_world
+from .factories import UserFactory
 from .progress_data import agreement_for, report, target
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -230,6 +232,24 @@ def test_it_compares_what_each_phase_reached(client_official, world):
 
 def test_it_adds_the_comparison_to_the_navigation(client_official, world):
     assert reverse("dashboards:compare") in page(client_official, reverse("milestones:report-list"))
+
+
+def test_a_page_read_from_the_cache_is_whole_and_names_its_own_reader(client, world):
+    # The body is kept once for everyone; the page around it is each reader's.
+    first = UserFactory(username="first", first_name="<b>Ngô</b>", roles=[Role.OFFICIAL])
+    second = UserFactory(username="second", first_name="Lê Thị Hoa", roles=[Role.OFFICIAL])
+    url = reverse("dashboards:province-dashboard", args=["lao-cai"])
+    client.force_login(first)
+    rendered = page(client, url, VI)
+    client.force_login(second)
+    kept = page(client, url, VI)
+    assert "&lt;b&gt;Ngô&lt;/b&gt;" in rendered
+    assert "Lê Thị Hoa" in kept and "Ngô" not in kept
+    for html in (rendered, kept):
+        assert html.count('data-table="progress"') == 1
+        assert html.rstrip().endswith("</html>")
+    body = re.search(r"<main.*</main>", rendered, re.S).group(0)
+    assert re.search(r"<main.*</main>", kept, re.S).group(0) == body
 
 
 def test_it_shows_new_figures_as_soon_as_they_are_recomputed(client_official, official, world):
