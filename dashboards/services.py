@@ -761,7 +761,8 @@ def warm(agreement_id: int | None = None) -> int:
 
     The national page and the comparison as they open, and for one agreement's
     change its own page and its province's (the unit's and the province it
-    merged into) if someone read them within CACHE_SECONDS: under a stream of
+    merged into), for a full rebuild every province's and agreement's page, if
+    someone read them within CACHE_SECONDS (`pages_to_warm`): under a stream of
     approvals, rendering every province's page whether or not anyone reads it
     cost more CPU than the pages served. In the portal's language only: nearly
     every official reads it, and a second language doubled the job's CPU. A page
@@ -793,20 +794,30 @@ def release(reservations: list[str]) -> None:
 
 
 def pages_to_warm(agreement_id: int | None) -> list[Page]:
-    """The pages `warm` renders after a change of `agreement_id`'s figures (or of all)."""
-    agreement = (
-        Agreement.objects.select_related("counterparty__province", "phase")
-        .filter(pk=agreement_id)
-        .first()
-        if agreement_id
-        else None
-    )
-    its_pages = []
-    if agreement is not None:
-        its_pages.append(agreement_page(agreement))
-        unit = agreement.counterparty.province
-        if unit is not None:
-            its_pages += [province_page(p) for p in (unit, unit.successor) if p]
+    """The pages `warm` renders after a change of `agreement_id`'s figures, or after a
+    full rebuild (None): besides the pages of the whole country, those of the provinces
+    and agreements the change reaches that someone read lately.
+
+    A full rebuild rewrites every row, so every page's version moves: without this, the
+    first reader of each province's and agreement's page after each scheduled rebuild
+    rendered it in their request (a merged province's, 50 × a trivial view).
+    """
+    if agreement_id is None:
+        its_pages = [province_page(province) for province in Province.objects.all()] + [
+            agreement_page(agreement) for agreement in Agreement.objects.only("pk")
+        ]
+    else:
+        agreement = (
+            Agreement.objects.select_related("counterparty__province__successor")
+            .filter(pk=agreement_id)
+            .first()
+        )
+        its_pages = []
+        if agreement is not None:
+            its_pages.append(agreement_page(agreement))
+            unit = agreement.counterparty.province
+            if unit is not None:
+                its_pages += [province_page(p) for p in (unit, unit.successor) if p]
     pages = [national_page(QueryDict()), compare_page(QueryDict())]
     return pages + [page for page in its_pages if page.is_read()]
 

@@ -208,3 +208,45 @@ def test_only_a_page_with_a_body_to_show_is_kept_for_the_warming_job(
     assert "Lào Cai" in national_body()
     assert time.monotonic() - started < 2
     assert national_renders == [BODY]
+
+
+def test_after_a_full_rebuild_the_job_renders_the_province_and_agreement_pages_read_lately(
+    laocai, provinces, fresh_cache, warming, django_capture_on_commit_callbacks
+):
+    # The scheduled rebuild rewrites every row: each page's version moves at once.
+    renders = []
+
+    def count(sender, template, context, **kwargs):
+        if template.name.startswith("dashboards/_"):
+            renders.append(template.name)
+
+    def read(page) -> str:
+        with translation.override("vi"):
+            return page.body(QueryDict()).decode()
+
+    progress.recompute_all()
+    read_lately = dashboards.province_page(provinces.lao_cai)
+    agreement = dashboards.agreement_page(laocai.agreement)
+    before = {page.stem: read(page) for page in (read_lately, agreement)}
+    unread = dashboards.province_page(provinces.quang_tri)
+    with django_capture_on_commit_callbacks(execute=True):
+        progress.recompute_all()
+    assert warming.queued == [(None,)]
+
+    template_rendered.connect(count)
+    try:
+        # Until the job has run, their readers get them as they were, without rendering.
+        assert {page.stem: read(page) for page in (read_lately, agreement)} == before
+        assert renders == []
+        dashboards.warm(*warming.queued[0])
+        rendered_by_the_job = sorted(renders)
+        for page in (read_lately, agreement):
+            assert dashboards.current_value(cache.get(page.key(QueryDict(), "vi")), page.version())
+            assert "Lào Cai" in read(page)
+    finally:
+        template_rendered.disconnect(count)
+    assert sorted(renders) == rendered_by_the_job
+    assert "dashboards/_province_body.html" in rendered_by_the_job
+    assert "dashboards/_agreement_body.html" in rendered_by_the_job
+    # Nobody read Quảng Trị's page: the job left it to its first reader.
+    assert not unread.is_read()
