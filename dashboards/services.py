@@ -330,6 +330,10 @@ CACHE_SECONDS = 300
 # up to the time the slowest render takes under load, looking every 50 ms.
 RENDER_WAIT_SECONDS = 10
 RENDER_POLL_SECONDS = 0.05
+# How many of a page's choices and languages read lately the warming job renders: the
+# national page's phases, regions and KPIs, and English, are a few; a query string with
+# anything else in it is a page of its own, and there may be any number of those.
+READ_CHOICES_KEPT = 12
 
 
 # What tells that rows changed, without trusting the clock to move forward: rows that are
@@ -547,6 +551,16 @@ def current_value(cached, version: str):
     return None
 
 
+def read_mark(key: str) -> str:
+    """Kept for CACHE_SECONDS once a reader read the body kept at `key`."""
+    return f"{key}:read"
+
+
+def read_choices_key(stem: str) -> str:
+    """Where the choices and languages a page was read in lately are listed."""
+    return f"dashboard:utf8:{stem}:choices"
+
+
 def render_lock(key: str, version: str) -> str:
     """Taken by the request rendering the body kept at `key` for `version`."""
     return f"{key}:{hashlib.sha256(version.encode()).hexdigest()}:rendering"
@@ -589,15 +603,20 @@ class Page:
         not text: a merged province's body is 190 KB, and as text it was decoded from
         the cache and encoded again for each reader (the view puts it in as it is).
         """
-        key = self.key(query, translation.get_language())
-        query = self.shown(query)
+        language = translation.get_language()
+        key = self.key(query, language)
+        self._note_read(key, query, language)
+        body = self._kept_or_rendered(key, self.shown(query))
+        for part in self.parts:
+            body += part._kept_or_rendered(part.key(query, language), part.shown(query))
+        return body
+
+    def _kept_or_rendered(self, key: str, query: QueryDict) -> bytes:
         version = self.version()
         cached = cache.get(key)
         body = current_value(cached, version)
         if body is None:
             body = self._render_once(key, version, query, previous=cached)
-        for part in self.parts:
-            body += part.body(query)
         return body
 
     def tables(self) -> dict:
@@ -673,10 +692,35 @@ class Page:
             if current_value(cache.get(key), version) is None:
                 page._render(key, version, page.shown(query))
 
-    def is_read(self) -> bool:
-        """Whether a reader opened the page as it opens, in the portal's language, lately."""
-        # Asked without fetching the body (a merged province's is 190 KB).
-        return bool(cache.has_key(self.key(QueryDict(), settings.LANGUAGE_CODE)))
+    def _note_read(self, key: str, query: QueryDict, language: str) -> None:
+        """Note that a reader read the page with these choices, in this language, for the
+        warming job (`choices_read`).
+
+        One cache write per page, choice and language in CACHE_SECONDS, not one per read:
+        the mark is only added when it is missing, and then the choice is listed with the
+        page's others, the most recent READ_CHOICES_KEPT of them.
+        """
+        if not cache.add(read_mark(key), 1, CACHE_SECONDS):
+            return
+        listed = read_choices_key(self.stem)
+        choices = cache.get(listed) or {}
+        choices[(language, query.urlencode())] = time.time()
+        latest = sorted(choices.items(), key=lambda item: item[1])[-READ_CHOICES_KEPT:]
+        cache.set(listed, dict(latest), CACHE_SECONDS)
+
+    def choices_read(self) -> list[tuple[str, QueryDict]]:
+        """The languages and choices readers read the page in, in the last CACHE_SECONDS.
+
+        A body the warming job rendered and nobody read since does not count: otherwise
+        a page read once would be rendered at every change for as long as changes came.
+        """
+        choices = cache.get(read_choices_key(self.stem)) or {}
+        read = []
+        for language, encoded in choices:
+            query = QueryDict(encoded)
+            if cache.has_key(read_mark(self.key(query, language))):
+                read.append((language, query))
+        return read
 
 
 def export_query(query: QueryDict) -> str:
@@ -759,21 +803,21 @@ def agreement_page(agreement: Agreement) -> Page:
 def warm(agreement_id: int | None = None) -> int:
     """Render the pages a change is read on first, before anyone asks.
 
-    The national page and the comparison as they open, and for one agreement's
-    change its own page and its province's (the unit's and the province it
-    merged into), for a full rebuild every province's and agreement's page, if
-    someone read them within CACHE_SECONDS (`pages_to_warm`): under a stream of
-    approvals, rendering every province's page whether or not anyone reads it
-    cost more CPU than the pages served. In the portal's language only: nearly
-    every official reads it, and a second language doubled the job's CPU. A page
-    in English, or one nobody read lately, is rendered by its first reader.
-    Returns how many bodies were rendered or found current.
+    The national page and the comparison as they open, in the portal's language;
+    then, with each choice and in each language someone read them in within
+    CACHE_SECONDS, those pages, and for one agreement's change its own page and its
+    province's (the unit's and the province it merged into), for a full rebuild
+    every province's and agreement's page (`pages_to_warm`). Under a stream of
+    approvals, rendering every province's page whether or not anyone reads it, or
+    every page in both languages, cost more CPU than the pages served. A page
+    nobody read lately is rendered by its first reader. Returns how many bodies
+    were rendered or found current.
     """
-    with translation.override(settings.LANGUAGE_CODE):
-        pages = pages_to_warm(agreement_id)
-        for page in pages:
-            page.refresh(QueryDict())
-    return len(pages)
+    renderings = pages_to_warm(agreement_id)
+    for page, language, query in renderings:
+        with translation.override(language):
+            page.refresh(query)
+    return len(renderings)
 
 
 def reserve_for_warming(agreement_id: int | None = None) -> list[str]:
@@ -782,9 +826,9 @@ def reserve_for_warming(agreement_id: int | None = None) -> list[str]:
     Returns the reservations taken, for `release` when the job cannot be queued.
     """
     taken = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for page in pages_to_warm(agreement_id):
-            taken += page.reserve(QueryDict())
+    for page, language, query in pages_to_warm(agreement_id):
+        with translation.override(language):
+            taken += page.reserve(query)
     return taken
 
 
@@ -793,10 +837,11 @@ def release(reservations: list[str]) -> None:
     cache.delete_many(reservations)
 
 
-def pages_to_warm(agreement_id: int | None) -> list[Page]:
+def pages_to_warm(agreement_id: int | None) -> list[tuple[Page, str, QueryDict]]:
     """The pages `warm` renders after a change of `agreement_id`'s figures, or after a
-    full rebuild (None): besides the pages of the whole country, those of the provinces
-    and agreements the change reaches that someone read lately.
+    full rebuild (None), each with its language and choices: the pages of the whole
+    country as they open, and with every choice read lately; the pages of the provinces
+    and agreements the change reaches, as they were read lately.
 
     A full rebuild rewrites every row, so every page's version moves: without this, the
     first reader of each province's and agreement's page after each scheduled rebuild
@@ -818,8 +863,18 @@ def pages_to_warm(agreement_id: int | None) -> list[Page]:
             unit = agreement.counterparty.province
             if unit is not None:
                 its_pages += [province_page(p) for p in (unit, unit.successor) if p]
-    pages = [national_page(QueryDict()), compare_page(QueryDict())]
-    return pages + [page for page in its_pages if page.is_read()]
+    opening = QueryDict()
+    renderings = []
+    for chosen in (national_page, compare_page):
+        page = chosen(opening)
+        renderings.append((page, settings.LANGUAGE_CODE, opening))
+        renderings += [(chosen(query), language, query) for language, query in page.choices_read()]
+    for page in its_pages:
+        renderings += [(page, language, query) for language, query in page.choices_read()]
+    distinct = {}
+    for page, language, query in renderings:
+        distinct.setdefault(page.key(query, language), (page, language, query))
+    return list(distinct.values())
 
 
 def _opening_phases():

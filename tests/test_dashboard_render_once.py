@@ -249,4 +249,40 @@ def test_after_a_full_rebuild_the_job_renders_the_province_and_agreement_pages_r
     assert "dashboards/_province_body.html" in rendered_by_the_job
     assert "dashboards/_agreement_body.html" in rendered_by_the_job
     # Nobody read Quảng Trị's page: the job left it to its first reader.
-    assert not unread.is_read()
+    assert unread.choices_read() == []
+
+
+def test_the_job_renders_each_choice_and_language_read_lately_and_nothing_else(
+    laocai, provinces, fresh_cache, warming, django_capture_on_commit_callbacks
+):
+    renders = []
+
+    def count(sender, template, context, **kwargs):
+        if template.name.startswith("dashboards/_"):
+            renders.append((translation.get_language(), template.name))
+
+    progress.recompute_all()
+    chosen = QueryDict("phase=2021-2025&region=northern_midlands")
+    with translation.override("en"):
+        english = dashboards.national_page(chosen).body(chosen).decode()
+    lao_cai = dashboards.province_page(provinces.lao_cai)
+    with translation.override("vi"):
+        lao_cai.body(QueryDict())
+    # Five minutes later nobody has read Lào Cai's page again: it no longer counts as read.
+    cache.delete(dashboards.read_mark(lao_cai.key(QueryDict(), "vi")))
+    with django_capture_on_commit_callbacks(execute=True):
+        progress.recompute_all()
+
+    template_rendered.connect(count)
+    try:
+        dashboards.warm(*warming.queued[0])
+        by_the_job = list(renders)
+        with translation.override("en"):
+            again = dashboards.national_page(chosen).body(chosen).decode()
+    finally:
+        template_rendered.disconnect(count)
+    assert ("en", BODY) in by_the_job
+    assert ("vi", "dashboards/_province_body.html") not in by_the_job
+    # The English reader of that choice got the job's render, without rendering.
+    assert renders == by_the_job
+    assert "Lào Cai" in again and "Lào Cai" in english
