@@ -33,6 +33,7 @@ import sys
 import time
 import warnings
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -256,22 +257,34 @@ def first_reads_after_a_change(client, sample: list[int], repeat: int):
             )
             if other is not None:
                 pages["national, a phase elsewhere"] = f"/?phase={other.code}"
-            for url in pages.values():
-                get(client, url)()
-            start = time.perf_counter()
-            progress.recompute_agreement(agreement_id)
-            warming.append(time.perf_counter() - start)
-            for name, url in pages.items():
-                start = time.perf_counter()
-                get(client, url)()
-                times[name].append(time.perf_counter() - start)
-            # The trivial view at the same moment, for the ratios (see `paired_medians`).
-            start = time.perf_counter()
-            get(client, "/bench/trivial/")()
-            times["trivial"].append(time.perf_counter() - start)
+            warming.append(
+                _first_reads(
+                    client,
+                    pages,
+                    partial(_timed, progress.recompute_agreement, agreement_id),
+                    times,
+                )
+            )
     return {name: statistics.median(values) for name, values in times.items()}, statistics.median(
         warming
     )
+
+
+def _first_reads(client, pages: dict, change, times: dict) -> float:
+    """Read each page, make `change`, then time each page's first read into `times`, with the
+    trivial view at the same moment, for the ratios (see `paired_medians`). Returns what
+    `change` returns: the time of what it times."""
+    for url in pages.values():
+        get(client, url)()
+    took = change()
+    for name, url in pages.items():
+        start = time.perf_counter()
+        get(client, url)()
+        times[name].append(time.perf_counter() - start)
+    start = time.perf_counter()
+    get(client, "/bench/trivial/")()
+    times["trivial"].append(time.perf_counter() - start)
+    return took
 
 
 def first_reads_after_a_rebuild(client, urls: dict, rounds: int):
@@ -284,22 +297,15 @@ def first_reads_after_a_rebuild(client, urls: dict, rounds: int):
     request (and of the trivial view beside them), and of the warming alone.
     """
     times, warming = defaultdict(list), []
+
+    def rebuild() -> float:
+        with override_settings(DASHBOARD_WARMING=False):
+            progress.recompute_all()
+        return _timed(dashboards.warm, None)
+
     with override_settings(DASHBOARD_WARMING=True):
         for _round in range(rounds):
-            for url in urls.values():
-                get(client, url)()
-            with override_settings(DASHBOARD_WARMING=False):
-                progress.recompute_all()
-            start = time.perf_counter()
-            dashboards.warm(None)
-            warming.append(time.perf_counter() - start)
-            for name, url in urls.items():
-                start = time.perf_counter()
-                get(client, url)()
-                times[name].append(time.perf_counter() - start)
-            start = time.perf_counter()
-            get(client, "/bench/trivial/")()
-            times["trivial"].append(time.perf_counter() - start)
+            warming.append(_first_reads(client, urls, rebuild, times))
     return {name: statistics.median(values) for name, values in times.items()}, statistics.median(
         warming
     )
