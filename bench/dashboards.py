@@ -311,6 +311,16 @@ def first_reads_after_a_rebuild(client, urls: dict, rounds: int):
     )
 
 
+def print_first_reads(title: str, times: dict, note: str) -> None:
+    print()
+    print(title)
+    beside = times["trivial"]
+    for name, seconds in times.items():
+        if name != "trivial":
+            print(f"  {name:<40} {seconds / beside:8.1f}× {seconds * 1000:9.1f} ms")
+    print(f"  ({note})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=15, help="requests per measurement")
@@ -430,20 +440,18 @@ def main():
             f"  {name:<40} {warm_ratio[name]:8.1f}× {warm[name] * 1000:9.1f}"
             f" {cold_ratio[name]:8.1f}× {cold[name] * 1000:9.0f}"
         )
-    print()
-    print("First read of each page right after an agreement's recompute: rendered ahead by")
-    print("the warming job, or still cached when the change is elsewhere (goal ≤ 10 ×):")
-    beside = warmed.pop("trivial")
-    for name, seconds in warmed.items():
-        print(f"  {name:<40} {seconds / beside:8.1f}× {seconds * 1000:9.1f} ms")
-    print(f"  (the recompute with its warming, in the worker: {warming * 1000:.0f} ms)")
-    print()
-    print("First read of each page right after the scheduled full rebuild, each read before")
-    print("it: rendered ahead by the warming job (goal ≤ 10 ×):")
-    beside = rebuilt.pop("trivial")
-    for name, seconds in rebuilt.items():
-        print(f"  {name:<40} {seconds / beside:8.1f}× {seconds * 1000:9.1f} ms")
-    print(f"  (the warming after the rebuild, in the worker: {rebuild_warming * 1000:.0f} ms)")
+    print_first_reads(
+        "First read of each page right after an agreement's recompute: rendered ahead by\n"
+        "the warming job, or still cached when the change is elsewhere (goal ≤ 10 ×):",
+        warmed,
+        f"the recompute with its warming, in the worker: {warming * 1000:.0f} ms",
+    )
+    print_first_reads(
+        "First read of each page right after the scheduled full rebuild, each read before\n"
+        "it: rendered ahead by the warming job (goal ≤ 10 ×):",
+        rebuilt,
+        f"the warming after the rebuild, in the worker: {rebuild_warming * 1000:.0f} ms",
+    )
     print()
     print(
         f"National figures computed live from the raw values on each request: "
