@@ -531,13 +531,16 @@ def scoped_version(*, province: Province | None = None, agreement: Agreement | N
     return "|".join(str(value) for value in row)
 
 
+# Bodies are kept as UTF-8 (`Page.body`) under keys that say so, so that a body kept as
+# text before a deploy is never read as bytes after it.
+KEY_PREFIX = "dashboard:utf8:"
+
+
 def cache_key(page: str, query, language: str) -> str:
     """Where a page's body is kept for one choice of filters and language, with its version."""
     choices = sorted((key, tuple(query.getlist(key))) for key in query)
     raw = f"{page}|{language}|{choices}"
-    # Bodies are kept as UTF-8 (`Page.body`) under keys that say so, so that a body kept as
-    # text before a deploy is never read as bytes after it.
-    return "dashboard:utf8:" + hashlib.sha256(raw.encode()).hexdigest()
+    return KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def current_value(cached, version: str):
@@ -558,7 +561,7 @@ def read_mark(key: str) -> str:
 
 def read_choices_key(stem: str) -> str:
     """Where the choices and languages a page was read in lately are listed."""
-    return f"dashboard:utf8:{stem}:choices"
+    return f"{KEY_PREFIX}{stem}:choices"
 
 
 def render_lock(key: str, version: str) -> str:

@@ -38,9 +38,28 @@ def national_renders():
     template_rendered.disconnect(count)
 
 
+@pytest.fixture
+def body_renders():
+    """The dashboards' bodies and parts rendered during the test, each with its language."""
+    renders = []
+
+    def count(sender, template, context, **kwargs):
+        if template.name.startswith("dashboards/_"):
+            renders.append((translation.get_language(), template.name))
+
+    template_rendered.connect(count)
+    yield renders
+    template_rendered.disconnect(count)
+
+
+def body_of(page, language: str = "vi", query: QueryDict | None = None) -> str:
+    """The page's body as a reader in `language` with these choices gets it."""
+    with translation.override(language):
+        return page.body(query or QueryDict()).decode()
+
+
 def national_body() -> str:
-    with translation.override("vi"):
-        return dashboards.national_page(QueryDict()).body(QueryDict()).decode()
+    return body_of(dashboards.national_page(QueryDict()))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -211,41 +230,28 @@ def test_only_a_page_with_a_body_to_show_is_kept_for_the_warming_job(
 
 
 def test_after_a_full_rebuild_the_job_renders_the_province_and_agreement_pages_read_lately(
-    laocai, provinces, fresh_cache, warming, django_capture_on_commit_callbacks
+    laocai, provinces, fresh_cache, warming, body_renders, django_capture_on_commit_callbacks
 ):
     # The scheduled rebuild rewrites every row: each page's version moves at once.
-    renders = []
-
-    def count(sender, template, context, **kwargs):
-        if template.name.startswith("dashboards/_"):
-            renders.append(template.name)
-
-    def read(page) -> str:
-        with translation.override("vi"):
-            return page.body(QueryDict()).decode()
-
     progress.recompute_all()
     read_lately = dashboards.province_page(provinces.lao_cai)
     agreement = dashboards.agreement_page(laocai.agreement)
-    before = {page.stem: read(page) for page in (read_lately, agreement)}
+    before = {page.stem: body_of(page) for page in (read_lately, agreement)}
     unread = dashboards.province_page(provinces.quang_tri)
     with django_capture_on_commit_callbacks(execute=True):
         progress.recompute_all()
     assert warming.queued == [(None,)]
+    body_renders.clear()
 
-    template_rendered.connect(count)
-    try:
-        # Until the job has run, their readers get them as they were, without rendering.
-        assert {page.stem: read(page) for page in (read_lately, agreement)} == before
-        assert renders == []
-        dashboards.warm(*warming.queued[0])
-        rendered_by_the_job = sorted(renders)
-        for page in (read_lately, agreement):
-            assert dashboards.current_value(cache.get(page.key(QueryDict(), "vi")), page.version())
-            assert "Lào Cai" in read(page)
-    finally:
-        template_rendered.disconnect(count)
-    assert sorted(renders) == rendered_by_the_job
+    # Until the job has run, their readers get them as they were, without rendering.
+    assert {page.stem: body_of(page) for page in (read_lately, agreement)} == before
+    assert body_renders == []
+    dashboards.warm(*warming.queued[0])
+    rendered_by_the_job = sorted(name for _language, name in body_renders)
+    for page in (read_lately, agreement):
+        assert dashboards.current_value(cache.get(page.key(QueryDict(), "vi")), page.version())
+        assert "Lào Cai" in body_of(page)
+    assert sorted(name for _language, name in body_renders) == rendered_by_the_job
     assert "dashboards/_province_body.html" in rendered_by_the_job
     assert "dashboards/_agreement_body.html" in rendered_by_the_job
     # Nobody read Quảng Trị's page: the job left it to its first reader.
@@ -253,36 +259,24 @@ def test_after_a_full_rebuild_the_job_renders_the_province_and_agreement_pages_r
 
 
 def test_the_job_renders_each_choice_and_language_read_lately_and_nothing_else(
-    laocai, provinces, fresh_cache, warming, django_capture_on_commit_callbacks
+    laocai, provinces, fresh_cache, warming, body_renders, django_capture_on_commit_callbacks
 ):
-    renders = []
-
-    def count(sender, template, context, **kwargs):
-        if template.name.startswith("dashboards/_"):
-            renders.append((translation.get_language(), template.name))
-
     progress.recompute_all()
     chosen = QueryDict("phase=2021-2025&region=northern_midlands")
-    with translation.override("en"):
-        english = dashboards.national_page(chosen).body(chosen).decode()
+    english = body_of(dashboards.national_page(chosen), "en", chosen)
     lao_cai = dashboards.province_page(provinces.lao_cai)
-    with translation.override("vi"):
-        lao_cai.body(QueryDict())
+    body_of(lao_cai)
     # Five minutes later nobody has read Lào Cai's page again: it no longer counts as read.
     cache.delete(dashboards.read_mark(lao_cai.key(QueryDict(), "vi")))
     with django_capture_on_commit_callbacks(execute=True):
         progress.recompute_all()
+    body_renders.clear()
 
-    template_rendered.connect(count)
-    try:
-        dashboards.warm(*warming.queued[0])
-        by_the_job = list(renders)
-        with translation.override("en"):
-            again = dashboards.national_page(chosen).body(chosen).decode()
-    finally:
-        template_rendered.disconnect(count)
+    dashboards.warm(*warming.queued[0])
+    by_the_job = list(body_renders)
+    again = body_of(dashboards.national_page(chosen), "en", chosen)
     assert ("en", BODY) in by_the_job
     assert ("vi", "dashboards/_province_body.html") not in by_the_job
     # The English reader of that choice got the job's render, without rendering.
-    assert renders == by_the_job
+    assert body_renders == by_the_job
     assert "Lào Cai" in again and "Lào Cai" in english
