@@ -267,7 +267,8 @@ def _table_from_xlsx(data: bytes) -> Iterator[list[object]]:
         # columns a template can have.
         sheet.reset_dimensions()
         yield from (
-            list(row) for row in sheet.iter_rows(max_col=IMPORT_MAX_COLUMNS, values_only=True)
+            [_cell_as_shown(cell) for cell in row]
+            for row in sheet.iter_rows(max_col=IMPORT_MAX_COLUMNS)
         )
     except ImportFileError:
         raise
@@ -279,6 +280,23 @@ def _table_from_xlsx(data: bytes) -> Iterator[list[object]]:
         ) from exc
     finally:
         workbook.close()
+
+
+def _cell_as_shown(cell):
+    """A cell's value as the sheet shows it: 86 for a cell of 0.86 formatted as "86%".
+
+    A share typed as a percentage is stored as a fraction; read as stored it would be
+    saved as 0.86 % without a word.
+    """
+    value = cell.value
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", "") or "")
+    ):
+        shown = (Decimal(format(value, ".15g")) * 100).normalize()
+        return Decimal(format(shown, "f"))
+    return value
 
 
 def read_rows(data: bytes, filename: str) -> list[Row]:

@@ -413,6 +413,23 @@ def test_it_refuses_an_upload_that_is_not_a_spreadsheet(client, staff_laocai, pr
 # The command ------------------------------------------------------------------------
 
 
+def test_a_cell_formatted_as_a_percentage_is_read_as_the_sheet_shows_it(staff_laocai, laocai):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["Lào Cai", "", "2021Q4", "bts_total", 1100, None, None])
+    sheet.append(["Lào Cai", "", "2021Q4", "level4_services_pct", 0.862, None, None])
+    sheet["E3"].number_format = "0.0%"
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = imports.plan_import(imports.read_rows(out.getvalue(), "values.xlsx"), staff_laocai)
+    assert errors_of(plan) == []
+    assert [(change.kpi.code, change.new) for change in plan.changes] == [
+        ("bts_total", "1,100"),
+        ("level4_services_pct", "86.2"),
+    ]
+
+
 def test_the_command_imports_a_file(tmp_path, admin_user, laocai, quangbinh):
     path = tmp_path / "values.csv"
     path.write_bytes(csv_bytes(*good_rows("lao cai"), *good_rows("Quảng Bình")))
