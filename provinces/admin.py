@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, LabelledTabularInline
@@ -63,6 +64,12 @@ class ProvinceAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     @admin.display(description=_("current"), boolean=True, ordering="valid_until")
     def is_current_display(self, province):
         return province.is_current
+
+    def get_deleted_objects(self, objs, request):
+        # Listed with the protected objects, so the page says why and offers no "Yes".
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = [capfirst(link) for province in objs for link in province.merger_links()]
+        return deleted, counts, perms_needed, [*protected, *links]
 
 
 @admin.register(ProvinceAssignment)

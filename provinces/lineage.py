@@ -8,9 +8,12 @@ merged into which, at any depth, is answered here.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 
 from .models import Province
+
+logger = logging.getLogger(__name__)
 
 
 class ProvinceTree:
@@ -22,6 +25,19 @@ class ProvinceTree:
         for province_id, successor_id in self.successor.items():
             if successor_id:
                 self.predecessors[successor_id].append(province_id)
+        # Province.clean refuses a loop, but rows written around it must still never hang
+        # a page: every walk below stops at a unit it has seen, and the loop is logged.
+        if looped := self.cycles():
+            logger.error("The merger record loops through provinces %s", sorted(looped))
+
+    def cycles(self) -> set[int]:
+        """The units on a loop of successors (each merged, at some depth, into itself)."""
+        looped = set()
+        for province_id in self.successor:
+            chain = self.chain(province_id)
+            if self.successor.get(chain[-1]) in chain:
+                looped.update(chain[chain.index(self.successor[chain[-1]]) :])
+        return looped
 
     def chain(self, province_id: int) -> list[int]:
         """The province and every unit it became part of, oldest first."""
@@ -48,6 +64,7 @@ class ProvinceTree:
 
         def measure(pk):
             if pk not in height:
+                height[pk] = 0  # a unit met again on a loop adds no height
                 height[pk] = 1 + max((measure(child) for child in self.predecessors[pk]), default=0)
             return height[pk]
 
@@ -58,7 +75,7 @@ class ProvinceTree:
         found = set(province_ids)
         frontier = list(found)
         while frontier:
-            frontier = [child for pk in frontier for child in self.predecessors[pk]]
+            frontier = {child for pk in frontier for child in self.predecessors[pk]} - found
             found.update(frontier)
         return found
 

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -111,10 +113,18 @@ class Province(CollatedModel, SearchableModel):
         ]
 
     def __str__(self):
+        return self.dated(self.name)
+
+    def dated(self, name: str) -> str:
+        """`name` as lists show it for this unit: a former unit's with the day it ended.
+
+        A former unit and the current one of its name (and their committees) are told
+        apart this way wherever they are listed or chosen.
+        """
         if self.is_current:
-            return self.name
+            return name
         return _("%(name)s (until %(date)s)") % {
-            "name": self.name,
+            "name": name,
             "date": date_label(self.valid_until),
         }
 
@@ -129,8 +139,108 @@ class Province(CollatedModel, SearchableModel):
     def is_current(self) -> bool:
         return self.valid_until is None
 
+    def clean(self):
+        super().clean()
+        self._clean_successor()
+        self._clean_predecessors()
+
+    def _clean_successor(self):
+        """The one rule of a merger: into another unit, never round in a loop, in date order.
+
+        A chain (a former unit merged into a unit that later merged again) is allowed, as
+        the lineage follows successors at any depth; the dates keep each step forward in time.
+        """
+        successor = self.successor
+        if successor is None:
+            return
+        if self.pk is not None and successor.pk == self.pk:
+            raise ValidationError({"successor": _("A province cannot be merged into itself.")})
+        if self.pk is not None and self.pk in _successors_of(successor):
+            raise ValidationError(
+                {
+                    "successor": _(
+                        "%(successor)s is already merged, directly or through other units, "
+                        "into this province: the merger record would go round in a loop."
+                    )
+                    % {"successor": successor}
+                }
+            )
+        if self.valid_until is None:
+            raise ValidationError(
+                {
+                    "valid_until": _(
+                        "A province merged into another must have its “valid until” date: "
+                        "its last day before the merger."
+                    )
+                }
+            )
+        if successor.valid_from is not None and successor.valid_from <= self.valid_until:
+            raise ValidationError(
+                {
+                    "successor": _(
+                        "%(successor)s is valid from %(start)s: it can only take in a province "
+                        "whose last day was before that."
+                    )
+                    % {"successor": successor, "start": date_label(successor.valid_from)}
+                }
+            )
+        if successor.valid_until is not None and successor.valid_until <= self.valid_until:
+            raise ValidationError(
+                {
+                    "successor": _(
+                        "%(successor)s itself ended on %(end)s: a province can only merge into "
+                        "a unit that still existed after its own last day."
+                    )
+                    % {"successor": successor, "end": date_label(successor.valid_until)}
+                }
+            )
+
+    def _clean_predecessors(self):
+        """The units already merged into this one stay before it in time, as above."""
+        if self.pk is None or self.valid_from is None:
+            return
+        late = Province.objects.filter(successor=self.pk, valid_until__gte=self.valid_from)
+        if late := list(late.alphabetical()):
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "%(units)s merged into this province and existed until %(end)s: "
+                        "its validity must start after that."
+                    )
+                    % {
+                        "units": ", ".join(unit.name for unit in late),
+                        "end": date_label(max(unit.valid_until for unit in late)),
+                    }
+                }
+            )
+
+    def merger_links(self) -> list[str]:
+        """Why the unit belongs to the merger record, which a deletion would lose."""
+        if self.successor_id is None:
+            return []
+        return [
+            _("merger record: %(province)s merged into %(successor)s")
+            % {"province": self, "successor": self.successor}
+        ]
+
+    def delete(self, *args, **kwargs):
+        # The successor FK protects a unit that others merged into; this protects the
+        # other end, a former unit, whose agreements and figures count for its successor.
+        if links := self.merger_links():
+            raise ProtectedError(links[0], [self.successor])
+        return super().delete(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("provinces:detail", args=[self.slug])
+
+
+def _successors_of(province: Province) -> set[int]:
+    """The units `province` merged into, at any depth, stopping where stored data loops."""
+    found = set()
+    while province.successor_id is not None and province.successor_id not in found:
+        found.add(province.successor_id)
+        province = province.successor
+    return found
 
 
 class ProvinceAssignment(models.Model):

@@ -221,6 +221,8 @@ def load_provinces_from_package() -> ProvinceLoad:
         values = _province_values(row, region)
         values["slug"] = slugify(values["name_ascii"])
         values["valid_from"] = CURRENT_VALID_FROM
+        # A current unit merged into nothing: a successor given by hand is repaired here.
+        values["successor"] = None
         province, outcome = upsert(Province, {"key": key, "valid_until": None}, values)
         current_by_key[key] = province
         result.current[outcome] += 1
@@ -233,7 +235,9 @@ def load_provinces_from_package() -> ProvinceLoad:
         # stays empty rather than guessing a date.
         values["valid_from"] = None
         values["successor"] = current_by_key[successor_key[key]]
-        _, outcome = upsert(Province, {"key": key, "valid_until": FORMER_VALID_UNTIL}, values)
+        former, outcome = upsert(Province, {"key": key, "valid_until": FORMER_VALID_UNTIL}, values)
+        # The admin's rule of a merger holds for the package too; a refusal undoes the load.
+        former.clean()
         result.former[outcome] += 1
     return result
 

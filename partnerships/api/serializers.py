@@ -135,7 +135,10 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     @staticmethod
     def _current(province):
-        while province is not None and province.successor_id is not None:
+        # A loop of successors stored around Province.clean must not hang the response.
+        seen = set()
+        while province is not None and province.successor_id not in (None, *seen):
+            seen.add(province.pk)
             province = province.successor
         return province
 
