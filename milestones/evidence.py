@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.formatting import number
+
 from .models import Evidence, QuarterlyReport
 from .services import (
     ReportInvalid,
@@ -40,6 +42,15 @@ EVIDENCE_TYPES = {
 }
 
 
+def too_large_message(size: int, limit: int) -> str:
+    """Sizes in megabytes, written as the user's language writes decimals (30,0 in Vietnamese)."""
+    megabyte = 1024 * 1024
+    return _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+        "size": number(size / megabyte, 1),
+        "limit": number(limit / megabyte, 1),
+    }
+
+
 def evidence_errors(upload) -> list[str]:
     """Refuse files that are too large or are not what their name says."""
     extension = os.path.splitext(upload.name)[1].lower()
@@ -51,13 +62,7 @@ def evidence_errors(upload) -> list[str]:
             % {"ext": extension or _("(none)")}
         ]
     if upload.size > settings.EVIDENCE_MAX_BYTES:
-        return [
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {
-                "size": round(upload.size / 1024 / 1024, 1),
-                "limit": round(settings.EVIDENCE_MAX_BYTES / 1024 / 1024, 1),
-            }
-        ]
+        return [too_large_message(upload.size, settings.EVIDENCE_MAX_BYTES)]
     head = upload.read(8)
     upload.seek(0)
     if not head.startswith(EVIDENCE_TYPES[extension][1]):

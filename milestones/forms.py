@@ -1,10 +1,9 @@
 from django import forms
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from core.parsing import NumberField
+from core.parsing import NumberField, input_number
+from core.text import MultilineField
 from milestones.models import CommitmentStatus
 from partnerships.models import KpiKind
 
@@ -23,19 +22,6 @@ from .evidence import evidence_errors
 DECIMAL = {"max_digits": 16, "decimal_places": 2, "required": False}
 
 
-def input_number(value) -> str | None:
-    """A stored number as a user would type it: no grouping, no trailing zeros."""
-    if value is None:
-        return None
-    return numberformat.format(
-        value.normalize() if value == value.to_integral() else value,
-        get_format("DECIMAL_SEPARATOR"),
-        grouping=0,
-        thousand_sep="",
-        use_l10n=True,
-    )
-
-
 def _named(subject: str, part) -> str:
     return f"{subject}: {part}"
 
@@ -48,14 +34,16 @@ class ReportForm(forms.Form):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    narrative = forms.CharField(
+    narrative = MultilineField(
         label=_("Narrative"),
         required=False,
         max_length=NARRATIVE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What happened this quarter, in a few sentences."),
     )
-    warning_reason = forms.CharField(
+    # For the values newly warned about only: a reason already given stays with its
+    # value, shown on the value's row, and is not posted back to confirm others.
+    warning_reason = MultilineField(
         label=_("Reason for the unusual values"),
         required=False,
         max_length=REASON_MAX_LENGTH,
@@ -262,7 +250,7 @@ class ReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    comment = forms.CharField(
+    comment = MultilineField(
         label=_("Comment"),
         required=False,
         max_length=COMMENT_MAX_LENGTH,
@@ -271,8 +259,9 @@ class ReviewForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultilineField(
         label=_("Reason for reopening"),
+        error_messages={"required": _("Give the reason for reopening this quarter.")},
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -22,16 +22,21 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from core.formatting import number
 from core.parsing import quarter_label
 from core.quarters import Quarter, last_completed
 from provinces.access import Action, province_scope
 
 from . import imports, schedule
+from .evidence import too_large_message
 
 SESSION_KEY = "pending_imports"
+# The last imports confirmed in this session: a second click on Save is told they were saved.
+CONFIRMED_KEY = "confirmed_imports"
+KEEP_CONFIRMED = 10
 UPLOAD_DIR = "imports"
 KEEP_UPLOADS = datetime.timedelta(days=1)
 CONTENT_TYPES = {
@@ -79,13 +84,7 @@ class UploadForm(forms.Form):
         if extension not in imports.FORMATS:
             raise forms.ValidationError(_("Upload a CSV or XLSX file, such as the template."))
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB.")
-                % {
-                    "size": round(upload.size / 1024 / 1024, 1),
-                    "limit": round(settings.IMPORT_MAX_BYTES / 1024 / 1024, 1),
-                }
-            )
+            raise forms.ValidationError(too_large_message(upload.size, settings.IMPORT_MAX_BYTES))
         try:
             # Read here, once: the rows are what the preview and the confirmation use.
             self.rows = imports.read_rows(upload.read(), upload.name)
@@ -211,6 +210,12 @@ def import_preview(request, token: str):
 @require_POST
 def import_confirm(request, token: str):
     _require_reporter(request.user)
+    if token in request.session.get(CONFIRMED_KEY, []):
+        messages.info(
+            request,
+            _("These values were already saved in the draft reports; nothing was saved twice."),
+        )
+        return redirect("milestones:report-list")
     pending = _pending(request, token)
     if "versions" not in pending:
         return redirect("milestones:import-preview", token)
@@ -221,11 +226,19 @@ def import_confirm(request, token: str):
         messages.error(request, exc.message)
         return redirect("milestones:import-preview", token)
     _forget(request, token)
-    messages.success(
-        request,
-        _("%(values)s values were saved in %(reports)s draft reports. Submit them when ready.")
-        % {"values": len(plan.changes), "reports": saved},
-    )
+    request.session[CONFIRMED_KEY] = [
+        *request.session.get(CONFIRMED_KEY, [])[-(KEEP_CONFIRMED - 1) :],
+        token,
+    ]
+    values = ngettext(
+        "%(count)s value was saved.", "%(count)s values were saved.", len(plan.changes)
+    ) % {"count": number(len(plan.changes))}
+    reports = ngettext(
+        "%(count)s draft report changed; submit it when ready.",
+        "%(count)s draft reports changed; submit them when ready.",
+        saved,
+    ) % {"count": number(saved)}
+    messages.success(request, f"{values} {reports}")
     return redirect("milestones:report-list")
 
 

@@ -741,7 +741,9 @@ def apply_import(
                         % {
                             "agreement": group.agreement,
                             "quarter": group.quarter,
-                            "reason": exc.message,
+                            "reason": exc.told_for("import")
+                            if isinstance(exc, services.ReportConflict)
+                            else exc.message,
                         }
                     ) from exc
                 saved += 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.formatting import datetime_label
@@ -74,18 +75,70 @@ class ReportNeedsConfirmation(ReportError):
 
 
 class ReportConflict(ReportError):
-    def __init__(self, report: QuarterlyReport):
-        saved_by = report.updated_by.get_username() if report.updated_by else _("someone")
-        super().__init__(
-            _(
-                "%(user)s saved this report at %(time)s, after you opened it. Your values "
-                "were not saved: compare them with theirs below, then save again."
-            )
-            % {"user": saved_by, "time": datetime_label(report.updated_at)}
-        )
+    """The report changed after the user's page was opened; nothing of theirs was written.
+
+    `message` suits the entry form, which shows the saved values beside the user's;
+    the autosave line, the import preview and the API say it their way with `told_for`.
+    A save by the same user (in another tab) is told as theirs, not another person's.
+    """
+
+    def __init__(self, report: QuarterlyReport, user=None, message: str = ""):
         self.report = report
-        self.saved_by = saved_by
+        self.by_self = user is not None and report.updated_by_id == user.pk
+        self.saved_by = report.updated_by.get_username() if report.updated_by else _("someone")
         self.saved_at = report.updated_at
+        self.fixed_message = message
+        super().__init__(message or self.told_for("form"))
+
+    def told_for(self, place: str) -> str:
+        """What happened, for the "form", the "autosave" line, the "import" preview or the "api".
+
+        A message given when raised (a review's) is the same everywhere.
+        """
+        if self.fixed_message:
+            return self.fixed_message
+        messages = {
+            "form": (
+                _(
+                    "You saved this report in another tab at %(time)s, after this page was "
+                    "opened. The values here were not saved: compare them with the saved ones "
+                    "below, then save again."
+                ),
+                _(
+                    "%(user)s saved this report at %(time)s, after you opened it. Your values "
+                    "were not saved: compare them with theirs below, then save again."
+                ),
+            ),
+            "autosave": (
+                _(
+                    "Not saved automatically: you saved this report in another tab at "
+                    "%(time)s. Press Save draft to see the saved values beside these."
+                ),
+                _(
+                    "Not saved automatically: %(user)s saved this report at %(time)s. "
+                    "Press Save draft to see their values beside yours."
+                ),
+            ),
+            "import": (
+                _(
+                    "you saved this report at %(time)s, after the preview was shown. The "
+                    "preview now shows the saved values: check it, then save again."
+                ),
+                _(
+                    "%(user)s saved this report at %(time)s, after the preview was shown. The "
+                    "preview now shows the saved values: check it, then save again."
+                ),
+            ),
+        }
+        own, other = messages["form" if place == "api" else place]
+        # An API client has no tabs: the account that saved is named, even its own.
+        by_self = self.by_self and place != "api"
+        text = (own if by_self else other) % {
+            "user": self.saved_by,
+            "time": datetime_label(self.saved_at),
+        }
+        # "someone" is lower case in a language that starts the sentence with it.
+        return text if place == "import" else capfirst(text)
 
 
 class ReportLocked(ReportError):
@@ -185,9 +238,9 @@ def ensure_editable(report: QuarterlyReport):
         )
 
 
-def ensure_version(report: QuarterlyReport, version: int):
+def ensure_version(report: QuarterlyReport, version: int, user=None):
     if report.version != version:
-        raise ReportConflict(report)
+        raise ReportConflict(report, user)
 
 
 def stamp(instance, user):
@@ -218,17 +271,17 @@ def save_draft(
                 defaults={"created_by": user, "updated_by": user, "version": 0},
             )
             if not created and version == 0:
-                raise ReportConflict(report)
+                raise ReportConflict(report, user)
         report = lock_report(report)
         ensure_editable(report)
-        ensure_version(report, version)
+        ensure_version(report, version, user)
         check = check_report(report, readings)
         if check.errors:
             raise ReportInvalid(check.errors)
-        if check.warnings and not warning_reason.strip():
-            raise ReportNeedsConfirmation(check.warnings)
-        warned_kpis = {key.split("-")[1] for key in check.warnings}
-        _write_values(report, user, readings, warned_kpis, warning_reason.strip())
+        unconfirmed = _unconfirmed(report, check.warnings, readings)
+        if unconfirmed and not warning_reason.strip():
+            raise ReportNeedsConfirmation(unconfirmed)
+        _write_values(report, user, readings, check.warnings, unconfirmed, warning_reason.strip())
         _write_commitments(report, user, commitments or {})
         if narrative is not None:
             report.narrative = narrative
@@ -242,7 +295,34 @@ def save_draft(
     return report
 
 
-def _write_values(report, user, readings, warned_kpis, warning_reason):
+def _unconfirmed(report, warnings: dict[str, str], readings: dict[int, Reading]) -> dict:
+    """The warnings still to confirm: a value confirmed with a reason and unchanged since is not.
+
+    The one rule for a save and a submission alike, so a reason given once holds
+    until the value it explained changes.
+    """
+    confirmed = {
+        value.kpi.code
+        for value in report.values.select_related("kpi").exclude(warning_reason="")
+        if value.kpi_id in readings and _same_figure(value, readings[value.kpi_id])
+    }
+    return {key: message for key, message in warnings.items() if _kpi_code(key) not in confirmed}
+
+
+def _same_figure(value: KpiValue, reading: Reading) -> bool:
+    if value.kpi.kind == KpiKind.RATIO:
+        return (value.numerator, value.denominator) == (reading.numerator, reading.denominator)
+    return value.value == reading.value
+
+
+def _kpi_code(field_key: str) -> str:
+    return field_key.split("-")[1]
+
+
+def _write_values(report, user, readings, warnings, unconfirmed, warning_reason):
+    """Write the readings; a new reason explains the newly warned values, a kept one stays."""
+    warned = {_kpi_code(key) for key in warnings}
+    newly_warned = {_kpi_code(key) for key in unconfirmed}
     kpis = report_kpis(report)
     existing = {value.kpi_id: value for value in report.values.all()}
     before = {kpi_id: _fields(value, VALUE_FIELDS) for kpi_id, value in existing.items()}
@@ -257,7 +337,10 @@ def _write_values(report, user, readings, warned_kpis, warning_reason):
         value.denominator = reading.denominator if kpi.kind == KpiKind.RATIO else None
         value.measured_on = reading.measured_on
         value.note = reading.note
-        value.warning_reason = warning_reason if kpi.code in warned_kpis else ""
+        if kpi.code in newly_warned:
+            value.warning_reason = warning_reason
+        elif kpi.code not in warned:
+            value.warning_reason = ""
         if value.pk is None and value.is_empty:
             continue
         if value.pk is not None and _fields(value, VALUE_FIELDS) == before.get(kpi_id):
@@ -320,22 +403,16 @@ def submit_report(report: QuarterlyReport, user, version: int) -> QuarterlyRepor
     with transaction.atomic():
         report = lock_report(report)
         ensure_editable(report)
-        ensure_version(report, version)
+        ensure_version(report, version, user)
         check = check_report(report, readings_of(report), require_all=True)
         if check.errors:
             raise ReportInvalid(
                 check.errors,
                 _("The report cannot be submitted until every value is entered and valid."),
             )
-        unconfirmed = {
-            key
-            for key in check.warnings
-            if not report.values.filter(kpi__code=key.split("-")[1])
-            .exclude(warning_reason="")
-            .exists()
-        }
+        unconfirmed = _unconfirmed(report, check.warnings, readings_of(report))
         if unconfirmed:
-            raise ReportNeedsConfirmation({key: check.warnings[key] for key in unconfirmed})
+            raise ReportNeedsConfirmation(unconfirmed)
         report.status = ReportStatus.SUBMITTED
         report.submitted_by = user
         report.submitted_at = timezone.now()
@@ -353,10 +430,31 @@ def _review(report: QuarterlyReport, user, version: int) -> QuarterlyReport:
             _("Only a reviewer of this province can approve or return its reports.")
         )
     report = lock_report(report)
-    ensure_version(report, version)
+    if report.version != version:
+        raise ReportConflict(report, user, _changed_since_opened(report, user))
     if report.status != ReportStatus.SUBMITTED:
         raise ReportTransitionRefused(_("Only a submitted report can be approved or returned."))
     return report
+
+
+def _changed_since_opened(report: QuarterlyReport, user) -> str:
+    """A review posted from a page older than the report: there are no values to compare."""
+    details = {"status": report.get_status_display(), "time": datetime_label(report.updated_at)}
+    if report.status != ReportStatus.SUBMITTED and report.reviewed_by_id == user.pk:
+        return (
+            _(
+                "You already decided on this report at %(time)s, in another tab (it is now "
+                "%(status)s): look at it again before you approve or return it."
+            )
+            % details
+        )
+    return (
+        _(
+            "The report changed after you opened this page (it is now %(status)s, changed at "
+            "%(time)s): look at it again before you approve or return it."
+        )
+        % details
+    )
 
 
 def _decide(report: QuarterlyReport, user, status: str, comment: str):

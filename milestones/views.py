@@ -78,7 +78,6 @@ def report_edit(request, agreement_pk: int, quarter: int):
     return render(request, "reports/report_form.html", context)
 
 
-@login_required
 @require_POST
 def report_autosave(request, agreement_pk: int, quarter: int):
     """Keep a draft while the user types: the same checks as Save draft, answered in JSON.
@@ -86,7 +85,21 @@ def report_autosave(request, agreement_pk: int, quarter: int):
     Nothing is saved unless the draft saves as it would by hand: a value that cannot
     be read or breaks a rule, a warning that needs a reason, or another person's
     save since the form was opened all leave the report as it was and say why.
+    An ended session is answered in JSON too, not with the login page, so the
+    form can tell the user that, rather than blame the connection.
     """
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {
+                "saved": False,
+                "code": "not_authenticated",
+                "message": _(
+                    "Your session has ended. Log in again in another tab, then press Save; "
+                    "the values you typed are still in the form."
+                ),
+            },
+            status=401,
+        )
     agreement = get_object_or_404(Agreement.objects.with_related(), pk=agreement_pk)
     try:
         report = services.find_report(request.user, agreement, _quarter_or_404(quarter))
@@ -103,7 +116,7 @@ def report_autosave(request, agreement_pk: int, quarter: int):
     except services.ReportNotFound as exc:
         raise Http404 from exc
     except services.ReportConflict as exc:
-        return JsonResponse({"saved": False, "message": exc.message}, status=409)
+        return JsonResponse({"saved": False, "message": exc.told_for("autosave")}, status=409)
     except services.ReportError as exc:
         message = (
             _("Not saved automatically: some values look unusual; save the draft to give a reason.")
@@ -148,6 +161,7 @@ def _save_report_form(request, report, form, context):
         messages.warning(request, exc.message)
     except services.ReportConflict as exc:
         context["conflict"] = {
+            "by_self": exc.by_self,
             "saved_by": exc.saved_by,
             "saved_at": exc.saved_at,
             "theirs": readings_of(exc.report),
@@ -168,7 +182,11 @@ def _visible_report(request, pk):
 
 @login_required
 def report_detail(request, pk: int):
-    report = _visible_report(request, pk)
+    return _render_detail(request, _visible_report(request, pk))
+
+
+def _render_detail(request, report, form=None):
+    """The report's page; `form`, a refused review or reopen form, shows with what was typed."""
     user = request.user
     return render(
         request,
@@ -186,8 +204,10 @@ def report_detail(request, pk: int):
             "own_submission": services.submitted_by_self(user, report),
             "own_submission_message": services.own_submission_message(),
             "can_reopen": report.status == ReportStatus.APPROVED and is_admin(user),
-            "review_form": ReviewForm(initial={"version": report.version}),
-            "reopen_form": ReopenForm(),
+            "review_form": form
+            if isinstance(form, ReviewForm)
+            else ReviewForm(initial={"version": report.version}),
+            "reopen_form": form if isinstance(form, ReopenForm) else ReopenForm(),
             "locked_message": services.locked_message(report)
             if report.status == ReportStatus.APPROVED
             else "",
@@ -195,7 +215,8 @@ def report_detail(request, pk: int):
     )
 
 
-def _run_action(request, report, action, success):
+def _run_action(request, report, action, success, form=None):
+    """Run a service; a refusal of what `form` holds shows it again with the text kept."""
     try:
         action()
         messages.success(request, success)
@@ -206,6 +227,11 @@ def _run_action(request, report, action, success):
     except services.ReportForbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except services.ReportInvalid as exc:
+        if form is not None:
+            for key, errors in exc.errors.items():
+                for message in errors:
+                    form.add_error(key if key in form.fields else None, message)
+            return _render_detail(request, report, form)
         for errors in exc.errors.values():
             for message in errors:
                 messages.error(request, message)
@@ -220,8 +246,7 @@ def report_review(request, pk: int, decision: str):
     report = _visible_report(request, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The review form was incomplete; please try again."))
-        return redirect(report.get_absolute_url())
+        return _render_detail(request, report, form)
     version, comment = form.cleaned_data["version"], form.cleaned_data["comment"]
     if decision == "approve":
         return _run_action(
@@ -229,12 +254,14 @@ def report_review(request, pk: int, decision: str):
             report,
             lambda: services.approve_report(report, request.user, version, comment),
             _("The report was approved and its quarter is now locked."),
+            form,
         )
     return _run_action(
         request,
         report,
         lambda: services.return_report(report, request.user, version, comment),
         _("The report was returned to its authors."),
+        form,
     )
 
 
@@ -243,12 +270,16 @@ def report_review(request, pk: int, decision: str):
 def report_reopen(request, pk: int):
     report = _visible_report(request, pk)
     form = ReopenForm(request.POST)
+    if not form.is_valid() and is_admin(request.user):
+        return _render_detail(request, report, form)
+    # Anyone else is refused by the service, whatever they typed.
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _run_action(
         request,
         report,
         lambda: services.reopen_report(report, request.user, reason),
         _("The quarter was reopened."),
+        form,
     )
 
 

@@ -112,3 +112,64 @@ def test_the_form_keeps_a_draft_while_typing_and_asks_before_leaving_unsaved_cha
     expect(page.locator("main")).to_contain_text("The draft was saved.")
     report.refresh_from_db()
     assert report.values.get(kpi=laocai.bts_4g).value == 400
+
+
+@pytest.mark.browser
+def test_values_typed_after_the_session_ended_are_kept_through_the_login(
+    page, live_server, staff_laocai, laocai
+):
+    login(page, live_server, "staff_laocai", PASSWORD)
+    edit = f"{live_server.url}/reports/{laocai.agreement.pk}/{laocai.quarter}/edit/"
+    page.goto(edit)
+
+    other_tab = page.context.new_page()
+    other_tab.goto(f"{live_server.url}/reports/")
+    other_tab.get_by_role("button", name="Log out").click()
+    expect(other_tab).to_have_url(re.compile("/accounts/login/|/$"))
+    other_tab.close()
+
+    typed = "Bão lũ làm gián đoạn lắp đặt trong tháng 9."
+    page.fill("textarea[name='narrative']", typed)
+    expect(page.locator("#autosave-status")).to_contain_text("Your session has ended")
+    expect(page.locator("#autosave-status")).not_to_contain_text("could not be reached")
+
+    page.click("button[name='save']")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    page.locator("input[name=username]").fill("staff_laocai")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+
+    expect(page).to_have_url(re.compile(re.escape(edit)))
+    expect(page.locator("#restored-notice")).to_be_visible()
+    expect(page.locator("textarea[name='narrative']")).to_have_value(typed)
+    page.click("button[name='save']")
+    expect(page.locator("main")).to_contain_text("The draft was saved.")
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.narrative == typed
+
+    page.reload()
+    expect(page.locator("#restored-notice")).to_be_hidden()
+    expect(page.locator("textarea[name='narrative']")).to_have_value(typed)
+
+
+@pytest.mark.browser
+def test_after_logging_in_again_in_another_tab_the_save_goes_through(
+    page, live_server, staff_laocai, laocai
+):
+    login(page, live_server, "staff_laocai", PASSWORD)
+    page.goto(f"{live_server.url}/reports/{laocai.agreement.pk}/{laocai.quarter}/edit/")
+    other_tab = page.context.new_page()
+    other_tab.goto(f"{live_server.url}/reports/")
+    other_tab.get_by_role("button", name="Log out").click()
+
+    typed = "Gõ sau khi phiên đã hết hạn."
+    page.fill("textarea[name='narrative']", typed)
+    expect(page.locator("#autosave-status")).to_contain_text("Your session has ended")
+
+    # As the message says: log in again in another tab, then press Save here.
+    login(other_tab, live_server, "staff_laocai", PASSWORD)
+    other_tab.close()
+    page.click("button[name='save']")
+    expect(page.locator("main")).to_contain_text("The draft was saved.")
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.narrative == typed

@@ -46,7 +46,7 @@ def test_a_search_too_long_is_refused_with_a_message_by_the_api(
 ):
     response = token_client(official).get(url(endpoint), {"q": query})
     assert response.status_code == 400
-    assert SEARCH_MESSAGE in str(response.json()["q"])
+    assert SEARCH_MESSAGE in str(response.json()["errors"]["q"])
 
 
 @pytest.mark.parametrize("query", [THOUSAND_WORDS, LONG_WORD], ids=["1000 words", "50000 chars"])
@@ -332,7 +332,10 @@ def test_a_narrative_too_long_is_refused_on_the_form_and_in_the_api(client, staf
         **EN,
     )
     assert response.status_code == 200
-    assert "Ensure this value has at most 10000 characters" in response.content.decode()
+    assert (
+        "Narrative can be at most 10,000 characters long; this text has 10,001."
+        in response.content.decode()
+    )
     api = token_client(staff_laocai)
     opened = api.post(
         url("report-list"), {"agreement": laocai.agreement.pk, "quarter": "2021Q4"}, format="json"
@@ -343,7 +346,9 @@ def test_a_narrative_too_long_is_refused_on_the_form_and_in_the_api(client, staf
         format="json",
     )
     assert refused.status_code == 400
-    assert refused.json()["narrative"][0].startswith("Ensure this field has no more than 10000")
+    assert refused.json()["errors"]["narrative"][0].startswith(
+        "Ensure this field has no more than 10000"
+    )
 
 
 def test_an_imported_note_too_long_is_a_row_error(staff_laocai, laocai):

@@ -13,6 +13,7 @@ from milestones import imports
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 
 from .api import EN
+from .conftest import report_form_data
 from .factories import KpiValueFactory, QuarterlyReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -473,3 +474,74 @@ def test_the_command_checks_without_saving_on_a_dry_run(tmp_path, staff_laocai, 
     )
     assert "4 values would change; nothing was saved." in out.getvalue()
     assert not QuarterlyReport.objects.filter(quarter=20214).exists()
+
+
+def token_of(location: str) -> str:
+    return location.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_a_second_click_on_save_says_the_values_were_already_saved(
+    client, staff_laocai, laocai, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    location = upload(client, csv_bytes(*good_rows()))["Location"]
+    client.get(location, **EN)
+    confirm = reverse("milestones:import-confirm", args=[token_of(location)])
+    assert client.post(confirm, **EN).status_code == 302
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=20214)
+
+    again = client.post(confirm, follow=True, **EN)
+    assert again.status_code == 200
+    assert "These values were already saved in the draft reports" in again.content.decode()
+    report.refresh_from_db()
+    assert report.version == 1, "nothing was saved twice"
+
+
+def test_it_counts_one_row_and_one_value_in_the_singular(
+    client, staff_laocai, laocai, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    location = upload(client, csv_bytes(good_rows()[0]), name="q3.csv")["Location"]
+    assert "File q3.csv: 1 row read." in client.get(location, **EN).content.decode()
+    saved = client.post(
+        reverse("milestones:import-confirm", args=[token_of(location)]), follow=True, **EN
+    )
+    assert (
+        "1 value was saved. 1 draft report changed; submit it when ready." in saved.content.decode()
+    )
+
+
+def test_a_confirm_after_the_users_own_save_in_another_tab_says_so(
+    client, staff_laocai, laocai, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    location = upload(client, csv_bytes(*good_rows()))["Location"]
+    client.get(location, **EN)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, 20214])
+    client.post(edit, report_form_data(laocai, **{"kpi-bts_total-value": "1050"}))
+    response = client.post(
+        reverse("milestones:import-confirm", args=[token_of(location)]), follow=True, **EN
+    )
+    page = response.content.decode()
+    assert "you saved this report at" in page
+    assert "The preview now shows the saved values" in page
+    assert "another user" not in page and "someone" not in page
+
+
+def test_the_upload_size_is_written_with_the_languages_decimal_comma(
+    client, staff_laocai, laocai, settings
+):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(staff_laocai)
+    content = csv_bytes(*good_rows()).ljust(3 * 1024 * 1024 // 2, b" ")
+    response = client.post(
+        reverse("milestones:import"),
+        {"file": _named(content, "lon.csv")},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.context["form"].errors["file"] == [
+        "Tệp có dung lượng 1,5 MB; giới hạn là 1,0 MB."
+    ]

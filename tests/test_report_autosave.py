@@ -71,3 +71,37 @@ def test_it_keeps_another_provinces_report_out_of_reach(client, laocai, province
     client.force_login(outsider)
     assert client.post(autosave_url(laocai), report_form_data(laocai)).status_code == 404
     assert not the_report(laocai).exists()
+
+
+def test_it_answers_an_ended_session_in_json_not_with_the_login_page(client, laocai):
+    response = client.post(
+        autosave_url(laocai), report_form_data(laocai), HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    assert response.status_code == 401
+    answer = response.json()
+    assert answer["saved"] is False
+    assert answer["code"] == "not_authenticated"
+    assert answer["message"].startswith("Phiên đăng nhập đã hết hạn.")
+    assert not the_report(laocai).exists()
+
+
+def test_the_form_carries_the_ended_session_message_for_the_script(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    page = client.get(edit, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert 'data-session-message="Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại' in page
+    assert f'data-keep-key="report-form:{staff_laocai.pk}:{laocai.agreement.pk}:' in page
+
+
+def test_it_says_when_the_users_own_save_in_another_tab_came_first(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    client.post(autosave_url(laocai), report_form_data(laocai))
+    response = client.post(
+        autosave_url(laocai),
+        report_form_data(laocai, version=0, narrative="Gõ ở thẻ cũ."),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 409
+    message = response.json()["message"]
+    assert message.startswith("Not saved automatically: you saved this report in another tab")
+    assert "their values" not in message

@@ -94,3 +94,63 @@ def test_a_refused_submit_of_a_saved_draft_keeps_the_draft_and_its_version(
     assert client.post(url, corrected).status_code == 302
     report.refresh_from_db()
     assert (report.status, report.values.get(kpi=laocai.bts_total).value) == ("submitted", 1150)
+
+
+def test_a_review_from_a_page_opened_before_the_users_own_decision_says_so(
+    client, staff_laocai, reviewer, laocai
+):
+    from milestones.models import ReportStatus
+
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.force_login(staff_laocai)
+    client.post(url, report_form_data(laocai, submit="1"))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    opened_at = report.version
+
+    client.force_login(reviewer)
+    client.post(reverse("milestones:report-approve", args=[report.pk]), {"version": opened_at})
+    response = client.post(
+        reverse("milestones:report-return", args=[report.pk]),
+        {"version": opened_at, "comment": "Cần sửa."},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = response.content.decode()
+    assert "You already decided on this report at" in page
+    assert "look at it again before you approve or return it" in page
+    assert "compare them" not in page and "someone" not in page
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+
+
+def test_a_review_from_a_page_older_than_a_resubmission_says_the_report_changed(
+    client, staff_laocai, reviewer, laocai
+):
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.force_login(staff_laocai)
+    client.post(url, report_form_data(laocai, submit="1"))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("milestones:report-approve", args=[report.pk]),
+        {"version": report.version - 1},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert "Báo cáo đã thay đổi sau khi bạn mở trang" in response.content.decode()
+
+
+def test_a_save_from_an_older_tab_of_the_same_user_is_told_as_theirs(client, staff_laocai, laocai):
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.force_login(staff_laocai)
+    client.post(url, report_form_data(laocai))
+    response = client.post(
+        url,
+        report_form_data(laocai, version=0, **{"kpi-bts_total-value": "1222"}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = response.content.decode()
+    assert "You saved this report in another tab at" in page
+    assert "Saved value" in page and "Their value" not in page
+    assert "colleague" not in page and "Their saved values" not in page
+    assert 'value="1222"' in page

@@ -79,3 +79,18 @@ def test_it_removes_a_file_without_deleting_it(client, staff_laocai, laocai):
     page = client.get(report.get_absolute_url()).content.decode()
     assert "nghiem-thu.pdf" in page, "the removal is in the history"
     assert reverse("milestones:evidence-download", args=[evidence.pk]) not in page
+
+
+def test_it_writes_the_sizes_with_the_languages_decimal_comma(
+    client, staff_laocai, laocai, settings
+):
+    megabyte = 1024 * 1024
+    settings.EVIDENCE_MAX_BYTES = megabyte * 3 // 2
+    client.force_login(staff_laocai)
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    data = report_form_data(laocai)
+    data["evidence"] = SimpleUploadedFile("lon.pdf", PDF.ljust(megabyte * 5 // 2, b"0"))
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.context["form"].errors["evidence"] == [
+        "Tệp có dung lượng 2,5 MB; giới hạn là 1,5 MB."
+    ]

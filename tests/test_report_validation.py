@@ -216,3 +216,65 @@ def test_each_kpi_is_compared_with_its_own_latest_approved_value(laocai):
         "villages_fibre": (20213, Decimal("65.26")),
         "level4_services_pct": (20213, 30),
     }
+
+
+def autosave(client, scenario, **overrides):
+    url = reverse("milestones:report-autosave", args=[scenario.agreement.pk, scenario.quarter])
+    return client.post(url, report_form_data(scenario, **overrides), HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_a_confirmed_unusual_value_keeps_its_reason_through_later_saves(logged_in, laocai):
+    fall = {"kpi-bts_total-value": "900", "kpi-bts_4g-value": "300"}
+    assert post(logged_in, laocai, warning_reason="Bão lũ", **fall).status_code == 302
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+
+    # The user changes only the narrative and saves again, without a new reason.
+    again = post(logged_in, laocai, version=report.version, narrative="Thêm nội dung.", **fall)
+    assert again.status_code == 302, (
+        "a value confirmed with a reason, unchanged, is not asked again"
+    )
+    report.refresh_from_db()
+    assert report.narrative == "Thêm nội dung."
+    assert report.values.get(kpi=laocai.bts_total).warning_reason == "Bão lũ"
+
+    form = logged_in.get(
+        reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "Confirmed unusual value: Bão lũ" in form, "the stored reason is shown on its row"
+
+    saved = autosave(logged_in, laocai, version=report.version, narrative="Gõ tiếp.", **fall)
+    assert saved.status_code == 200 and saved.json()["saved"] is True
+
+    submitted = post(logged_in, laocai, version=saved.json()["version"], submit="1", **fall)
+    assert submitted.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.values.get(kpi=laocai.bts_total).warning_reason == "Bão lũ"
+
+
+def test_a_changed_unusual_value_needs_its_own_reason(logged_in, laocai):
+    post(logged_in, laocai, warning_reason="Bão lũ", **{"kpi-bts_total-value": "900"})
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    response = post(logged_in, laocai, version=report.version, **{"kpi-bts_total-value": "880"})
+    assert "kpi-bts_total-value" in response.context["warnings"]
+    report.refresh_from_db()
+    assert report.values.get(kpi=laocai.bts_total).value == 900
+
+
+def test_a_new_reason_explains_only_the_newly_unusual_value(logged_in, laocai):
+    post(logged_in, laocai, warning_reason="Bão lũ", **{"kpi-bts_total-value": "900"})
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    both = {"kpi-bts_total-value": "900", "kpi-level4_services_pct-value": "95"}
+
+    refused = post(logged_in, laocai, version=report.version, **both)
+    assert list(refused.context["warnings"]) == ["kpi-level4_services_pct-value"]
+    assert 'name="warning_reason"' in refused.content.decode()
+
+    reason = "Triển khai Đề án 06."
+    assert (
+        post(logged_in, laocai, version=report.version, warning_reason=reason, **both).status_code
+        == 302
+    )
+    assert report.values.get(kpi=laocai.bts_total).warning_reason == "Bão lũ"
+    assert report.values.get(kpi=laocai.level4).warning_reason == reason

@@ -181,3 +181,91 @@ def test_a_submission_waits_for_the_reviewers_daily_digest(
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, laocai)
     assert mail.outbox == []
+
+
+def lines_of(length: int, breaks: int) -> str:
+    """Text the browser accepts at `length` characters, its line breaks sent as CRLF."""
+    line = "x" * ((length - breaks) // (breaks + 1))
+    text = "\r\n".join([line] * (breaks + 1))
+    return text + "y" * (length - len(text.replace("\r\n", "\n")))
+
+
+def test_a_return_comment_over_several_lines_is_counted_as_the_browser_counts_it(
+    client, staff_laocai, reviewer, laocai
+):
+    client.force_login(staff_laocai)
+    report = submit(client, laocai)
+    client.force_login(reviewer)
+    comment = lines_of(1995, breaks=10)
+    assert len(comment) == 2005, "over the 2,000 limit as sent, under it as typed"
+    response = client.post(
+        reverse("milestones:report-return", args=[report.pk]),
+        {"version": report.version, "comment": comment},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    assert report.review_comment == comment.replace("\r\n", "\n")
+
+
+def test_a_comment_too_long_is_refused_naming_the_field_and_kept(
+    client, staff_laocai, reviewer, laocai
+):
+    client.force_login(staff_laocai)
+    report = submit(client, laocai)
+    client.force_login(reviewer)
+    comment = "Cần bổ sung. " + "z" * 2000
+    response = client.post(
+        reverse("milestones:report-return", args=[report.pk]),
+        {"version": report.version, "comment": comment},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ý kiến chỉ được dài tối đa 2.000 ký tự; nội dung đã nhập có 2.013 ký tự." in page
+    assert comment in page, "what the reviewer typed is still in the box"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_return_without_a_comment_keeps_the_page_and_says_why(
+    client, staff_laocai, reviewer, laocai
+):
+    client.force_login(staff_laocai)
+    report = submit(client, laocai)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("milestones:report-return", args=[report.pk]),
+        {"version": report.version, "comment": "  "},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Say what needs changing before returning the report." in response.content.decode()
+
+
+def test_a_reopen_reason_over_several_lines_is_accepted(client, admin_user, laocai):
+    client.force_login(admin_user)
+    reason = lines_of(995, breaks=10)
+    response = client.post(
+        reverse("milestones:report-reopen", args=[laocai.previous_report.pk]), {"reason": reason}
+    )
+    assert response.status_code == 302
+    laocai.previous_report.refresh_from_db()
+    assert laocai.previous_report.status == ReportStatus.RETURNED
+    assert reason.replace("\r\n", "\n") in laocai.previous_report.review_comment
+
+
+def test_a_reopen_reason_too_long_is_refused_and_kept(client, admin_user, laocai):
+    client.force_login(admin_user)
+    reason = "Điều chỉnh.\r\n" + "z" * 1000
+    response = client.post(
+        reverse("milestones:report-reopen", args=[laocai.previous_report.pk]),
+        {"reason": reason},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Reason for reopening can be at most 1,000 characters long; this text has 1,012." in page
+    assert "z" * 1000 in page
+    laocai.previous_report.refresh_from_db()
+    assert laocai.previous_report.status == ReportStatus.APPROVED

@@ -126,6 +126,7 @@ class ReportViewSet(
             body = _refusal(
                 exc,
                 "stale_version",
+                detail=exc.told_for("api"),
                 saved_by=exc.saved_by,
                 saved_at=exc.saved_at,
                 current=self._report_data(exc.report),
