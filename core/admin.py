@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import display_for_field
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms import ModelForm
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .parsing import NumberField
 from .quarters import Quarter
 from .search import BoundedSearchAdminMixin
 
@@ -55,7 +58,21 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class HistoryAdmin(BoundedSearchAdminMixin, SimpleHistoryAdmin):
+class NumberInputsMixin:
+    """Figures typed in the admin are read as the report form reads them.
+
+    Django's own decimal input is type=number: Chromium in Vietnamese turns 12,5 into
+    125 there, and the server refuses 79.500 and 91,7, which the portal's own messages
+    suggest. `NumberField` reads them in the active language and shows 12,5 back.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField):
+            kwargs.setdefault("form_class", NumberField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class HistoryAdmin(NumberInputsMixin, BoundedSearchAdminMixin, SimpleHistoryAdmin):
     """An admin whose History page lists every change as field: old → new.
 
     simple_history computes the diffs between consecutive records; this only
@@ -87,14 +104,40 @@ HISTORY_PAGE_WORDS = (
 )
 
 
+class InlineModelForm(ModelForm):
+    """A row of an inline, checked against the rows already saved as well as the page's.
+
+    Django leaves the inline's own foreign key out of the model's checks, so a unique
+    constraint that includes it (one part per person and role in an agreement) is only
+    checked between the rows of the page. A row another tab saved meanwhile then fails
+    in the database, a 500; here it is refused with the constraint's message.
+    """
+
+    def validate_unique(self):
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 class LabelledInlineFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete")
 
+    def get_unique_error_message(self, unique_check):
+        # Django names the fields as the code does (person and role); a user knows their labels.
+        labels = [
+            str(self.model._meta.get_field(name).verbose_name)
+            for name in unique_check
+            if name != self.fk.name
+        ]
+        return super().get_unique_error_message(labels)
 
-class LabelledTabularInline(admin.TabularInline):
+
+class LabelledTabularInline(NumberInputsMixin, admin.TabularInline):
     """A tabular inline whose every input is named for a screen reader.
 
     Django's tabular inline names its columns in the table's header only, so each
@@ -102,6 +145,7 @@ class LabelledTabularInline(admin.TabularInline):
     must have labels"); each gets its field's name as its accessible name.
     """
 
+    form = InlineModelForm
     formset = LabelledInlineFormSet
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

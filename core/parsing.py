@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +93,35 @@ def parse_number(value) -> Decimal | None:
     return _DECIMAL_FIELD.clean(text)
 
 
+def input_number(value) -> str | None:
+    """A stored number as a user would type it: no grouping, no trailing zeros."""
+    if value is None:
+        return None
+    return numberformat.format(
+        value.normalize() if value == value.to_integral() else value,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=0,
+        thousand_sep="",
+        use_l10n=True,
+    )
+
+
+class NumberInput(forms.TextInput):
+    """Text, not type=number: browsers refuse 79.500 and 91,7 in a number input, and
+    Chromium in Vietnamese turns 12,5 into 125 there without a word.
+
+    A stored number shows as `input_number` writes it, so 12,5 in Vietnamese.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return input_number(value)
+        return super().format_value(value)
+
+
 class NumberField(forms.DecimalField):
     """A number field of a form that reads what people type as the import does.
 
@@ -99,8 +129,7 @@ class NumberField(forms.DecimalField):
     a decimal; see `_canonical_number`.
     """
 
-    # Text, not type=number: browsers refuse 79.500 and 91,7 in a number input.
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    widget = NumberInput
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip():

@@ -988,19 +988,19 @@ def load_parties(loaded: Loaded):
     for ref, (name, short_name, kind) in ORGANISATIONS.items():
         loaded.organisations[ref] = loaded.put(
             Organisation,
-            {"name": name},
-            {"short_name": short_name, "kind": kind, "province": None},
+            {"name": name, "province": None},
+            {"short_name": short_name, "kind": kind},
         )
     former = {p.key: p for p in Province.objects.former().filter(key__in=SIGNING_PROVINCES)}
     for key in SIGNING_PROVINCES:
         province = former[key]
         loaded.organisations[key] = loaded.put(
             Organisation,
-            {"name": _committee_name(province)},
+            # The current province of the same name has a committee of the same name.
+            {"name": _committee_name(province), "province": province},
             {
                 "short_name": f"UBND {province.full_name[0].lower()}{province.full_name[1:]}",
                 "kind": OrganisationKind.PEOPLES_COMMITTEE,
-                "province": province,
             },
         )
 

@@ -45,6 +45,10 @@ class OrganisationAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     autocomplete_fields = ("province",)
     readonly_fields = ("search_text",)
 
+    def get_queryset(self, request):
+        # Autocomplete labels name the province's end for a former unit's committee.
+        return super().get_queryset(request).select_related("province")
+
 
 class PartsInline(LabelledTabularInline):
     """A person's parts in agreements, read here; they are entered on the agreement."""
@@ -70,7 +74,7 @@ class PartsInline(LabelledTabularInline):
 class PersonAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     list_display = ("full_name", "organisation")
     list_filter = ("organisation__kind",)
-    list_select_related = ("organisation",)
+    list_select_related = ("organisation__province",)
     autocomplete_fields = ("organisation",)
     readonly_fields = ("search_text",)
     inlines = (PartsInline,)
@@ -189,7 +193,7 @@ class AgreementAdmin(FoldedSearchAdminMixin, HistoryAdmin):
         "is_demo",
     )
     list_filter = ("phase", "kind", AgreementStateFilter, "is_demo", "signing_mode")
-    list_select_related = ("counterparty", "phase")
+    list_select_related = ("counterparty__province", "phase")
     autocomplete_fields = ("counterparty", "predecessor", "sources")
     readonly_fields = ("search_text",)
     inlines = (ParticipantInline, CommitmentInline, KpiTargetInline, MilestoneInline)
@@ -240,7 +244,7 @@ class AgreementAdmin(FoldedSearchAdminMixin, HistoryAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(HistoryAdmin):
+class KpiAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     list_display = (
         "code",
         "name_vi",
@@ -254,7 +258,6 @@ class KpiAdmin(HistoryAdmin):
     )
     list_filter = ("kind", "is_headline", "space_aggregation", "area")
     list_select_related = ("parent", "area")
-    search_fields = ("code", "name_vi", "name_en")
     autocomplete_fields = ("parent", "area")
 
 
@@ -272,8 +275,8 @@ class KpiTargetAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     list_filter = ("is_demo", "baseline_is_demo", "kpi", "agreement__phase")
     list_select_related = ("agreement", "kpi")
     autocomplete_fields = ("agreement", "kpi", "baseline_source", "source")
-    search_fields = ("kpi__code", "kpi__name_vi", "kpi__name_en", "note")
-    folded_search_fields = ("agreement__search_text",)
+    search_fields = ("note",)
+    folded_search_fields = ("agreement__search_text", "kpi__search_text")
 
 
 @admin.register(Milestone)

@@ -39,7 +39,9 @@ class AgreementFilterSet(django_filters.FilterSet):
         choices=AgreementKind.choices, label=_("Kind"), empty_label=_("All kinds")
     )
     counterparty = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.exclude(kind=OrganisationKind.VNPT),
+        queryset=Organisation.objects.exclude(kind=OrganisationKind.VNPT).select_related(
+            "province"
+        ),
         label=_("Counterparty"),
         empty_label=_("All counterparties"),
     )

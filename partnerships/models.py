@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from core.collation import CollatedModel
 from core.dates import DatePrecision, format_partial_date, validate_partial_date
-from core.formatting import number
+from core.formatting import date_label, number
+from core.parsing import FIRST_YEAR, LAST_YEAR
 from core.search import SearchableModel
 from provinces.access import ScopedQuerySet
 from provinces.lineage import with_predecessors
@@ -56,6 +58,9 @@ class Source(models.Model):
         return f"[{self.code}] {self.title}"
 
 
+_YEARS_IN_NAME = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
 class Phase(models.Model):
     """A national phase of cooperation, such as 2014–2020 or 2021–2025."""
 
@@ -74,8 +79,28 @@ class Phase(models.Model):
         return self.name
 
     def clean(self):
-        if self.start_year and self.end_year and self.end_year < self.start_year:
-            raise ValidationError({"end_year": _("A phase cannot end before it starts.")})
+        errors = {}
+        for field in ("start_year", "end_year"):
+            year = getattr(self, field)
+            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+                errors[field] = _("Enter a year between %(first)s and %(last)s.") % {
+                    "first": FIRST_YEAR,
+                    "last": LAST_YEAR,
+                }
+        if not errors and self.start_year and self.end_year:
+            if self.end_year < self.start_year:
+                errors["end_year"] = _("A phase cannot end before it starts.")
+            elif (named := _YEARS_IN_NAME.findall(self.name or "")) and named != [
+                str(self.start_year),
+                str(self.end_year),
+            ]:
+                # Pages show the name; years it states must be the ones the figures use.
+                errors["name"] = _(
+                    "The name shows the years %(named)s but the phase runs %(start)s–%(end)s: "
+                    "make the two agree."
+                ) % {"named": "–".join(named), "start": self.start_year, "end": self.end_year}
+        if errors:
+            raise ValidationError(errors)
 
 
 class OrganisationKind(models.TextChoices):
@@ -94,7 +119,9 @@ class Organisation(CollatedModel, SearchableModel):
 
     search_fields = ("name", "short_name")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    # Unique per province, not alone: the committee of a province that kept its name
+    # after the 2025 merger bears the same name as the former unit's.
+    name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     province = models.ForeignKey(
@@ -115,9 +142,28 @@ class Organisation(CollatedModel, SearchableModel):
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
         ordering = ("sort_key", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("name", "province"),
+                name="organisation_unique_name_per_province",
+                violation_error_message=_(
+                    "A partner organisation of this name already exists in this province."
+                ),
+            ),
+            # NULLs differ in a unique index: the organisations of no province need their own.
+            models.UniqueConstraint(
+                fields=("name",),
+                condition=Q(province__isnull=True),
+                name="organisation_unique_name_without_province",
+                violation_error_message=_(
+                    "A partner organisation of this name and no province already exists."
+                ),
+            ),
+        ]
 
     def __str__(self):
-        return self.name
+        # Reads the province: list and choose organisations with select_related("province").
+        return self.province.dated(self.name) if self.province_id else self.name
 
     def clean(self):
         if self.kind == OrganisationKind.PEOPLES_COMMITTEE and not self.province_id:
@@ -229,6 +275,21 @@ class AgreementQuerySet(ScopedQuerySet):
 
     def in_force(self, today: datetime.date | None = None):
         return self.in_state(AgreementState.IN_FORCE, today)
+
+
+def _same_unit(previous: Organisation, counterparty: Organisation) -> bool:
+    """Whether an agreement with `counterparty` can follow one with `previous`.
+
+    The same organisation, or a committee of the same province or of a former unit
+    merged into it: a current province's agreements continue its former units'.
+    """
+    if previous.pk == counterparty.pk:
+        return True
+    if previous.province_id is None or counterparty.province_id is None:
+        return False
+    if previous.province_id == counterparty.province_id:
+        return True
+    return previous.province_id in with_predecessors([counterparty.province_id])
 
 
 def _signed_by(today: datetime.date) -> Q:
@@ -406,10 +467,99 @@ class Agreement(SearchableModel):
                     "An agreement can only be terminated between its signing and the end of its "
                     "period."
                 )
-        if self.predecessor_id and self.predecessor_id == self.pk:
-            errors["predecessor"] = _("An agreement cannot follow itself.")
+        for field, message in (
+            ("period_start", self._period_error()),
+            ("counterparty", self._counterparty_error()),
+            ("predecessor", self._predecessor_error()),
+        ):
+            if message and field not in errors:
+                errors[field] = message
         if errors:
             raise ValidationError(errors)
+
+    def _period_error(self):
+        if self.period_start is None or self.period_end is None:
+            return None
+        if self.period_start < FIRST_YEAR or self.period_end > LAST_YEAR:
+            return _("The period must lie between %(first)s and %(last)s.") % {
+                "first": FIRST_YEAR,
+                "last": LAST_YEAR,
+            }
+        if self.phase_id:
+            phase = self.phase
+            # A period may run past its phase (Tuyên Quang's 2017–2022 in 2014–2020) or open
+            # the year before it (Quảng Bình's 2020–2025), but it shares years with it.
+            if self.period_end < phase.start_year or self.period_start > phase.end_year:
+                return _(
+                    "The period %(period)s shares no year with the phase %(phase)s: choose the "
+                    "phase it belongs to."
+                ) % {"period": self.period_label, "phase": phase.name}
+        return None
+
+    def _counterparty_error(self):
+        if not self.counterparty_id:
+            return None
+        counterparty = self.counterparty
+        if counterparty.kind == OrganisationKind.VNPT:
+            return _("VNPT is the other side of every agreement; it cannot be the counterparty.")
+        province = counterparty.province
+        if province is None:
+            return None
+        # A unit signs only while it exists: before the 2025 merger the former units,
+        # from it on the current provinces. Without a signing date, its period tells.
+        signed = self.signed_on
+        if signed:
+            too_late = province.valid_until and signed > province.valid_until
+            too_early = province.valid_from and signed < province.valid_from
+        elif self.period_start is not None and self.period_end is not None:
+            too_late = province.valid_until and self.period_start > province.valid_until.year
+            too_early = province.valid_from and self.period_end < province.valid_from.year
+        else:
+            return None
+        if too_late:
+            return _(
+                "%(province)s existed only until %(until)s and signed nothing after that: "
+                "choose the committee of the province it became part of."
+            ) % {"province": province.name, "until": date_label(province.valid_until)}
+        if too_early:
+            return _(
+                "%(province)s exists only from %(from)s, after the signing: choose the committee "
+                "of the former unit that signed."
+            ) % {"province": province.name, "from": date_label(province.valid_from)}
+        return None
+
+    def _predecessor_error(self):
+        if not self.predecessor_id:
+            return None
+        if self.predecessor_id == self.pk:
+            return _("An agreement cannot follow itself.")
+        previous = self.predecessor
+        # Stored rows may already loop: stop at an agreement met before.
+        seen = {self.predecessor_id}
+        link = previous
+        while self.pk and link.predecessor_id and link.predecessor_id not in seen:
+            if link.predecessor_id == self.pk:
+                return _(
+                    "%(previous)s already follows this agreement, directly or through others: "
+                    "an agreement cannot follow one that follows it."
+                ) % {"previous": previous}
+            seen.add(link.predecessor_id)
+            link = link.predecessor
+        if self.counterparty_id and not _same_unit(previous.counterparty, self.counterparty):
+            return _(
+                "The previous agreement was signed with %(previous)s: an agreement can only "
+                "follow one of the same province (or of a former unit merged into it) or "
+                "agency."
+            ) % {"previous": previous.counterparty}
+        if self.period_start and previous.period_start > self.period_start:
+            return _(
+                "The previous agreement (%(previous)s) starts after this one (%(period)s)."
+            ) % {"previous": previous.period_label, "period": self.period_label}
+        if self.signed_on and previous.signed_on and previous.signed_on > self.signed_on:
+            return _(
+                "The previous agreement was signed on %(previous)s, after this one (%(date)s)."
+            ) % {"previous": previous.signed_label, "date": self.signed_label}
+        return None
 
     def save(self, *args, **kwargs):
         # Bad periods and dates are refused on every save, not only through forms.
@@ -478,7 +628,12 @@ class Participant(models.Model):
         ordering = ("side", "role", "pk")
         constraints = [
             models.UniqueConstraint(
-                fields=("agreement", "person", "role"), name="participant_unique_role"
+                fields=("agreement", "person", "role"),
+                name="participant_unique_role",
+                violation_error_message=_(
+                    "This person already has this role in the agreement: "
+                    "change the role or remove the row."
+                ),
             ),
         ]
 
@@ -566,8 +721,10 @@ class SpaceAggregation(models.TextChoices):
     NONE = "none", _("Not added up across provinces")
 
 
-class Kpi(BilingualName):
+class Kpi(SearchableModel, BilingualName):
     """A measurable indicator in the catalogue, with the rules for adding it up."""
+
+    search_fields = ("code", "name_vi", "name_en")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     unit_vi = models.CharField(_("unit (Vietnamese)"), max_length=40, blank=True)
@@ -603,7 +760,9 @@ class Kpi(BilingualName):
     is_headline = models.BooleanField(_("headline on the national dashboard"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
-    history = HistoricalRecords(table_name="partnerships_historicalkpi")
+    history = HistoricalRecords(
+        table_name="partnerships_historicalkpi", excluded_fields=["search_text"]
+    )
 
     class Meta:
         db_table = "milestones_kpi"
@@ -632,6 +791,30 @@ class Kpi(BilingualName):
             raise ValidationError(
                 {"space_aggregation": _("Only a ratio has numerators and denominators to add up.")}
             )
+        errors = {}
+        if self.pk and self.kind:
+            stored = Kpi.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+            # Values and targets were entered as the stored kind: read as another they
+            # would mean something else (a count of stations shown as a percentage).
+            if stored and stored != self.kind and (self.values.exists() or self.targets.exists()):
+                errors["kind"] = _(
+                    "This KPI already has reported values or targets of the kind “%(kind)s”, so "
+                    "its kind cannot change. Create a new KPI of the kind you need instead."
+                ) % {"kind": KpiKind(stored).label}
+        if self.parent_id:
+            # Stored rows may already loop: stop at a KPI met before.
+            seen = set()
+            parent = self.parent
+            while parent is not None and parent.pk not in seen:
+                if parent.pk == self.pk:
+                    errors["parent"] = _(
+                        "A KPI cannot be part of itself, directly or through the KPIs it contains."
+                    )
+                    break
+                seen.add(parent.pk)
+                parent = parent.parent
+        if errors:
+            raise ValidationError(errors)
 
     def reading_errors(self, value=None, numerator=None, denominator=None, prefix=""):
         """Field errors for one reading of this KPI; the one rule every entry path uses."""
@@ -660,9 +843,18 @@ class Kpi(BilingualName):
             errors[f"{prefix}value"] = _("A count cannot be negative.")
         elif self.kind == KpiKind.PERCENTAGE and value > HUNDRED:
             errors[f"{prefix}value"] = _("A percentage cannot be above 100.")
-        elif self.kind == KpiKind.COUNT and not _whole(value):
-            errors[f"{prefix}value"] = self._fraction_error(value)
+        elif fraction := self.fraction_error(value):
+            errors[f"{prefix}value"] = fraction
         return errors
+
+    def fraction_error(self, value) -> str:
+        """Why a figure of this KPI is refused as a fraction, or "" when it may be one.
+
+        A reading, a baseline and a target of a count are all counted whole.
+        """
+        if self.kind == KpiKind.COUNT and not _whole(value):
+            return self._fraction_error(value)
+        return ""
 
     def _fraction_error(self, value) -> str:
         """Stations, subscribers and villages are counted whole; a percentage may be 91,7."""
@@ -764,6 +956,8 @@ class KpiTarget(models.Model):
                 errors[field] = _("A target or baseline cannot be negative.")
             elif is_share and value > HUNDRED:
                 errors[field] = _("A share cannot be above 100 per cent.")
+            elif fraction := self.kpi.fraction_error(value):
+                errors[field] = fraction
         if self.baseline_on and self.target_on and self.target_on < self.baseline_on:
             errors["target_on"] = _("The target date cannot come before the baseline date.")
         if self.baseline_source_id and self.baseline_is_demo:

@@ -7,10 +7,10 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress figures")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from milestones.signals import report_changed
-        from partnerships.models import KpiTarget
+        from partnerships.models import Kpi, KpiTarget, Phase
 
         from . import receivers
 
@@ -19,3 +19,7 @@ class ProgressConfig(AppConfig):
         post_delete.connect(
             receivers.target_deleted, sender=KpiTarget, dispatch_uid="progress_target"
         )
+        for model in (Kpi, Phase):
+            uid = f"progress_rules_{model._meta.model_name}"
+            pre_save.connect(receivers.rules_saving, sender=model, dispatch_uid=uid)
+            post_save.connect(receivers.rules_saved, sender=model, dispatch_uid=uid)

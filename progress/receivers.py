@@ -1,4 +1,5 @@
-"""How the progress figures hear of changes: approved values and targets.
+"""How the progress figures hear of changes: approved values, targets, and the rules
+of the KPI catalogue and the phases.
 
 The report workflow and the agreement terms do not know about progress; they
 send signals, and these receivers ask for a recompute inside the same
@@ -8,9 +9,9 @@ transaction, so the request is recorded (or rolled back) with the change.
 from django.db import transaction
 
 from core.queue import publish_on_commit
-from partnerships.models import Agreement
+from partnerships.models import Agreement, Kpi
 
-from .tasks import recompute_completeness, request_recompute
+from .tasks import recompute_all, recompute_completeness, request_recompute
 
 # Only these change which values count: approving adds a report's values, reopening takes
 # them away.
@@ -47,3 +48,26 @@ def target_deleted(sender, instance, **kwargs):
             request_recompute(agreement_id, reason="target removed")
 
     transaction.on_commit(request_if_agreement_remains)
+
+
+# What a KPI's or a phase's figures follow: changing one changes figures of every agreement.
+KPI_RULES = ("kind", "time_aggregation", "space_aggregation", "higher_is_better")
+PHASE_YEARS = ("start_year", "end_year")
+
+
+def rules_saving(sender, instance, raw=False, **kwargs):
+    """Note, before the save, whether it changes the rules the figures follow."""
+    fields = KPI_RULES if sender is Kpi else PHASE_YEARS
+    stored = None
+    if not raw and instance.pk:
+        stored = sender.objects.filter(pk=instance.pk).values(*fields).first()
+    instance._changes_figures = stored is not None and any(
+        stored[name] != getattr(instance, name) for name in fields
+    )
+
+
+def rules_saved(sender, instance, raw=False, **kwargs):
+    # Asked for after the save, so that the rebuild reads the new rules; a job lost with
+    # the broker is made up by the scheduled full rebuild.
+    if not raw and getattr(instance, "_changes_figures", False):
+        publish_on_commit(recompute_all)

@@ -14,7 +14,7 @@ from milestones.schedule import reportable_quarters
 from partnerships.models import Agreement, AgreementState
 
 from .api import token_client, url
-from .factories import AgreementFactory, PhaseFactory
+from .factories import AgreementFactory, OrganisationFactory, PhaseFactory, ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,15 @@ def phase():
 def _lao_cai(phase, **fields):
     """Lào Cai's 2021–2025 agreement, signed on 5 August 2021."""
     return AgreementFactory(phase=phase, signed_on=d(2021, 8, 5), **fields)
+
+
+def _after_the_merger(agreement, **fields):
+    """The next agreement of the unit, signed by the province it became part of in 2025."""
+    former = agreement.counterparty.province
+    former.successor = ProvinceFactory()
+    former.save()
+    counterparty = OrganisationFactory(province=former.successor)
+    return AgreementFactory(counterparty=counterparty, predecessor=agreement, **fields)
 
 
 def _assert_state(agreement, today, expected):
@@ -83,7 +92,7 @@ def test_it_starts_with_the_period_when_the_signing_date_is_unknown(phase, today
 def test_it_is_superseded_once_a_successor_is_signed(phase, today, expected):
     agreement = _lao_cai(phase)
     next_phase = PhaseFactory(code="2026-2030", name="2026–2030", start_year=2026, end_year=2030)
-    AgreementFactory(phase=next_phase, predecessor=agreement, signed_on=d(2025, 9, 24))
+    _after_the_merger(agreement, phase=next_phase, signed_on=d(2025, 9, 24))
     _assert_state(agreement, today, expected)
 
 
@@ -97,7 +106,7 @@ def test_it_is_superseded_once_a_successor_is_signed(phase, today, expected):
 def test_it_is_superseded_when_an_undated_successors_period_begins(phase, today, expected):
     agreement = _lao_cai(phase)
     next_phase = PhaseFactory(code="2026-2030", name="2026–2030", start_year=2026, end_year=2030)
-    AgreementFactory(phase=next_phase, predecessor=agreement, signed_on=None)
+    _after_the_merger(agreement, phase=next_phase, signed_on=None)
     _assert_state(agreement, today, expected)
 
 
@@ -112,7 +121,12 @@ def test_it_is_superseded_when_an_undated_successors_period_begins(phase, today,
 def test_it_is_terminated_from_the_day_it_was_ended_early(phase, today, expected):
     agreement = _lao_cai(phase, terminated_on=d(2023, 6, 30))
     # A successor signed after the termination does not hide it.
-    AgreementFactory(phase=phase, predecessor=agreement, signed_on=d(2023, 9, 1))
+    AgreementFactory(
+        phase=phase,
+        counterparty=agreement.counterparty,
+        predecessor=agreement,
+        signed_on=d(2023, 9, 1),
+    )
     _assert_state(agreement, today, expected)
 
 
@@ -168,7 +182,7 @@ def test_it_shows_the_state_on_the_agreement_pages(
 ):
     terminated = _lao_cai(phase, terminated_on=d(2023, 6, 30))
     earlier = AgreementFactory(phase=PhaseFactory(start_year=2014, end_year=2020))
-    AgreementFactory(phase=phase, predecessor=earlier)
+    AgreementFactory(phase=phase, counterparty=earlier.counterparty, predecessor=earlier)
     client.force_login(official)
     header = {"HTTP_ACCEPT_LANGUAGE": language}
 

@@ -23,7 +23,7 @@ from .factories import (
 
 @pytest.fixture
 def two_agreements(db):
-    province = ProvinceFactory(name="Lào Cai")
+    province = ProvinceFactory(name="Lào Cai", former=True)
     committee = OrganisationFactory(province=province)
     # The later period is entered first, so its row comes first by key.
     later = AgreementFactory(counterparty=committee, phase=PhaseFactory())

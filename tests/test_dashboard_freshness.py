@@ -19,6 +19,7 @@ from django.urls import reverse
 from milestones import services
 from milestones.checks import Reading
 from milestones.models import ReportStatus
+from partnerships.models import Agreement
 from progress import services as progress
 
 from .conftest import VIETNAM
@@ -319,14 +320,13 @@ def test_an_agreement_of_no_province_renews_its_phases_slipping_agreements(
     django_capture_on_commit_callbacks,
 ):
     agency = OrganisationFactory(province=None, name="Bộ Thông tin", short_name="Bộ TT")
-    # Filed under 2021–2025, signed in 2020 for a period that lies before the phase.
+    # Filed under 2021–2025, signed in 2020 for a period that lies before the phase: a row
+    # stored before a period had to share a year with its phase, so written around save().
     agreement = AgreementFactory(
-        counterparty=agency,
-        phase=laocai.agreement.phase,
-        period_start=2019,
-        period_end=2020,
-        signed_on=datetime.date(2020, 9, 1),
+        counterparty=agency, phase=laocai.agreement.phase, signed_on=datetime.date(2020, 9, 1)
     )
+    Agreement.objects.filter(pk=agreement.pk).update(period_start=2019, period_end=2020)
+    agreement.refresh_from_db()
     KpiTargetFactory(agreement=agreement, kpi=laocai.bts_total, target_value=1500)
     progress.recompute_all()
     url = "/?phase=2021-2025"
@@ -341,7 +341,8 @@ def test_an_agreement_of_no_province_renews_its_phases_slipping_agreements(
     # Agreement, agency, phase, then its worst KPIs: the period ended short of the target.
     row = by_title(main(client_official.get(url, **EN)))[agreement.title]
     assert row[1:3] == ["Bộ Thông tin", "2021–2025"]
-    assert row[5].startswith("BTS stations")
+    # The counts shown are those of the statuses slipping here; the worst KPIs come last.
+    assert row[-1].startswith("BTS stations")
 
 
 def figures_of(page: str) -> str:
@@ -350,4 +351,7 @@ def figures_of(page: str) -> str:
 
 
 def by_title(page: str) -> dict[str, list[str]]:
+    # With no agreement slipping the list is no table, but a sentence saying so.
+    if 'data-table="at_risk"' not in page:
+        return {}
     return {row[0].removesuffix(" DEMO"): row for row in table_rows(page, "at_risk")}

@@ -41,11 +41,11 @@ def due_days(settings):
     settings.PORTAL_URL = "https://portal.example.vn"
 
 
-def agreement_in(province, title):
+def agreement_in(province, title, signed_on=datetime.date(2025, 7, 10)):
     return AgreementFactory(
         counterparty=OrganisationFactory(province=province),
         phase=PhaseFactory(start_year=2025, end_year=2030),
-        signed_on=datetime.date(2025, 7, 10),
+        signed_on=signed_on,
         title=title,
     )
 
@@ -53,9 +53,14 @@ def agreement_in(province, title):
 @pytest.fixture
 def world(provinces, staff_laocai, staff_quangtri):
     """Two Lào Cai agreements and one of Quảng Trị, each owing Q3/2025 from 20/10/2025."""
+    # A former unit signed before the merger; its Q2/2025 report is in.
+    yenbai = agreement_in(
+        provinces.former_yen_bai, "Thỏa thuận Yên Bái – VNPT", datetime.date(2025, 6, 10)
+    )
+    QuarterlyReportFactory(agreement=yenbai, quarter=20252, status=ReportStatus.APPROVED)
     return {
         "laocai": agreement_in(provinces.lao_cai, "Thỏa thuận Lào Cai – VNPT"),
-        "yenbai": agreement_in(provinces.former_yen_bai, "Thỏa thuận Yên Bái – VNPT"),
+        "yenbai": yenbai,
         "quangtri": agreement_in(provinces.quang_tri, "Thỏa thuận Quảng Trị – VNPT"),
     }
 

@@ -4,11 +4,13 @@ import pytest
 from django.urls import reverse
 
 from milestones.models import QuarterlyReport
-from partnerships.models import Agreement, Organisation, Person
+from partnerships.models import Agreement, Kpi, KpiTarget, Organisation, Person
 from provinces.models import Province, ProvinceAssignment
 
 from .factories import (
     AgreementFactory,
+    KpiFactory,
+    KpiTargetFactory,
     OrganisationFactory,
     PersonFactory,
     QuarterlyReportFactory,
@@ -100,6 +102,26 @@ def test_it_finds_people_in_the_admin(admin_client, db, query):
     person = PersonFactory(full_name="Tống Thanh Hải")
     PersonFactory(full_name="Trần Công Thuật")
     assert _admin_results(admin_client, Person, query) == {person}
+
+
+@pytest.mark.parametrize("query", ["trạm phát sóng", "tram phat song", "TRAM PHAT SONG"])
+def test_it_finds_kpis_and_their_targets_in_the_admin_without_diacritics(admin_client, db, query):
+    kpi = KpiFactory(name_vi="Trạm phát sóng vùng lõm", name_en="Stations in coverage gaps")
+    other = KpiFactory(name_vi="Thuê bao cáp quang", name_en="Fibre subscribers")
+    target = KpiTargetFactory(kpi=kpi)
+    KpiTargetFactory(kpi=other)
+    assert _admin_results(admin_client, Kpi, query) == {kpi}
+    assert _admin_results(admin_client, KpiTarget, query) == {target}
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": query,
+            "app_label": "partnerships",
+            "model_name": "kpitarget",
+            "field_name": "kpi",
+        },
+    )
+    assert [row["id"] for row in response.json()["results"]] == [str(kpi.pk)]
 
 
 @pytest.mark.parametrize("query", QUERIES)

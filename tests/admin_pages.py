@@ -1,0 +1,36 @@
+"""Posting an admin change page back as a browser would, and reading its inline rows' errors."""
+
+from decimal import Decimal
+
+
+def as_posted(response) -> dict:
+    """What the change page posts back when saved untouched: its form and every inline's."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            bound = form[name]
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            elif isinstance(value, list | tuple):
+                value = [str(item) for item in value]
+            elif isinstance(value, Decimal):
+                value = bound.field.widget.format_value(value)
+            data[bound.html_name] = value
+    return data
+
+
+def row_errors(response) -> list[str]:
+    """The messages beside the inline rows of a refused change page."""
+    return [
+        str(message)
+        for inline in response.context["inline_admin_formsets"]
+        for form in inline.formset.forms
+        for messages in form.errors.values()
+        for message in messages
+    ]

@@ -1,0 +1,93 @@
+"""Signers entered twice on an agreement's admin page are refused in Vietnamese, never a 500.
+
+Two tabs open on the same agreement, each adding the same signer: the second save
+is refused with a message saying what is wrong, the row stays on the page as typed,
+and the admin's banner reads in Vietnamese.
+"""
+
+import pytest
+from django.urls import reverse
+
+from partnerships.models import ParticipantRole, ParticipantSide
+
+from .admin_pages import as_posted, row_errors
+from .factories import AgreementFactory, PersonFactory
+
+BANNER = "Vui lòng sửa các lỗi được đánh dấu dưới đây."
+
+
+@pytest.fixture
+def agreement(db):
+    return AgreementFactory(phase__start_year=2021, phase__end_year=2025)
+
+
+def _with_signers(page_data, *people, title="Chủ tịch UBND tỉnh"):
+    data = dict(page_data)
+    row = int(data["participants-TOTAL_FORMS"])
+    data["participants-TOTAL_FORMS"] = str(row + len(people))
+    for offset, person in enumerate(people):
+        prefix = f"participants-{row + offset}"
+        data.update(
+            {
+                f"{prefix}-person": str(person.pk),
+                f"{prefix}-side": ParticipantSide.COUNTERPARTY,
+                f"{prefix}-role": ParticipantRole.SIGNED,
+                f"{prefix}-title_then": title,
+            }
+        )
+    return data
+
+
+def test_a_signer_saved_meanwhile_in_another_tab_is_refused_with_a_message(admin_client, agreement):
+    person = PersonFactory(full_name="Trịnh Văn Chiến")
+    url = reverse("admin:partnerships_agreement_change", args=[agreement.pk])
+    first_tab = as_posted(admin_client.get(url))
+    second_tab = as_posted(admin_client.get(url))
+    assert admin_client.post(url, _with_signers(first_tab, person)).status_code == 302
+
+    second_tab["title"] = "Thỏa thuận hợp tác đã sửa ở tab thứ hai"
+    response = admin_client.post(
+        url, _with_signers(second_tab, person, title="Bí thư Tỉnh ủy"), HTTP_ACCEPT_LANGUAGE="vi"
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Cá nhân này đã có vai trò này trong thỏa thuận: hãy đổi vai trò hoặc xóa dòng này."
+        in row_errors(response)
+    )
+    content = response.content.decode()
+    assert BANNER in content
+    # What the second tab typed is still on the page, to correct and save again.
+    assert "Bí thư Tỉnh ủy" in content
+    assert "Thỏa thuận hợp tác đã sửa ở tab thứ hai" in content
+    agreement.refresh_from_db()
+    assert agreement.title != "Thỏa thuận hợp tác đã sửa ở tab thứ hai"
+    assert [part.title_then for part in agreement.participants.all()] == ["Chủ tịch UBND tỉnh"]
+
+
+def test_the_same_signer_twice_on_one_page_is_named_by_its_labels(admin_client, agreement):
+    person = PersonFactory()
+    url = reverse("admin:partnerships_agreement_change", args=[agreement.pk])
+    data = _with_signers(as_posted(admin_client.get(url)), person, person)
+    response = admin_client.post(url, data, HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.status_code == 200
+    errors = [
+        str(error)
+        for error in response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    ]
+    assert errors == [
+        "Có các dòng trùng nhau về cá nhân và vai trò; mỗi tổ hợp này chỉ được nhập một lần, "
+        "vui lòng sửa lại."
+    ]
+    assert BANNER in response.content.decode()
+    assert not agreement.participants.exists()
+
+
+def test_the_admin_banner_reads_in_vietnamese_for_one_error(admin_client, agreement):
+    url = reverse("admin:partnerships_agreement_change", args=[agreement.pk])
+    data = as_posted(admin_client.get(url))
+    data["title"] = ""
+    content = admin_client.post(url, data, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert BANNER in content
+    assert "Please correct the error" not in content

@@ -1,0 +1,210 @@
+"""Who can sign, and when: a committee exists with its province, VNPT is never its own partner,
+and an agreement's period lies in sensible years and shares years with its phase."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from partnerships.models import Agreement, Organisation, OrganisationKind
+
+from .admin_forms import add, agreement_data, page_text
+from .factories import AgreementFactory, OrganisationFactory, PhaseFactory
+
+pytestmark = pytest.mark.django_db
+
+d = datetime.date
+LAO_CAI_COMMITTEE = "Ủy ban nhân dân tỉnh Lào Cai"
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def former_committee(provinces):
+    return OrganisationFactory(name=LAO_CAI_COMMITTEE, province=provinces.former_lao_cai)
+
+
+@pytest.fixture
+def next_phase():
+    return PhaseFactory(code="2026-2030", name="2026–2030", start_year=2026, end_year=2030)
+
+
+def _organisation_form(province, **changes):
+    return {
+        "name": LAO_CAI_COMMITTEE,
+        "short_name": "UBND tỉnh Lào Cai",
+        "kind": OrganisationKind.PEOPLES_COMMITTEE,
+        "province": province.pk,
+        **changes,
+    }
+
+
+def _new_agreement(counterparty, phase, **changes):
+    unsaved = Agreement(
+        title="Thỏa thuận hợp tác VT-CNTT giai đoạn 2026–2030",
+        counterparty=counterparty,
+        kind="strategic",
+        phase=phase,
+        period_start=phase.start_year,
+        period_end=phase.end_year,
+        signed_on=None,
+        signed_precision="day",
+        signing_mode="unknown",
+    )
+    return agreement_data(unsaved, **changes)
+
+
+def test_it_adds_the_committee_of_the_current_province_beside_the_former_ones(
+    admin_client, provinces, former_committee
+):
+    response = add(admin_client, Organisation, _organisation_form(provinces.lao_cai))
+
+    assert response.status_code == 302
+    current = Organisation.objects.get(province=provinces.lao_cai)
+    assert current.name == former_committee.name
+
+
+def test_it_refuses_a_second_committee_of_the_same_name_in_one_province(
+    admin_client, provinces, former_committee
+):
+    response = add(admin_client, Organisation, _organisation_form(provinces.former_lao_cai))
+
+    assert response.status_code == 200
+    assert "Tỉnh này đã có tổ chức đối tác mang tên này." in page_text(response)
+    assert Organisation.objects.count() == 1
+
+
+def test_it_tells_the_former_committee_from_the_current_one_wherever_it_is_chosen(
+    admin_client, provinces, former_committee
+):
+    OrganisationFactory(name=LAO_CAI_COMMITTEE, province=provinces.lao_cai)
+
+    with translation.override("vi"):
+        assert str(former_committee) == f"{LAO_CAI_COMMITTEE} (đến 30/06/2025)"
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "partnerships",
+            "model_name": "agreement",
+            "field_name": "counterparty",
+            "term": "Lào Cai",
+        },
+    )
+    labels = sorted(result["text"] for result in response.json()["results"])
+    assert labels == [LAO_CAI_COMMITTEE, f"{LAO_CAI_COMMITTEE} (đến 30/06/2025)"]
+    listing = admin_client.get(reverse("partnerships:agreement-list")).content.decode()
+    assert f"{LAO_CAI_COMMITTEE} (đến 30/06/2025)</option>" in listing
+
+
+def test_it_refuses_an_agreement_signed_by_a_former_unit_after_the_merger(
+    admin_client, former_committee, next_phase
+):
+    data = _new_agreement(former_committee, next_phase, signed_on="2026-12-31")
+    response = add(admin_client, Agreement, data)
+
+    assert response.status_code == 200
+    assert (
+        "Lào Cai chỉ tồn tại đến ngày 30/06/2025, sau đó không thể ký kết: hãy chọn UBND của "
+        "tỉnh, thành phố mà đơn vị này đã hợp nhất vào."
+    ) in page_text(response)
+    assert not Agreement.objects.exists()
+
+
+def test_it_refuses_an_agreement_signed_by_a_current_province_before_it_existed(
+    admin_client, provinces
+):
+    committee = OrganisationFactory(province=provinces.quang_tri)
+    phase = PhaseFactory(code="2021-2025", name="2021–2025", start_year=2021, end_year=2025)
+    response = add(
+        admin_client, Agreement, _new_agreement(committee, phase, signed_on="2021-05-01")
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Quảng Trị chỉ tồn tại từ ngày 01/07/2025, sau ngày ký: hãy chọn UBND của đơn vị hành "
+        "chính cũ đã ký."
+    ) in page_text(response)
+    assert not Agreement.objects.exists()
+
+
+def test_it_refuses_an_undated_agreement_of_a_former_unit_starting_after_the_merger(
+    admin_client, former_committee, next_phase
+):
+    response = add(admin_client, Agreement, _new_agreement(former_committee, next_phase))
+
+    assert response.status_code == 200
+    assert "Lào Cai chỉ tồn tại đến ngày 30/06/2025" in page_text(response)
+    assert not Agreement.objects.exists()
+
+
+def test_it_saves_the_current_provinces_agreement_after_the_merger(
+    admin_client, provinces, next_phase
+):
+    committee = OrganisationFactory(name=LAO_CAI_COMMITTEE, province=provinces.lao_cai)
+    response = add(
+        admin_client, Agreement, _new_agreement(committee, next_phase, signed_on="2026-03-02")
+    )
+
+    assert response.status_code == 302
+    assert Agreement.objects.get().counterparty == committee
+
+
+def test_it_refuses_vnpt_as_its_own_counterparty(admin_client, next_phase):
+    vnpt = OrganisationFactory(
+        name="Tập đoàn Bưu chính Viễn thông Việt Nam",
+        short_name="VNPT",
+        kind=OrganisationKind.VNPT,
+        province=None,
+    )
+    response = add(
+        admin_client, Agreement, _new_agreement(vnpt, next_phase, signed_on="2026-03-02")
+    )
+
+    assert response.status_code == 200
+    assert "VNPT là một bên của mọi thỏa thuận, không thể đồng thời là đối tác." in page_text(
+        response
+    )
+    assert not Agreement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        (
+            ("2010", "2012"),
+            "Thời hạn 2010–2012 không có năm nào thuộc giai đoạn 2026–2030: hãy chọn đúng giai "
+            "đoạn của thỏa thuận.",
+        ),
+        (("0", "0"), "Thời hạn phải nằm trong khoảng từ năm 1990 đến năm 2100."),
+        (("2026", "9999"), "Thời hạn phải nằm trong khoảng từ năm 1990 đến năm 2100."),
+    ],
+)
+def test_it_refuses_a_period_outside_sensible_years_or_its_phase(
+    admin_client, provinces, next_phase, period, message
+):
+    committee = OrganisationFactory(province=provinces.lao_cai)
+    start, end = period
+    data = _new_agreement(committee, next_phase, period_start=start, period_end=end)
+    response = add(admin_client, Agreement, data)
+
+    assert response.status_code == 200
+    assert message in page_text(response)
+    assert not Agreement.objects.exists()
+
+
+def test_it_accepts_a_period_running_past_its_phase(provinces):
+    """Tuyên Quang's 2017–2022 belongs to the 2014–2020 phase and runs beyond it."""
+    phase = PhaseFactory(code="2014-2020", name="2014–2020", start_year=2014, end_year=2020)
+    agreement = AgreementFactory(
+        counterparty=OrganisationFactory(province=provinces.former_lao_cai),
+        phase=phase,
+        period_start=2017,
+        period_end=2022,
+        signed_on=d(2017, 6, 1),
+    )
+    assert agreement.pk
