@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 MISSING = "–"
 
@@ -53,6 +54,16 @@ def share(value) -> str:
     if value is None:
         return MISSING
     return f"{number(value, 1)}%"
+
+
+def points(value) -> str:
+    """A difference of two shares, in percentage points to one decimal: 22,4 điểm % (22.4 pp).
+
+    Written as a share it would read as a share of something (22,4% of what?).
+    """
+    if value is None:
+        return MISSING
+    return _("%(points)s pp") % {"points": number(value, 1)}
 
 
 def plain_number(value):

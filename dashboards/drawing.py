@@ -54,7 +54,6 @@ def labels() -> dict[str, str]:
         "projected": _("Projected"),
         "bars": _("Share of each target reached, in per cent."),
         "bars_target": _("target"),
-        "no_target": _("no target or no data"),
         "no_data": _("no data"),
         "tile_map": _("Provinces placed roughly where they lie, by status."),
         "dumbbell": _("Each province's figure in the two phases."),

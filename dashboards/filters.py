@@ -15,13 +15,12 @@ from partnerships.models import Kpi, Phase
 from progress.models import AgreementProgress, ProgressStatus, ProvinceProgress
 from provinces.models import Region, current_q, former_q
 
+# A KPI slipping: judged short of its target, by its projection while its period runs
+# (off track, at risk) or by its end once it has ended (not achieved); the worst first.
+SHORT_OF_TARGET = [ProgressStatus.OFF_TRACK, ProgressStatus.NOT_ACHIEVED]
+SLIPPING = [*SHORT_OF_TARGET, ProgressStatus.AT_RISK]
 # The risk list's statuses when the reader chooses none: what needs someone's attention.
-RISKY = [
-    ProgressStatus.AT_RISK,
-    ProgressStatus.OFF_TRACK,
-    ProgressStatus.NOT_REPORTING,
-    ProgressStatus.NOT_ACHIEVED,
-]
+RISKY = [*SLIPPING, ProgressStatus.NOT_REPORTING]
 
 
 class MapUnits:
@@ -117,6 +116,26 @@ class ProvinceMapFilterSet(django_filters.FilterSet):
         form = FilterForm
 
 
+class CompareForm(FilterForm):
+    """The comparison's choices: two phases, which it shows in the order of their years."""
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("first"), data.get("second")
+        if first and second:
+            if first == second:
+                # A phase against itself is all zeros, which reads as nothing having changed.
+                self.add_error(
+                    "second",
+                    _("Choose two different phases: a phase compared with itself shows nothing."),
+                )
+            elif first.start_year > second.start_year:
+                # The URL's order stays a valid choice; the earlier phase always comes first,
+                # so that a change is never a gain read backwards as a loss.
+                data["first"], data["second"] = second, first
+        return data
+
+
 class CompareFilterSet(django_filters.FilterSet):
     """The phase comparison's filters; its rows are the provinces' progress."""
 
@@ -156,7 +175,7 @@ class CompareFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProvinceProgress
         fields = ["kpi", "region", "first", "second", "units"]
-        form = FilterForm
+        form = CompareForm
 
     def filter_phases(self, queryset, name, value):
         # The rows of both phases compared; either field alone would drop the other's.

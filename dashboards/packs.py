@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.quarters import Quarter
+from core.quarters import Quarter, year_quarters
 from milestones.models import QuarterlyReport, ReportStatus
 from partnerships.models import Agreement, Kpi, KpiKind, Phase, SpaceAggregation
 from progress.coverage import coverage
@@ -81,14 +81,18 @@ class QuarterStates:
         return "; ".join(parts)
 
 
-def quarter_states(agreement_ids) -> QuarterStates:
-    """The quarters of these agreements' reports: approved ones, and those still pending."""
+def quarter_states(agreement_ids, phase: Phase | None) -> QuarterStates:
+    """The quarters of these agreements' reports in `phase`: approved ones, and those pending.
+
+    A quarter belongs to the phase whose years hold it (DOMAIN.md): an agreement of
+    2020–2025 in the phase 2021–2025 reports 2020's quarters, which count in none of its
+    figures, so they are no quarter of its pack either.
+    """
+    reports = QuarterlyReport.objects.filter(agreement_id__in=agreement_ids)
+    if phase is not None:
+        reports = reports.filter(quarter__range=year_quarters(phase.start_year, phase.end_year))
     counts = defaultdict(lambda: defaultdict(int))
-    for row in (
-        QuarterlyReport.objects.filter(agreement_id__in=agreement_ids)
-        .values("quarter", "status")
-        .annotate(count=Count("pk"))
-    ):
+    for row in reports.values("quarter", "status").annotate(count=Count("pk")):
         counts[row["quarter"]][row["status"]] += row["count"]
     states = QuarterStates()
     for code in sorted(counts):
@@ -291,7 +295,7 @@ def province_pack(province: Province, phase: Phase | None) -> Pack:
         subject=province.full_name,
         phase=phase,
         reference_quarter=Quarter.from_code(reference) if reference else None,
-        quarters=quarter_states(ids),
+        quarters=quarter_states(ids, phase),
         choices=_choices(phase, (_("Province"), province.name)),
         stem=f"bao-cao-tinh-{province.slug}",
         context={
@@ -327,7 +331,7 @@ def agreement_pack(agreement: Agreement, phase: Phase | None = None) -> Pack:
         subject=agreement.title,
         phase=agreement.phase,
         reference_quarter=Quarter.from_code(reference) if reference else None,
-        quarters=quarter_states(ids),
+        quarters=quarter_states(ids, agreement.phase),
         choices=_choices(agreement.phase, (_("Agreement"), agreement.title)),
         stem=f"bao-cao-thoa-thuan-{agreement.pk}",
         context={
@@ -398,7 +402,7 @@ def national_pack(phase: Phase | None) -> Pack:
         subject=_("All provinces"),
         phase=phase,
         reference_quarter=Quarter.from_code(reference) if reference else None,
-        quarters=quarter_states(ids),
+        quarters=quarter_states(ids, phase),
         choices=_choices(phase),
         stem="bao-cao-quoc-gia",
         context={

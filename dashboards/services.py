@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import prepared
-from core.formatting import number, plain_number, share
+from core.formatting import number, plain_number, points, share
 from core.quarters import Quarter, last_completed, year_quarters
 from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from partnerships.models import (
@@ -66,6 +66,8 @@ from provinces.models import Province, Region, current_q
 
 from . import charts
 from .filters import (
+    SHORT_OF_TARGET,
+    SLIPPING,
     CompareFilterSet,
     DashboardFilterSet,
     MapUnits,
@@ -84,6 +86,10 @@ WORST_KPIS_NAMED = 4
 # Tables ---------------------------------------------------------------------------------------
 
 
+# A "points" column is a difference of figures: a share's difference is in percentage points.
+NUMERIC_KINDS = ("count", "figure", "share", "int", "points")
+
+
 @dataclass
 class Column:
     key: str
@@ -94,7 +100,7 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("count", "figure", "share", "int")
+        return self.kind in NUMERIC_KINDS
 
 
 def cell(text: str, css: str = "", href: str = "", demo: bool = False) -> dict:
@@ -120,6 +126,8 @@ class Table:
     rows: list[dict] = field(default_factory=list)
     footer: dict | None = None
     note: str = ""
+    # What an empty table says, when it can say more than that nothing is there yet.
+    empty: str = ""
 
     @property
     def page_columns(self) -> list[Column]:
@@ -158,7 +166,7 @@ class Table:
         values = []
         for column in self.columns:
             value = row.get(column.key)
-            if column.kind in ("count", "figure", "share", "int"):
+            if column.kind in NUMERIC_KINDS:
                 values.append(plain_number(export_figure(column.kind, value, row.get("_share"))))
             elif column.kind == "status":
                 values.append(str(STATUS_LABELS.get(value, "")) if value else "")
@@ -192,7 +200,7 @@ def export_figure(kind: str, value, is_share: bool = False) -> Decimal | None:
     if value is None or value == "":
         return None
     value = Decimal(value)
-    if kind in ("share",) or (kind == "figure" and is_share):
+    if kind in ("share",) or (kind in ("figure", "points") and is_share):
         return value.quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
     return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
@@ -205,6 +213,8 @@ def display_value(kind: str, value, is_share: bool = False) -> str:
     if kind == "figure":
         # Counts are whole; a projection's fraction of a station means nothing.
         return share(value) if is_share else number(value, 0)
+    if kind == "points":
+        return points(value) if is_share else number(value, 0)
     if kind == "share":
         return share(value)
     if kind in ("count", "int"):
@@ -249,7 +259,9 @@ def figures_row(kpi: Kpi, figures, **extra) -> dict:
         "denominator": getattr(figures, "denominator", None) if is_ratio else None,
         "target": figures.target_value,
         "attainment": figures.attainment,
-        "projected": figures.projected_value,
+        # A projection runs to a target's date and is judged against it: without a target
+        # there is nothing to project to (a merged province's roll-up keeps none either).
+        "projected": figures.projected_value if figures.target_value is not None else None,
         "status": figures.status,
         "latest_quarter": figures.latest_quarter,
         "_share": _is_share(kpi),
@@ -283,6 +295,8 @@ FIGURE_COLUMNS = [
 @dataclass
 class Freshness:
     as_of: datetime.datetime | None
+    # The page's scope has no figure at all: no approved value counts in it yet.
+    empty: bool
     pending: int
     last_failure: RecomputeRun | None
 
@@ -307,6 +321,13 @@ def freshness(computed_queryset, agreement_ids=None) -> Freshness:
     waited longer than PENDING_SHOWN_AFTER.
     """
     as_of = computed_queryset.aggregate(as_of=Min("computed_at"))["as_of"]
+    empty = as_of is None
+    if empty:
+        # A scope without figures (a phase not begun, a province without an agreement) was
+        # computed all the same, with nothing approved to count: the last recompute says when.
+        as_of = RecomputeRun.objects.filter(status=RecomputeStatus.SUCCEEDED).aggregate(
+            as_of=Max("finished_at")
+        )["as_of"]
     last = RecomputeRun.objects.order_by("-started_at").only("status", "started_at", "error")[:1]
     last = last[0] if last else None
     pending = PendingRecompute.objects.all()
@@ -316,6 +337,7 @@ def freshness(computed_queryset, agreement_ids=None) -> Freshness:
         pending = pending.filter(requested_at__lte=late_requests_cutoff())
     return Freshness(
         as_of=as_of,
+        empty=empty,
         pending=pending.count(),
         last_failure=last if last and last.status == RecomputeStatus.FAILED else None,
     )
@@ -1026,7 +1048,11 @@ def national(filterset: DashboardFilterSet) -> dict:
                     kpi.name,
                     figures.attainment,
                     figures.status,
-                    caption=_units_summary(figures, kpi) if figures.attainment is None else "",
+                    # A bar with no share says why, in the one status vocabulary: "no target"
+                    # and "no data" are two statuses, never one caption for both.
+                    caption=(_units_summary(figures, kpi) or STATUS_LABELS[figures.status])
+                    if figures.attainment is None
+                    else "",
                 )
             )
         if kpi.parent_id in headline_ids:
@@ -1219,15 +1245,28 @@ def completeness_table(region: str = "") -> dict:
 
 
 def at_risk_table(scope, kpis: list[Kpi]) -> Table:
-    """The agreements of `scope` (their KPIs' progress, filtered), those slipping worst first."""
+    """The agreements of `scope` (their KPIs' progress, filtered) with a KPI slipping, worst first.
+
+    Slipping is judged as the period stands: off track or at risk while it runs, not
+    achieved once it has ended (`SLIPPING`); an agreement with none is not listed, whatever
+    else the filter lets through.
+    """
+    counts = {status: Count("pk", filter=Q(status=status)) for status in SLIPPING}
     ranked = list(
         scope.values("agreement_id")
         .annotate(
-            off=Count("pk", filter=Q(status=ProgressStatus.OFF_TRACK)),
-            risk=Count("pk", filter=Q(status=ProgressStatus.AT_RISK)),
+            **counts,
+            short=Count("pk", filter=Q(status__in=SHORT_OF_TARGET)),
+            slipping=Count("pk", filter=Q(status__in=SLIPPING)),
             lowest=Min("attainment"),
         )
-        .order_by("-off", "-risk", F("lowest").asc(nulls_last=True), "agreement_id")[:AT_RISK_LIMIT]
+        .filter(slipping__gt=0)
+        .order_by(
+            "-short",
+            "-slipping",
+            F("lowest").asc(nulls_last=True),
+            "agreement_id",
+        )[:AT_RISK_LIMIT]
     )
     ids = [item["agreement_id"] for item in ranked]
     # Only what the rows show: 25 agreements as models, with their counterparty, province
@@ -1267,12 +1306,16 @@ def at_risk_table(scope, kpis: list[Kpi]) -> Table:
                 "province": agreement["counterparty__province__name"]
                 or agreement["counterparty__name"],
                 "phase": agreement["phase__name"],
-                "off": item["off"],
-                "risk": item["risk"],
+                **{status: item[status] for status in SLIPPING},
                 "kpis": "; ".join(kpis_by_agreement[agreement["pk"]]),
                 "_demo": agreement["is_demo"] or agreement["pk"] in demo,
             }
         )
+    headers = {
+        ProgressStatus.OFF_TRACK: _("KPIs off track"),
+        ProgressStatus.NOT_ACHIEVED: _("KPIs not achieved"),
+        ProgressStatus.AT_RISK: _("KPIs at risk"),
+    }
     return Table(
         "at_risk",
         _("Agreements with KPIs slipping"),
@@ -1280,11 +1323,17 @@ def at_risk_table(scope, kpis: list[Kpi]) -> Table:
             Column("agreement", _("Agreement")),
             Column("province", _("Province, city or agency")),
             Column("phase", _("Phase")),
-            Column("off", _("KPIs off track"), "int"),
-            Column("risk", _("KPIs at risk"), "int"),
+            # A running period is never "not achieved" and an ended one never "at risk": the
+            # page shows only the counts its rows have, not a column of zeros beside KPIs
+            # listed as slipping; the downloads keep all three.
+            *(
+                Column(status, headers[status], "int", on_page=any(row[status] for row in rows))
+                for status in SLIPPING
+            ),
             Column("kpis", _("Worst KPIs (share of target reached)")),
         ],
         rows,
+        empty=_("No agreement has a KPI slipping for these choices."),
     )
 
 
@@ -1334,7 +1383,8 @@ def _line(kpi, group, readings, targets, projections, province) -> charts.Series
         for quarter, (_terms, reading) in sorted(chosen.items())
     ]
     latest = max(group, key=lambda agreement: terms[agreement.pk].seniority)
-    projected = projections.get((kpi.pk, latest.pk))
+    # As in the tables (`figures_row`), no projection without a target to project to.
+    projected = projections.get((kpi.pk, latest.pk)) if (kpi.pk, latest.pk) in targets else None
     end = terms[latest.pk].last_quarter.code
     return charts.Series(
         _unit_label(latest.counterparty.province, province)
@@ -1833,7 +1883,7 @@ def agreement_dashboard(agreement: Agreement, download: bool = False) -> dict:
             Column("baseline", _("Baseline"), "figure"),
             Column("target", _("Target"), "figure"),
             Column("attainment", _("Share of target reached"), "share"),
-            Column("change", _("Change over the last four quarters"), "figure"),
+            Column("change", _("Change over the last four quarters"), "points"),
             Column("projected", _("Projected at the end of the period"), "figure"),
             Column("status", _("Status"), "status"),
         ],
@@ -1942,10 +1992,10 @@ def compare(filterset: CompareFilterSet) -> dict:
                 "province_href": href,
                 "first_value": earlier.value if earlier else None,
                 "first_attainment": earlier.attainment if earlier else None,
-                "first_quarter": earlier.latest_quarter if earlier else None,
+                "first_coverage": coverage(earlier) if earlier else "",
                 "second_value": later.value if later else None,
                 "second_attainment": later.attainment if later else None,
-                "second_quarter": later.latest_quarter if later else None,
+                "second_coverage": coverage(later) if later else "",
                 "change": change,
                 "_share": is_share_kpi,
                 "_demo": bool(
@@ -1975,7 +2025,7 @@ def compare(filterset: CompareFilterSet) -> dict:
                 _("Share of target, %(phase)s") % {"phase": first_name},
                 "share",
             ),
-            Column("first_quarter", _("As of"), "quarter"),
+            Column("first_coverage", _("As of and coverage")),
             Column(
                 "second_value", _("Reached so far in %(phase)s") % {"phase": second_name}, "figure"
             ),
@@ -1984,8 +2034,12 @@ def compare(filterset: CompareFilterSet) -> dict:
                 _("Share of target, %(phase)s") % {"phase": second_name},
                 "share",
             ),
-            Column("second_quarter", _("As of"), "quarter"),
-            Column("change", _("Change"), "figure"),
+            Column("second_coverage", _("As of and coverage")),
+            Column(
+                "change",
+                _("Change (percentage points)") if is_share_kpi else _("Change"),
+                "points",
+            ),
         ],
         table_rows,
     )

@@ -15,7 +15,7 @@ from provinces.access import Role
 
 from .conftest import VIETNAM
 from .dashboard_world import build_world
-from .factories import UserFactory
+from .factories import PhaseFactory, UserFactory
 from .progress_data import agreement_for, report, target
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -122,8 +122,33 @@ def test_it_lists_the_agreements_slipping_worst_first(client_official, world):
         "Thỏa thuận Lào Cai – VNPT 2021–2025",
     ]
     assert [row[3] for row in rows[:2]] == ["2", "1"]
-    on_track = table_rows(page(client_official, "/?status=on_track"), "at_risk")
-    assert {row[3] for row in on_track} == {"0"}
+    # Agreements on track are slipping in nothing: the list says so rather than listing them.
+    on_track = page(client_official, "/?status=on_track")
+    assert 'data-table="at_risk"' not in on_track
+    assert "No agreement has a KPI slipping for these choices." in on_track
+
+
+def test_an_ended_phase_lists_the_agreements_short_of_their_targets_as_slipping(
+    client_official, world
+):
+    # 2014–2020 has ended: Lào Cai's 1,000 stations fall short of a target of 1,200.
+    target(world.lao_cai_2014, world.kpis["bts_total"], 1200)
+    progress.recompute_agreement(world.lao_cai_2014.pk)
+    html = page(client_official, "/?phase=2014-2020")
+    table = re.search(r'<table data-table="at_risk">.*?</thead>', html, re.S).group(0)
+    assert "KPIs not achieved" in table
+    # An ended period is never off track or at risk: no column of zeros says otherwise.
+    assert "KPIs off track" not in table
+    assert "KPIs at risk" not in table
+    rows = table_rows(html, "at_risk")
+    assert [(row[0], row[3]) for row in rows] == [
+        ("Thỏa thuận hợp tác chiến lược Lào Cai – VNPT 2014–2020", "1")
+    ]
+    assert "✗" in rows[0][4]
+    # What is achieved, or has no target, is no slipping at all.
+    achieved = page(client_official, "/?phase=2014-2020&status=achieved&status=no_target")
+    assert 'data-table="at_risk"' not in achieved
+    assert "No agreement has a KPI slipping for these choices." in achieved
 
 
 def test_it_shows_completeness_of_the_last_quarter_due(client_official, world):
@@ -163,7 +188,9 @@ def test_it_draws_charts_without_any_script(client_official, world):
         html = page(client_official, url)
         assert "<svg" in html
         assert "<script" not in html
-        assert 'role="img"' in html
+        # Each chart is a named image, or a named group when it holds links.
+        for svg in re.findall(r"<svg\b[^>]*>", html):
+            assert re.search(r'role="(img|group)"', svg) and 'aria-label="' in svg, (url, svg)
 
 
 def test_it_shows_a_provinces_agreements_participants_commitments_and_milestones(
@@ -228,6 +255,87 @@ def test_it_compares_what_each_phase_reached(client_official, world):
         page(client_official, "/compare/?kpi=ftth_subscribers&units=former"), "compare"
     )
     assert set(by_name(former)) == {"Lào Cai", "Yên Bái", "Quảng Bình"}
+
+
+def test_it_compares_the_earlier_phase_first_whichever_order_is_asked(client_official, world):
+    html = page(client_official, "/compare/?kpi=ftth_subscribers&first=2021-2025&second=2014-2020")
+    assert "Compare phases: 2014–2020 · 2021–2025" in html
+    assert "Reached so far in 2021–2025" in html
+    # A gain stays a gain: 46,495 subscribers in 2020, 88,000 now.
+    lao_cai = by_name(table_rows(html, "compare"))["Lào Cai"]
+    assert (lao_cai[1], lao_cai[4], lao_cai[7]) == ("46,495", "88,000", "41,505")
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        (EN, "Choose two different phases: a phase compared with itself shows nothing."),
+        (
+            VI,
+            "Hãy chọn hai giai đoạn khác nhau: so sánh một giai đoạn với chính nó không cho thấy gì.",
+        ),
+    ],
+)
+def test_it_refuses_to_compare_a_phase_with_itself(client_official, world, headers, message):
+    html = page(client_official, "/compare/?first=2021-2025&second=2021-2025", headers)
+    assert 'class="errorlist"' in html
+    assert message in html
+    assert 'data-table="compare"' not in html
+
+
+def test_it_says_the_coverage_of_a_merged_provinces_figures_in_the_comparison(
+    client_official, world
+):
+    rows = by_name(table_rows(page(client_official, "/compare/?kpi=ftth_subscribers"), "compare"))
+    lao_cai = rows["Lào Cai"]
+    # As the province's own page says it: the quarter, and how many former units reported.
+    assert lao_cai[3] == "as of Q4/2020 · 1 of 2 former units reporting"
+    assert lao_cai[6] == "as of Q2/2025 · 2 of 2 former units reporting"
+
+
+def test_it_gives_the_change_of_a_share_in_percentage_points(client_official, world):
+    url = "/compare/?kpi=villages_fibre"
+    english = page(client_official, url)
+    assert "Change (percentage points)" in english
+    # 1,024 of 1,569 villages (65.3%) then; 1,130 + 730 of 1,569 + 1,200 (67.2%) now.
+    assert by_name(table_rows(english, "compare"))["Lào Cai"][7] == "1.9 pp"
+    vietnamese = page(client_official, url, VI)
+    assert "Thay đổi (điểm phần trăm)" in vietnamese
+    rows = table_rows(vietnamese, "compare")
+    assert next(row for row in rows if row[0].startswith("Lào Cai"))[7] == "1,9 điểm %"
+
+
+def test_it_says_when_a_scope_without_figures_was_computed(
+    client_official, module_provinces, world
+):
+    PhaseFactory(start_year=2026, end_year=2030)
+    for url in (
+        "/?phase=2026-2030",
+        reverse("dashboards:province-dashboard", args=[module_provinces.lai_chau.slug]),
+        reverse("dashboards:province-dashboard", args=[module_provinces.former_quang_tri.slug]),
+    ):
+        html = page(client_official, url)
+        assert "not computed yet" not in html
+        assert re.search(r"Data as of [^<]*\d{4}[^<]* · no approved value yet", html), url
+    assert " · no approved value yet" not in page(client_official, "/")
+
+
+def test_it_projects_nothing_without_a_target_on_any_province_page(client_official, world):
+    # 2014–2020 had no targets: neither the former unit nor the province it merged into
+    # projects its 1,000 stations anywhere.
+    for slug in ("lao-cai-truoc-2025", "lao-cai"):
+        html = page(client_official, reverse("dashboards:province-dashboard", args=[slug]))
+        rows = [row for row in table_rows(html, "progress") if row[1] == "2014–2020"]
+        bts = by_name(rows)["BTS stations"]
+        assert bts[3] == "1,000"
+        assert bts[4:7] == ["–", "–", "–"], slug
+        assert "No target" in bts[7]
+
+
+def test_the_headline_bars_name_a_kpi_without_a_target_as_having_no_target(client_official, world):
+    html = page(client_official, "/?phase=2014-2020")
+    assert "no target or no data" not in html
+    assert "○ No target" in re.search(r"<svg.*?</svg>", html, re.S).group(0)
 
 
 def test_it_adds_the_comparison_to_the_navigation(client_official, world):

@@ -9,6 +9,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from progress import services as progress
+from progress.coverage import coverage
+from progress.models import ProvinceProgress
 
 from .dashboard_world import build_world
 from .progress_data import report
@@ -256,3 +258,54 @@ def test_a_download_is_built_once_for_each_state_of_the_figures(
     assert changed != read_csv(first)
     assert any("1077" in row for row in changed)
     assert not any("1077" in row for row in read_csv(first))
+
+
+def _lao_cai(rows: list[list]) -> list:
+    return next(row for row in rows[1:] if str(row[0]).endswith("Lào Cai"))
+
+
+def test_the_comparison_downloads_the_earlier_phase_first_with_its_coverage(
+    client_official, world, module_provinces
+):
+    # The phases asked for the other way round: the page, the CSV and Excel all put 2014–2020
+    # first, and say as of when and for how many former units each figure stands.
+    url = "/compare/?kpi=ftth_subscribers&first=2021-2025&second=2014-2020&table=compare"
+    rows = read_csv(download(client_official, url + "&export=csv"))
+    headers, lao_cai = rows[0], _lao_cai(rows)
+    assert "2014–2020" in headers[1]
+    assert "2021–2025" in headers[4]
+    with translation.override("vi"):
+        expected = [
+            coverage(
+                ProvinceProgress.objects.get(
+                    province=module_provinces.lao_cai,
+                    phase__code=phase,
+                    kpi=world.kpis["ftth_subscribers"],
+                )
+            )
+            for phase in ("2014-2020", "2021-2025")
+        ]
+    assert [lao_cai[1], lao_cai[3], lao_cai[4], lao_cai[6], lao_cai[7]] == [
+        "46495",
+        expected[0],
+        "88000",
+        expected[1],
+        "41505",
+    ]
+    excel = _lao_cai(read_xlsx(download(client_official, url + "&export=xlsx")))
+    assert [excel[1], excel[3], excel[4], excel[6], excel[7]] == [
+        46495,
+        expected[0],
+        88000,
+        expected[1],
+        41505,
+    ]
+
+
+def test_the_comparison_downloads_a_shares_change_in_percentage_points(client_official, world):
+    rows = read_csv(
+        download(client_official, "/compare/?kpi=villages_fibre&export=csv&table=compare")
+    )
+    assert rows[0][7] == "Thay đổi (điểm phần trăm)"
+    # 67.17% of villages now against 65.26% in 2020.
+    assert _lao_cai(rows)[7] == "1,91"

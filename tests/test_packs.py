@@ -20,7 +20,7 @@ from .api import token_client
 from .api import url as api_url
 from .dashboard_world import build_world
 from .factories import UserFactory
-from .progress_data import province_row, report
+from .progress_data import agreement_for, province_row, report
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
@@ -151,6 +151,26 @@ def test_a_pack_with_drafts_says_so_and_never_counts_them(client_official, world
     assert "876.543" not in text
     assert "Bản nháp chưa duyệt" not in text
     assert "Số liệu tính đến Quý 2/2025" in text
+
+
+def test_a_pack_counts_only_the_quarters_of_its_phase(client_official, world, module_provinces):
+    # A 2020–2025 agreement of the former Quảng Bình, in the phase 2021–2025: its 2020
+    # reports belong to 2014–2020, and count in none of this phase's figures.
+    bts = world.kpis["bts_total"]
+    early = agreement_for(
+        module_provinces.former_quang_binh, period_start=2020, title="Thỏa thuận 2020–2025"
+    )
+    report(early, "2020Q3", {bts: 900})
+    report(early, "2020Q4", {bts: 910}, status=ReportStatus.SUBMITTED)
+    report(early, "2025Q2", {bts: 990}, status=ReportStatus.SUBMITTED)
+    for url in (
+        province_pack_url(module_provinces.quang_tri, phase="2021-2025", lang="en"),
+        reverse("dashboards:national-pack") + "?phase=2021-2025&lang=en",
+    ):
+        text = flat(pdf_pages(client_official.get(url)))
+        assert "Approved quarters: Q3/2024 to Q2/2025 (4 quarters)" in text, url
+        assert "Not counted, still draft or submitted: Q2/2025 (1 submitted)" in text, url
+        assert "Q4/2020" not in text, url
 
 
 def test_a_staff_user_gets_no_drafts_of_a_province_outside_their_assignment(
