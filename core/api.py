@@ -6,12 +6,13 @@ import django_filters
 from django import forms
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import busy
@@ -92,7 +93,11 @@ def exception_handler(exc, context):
     """
     response = drf_exception_handler(exc, context)
     if response is not None:
-        if isinstance(response.data, dict) and "detail" in response.data:
+        if _is_not_found(exc):
+            response.data = _not_found_refusal(exc)
+        elif isinstance(exc, exceptions.ValidationError):
+            response.data = _invalid(response.data)
+        elif isinstance(response.data, dict) and "detail" in response.data:
             code = getattr(exc, "default_code", "error")
             response.data = refusal(response.data["detail"], code)
         return response
@@ -119,8 +124,37 @@ def exception_handler(exc, context):
     return Response(server_fault(), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
+def _is_not_found(exc) -> bool:
+    return isinstance(exc, Http404 | exceptions.NotFound)
+
+
+def _not_found_refusal(exc) -> dict:
+    """A 404 in the client's language, never naming the model that was looked up.
+
+    Django's Http404 ("No Kpi matches the given query.") and DRF's bare NotFound say
+    the portal's sentence; a NotFound a view raised with its own words keeps them.
+    """
+    detail = getattr(exc, "detail", None)
+    if detail is None or str(detail) == str(exceptions.NotFound.default_detail):
+        detail = _("Nothing is found at this address.")
+    return refusal(detail, "not_found")
+
+
+def _invalid(errors) -> dict:
+    """A serializer's field errors in the refusals' shape, keyed by field as before.
+
+    A refusal not tied to one field (a bare ValidationError) goes under DRF's own
+    key for such errors, as a serializer's validate() would put it.
+    """
+    if not isinstance(errors, dict):
+        errors = {api_settings.NON_FIELD_ERRORS_KEY: errors}
+    return refusal(
+        _("Some values need correcting; see the marked fields."), "invalid", errors=errors
+    )
+
+
 def not_found(request):
-    return JsonResponse(refusal(_("Nothing is found at this address."), "not_found"), status=404)
+    return JsonResponse(_not_found_refusal(Http404()), status=404)
 
 
 class CollatedOrderingFilter(OrderingFilter):

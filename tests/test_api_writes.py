@@ -46,7 +46,9 @@ def test_it_refuses_a_quarter_the_agreement_does_not_report_on(staff, laocai):
     body = {"agreement": laocai.agreement.pk, "quarter": "2021Q2"}
     response = staff.post(url("report-list"), body, format="json")
     assert response.status_code == 400
-    assert response.json()["quarter"] == ["This agreement does not report on that quarter."]
+    assert response.json()["errors"]["quarter"] == [
+        "This agreement does not report on that quarter."
+    ]
     assert not QuarterlyReport.objects.filter(quarter=20212).exists()
 
 
@@ -144,7 +146,7 @@ def test_it_refuses_a_kpi_the_agreement_does_not_track(staff, laocai, draft):
         staff, draft, version=draft.version, values=[{"kpi": "ftth_subscribers", "value": "1"}]
     )
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "kpi-ftth_subscribers": ["This agreement has no target for the KPI ftth_subscribers."]
     }
 
@@ -169,7 +171,7 @@ def test_it_refuses_a_percentage_above_100_for_a_commitment(staff, laocai, draft
     body = [{"commitment": laocai.commitment.pk, "percent_complete": 150}]
     response = patch(staff, draft, version=draft.version, commitments=body)
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "commitments": {
             "0": {"percent_complete": ["Ensure this value is less than or equal to 100."]}
         }
@@ -264,3 +266,12 @@ def test_it_reopens_an_approved_quarter_only_with_a_reason(admin_user, laocai):
         url("report-reopen", approved.pk), {"reason": "Sai số trạm."}, format="json"
     )
     assert reopened.json()["status"] == "returned"
+
+
+def test_a_value_confirmed_once_needs_no_reason_in_a_later_patch(staff, laocai, draft):
+    fall = [{"kpi": "bts_total", "value": "900"}, {"kpi": "bts_4g", "value": "300"}]
+    patch(staff, draft, version=draft.version, values=fall, warning_reason="Bão lũ")
+    draft.refresh_from_db()
+    response = patch(staff, draft, version=draft.version, narrative="Chỉ sửa thuyết minh.")
+    assert response.status_code == 200, response.json()
+    assert value_of(draft, laocai.bts_total).warning_reason == "Bão lũ"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from progress import services as progress
 
 from .browser import TIMEOUT_MS, login
+from .dashboard_world import build_world
 from .factories import NotificationFactory, ParticipantFactory
 
 PASSWORD = "secret-pass-123"
@@ -131,3 +132,32 @@ def test_the_agreement_admin_form_fits_a_laptop_screen(chromium, live_server, ad
     # The KPI targets' inline scrolls inside its box rather than widening the page.
     assert tab.evaluate("document.documentElement.scrollWidth") <= 1366
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "viewport", [None, {"width": 390, "height": 844}], ids=["desktop", "phone"]
+)
+def test_the_dashboards_charts_have_no_serious_violation(
+    chromium, live_server, official, provinces, viewport
+):
+    """With two phases of figures: the compare chart's province links, the charts' frames."""
+    build_world(provinces)
+    progress.recompute_all()
+    context = chromium.new_context(locale="vi-VN", **({"viewport": viewport} if viewport else {}))
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    login(tab, live_server, official.username, PASSWORD)
+    tab.goto(f"{live_server.url}/compare/")
+    # A chart holding links is a named group of them, as the map is, so each link is reachable.
+    compare = tab.locator("svg.chart", has=tab.locator("a"))
+    assert compare.get_attribute("role") == "group"
+    assert compare.get_attribute("aria-label")
+    paths = [
+        "/",
+        "/compare/",
+        reverse("dashboards:province-dashboard", args=[provinces.lao_cai.slug]),
+    ]
+    found = check(tab, live_server, paths)
+    context.close()
+    assert not found, found

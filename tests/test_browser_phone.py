@@ -11,6 +11,8 @@ from milestones.models import QuarterlyReport, ReportStatus
 from progress import services as progress
 
 from .browser import TIMEOUT_MS, login
+from .dashboard_world import build_world
+from .factories import QuarterlyReportFactory
 
 PASSWORD = "secret-pass-123"
 PHONE = {"width": 390, "height": 844}
@@ -69,3 +71,72 @@ def test_officials_read_the_dashboards_on_a_phone(phone, live_server, official, 
         phone.goto(f"{live_server.url}{path}")
         assert page_width(phone) <= PHONE["width"], path
         assert header_height(phone) < 120, path
+
+
+def within_screen(tab, locator) -> bool:
+    """The element is in view and wholly on the screen, where a thumb can reach it."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    return box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] and box["width"] > 0
+
+
+def section(tab, heading: str):
+    return tab.locator("section", has=tab.get_by_role("heading", name=heading))
+
+
+@pytest.mark.browser
+def test_every_link_of_the_navigation_shows_on_a_phone(phone, live_server, official, laocai):
+    login(phone, live_server, official.username, PASSWORD)
+    phone.goto(f"{live_server.url}/reports/")
+    links = phone.locator("nav.mainnav a")
+    assert links.count() >= 5
+    for link in links.all():
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], link.inner_text()
+    assert header_height(phone) < 120
+
+
+@pytest.mark.browser
+def test_the_report_lists_show_their_actions_on_a_phone(
+    phone, live_server, staff_laocai, reviewer, laocai
+):
+    submitted = QuarterlyReportFactory(
+        agreement=laocai.agreement, quarter=20214, status=ReportStatus.SUBMITTED
+    )
+    login(phone, live_server, "staff_laocai", PASSWORD)
+    phone.goto(f"{live_server.url}/reports/")
+    to_do = section(phone, "Cần thực hiện")
+    actions = to_do.locator("tbody td:last-child a")
+    assert actions.count() >= 1
+    for action in actions.all():
+        assert within_screen(phone, action), action.inner_text()
+    title = to_do.locator("tbody td:first-child").first
+    assert title.bounding_box()["width"] > PHONE["width"] / 2
+    assert page_width(phone) <= PHONE["width"]
+
+    phone.context.clear_cookies()
+    login(phone, live_server, reviewer.username, PASSWORD)
+    phone.goto(f"{live_server.url}/reports/")
+    review = section(phone, "Chờ bạn duyệt").get_by_role("link", name="Duyệt")
+    assert within_screen(phone, review)
+    review.click()
+    expect(phone).to_have_url(f"{live_server.url}{submitted.get_absolute_url()}")
+
+
+@pytest.mark.browser
+def test_the_charts_keep_legible_text_on_a_phone(phone, live_server, official, provinces):
+    build_world(provinces)
+    progress.recompute_all()
+    login(phone, live_server, official.username, PASSWORD)
+    for path in ("/", "/compare/", f"/dashboards/provinces/{provinces.lao_cai.slug}/"):
+        phone.goto(f"{live_server.url}{path}")
+        charts = phone.locator("svg.chart")
+        assert charts.count() >= 1, path
+        # The smallest text of every chart, as high on the screen as the map's (10 px or more).
+        smallest = phone.evaluate(
+            """() => Math.min(...[...document.querySelectorAll('svg.chart text')]
+                .map(text => text.getBoundingClientRect().height).filter(height => height > 0))"""
+        )
+        assert smallest >= 10, (path, smallest)
+        # A wide chart scrolls inside its frame; the page itself does not.
+        assert page_width(phone) <= PHONE["width"], path

@@ -45,7 +45,9 @@ def test_the_admin_speaks_vietnamese_in_its_banners_and_app_names(client, admin_
     index = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Mã truy cập API" in index
     assert "Auth Token" not in index and "AUTH TOKEN" not in index
+    # The admin's templates ask for the banner as one plural entry ({% blocktranslate count %}).
     with translation.override("vi"):
-        assert translation.gettext("Please correct the error below.") == (
-            "Vui lòng sửa lỗi được đánh dấu dưới đây."
-        )
+        for count in (1, 2):
+            assert translation.ngettext(
+                "Please correct the error below.", "Please correct the errors below.", count
+            ) == ("Vui lòng sửa các lỗi được đánh dấu dưới đây.")
