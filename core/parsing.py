@@ -25,7 +25,10 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 _DECIMAL_FIELD = forms.DecimalField(max_digits=16, decimal_places=2)
 _DATE_FIELD = forms.DateField(input_formats=DATE_INPUT_FORMATS)
 
-_GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$")
+_GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$", re.ASCII)
+# What a number is once its separators are resolved: ASCII digits and one point. Python's
+# Decimal also takes 1_480, 1e3 and other scripts' digits (１４８０), which nobody means.
+_PLAIN = re.compile(r"^(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 
 
 def parse_quarter(text) -> Quarter:
@@ -52,6 +55,7 @@ def _canonical_number(text: str) -> str:
 
     A single separator followed by exactly three digits is read as a thousands
     separator in Vietnamese and as a decimal point in English, as the entry form does.
+    Anything else that Python would read as a number (1_480, 1e3, １４８０) is refused.
     """
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
     sign = ""
@@ -70,6 +74,8 @@ def _canonical_number(text: str) -> str:
             cleaned = cleaned.replace(separator, "")
         else:
             cleaned = cleaned.replace(",", ".")
+    if not _PLAIN.match(cleaned):
+        raise ValidationError(_DECIMAL_FIELD.error_messages["invalid"], code="invalid")
     return sign + cleaned
 
 
