@@ -1864,8 +1864,10 @@ def kpi_series(
 def agreement_dashboard(agreement: Agreement, download: bool = False) -> dict:
     # Read with what the body names here, not by the view: a reader served a kept body
     # needs the title alone, and the joins cost a reader more than this query costs a render.
-    agreement = Agreement.objects.select_related("counterparty__province", "phase").get(
-        pk=agreement.pk
+    agreement = (
+        Agreement.objects.with_state()
+        .select_related("counterparty__province", "phase")
+        .get(pk=agreement.pk)
     )
     rows = list(
         AgreementProgress.objects.filter(agreement=agreement)

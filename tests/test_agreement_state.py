@@ -186,9 +186,14 @@ def test_it_shows_the_state_on_the_agreement_pages(
     client.force_login(official)
     header = {"HTTP_ACCEPT_LANGUAGE": language}
 
-    page = client.get(terminated.get_absolute_url(), **header).content.decode()
-    assert status_heading in page
-    assert f'class="status-terminated">{_label(TERMINATED, language)}' in page
+    # The record and its dashboard say it alike.
+    for address in (
+        terminated.get_absolute_url(),
+        reverse("dashboards:agreement-dashboard", args=[terminated.pk]),
+    ):
+        page = client.get(address, **header).content.decode()
+        assert status_heading in page
+        assert f'class="status-terminated">{_label(TERMINATED, language)}' in page
     listing = client.get(reverse("partnerships:agreement-list"), **header).content.decode()
     assert _label(TERMINATED, language) in listing
     assert f'class="status-superseded">{_label(SUPERSEDED, language)}' in listing
