@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.parsing import parse_quarter
 from core.quarters import Quarter
 from partnerships.models import Agreement
 from provinces.access import is_admin
@@ -34,9 +35,11 @@ def report_list(request):
 
 
 def _quarter_or_404(code: int) -> Quarter:
+    """The quarter of an address; one no year of the portal holds (/reports/14/1/edit/,
+    read as Q1 of year 0) names no report."""
     try:
-        return Quarter.from_code(code)
-    except ValueError as exc:
+        return parse_quarter(code)
+    except ValidationError as exc:
         raise Http404 from exc
 
 

@@ -27,6 +27,17 @@ def test_it_lists_the_due_report_for_staff(client, staff_laocai, laocai, quangbi
     assert edit_url(quangbinh) not in response.content.decode()
 
 
+@pytest.mark.parametrize("code", [1, 20215, 99994])
+def test_an_address_of_a_quarter_no_year_holds_names_no_report(client, staff_laocai, laocai, code):
+    client.force_login(staff_laocai)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, code])
+    autosave = reverse("milestones:report-autosave", args=[laocai.agreement.pk, code])
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, report_form_data(laocai)).status_code == 404
+    assert client.post(autosave, report_form_data(laocai)).status_code == 404
+    assert not QuarterlyReport.objects.filter(agreement=laocai.agreement, quarter=code).exists()
+
+
 def test_it_marks_overdue_quarters(client, staff_laocai, laocai):
     client.force_login(staff_laocai)
     work = client.get(reverse("milestones:report-list")).context["work"]
