@@ -392,7 +392,7 @@ def national_pack(phase: Phase | None) -> Pack:
         if phase
         else None
     )
-    completeness = services.completeness_table()
+    completeness = services.completeness_table(phase=phase)
     at_risk = services.at_risk_table(AgreementProgress.objects.filter(agreement__phase=phase), kpis)
     ids = Agreement.objects.filter(phase=phase).values("pk")
     return Pack(

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from core import prepared
 from core.formatting import number, plain_number, points, share
-from core.quarters import Quarter, last_completed, year_quarters
+from core.quarters import Quarter, last_completed, quarter_range, year_quarters
 from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from partnerships.models import (
     Agreement,
@@ -60,7 +60,7 @@ from progress.models import (
     ReportingCompleteness,
 )
 from progress.rules import AgreementTerms, Rollup, clip, combine, latest_signed, usable
-from progress.services import approved_readings
+from progress.services import COMPLETENESS_COUNTS, approved_readings, phase_completeness
 from provinces.lineage import with_predecessors
 from provinces.models import Province, Region, current_q
 
@@ -1171,9 +1171,14 @@ def national(filterset: DashboardFilterSet) -> dict:
 
 
 def national_completeness(filterset: DashboardFilterSet) -> dict:
-    """The national page's completeness table, for its region (all of them after a bad choice)."""
-    region = filterset.form.cleaned_data["region"] if filterset.is_valid() else ""
-    completeness = completeness_table(region)
+    """The national page's completeness table, for its phase and region (the default choices
+    after a bad one)."""
+    if not filterset.is_valid():
+        # As the body does: a bad choice shows the default choices, whose phase is this one's.
+        filterset = national_filterset(QueryDict())
+        filterset.is_valid()
+    choices = filterset.form.cleaned_data
+    completeness = completeness_table(choices["region"], choices["phase"])
     return {"completeness": completeness, "tables": {"completeness": completeness["table"]}}
 
 
@@ -1189,41 +1194,38 @@ def _short(name: str) -> str:
     return name if len(name) <= 11 else name[:10] + "…"
 
 
-def completeness_table(region: str = "") -> dict:
-    """Reporting completeness of the last quarter in which reports were due, by province."""
-    last = last_completed().code
-    scope = ReportingCompleteness.objects.filter(
-        current_q("province__"), expected__gt=0, quarter__lte=last
-    )
+def completeness_table(region: str = "", phase: Phase | None = None) -> dict:
+    """Reporting completeness by province: of a phase's agreements at the last quarter of its
+    years in which they owed reports; with no phase, of every agreement at the last quarter
+    in which reports were due (the stored table)."""
+    today = timezone.localdate()
+    if phase is None:
+        found = _stored_completeness(region, last_completed(today).code)
+    else:
+        found = phase_completeness(phase, today)
+    quarter, counted = found
+    provinces = Province.objects.filter(
+        current_q(), pk__in=[row.province_id for row in counted]
+    ).only("name", "slug")
     if region:
-        scope = scope.filter(province__region=region)
-    quarter = scope.aggregate(latest=Max("quarter"))["latest"]
+        provinces = provinces.filter(region=region)
+    by_pk = {row.province_id: row for row in counted if row.expected}
     rows = []
     totals = defaultdict(int)
-    if quarter:
-        for row in (
-            scope.filter(quarter=quarter).select_related("province").order_by("province__sort_key")
-        ):
-            rows.append(
-                {
-                    "province": row.province.name,
-                    "province_href": reverse(
-                        "dashboards:province-dashboard", args=[row.province.slug]
-                    ),
-                    "expected": row.expected,
-                    "approved": row.approved,
-                    "submitted": row.submitted,
-                    "in_progress": row.in_progress,
-                    "overdue": row.overdue,
-                }
-            )
-            for key in ("expected", "approved", "submitted", "in_progress", "overdue"):
-                totals[key] += getattr(row, key)
+    for province in provinces.order_by("sort_key") if by_pk else ():
+        row = by_pk[province.pk]
+        rows.append(
+            {
+                "province": province.name,
+                "province_href": reverse("dashboards:province-dashboard", args=[province.slug]),
+                **{key: getattr(row, key) for key in COMPLETENESS_COUNTS},
+            }
+        )
+        for key in COMPLETENESS_COUNTS:
+            totals[key] += getattr(row, key)
     table = Table(
         "completeness",
-        _("Reporting completeness, %(quarter)s") % {"quarter": Quarter.from_code(quarter)}
-        if quarter
-        else _("Reporting completeness"),
+        _completeness_title(quarter, phase, today),
         [
             Column("province", _("Province")),
             Column("expected", _("Reports due"), "int"),
@@ -1234,13 +1236,60 @@ def completeness_table(region: str = "") -> dict:
         ],
         rows,
         footer={"province": _("Total"), **totals} if rows else None,
+        empty=_completeness_empty(phase, today) if phase and quarter is None else "",
     )
     expected = totals["expected"]
     return {
-        "quarter": Quarter.from_code(quarter) if quarter else None,
+        "quarter": quarter,
+        "phase": phase,
         "table": table,
         "totals": dict(totals),
         "approved_share": Decimal(totals["approved"] * 100) / expected if expected else None,
+    }
+
+
+def _stored_completeness(region: str, last: int) -> tuple[Quarter | None, list]:
+    """The stored counts of the current provinces at the last quarter, up to `last`, in
+    which any of their reports were due."""
+    scope = ReportingCompleteness.objects.filter(
+        current_q("province__"), expected__gt=0, quarter__lte=last
+    )
+    if region:
+        scope = scope.filter(province__region=region)
+    quarter = scope.aggregate(latest=Max("quarter"))["latest"]
+    if not quarter:
+        return None, []
+    return Quarter.from_code(quarter), list(scope.filter(quarter=quarter))
+
+
+def _completeness_title(quarter: Quarter | None, phase: Phase | None, today) -> str:
+    """Which quarter the counts are of, and of which phase; an ended phase says so."""
+    if phase is None:
+        return (
+            _("Reporting completeness, %(quarter)s") % {"quarter": quarter}
+            if quarter
+            else _("Reporting completeness")
+        )
+    if quarter is None:
+        return _("Reporting completeness, phase %(phase)s") % {"phase": phase.name}
+    if phase.end_year < today.year:
+        return _(
+            "Reporting completeness, %(quarter)s: the last quarter of reports of the phase "
+            "%(phase)s, which has ended"
+        ) % {"quarter": quarter, "phase": phase.name}
+    return _("Reporting completeness, %(quarter)s, phase %(phase)s") % {
+        "quarter": quarter,
+        "phase": phase.name,
+    }
+
+
+def _completeness_empty(phase: Phase, today) -> str:
+    if phase.end_year < today.year:
+        return _("The agreements of the phase %(phase)s no longer owe any report.") % {
+            "phase": phase.name
+        }
+    return _("No report of the agreements of the phase %(phase)s has fallen due yet.") % {
+        "phase": phase.name
     }
 
 
@@ -1825,7 +1874,18 @@ def kpi_series(
                 "demo": any(demo[(kpi_id, a)] for a in points[kpi_id]),
             }
         )
-    ordered = sorted(quarters)
+    # Every quarter from the first to the last: a quarter without an approved value is a
+    # column of "–", not a column left out, which read as the next quarter following on.
+    ordered = (
+        [
+            quarter.code
+            for quarter in quarter_range(
+                Quarter.from_code(min(quarters)), Quarter.from_code(max(quarters))
+            )
+        ]
+        if quarters
+        else []
+    )
     shown = set(ordered[-PAGE_QUARTERS:])
     table = Table(
         "series",
@@ -1848,7 +1908,8 @@ def kpi_series(
         note=(
             _(
                 "The charted KPIs' latest %(shown)s of %(total)s quarters; "
-                "the downloads have every KPI and quarter."
+                "the downloads have every KPI and quarter. A dash (–) marks a quarter "
+                "without an approved value."
             )
             % {"shown": len(shown), "total": len(ordered)}
             if not every_kpi

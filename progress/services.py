@@ -192,6 +192,42 @@ def _completeness_rows(province_ids, lineage: dict, by_leaf: dict, now) -> list:
     return rows
 
 
+def phase_completeness(phase: Phase, today: datetime.date) -> tuple[Quarter | None, list]:
+    """How complete the reports of a phase's agreements are, by current province, at the last
+    quarter of the phase's years in which they owed any (unsaved `ReportingCompleteness`
+    rows), and that quarter; None and no rows when they owe none.
+
+    The stored table counts a province's quarter over all its agreements, and one quarter
+    can hold reports of two phases' agreements (a period running past its phase, an
+    agreement signed in the year before its phase opens), so a phase's figures are counted
+    here from its own agreements, by the same rule. Three queries, whatever the data.
+    """
+    agreements = _agreement_dicts(Agreement.objects.filter(phase=phase))
+    years = Quarter(phase.start_year, 1), min(Quarter(phase.end_year, 4), last_completed(today))
+    due = [
+        quarter
+        for agreement in agreements
+        if agreement["province_id"]
+        for quarter in reportable_quarters(_AgreementDates(agreement), today)
+        if years[0] <= quarter <= years[1]
+    ]
+    if not due:
+        return None, []
+    quarter = max(due)
+    reports = _report_statuses(
+        QuarterlyReport.objects.filter(agreement__phase=phase, quarter=quarter.code)
+    )
+    by_leaf = {
+        key: cell
+        for key, cell in _completeness_by_leaf(agreements, reports, today).items()
+        if key[1] == quarter.code
+    }
+    tree = ProvinceTree()
+    return quarter, _completeness_rows(
+        set(tree.roots()), tree.ancestors_map(), by_leaf, timezone.now()
+    )
+
+
 # Provinces at the phase's reference quarter ----------------------------------------------
 
 

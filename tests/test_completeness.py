@@ -3,15 +3,21 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 import time_machine
 
 from core.quarters import Quarter
 from milestones import services
 from milestones.checks import Reading
+from milestones.models import ReportStatus
 from progress import services as progress
 from progress.models import ReportingCompleteness
 
 from .conftest import VIETNAM
+from .factories import PhaseFactory
+from .progress_data import agreement_for, report
+from .test_dashboards import EN, VI, page, table_rows
+from .test_exports import read_csv
 
 
 def counts(province, quarter):
@@ -98,3 +104,49 @@ def test_a_report_opened_by_its_first_save_counts_and_later_saves_queue_nothing(
         # A returned report saved again is still a report being corrected.
         assert queued == []
         assert counts(provinces.lao_cai, quarter) == {**waiting, "in_progress": 1}
+
+
+@pytest.mark.usefixtures("fresh_cache")
+def test_the_national_box_counts_the_reports_of_the_chosen_phase(provinces, client_official):
+    # December 2026: the 2021–2025 phase has ended, 2026–2030 runs, Q3/2026 was due in October.
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=VIETNAM), tick=True):
+        quang_binh = agreement_for(provinces.former_quang_binh, title="Quảng Bình 2021–2025")
+        report(quang_binh, "2025Q2", {})
+        report(quang_binh, "2025Q3", {}, status=ReportStatus.SUBMITTED)
+        # Signed in the year before its phase opens: it reports Q4/2025 too, in its own phase.
+        lao_cai = agreement_for(
+            provinces.lao_cai, start=2026, end=2030, signed_on=datetime.date(2025, 11, 10)
+        )
+        report(lao_cai, "2025Q4", {})
+        PhaseFactory(start_year=2014, end_year=2020)
+        progress.recompute_all()
+
+        ended = page(client_official, "/?phase=2021-2025")
+        assert (
+            "Reporting completeness, Q4/2025: the last quarter of reports of the phase "
+            "2021–2025, which has ended" in ended
+        )
+        # Quảng Bình's Q4/2025 report was never opened; Lào Cai's Q4/2025 is of 2026–2030.
+        assert table_rows(ended, "completeness") == [["Quảng Trị", "1", "0", "0", "0", "1"]]
+        assert "0 of 1 reports approved" in ended
+        assert (
+            "Tình hình nộp báo cáo, Quý 4/2025: quý báo cáo cuối cùng của giai đoạn 2021–2025 "
+            "(giai đoạn đã kết thúc)" in page(client_official, "/?phase=2021-2025", VI)
+        )
+
+        running = page(client_official, "/?phase=2026-2030")
+        assert "Reporting completeness, Q3/2026, phase 2026–2030" in running
+        assert table_rows(running, "completeness") == [["Lào Cai", "1", "0", "0", "0", "1"]]
+        # With no figure approved yet, the page opens on the earliest phase: its box, not the
+        # one kept for the phase read before.
+        assert "Reporting completeness, phase 2014–2020" in page(client_official, "/")
+
+        response = client_official.get("/?phase=2021-2025&export=csv&table=completeness", **EN)
+        assert read_csv(response)[1:] == [
+            ["Quảng Trị", "1", "0", "0", "0", "1"],
+            ["Tổng cộng", "1", "0", "0", "0", "1"],
+        ]
+
+        nothing_owed = page(client_official, "/?phase=2014-2020")
+        assert "Reporting completeness, phase 2014–2020" in nothing_owed
+        assert "The agreements of the phase 2014–2020 no longer owe any report." in nothing_owed

@@ -153,8 +153,15 @@ def test_an_ended_phase_lists_the_agreements_short_of_their_targets_as_slipping(
 
 def test_it_shows_completeness_of_the_last_quarter_due(client_official, world):
     html = page(client_official, "/")
-    assert "Reporting completeness" in html
-    assert 'data-table="completeness"' in html
+    assert "Reporting completeness, Q2/2025, phase 2021–2025" in html
+    assert table_rows(html, "completeness") == [
+        ["Lào Cai", "2", "2", "0", "0", "0"],
+        ["Quảng Trị", "1", "1", "0", "0", "0"],
+    ]
+    # The 2014–2020 agreement's reports, owed until the end of 2021, are not this year's.
+    earlier = page(client_official, "/?phase=2014-2020")
+    assert "The agreements of the phase 2014–2020 no longer owe any report." in earlier
+    assert 'data-table="completeness"' not in earlier
 
 
 def test_it_says_when_its_figures_were_computed(client_official, world):
@@ -211,13 +218,18 @@ def test_it_shows_a_provinces_agreements_participants_commitments_and_milestones
     progress_rows = table_rows(html, "progress")
     ftth_2014 = [r for r in progress_rows if r[0].startswith("FTTH") and r[1] == "2014–2020"]
     assert ftth_2014[0][3] == "46,495"
-    # One row per KPI and agreement, one column per quarter: Q4/2020, then Q3/2024 onwards.
+    # One row per KPI and agreement, one column per quarter from Q4/2020 to Q2/2025, none
+    # skipped; the page shows the latest eight, Q3/2023 (nothing approved) onwards.
     series = table_rows(html, "series")
     ftth_2014 = next(
         row for row in series if row[:2] == ["FTTH subscribers (subscribers)", "Lào Cai 2014–2020"]
     )
-    assert ftth_2014[2:4] == ["–", "46,495"]
-    assert re.search(r"<th[^>]*>Q4/2020</th>", html)
+    assert ftth_2014[2:] == ["–"] * 9
+    table = re.search(r'<table data-table="series">.*?</table>', html, re.S).group(0)
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    assert headers[3:6] == ["Q3/2023", "Q4/2023", "Q1/2024"]
+    assert headers[-1] == "Q2/2025"
+    assert "latest 8 of 19 quarters" in html
 
 
 def test_it_tells_a_former_units_dashboard_where_it_went(client_official, world):
@@ -410,3 +422,26 @@ def test_it_opens_on_the_latest_phase_with_figures_and_offers_a_newer_empty_one(
     assert "phase 2026–2030" in page(client_official, f"/?phase={newer.code}")
     html = page(client_official, "/compare/?kpi=ftth_subscribers")
     assert "2014–2020 against 2021–2025" in html
+
+
+def test_an_agreements_change_of_a_share_is_in_percentage_points(client_official, world):
+    kpis = world.kpis
+    report(
+        world.lao_cai_2021,
+        "2024Q2",
+        {
+            kpis["bts_total"]: 1000,
+            kpis["villages_fibre"]: (1000, 1569),
+            kpis["level4_services_pct"]: 30,
+        },
+    )
+    progress.recompute_all()
+    url = reverse("dashboards:agreement-dashboard", args=[world.lao_cai_2021.pk])
+
+    rows = by_name(table_rows(page(client_official, url), "progress"))
+    # 72.02% of the villages against 63.73% a year before; 40% of services against 30%.
+    assert rows["Villages reached by fibre"][6] == "8.3 pp"
+    assert rows["Level-4 public services"][6] == "10.0 pp"
+    assert rows["BTS stations"][6] == "160"
+    vietnamese = table_rows(page(client_official, url, VI), "progress")
+    assert [row[6] for row in vietnamese if "%" in row[6]] == ["8,3 điểm %", "10,0 điểm %"]

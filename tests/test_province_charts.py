@@ -7,12 +7,17 @@ one signed later, as the roll-up does; each agreement's target is drawn over its
 """
 
 import datetime
+import io
 import re
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
+
+from milestones.models import ReportStatus
 
 from .progress_data import agreement_for, catalogue, report, target
+from .test_exports import read_csv
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
@@ -79,3 +84,29 @@ def test_an_agreements_chart_draws_its_own_values(client_official, merged_lao_ca
     lines = re.findall(r'<polyline points="([^"]*)"', chart)
     assert [len(points.split()) for points in lines] == [2]
     assert re.findall(r"<title>Target: ([^<]*)</title>", chart) == ["1,500"]
+
+
+def test_the_quarterly_table_keeps_a_quarter_without_an_approved_value(client_official, provinces):
+    bts = catalogue()["bts_total"]
+    quang_binh = agreement_for(provinces.former_quang_binh)
+    report(quang_binh, "2025Q2", {bts: 950})
+    report(quang_binh, "2025Q3", {bts: 960}, status=ReportStatus.SUBMITTED)
+    report(quang_binh, "2025Q4", {bts: 990})
+    url = reverse("dashboards:province-dashboard", args=[provinces.quang_tri.slug])
+
+    html = client_official.get(url, **EN).content.decode()
+    table = re.search(r'<table data-table="series">.*?</table>', html, re.S).group(0)
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    assert headers[-3:] == ["Q2/2025", "Q3/2025", "Q4/2025"]
+    cells = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", table)]
+    assert cells[-3:] == ["950", "–", "990"]
+    assert "A dash (–) marks a quarter without an approved value." in html
+
+    csv_rows = read_csv(client_official.get(f"{url}?export=csv&table=series", **EN))
+    assert csv_rows[0][-3:] == ["Quý 2/2025", "Quý 3/2025", "Quý 4/2025"]
+    assert csv_rows[1][-3:] == ["950", "", "990"]
+    response = client_official.get(f"{url}?export=xlsx&table=series", **EN)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0][-3:]) == ["Quý 2/2025", "Quý 3/2025", "Quý 4/2025"]
+    assert list(rows[1][-3:]) == [950, None, 990]
