@@ -72,36 +72,52 @@ class KpiLine:
     """One KPI row of the entry form with what the user needs beside it."""
 
     kpi: Kpi
-    target: KpiTarget
+    target: KpiTarget | None
     previous: KpiValue | None
     current: KpiValue | None
 
 
 def kpi_lines(report: QuarterlyReport) -> list[KpiLine]:
-    targets = list(
-        KpiTarget.objects.filter(agreement_id=report.agreement_id)
-        .select_related("kpi__parent")
-        .order_by("kpi__order", "kpi__code")
-    )
-    kpi_ids = [target.kpi_id for target in targets]
+    kpis = report_kpis(report)
+    targets = {
+        target.kpi_id: target
+        for target in KpiTarget.objects.filter(agreement_id=report.agreement_id, kpi_id__in=kpis)
+    }
     current = {}
     if report.pk:
         current = {value.kpi_id: value for value in report.values.select_related("kpi")}
-    previous = previous_approved_values(report.agreement_id, report.quarter, kpi_ids)
+    previous = previous_approved_values(report.agreement_id, report.quarter, list(kpis))
     return [
-        KpiLine(target.kpi, target, previous.get(target.kpi_id), current.get(target.kpi_id))
-        for target in targets
+        KpiLine(kpi, targets.get(kpi_id), previous.get(kpi_id), current.get(kpi_id))
+        for kpi_id, kpi in kpis.items()
     ]
 
 
 def report_kpis(report: QuarterlyReport) -> dict[int, Kpi]:
-    """The KPIs a report takes values for, by id: those its agreement has a target for.
+    """The KPIs a report takes values for, by id in the catalogue's order.
 
-    `kpi_lines` without what the form shows beside each: a save or an import
-    only needs to know which values it may write.
+    Those its agreement has a target for, and those it has approved values for:
+    a series reported before its target was dropped (or before targets were kept)
+    goes on. The form, the API and the import all offer exactly these.
     """
-    targeted = KpiTarget.objects.filter(agreement_id=report.agreement_id).values("kpi_id")
-    return Kpi.objects.filter(pk__in=targeted).in_bulk()
+    return agreement_kpis(report.agreement_id)
+
+
+def agreement_kpis(agreement_id: int) -> dict[int, Kpi]:
+    """`report_kpis` by agreement, for the import's template, which lists several."""
+    targeted = KpiTarget.objects.filter(agreement_id=agreement_id).values("kpi_id")
+    reported = KpiValue.objects.filter(
+        report__agreement_id=agreement_id, report__status=ReportStatus.APPROVED
+    ).values("kpi_id")
+    kpis = Kpi.objects.filter(Q(pk__in=targeted) | Q(pk__in=reported)).select_related("parent")
+    return {kpi.pk: kpi for kpi in kpis.order_by("order", "code")}
+
+
+def untracked_kpi_message(code: str) -> str:
+    """Why a value for a KPI outside `report_kpis` is refused, by the API and the import."""
+    return _("This agreement has neither a target nor approved values for the KPI %(kpi)s.") % {
+        "kpi": code
+    }
 
 
 def previous_approved_values(agreement_id, quarter_code, kpi_ids) -> dict[int, KpiValue]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.formatting import date_label, number
 
-from .models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport
+from .models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, ReportStatus
 
 HISTORY_FIELDS = {
     QuarterlyReport: ("status", "narrative", "review_comment"),
@@ -85,6 +85,49 @@ def _changes(model, record, previous):
     ]
 
 
+def _reopens(model, record, previous) -> bool:
+    return (
+        model is QuarterlyReport
+        and previous is not None
+        and previous.status == ReportStatus.APPROVED
+        and record.status == ReportStatus.RETURNED
+    )
+
+
+def saved_values_since_returned(report: QuarterlyReport, user) -> bool:
+    """Whether `user` saved a value or a commitment of `report` since it was last returned.
+
+    A submitted report was last decided on when it was returned or reopened (an
+    approval locks it, a draft was never decided on), so `reviewed_at` marks where
+    the values under review began; a report never returned counts every save.
+    """
+    saves = [
+        KpiValue.history.filter(report_id=report.pk, history_user_id=user.pk),
+        CommitmentProgress.history.filter(report_id=report.pk, history_user_id=user.pk),
+    ]
+    if report.reviewed_at is not None:
+        saves = [records.filter(history_date__gt=report.reviewed_at) for records in saves]
+    return any(records.exists() for records in saves)
+
+
+def reopened(report: QuarterlyReport) -> bool:
+    """Whether the report's last decision was an administrator's reopening.
+
+    The comment of a decision holds only what its author wrote; that it reopened an
+    approved quarter is told by the state the report was in just before it, so the
+    page says so in the reader's language.
+    """
+    if report.pk is None or report.reviewed_at is None:
+        return False
+    before = (
+        report.history.filter(history_date__lt=report.reviewed_at)
+        .order_by("-history_date", "-history_id")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return before == ReportStatus.APPROVED
+
+
 def report_history(report: QuarterlyReport) -> list[HistorySave]:
     """Who changed what in a report, its values, commitments and files: saves, newest first."""
     sources = [
@@ -122,12 +165,15 @@ def report_history(report: QuarterlyReport) -> list[HistorySave]:
             current = HistorySave(when, who)
             saves.append(current)
         for name, old, new in _changes(model, record, previous):
+            label = model._meta.get_field(name).verbose_name
+            if name == "review_comment" and _reopens(model, record, previous):
+                label = _("reason for reopening")
             current.changes.append(
                 HistoryEntry(
                     when=when,
                     who=who,
                     subject=str(subject(record)),
-                    field=str(model._meta.get_field(name).verbose_name),
+                    field=str(label),
                     old=_shown(model, name, old),
                     new=_shown(model, name, new),
                 )

@@ -33,7 +33,7 @@ from core.quarters import Quarter
 from core.search import fold
 from core.spreadsheets import append_row, safe_cell, unescaped
 from milestones.models import KpiValue, QuarterlyReport
-from partnerships.models import Agreement, Kpi, KpiKind, KpiTarget
+from partnerships.models import Agreement, Kpi, KpiKind
 from provinces.access import Action, can
 from provinces.models import Province
 
@@ -42,10 +42,12 @@ from .checks import (
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     Reading,
+    agreement_kpis,
     check_report,
     period_refusal,
     readings_of,
     report_kpis,
+    untracked_kpi_message,
 )
 
 logger = logging.getLogger(__name__)
@@ -146,8 +148,15 @@ class ReportPlan:
     readings: dict[int, Reading]
     lines: dict[int, Kpi] = field(default_factory=dict)
     rows: dict[str, Row] = field(default_factory=dict)
+    # By KPI code: the reasons the file gives, and those stored with the report.
     reasons: dict[str, str] = field(default_factory=dict)
-    changed: bool = False
+    stored_reasons: dict[str, str] = field(default_factory=dict)
+    # The KPI codes whose row differs from what is stored.
+    changed_kpis: set[str] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_kpis)
 
     @property
     def key(self) -> str:
@@ -157,14 +166,12 @@ class ReportPlan:
     def version(self) -> int:
         return self.report.version if self.report.pk else 0
 
-    @property
-    def warning_reason(self) -> str:
-        return "; ".join(dict.fromkeys(reason for reason in self.reasons.values() if reason))
-
 
 @dataclass
 class ImportPlan:
     rows_read: int = 0
+    # Rows that repeat what is stored: skipped, and counted in the preview.
+    unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     reports: list[ReportPlan] = field(default_factory=list)
@@ -613,7 +620,7 @@ def _plan_row(row: Row, catalogue: Catalogue, groups: dict, plan: ImportPlan) ->
         plan.error(
             row.number,
             "kpi",
-            _("This agreement has no target for the KPI %(kpi)s.") % {"kpi": row.text("kpi")},
+            untracked_kpi_message(row.text("kpi")),
         )
         return
     if kpi.code in group.rows:
@@ -628,11 +635,16 @@ def _plan_row(row: Row, catalogue: Catalogue, groups: dict, plan: ImportPlan) ->
     if reading is None:
         return
     group.rows[kpi.code] = row
-    if row.text("reason"):
-        group.reasons[kpi.code] = row.text("reason")
+    reason = row.text("reason")
+    # The template repeats a stored reason: kept beside a changed value it explains
+    # nothing new, so only a reason other than the stored one confirms a new warning.
+    if reason and reason != group.stored_reasons.get(kpi.code):
+        group.reasons[kpi.code] = reason
     old = group.readings.get(kpi.pk)
-    if not _same(kpi, old, reading):
-        group.changed = True
+    if _same(kpi, old, reading):
+        plan.unchanged += 1
+    else:
+        group.changed_kpis.add(kpi.code)
         plan.changes.append(
             Change(
                 row.number,
@@ -655,38 +667,40 @@ def _open_group(agreement: Agreement, quarter: Quarter) -> ReportPlan:
     lines = report_kpis(report)
     group = ReportPlan(agreement, quarter, report, readings, lines)
     if report.pk:
-        # A reason given when an unusual value was first saved still stands.
-        for value in report.values.select_related("kpi").exclude(warning_reason=""):
-            group.reasons[value.kpi.code] = value.warning_reason
+        group.stored_reasons = {
+            value.kpi.code: value.warning_reason
+            for value in report.values.select_related("kpi").exclude(warning_reason="")
+        }
     return group
 
 
 def _check_group(group: ReportPlan, plan: ImportPlan) -> None:
-    """The report's own checks, with each refusal put on the row of its KPI."""
-    first_row = min(row.number for row in group.rows.values()) if group.rows else 0
+    """The report's own checks, with each refusal put on the row of its KPI.
+
+    Rows that repeat what is stored change nothing and are skipped, even in a
+    locked report: a template downloaded with its approved quarters imports back.
+    """
+    if not group.changed:
+        return
+    first_row = min(row.number for row in group.rows.values())
     if group.report.status not in services.EDITABLE_STATUSES:
         try:
             services.ensure_editable(group.report)
         except services.ReportLocked as exc:
-            for row in group.rows.values():
-                plan.error(row.number, "quarter", exc.message)
-        return
-    if not group.changed:
+            for code in sorted(group.changed_kpis, key=lambda code: group.rows[code].number):
+                plan.error(group.rows[code].number, "quarter", exc.message)
         return
     check = check_report(group.report, group.readings)
     for key, messages in check.errors.items():
         row, column = _row_of(group, key, first_row)
         for message in messages:
             plan.error(row, column, message)
-    for key, message in check.warnings.items():
-        row, column = _row_of(group, key, first_row)
-        code = key.split("-")[1]
-        if not group.reasons.get(code):
-            plan.error(
-                row,
-                column,
-                _with_hint(message),
-            )
+    # The entry form's rule: a value confirmed before and unchanged needs no new reason.
+    unconfirmed = services.unconfirmed_warnings(group.report, check.warnings, group.readings)
+    for key, message in unconfirmed.items():
+        if not group.reasons.get(key.split("-")[1]):
+            row, column = _row_of(group, key, first_row)
+            plan.error(row, column, _with_hint(message))
 
 
 def _with_hint(warning: str) -> str:
@@ -733,7 +747,7 @@ def apply_import(
                         user,
                         version=versions[group.key],
                         readings=group.readings,
-                        warning_reason=group.warning_reason,
+                        warning_reasons=group.reasons,
                     )
                 except services.ReportError as exc:
                     raise ImportRefused(
@@ -773,13 +787,9 @@ def template_rows(user, quarter: Quarter) -> list[list[object]]:
         (value.report.agreement_id, value.kpi_id): value
         for value in KpiValue.objects.filter(report__in=reports.values()).select_related("report")
     }
-    targets = KpiTarget.objects.filter(agreement__in=agreements).select_related("kpi")
-    by_agreement: dict[int, list[Kpi]] = {}
-    for target in targets.order_by("kpi__order", "kpi__code"):
-        by_agreement.setdefault(target.agreement_id, []).append(target.kpi)
     rows = [[str(column.label) for column in COLUMNS]]
     for agreement in sorted(agreements, key=lambda a: (a.counterparty.province.sort_key, a.pk)):
-        for kpi in by_agreement.get(agreement.pk, []):
+        for kpi in agreement_kpis(agreement.pk).values():
             value = values.get((agreement.pk, kpi.pk))
             rows.append(
                 [

@@ -21,6 +21,7 @@ from core.quarters import Quarter
 from partnerships.models import Agreement, Commitment, KpiKind
 from provinces.access import Action, can, is_admin
 
+from . import history
 from .checks import (
     CommitmentReading,
     Reading,
@@ -53,7 +54,7 @@ class ReportForbidden(ReportError):
 
 
 class ReportOwnSubmission(ReportForbidden):
-    """Four eyes: the person who submitted a report cannot also approve it."""
+    """Four eyes: whoever submitted a report or changed its values cannot also approve it."""
 
 
 class ReportOutsidePeriod(ReportError):
@@ -160,15 +161,23 @@ def can_review(user, report: QuarterlyReport) -> bool:
     return can(user, Action.REVIEW, report.agreement.counterparty.province_id)
 
 
-def submitted_by_self(user, report: QuarterlyReport) -> bool:
-    return report.submitted_by_id is not None and report.submitted_by_id == user.pk
+def approval_refusal(user, report: QuarterlyReport) -> str:
+    """Four eyes: why `user` may not approve `report`, or "" when they may.
 
-
-def own_submission_message() -> str:
-    return _(
-        "You submitted this report, so another reviewer or administrator must approve it. "
-        "You can still return it for changes."
-    )
+    Whoever submitted the report, or saved any of its values since it was last
+    returned, has a hand in what is under review and cannot also approve it.
+    """
+    if report.submitted_by_id is not None and report.submitted_by_id == user.pk:
+        return _(
+            "You submitted this report, so another reviewer or administrator must approve it. "
+            "You can still return it for changes."
+        )
+    if history.saved_values_since_returned(report, user):
+        return _(
+            "You changed values of this report after it was last returned, so another "
+            "reviewer or administrator must approve it. You can still return it for changes."
+        )
+    return ""
 
 
 # Opening a report --------------------------------------------------------------
@@ -256,8 +265,14 @@ def save_draft(
     commitments: dict[int, CommitmentReading] | None = None,
     narrative: str | None = None,
     warning_reason: str = "",
+    warning_reasons: dict[str, str] | None = None,
 ) -> QuarterlyReport:
-    """Save what the user typed, refusing bad values and unconfirmed warnings."""
+    """Save what the user typed, refusing bad values and unconfirmed warnings.
+
+    A newly warned value is confirmed by `warning_reason`, one reason for all of
+    them as the form gives it, or by its own in `warning_reasons` (by KPI code),
+    as each row of an import gives it.
+    """
     if not can_edit(user, report.agreement):
         raise ReportNotFound()
     # A report already stored outside the period (see check_values) takes no more values.
@@ -278,10 +293,17 @@ def save_draft(
         check = check_report(report, readings)
         if check.errors:
             raise ReportInvalid(check.errors)
-        unconfirmed = _unconfirmed(report, check.warnings, readings)
-        if unconfirmed and not warning_reason.strip():
-            raise ReportNeedsConfirmation(unconfirmed)
-        _write_values(report, user, readings, check.warnings, unconfirmed, warning_reason.strip())
+        unconfirmed = unconfirmed_warnings(report, check.warnings, readings)
+        reasons = {
+            _kpi_code(key): (warning_reasons or {}).get(_kpi_code(key), warning_reason).strip()
+            for key in unconfirmed
+        }
+        missing = {
+            key: message for key, message in unconfirmed.items() if not reasons[_kpi_code(key)]
+        }
+        if missing:
+            raise ReportNeedsConfirmation(missing)
+        _write_values(report, user, readings, check.warnings, reasons)
         _write_commitments(report, user, commitments or {})
         if narrative is not None:
             report.narrative = narrative
@@ -295,15 +317,16 @@ def save_draft(
     return report
 
 
-def _unconfirmed(report, warnings: dict[str, str], readings: dict[int, Reading]) -> dict:
+def unconfirmed_warnings(report, warnings: dict[str, str], readings: dict[int, Reading]) -> dict:
     """The warnings still to confirm: a value confirmed with a reason and unchanged since is not.
 
-    The one rule for a save and a submission alike, so a reason given once holds
-    until the value it explained changes.
+    The one rule for a save, a submission and an import's preview alike, so a
+    reason given once holds until the value it explained changes.
     """
+    stored = report.values.select_related("kpi").exclude(warning_reason="") if report.pk else []
     confirmed = {
         value.kpi.code
-        for value in report.values.select_related("kpi").exclude(warning_reason="")
+        for value in stored
         if value.kpi_id in readings and _same_figure(value, readings[value.kpi_id])
     }
     return {key: message for key, message in warnings.items() if _kpi_code(key) not in confirmed}
@@ -319,10 +342,9 @@ def _kpi_code(field_key: str) -> str:
     return field_key.split("-")[1]
 
 
-def _write_values(report, user, readings, warnings, unconfirmed, warning_reason):
-    """Write the readings; a new reason explains the newly warned values, a kept one stays."""
+def _write_values(report, user, readings, warnings, reasons: dict[str, str]):
+    """Write the readings; `reasons` explain the newly warned values, a kept one stays."""
     warned = {_kpi_code(key) for key in warnings}
-    newly_warned = {_kpi_code(key) for key in unconfirmed}
     kpis = report_kpis(report)
     existing = {value.kpi_id: value for value in report.values.all()}
     before = {kpi_id: _fields(value, VALUE_FIELDS) for kpi_id, value in existing.items()}
@@ -337,8 +359,8 @@ def _write_values(report, user, readings, warnings, unconfirmed, warning_reason)
         value.denominator = reading.denominator if kpi.kind == KpiKind.RATIO else None
         value.measured_on = reading.measured_on
         value.note = reading.note
-        if kpi.code in newly_warned:
-            value.warning_reason = warning_reason
+        if kpi.code in reasons:
+            value.warning_reason = reasons[kpi.code]
         elif kpi.code not in warned:
             value.warning_reason = ""
         if value.pk is None and value.is_empty:
@@ -410,7 +432,7 @@ def submit_report(report: QuarterlyReport, user, version: int) -> QuarterlyRepor
                 check.errors,
                 _("The report cannot be submitted until every value is entered and valid."),
             )
-        unconfirmed = _unconfirmed(report, check.warnings, readings_of(report))
+        unconfirmed = unconfirmed_warnings(report, check.warnings, readings_of(report))
         if unconfirmed:
             raise ReportNeedsConfirmation(unconfirmed)
         report.status = ReportStatus.SUBMITTED
@@ -472,8 +494,9 @@ def approve_report(report: QuarterlyReport, user, version: int, comment: str = "
     """Approve and lock a submitted report; its figures then count on the dashboards."""
     with transaction.atomic():
         report = _review(report, user, version)
-        if submitted_by_self(user, report):
-            raise ReportOwnSubmission(own_submission_message())
+        refusal = approval_refusal(user, report)
+        if refusal:
+            raise ReportOwnSubmission(refusal)
         _decide(report, user, ReportStatus.APPROVED, comment.strip())
         _announce(report, "approved", user)
     return report
@@ -502,12 +525,9 @@ def reopen_report(report: QuarterlyReport, user, reason: str) -> QuarterlyReport
         report = lock_report(report)
         if report.status != ReportStatus.APPROVED:
             raise ReportTransitionRefused(_("Only an approved report can be reopened."))
-        _decide(
-            report,
-            user,
-            ReportStatus.RETURNED,
-            _("Reopened by an administrator: %(reason)s") % {"reason": reason.strip()},
-        )
+        # Only the administrator's words are stored: the pages say in their reader's
+        # language that it was a reopening (history.reopened).
+        _decide(report, user, ReportStatus.RETURNED, reason.strip())
         _announce(report, "reopened", user)
     return report
 

@@ -55,7 +55,13 @@ def report_edit(request, agreement_pk: int, quarter: int):
         return redirect("milestones:report-list")
     lines = kpi_lines(report)
     commitments = commitment_lines(report)
-    context = {"report": report, "agreement": agreement, "warnings": {}, "conflict": None}
+    context = {
+        "report": report,
+        "agreement": agreement,
+        "warnings": {},
+        "conflict": None,
+        "reopened": history.reopened(report),
+    }
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, lines=lines, commitments=commitments)
         if form.is_valid():
@@ -191,6 +197,7 @@ def report_detail(request, pk: int):
 def _render_detail(request, report, form=None):
     """The report's page; `form`, a refused review or reopen form, shows with what was typed."""
     user = request.user
+    can_review = report.status == ReportStatus.SUBMITTED and services.can_review(user, report)
     return render(
         request,
         "reports/report_detail.html",
@@ -200,12 +207,11 @@ def _render_detail(request, report, form=None):
             "commitments": commitment_lines(report),
             "evidence": report.evidence.filter(is_removed=False).select_related("uploaded_by"),
             "history": history.report_history(report),
+            "reopened": history.reopened(report),
             "can_edit": report.status in services.EDITABLE_STATUSES
             and services.can_edit(user, report.agreement),
-            "can_review": report.status == ReportStatus.SUBMITTED
-            and services.can_review(user, report),
-            "own_submission": services.submitted_by_self(user, report),
-            "own_submission_message": services.own_submission_message(),
+            "can_review": can_review,
+            "approval_refusal": services.approval_refusal(user, report) if can_review else "",
             "can_reopen": report.status == ReportStatus.APPROVED and is_admin(user),
             "review_form": form
             if isinstance(form, ReviewForm)

@@ -147,7 +147,9 @@ def test_it_refuses_a_kpi_the_agreement_does_not_track(staff, laocai, draft):
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "kpi-ftth_subscribers": ["This agreement has no target for the KPI ftth_subscribers."]
+        "kpi-ftth_subscribers": [
+            "This agreement has neither a target nor approved values for the KPI ftth_subscribers."
+        ]
     }
 
 

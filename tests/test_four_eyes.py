@@ -1,4 +1,5 @@
-"""Four eyes: whoever submitted a report cannot approve it, on the page or through the API."""
+"""Four eyes: whoever submitted a report, or changed its values since it was last returned,
+cannot approve it, on the page or through the API."""
 
 import pytest
 from django.urls import reverse
@@ -7,6 +8,7 @@ from milestones import services
 from milestones.models import QuarterlyReport, ReportStatus
 
 from .api import EN, token_client, url
+from .conftest import report_form_data
 from .test_api_permissions import complete_report
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,94 @@ def test_the_submitter_may_still_return_it(admin_user, submitted_by_admin):
         submitted_by_admin, admin_user, submitted_by_admin.version, "Sửa lại số trạm."
     )
     assert returned.status == ReportStatus.RETURNED
+
+
+# Whoever changed the values under review cannot approve them either --------------
+
+CHANGED_MESSAGE = (
+    "You changed values of this report after it was last returned, so another reviewer or "
+    "administrator must approve it. You can still return it for changes."
+)
+
+
+def _edit(client, user, scenario, **data):
+    client.force_login(user)
+    report = QuarterlyReport.objects.get(agreement=scenario.agreement, quarter=scenario.quarter)
+    edit = reverse("milestones:report-edit", args=[scenario.agreement.pk, scenario.quarter])
+    client.post(edit, report_form_data(scenario, version=report.version, **data))
+    return QuarterlyReport.objects.get(pk=report.pk)
+
+
+@pytest.fixture
+def returned(client, staff_laocai, reviewer, laocai):
+    """Lào Cai's report, submitted by its staff and returned by the reviewer."""
+    client.force_login(staff_laocai)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.post(edit, report_form_data(laocai, submit="1"))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.status == ReportStatus.SUBMITTED
+    return services.return_report(report, reviewer, report.version, "Kiểm tra lại số trạm.")
+
+
+def test_an_admin_who_changed_a_value_cannot_approve_what_staff_then_submitted(
+    client, admin_user, staff_laocai, reviewer, laocai, returned
+):
+    _edit(client, admin_user, laocai, **{"kpi-bts_total-value": "1150"})
+    report = _edit(client, staff_laocai, laocai, **{"kpi-bts_total-value": "1150", "submit": "1"})
+    assert (report.status, report.submitted_by) == (ReportStatus.SUBMITTED, staff_laocai)
+
+    client.force_login(admin_user)
+    page = client.get(report.get_absolute_url(), **EN).content.decode()
+    assert CHANGED_MESSAGE in page
+    assert reverse("milestones:report-approve", args=[report.pk]) not in page
+    response = client.post(
+        reverse("milestones:report-approve", args=[report.pk]),
+        {"version": report.version, "comment": ""},
+        follow=True,
+        **EN,
+    )
+    assert CHANGED_MESSAGE in response.content.decode()
+    assert QuarterlyReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+    refused = token_client(admin_user).post(
+        url("report-approve", report.pk), {"version": report.version}, format="json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "own_submission")
+
+    approved = services.approve_report(report, reviewer, report.version)
+    assert approved.status == ReportStatus.APPROVED
+
+
+def test_the_refusal_is_told_in_vietnamese_by_default(
+    client, admin_user, staff_laocai, laocai, returned
+):
+    _edit(client, admin_user, laocai, **{"kpi-bts_total-value": "1150"})
+    report = _edit(client, staff_laocai, laocai, **{"kpi-bts_total-value": "1150", "submit": "1"})
+    client.force_login(admin_user)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Anh/chị đã sửa số liệu của báo cáo này" in page
+
+
+def test_an_admin_who_only_looked_may_approve(client, admin_user, staff_laocai, laocai, returned):
+    client.force_login(admin_user)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    assert client.get(edit).status_code == 200
+    report = _edit(client, staff_laocai, laocai, **{"kpi-bts_total-value": "1150", "submit": "1"})
+    approved = services.approve_report(report, admin_user, report.version)
+    assert approved.status == ReportStatus.APPROVED
+
+
+def test_a_change_before_the_last_return_does_not_count(
+    client, admin_user, staff_laocai, reviewer, laocai, returned
+):
+    _edit(client, admin_user, laocai, **{"kpi-bts_total-value": "1150"})
+    report = _edit(client, staff_laocai, laocai, **{"kpi-bts_total-value": "1150", "submit": "1"})
+    report = services.return_report(report, reviewer, report.version, "Số 4G chưa đúng.")
+    report = _edit(
+        client,
+        staff_laocai,
+        laocai,
+        **{"kpi-bts_total-value": "1150", "kpi-bts_4g-value": "420", "submit": "1"},
+    )
+    assert report.status == ReportStatus.SUBMITTED
+    approved = services.approve_report(report, admin_user, report.version)
+    assert approved.status == ReportStatus.APPROVED

@@ -97,7 +97,11 @@ def test_it_lists_every_bad_row_with_its_column_and_message(staff_laocai, laocai
         (4, "Numerator", "The numerator (1,700) cannot be greater than the denominator (1,569)."),
         (5, "Value", "Enter a number, such as 79500, 79,500 or 91.7."),
         (6, "Quarter", "Enter a quarter as year and number, such as 2021Q4 or Q4/2021."),
-        (7, "KPI code", "This agreement has no target for the KPI ftth_subscribers."),
+        (
+            7,
+            "KPI code",
+            "This agreement has neither a target nor approved values for the KPI ftth_subscribers.",
+        ),
         (8, "Province", "No province is named or numbered “Atlantis”."),
         (
             9,
@@ -545,3 +549,120 @@ def test_the_upload_size_is_written_with_the_languages_decimal_comma(
     assert response.context["form"].errors["file"] == [
         "Tệp có dung lượng 1,5 MB; giới hạn là 1,0 MB."
     ]
+
+
+# One rule for reasons, with the entry form ------------------------------------------
+
+REASON_HEADER = [*HEADER, "reason"]
+
+
+@pytest.fixture
+def confirmed_fall(laocai):
+    """A draft whose BTS count falls below the last approved one, confirmed with a reason."""
+    draft = QuarterlyReportFactory(agreement=laocai.agreement, quarter=20214)
+    KpiValueFactory(report=draft, kpi=laocai.bts_total, value=900, warning_reason="Tháo dỡ trạm.")
+    KpiValueFactory(report=draft, kpi=laocai.bts_4g, value=300)
+    return draft
+
+
+def test_an_import_that_changes_a_confirmed_value_needs_a_new_reason(
+    staff_laocai, laocai, confirmed_fall
+):
+    # As the template gives it back: the stored reason repeated beside the changed value.
+    rows = [["Lào Cai", "", "2021Q4", "bts_total", "850", "", "", "Tháo dỡ trạm."]]
+    plan = plan_of(staff_laocai, *rows, header=REASON_HEADER)
+    assert [(row, column) for row, column, _message in errors_of(plan)] == [(2, "Value")]
+    assert "falls from 1,000" in plan.errors[0].message
+    assert "Reason for an unusual value" in plan.errors[0].message
+
+    rows[0][-1] = "Tháo thêm 50 trạm 2G."
+    plan = plan_of(staff_laocai, *rows, header=REASON_HEADER)
+    assert errors_of(plan) == []
+    imports.apply_import(plan, staff_laocai)
+    value = KpiValue.objects.get(report=confirmed_fall, kpi=laocai.bts_total)
+    assert (value.value, value.warning_reason) == (850, "Tháo thêm 50 trạm 2G.")
+
+
+def test_an_unchanged_confirmed_value_needs_no_new_reason(staff_laocai, laocai, confirmed_fall):
+    rows = [
+        ["Lào Cai", "", "2021Q4", "bts_total", "900", "", "", ""],
+        ["Lào Cai", "", "2021Q4", "bts_4g", "350", "", "", ""],
+    ]
+    plan = plan_of(staff_laocai, *rows, header=REASON_HEADER)
+    assert errors_of(plan) == []
+    imports.apply_import(plan, staff_laocai)
+    values = {
+        value.kpi.code: (value.value, value.warning_reason)
+        for value in KpiValue.objects.filter(report=confirmed_fall)
+    }
+    assert values == {"bts_total": (900, "Tháo dỡ trạm."), "bts_4g": (350, "")}
+
+
+def test_each_unusual_value_keeps_its_own_reason(staff_laocai, laocai):
+    rows = [
+        ["Lào Cai", "", "2021Q4", "bts_total", "900", "", "", "Tháo dỡ trạm cũ."],
+        ["Lào Cai", "", "2021Q4", "bts_4g", "250", "", "", ""],
+        ["Lào Cai", "", "2021Q4", "level4_services_pct", "95", "", "", "Cổng dịch vụ mới."],
+    ]
+    plan = plan_of(staff_laocai, *rows, header=REASON_HEADER)
+    assert [(row, column) for row, column, _message in errors_of(plan)] == [(3, "Value")]
+    rows[1][-1] = "Chuyển trạm sang 5G."
+    plan = plan_of(staff_laocai, *rows, header=REASON_HEADER)
+    assert errors_of(plan) == []
+    imports.apply_import(plan, staff_laocai)
+    reasons = dict(
+        KpiValue.objects.filter(report__quarter=20214).values_list("kpi__code", "warning_reason")
+    )
+    assert reasons == {
+        "bts_total": "Tháo dỡ trạm cũ.",
+        "bts_4g": "Chuyển trạm sang 5G.",
+        "level4_services_pct": "Cổng dịch vụ mới.",
+    }
+
+
+# Approved quarters in a template ------------------------------------------------------
+
+
+def test_a_template_with_an_approved_quarter_imports_back_unchanged(
+    client, staff_laocai, laocai, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    template = client.get(
+        reverse("milestones:import-template"), {"quarter": "2021Q3", "format": "csv"}, **EN
+    )
+    assert len(template.content.decode("utf-8-sig").splitlines()) == 5
+    before = database_state()
+    response = upload(client, template.content)
+    page = client.get(response["Location"], **EN).content.decode()
+    assert "4 rows repeat the saved values and are skipped." in page
+    assert "The file holds no value different from those already saved." in page
+    assert "is locked" not in page
+    assert database_state() == before
+
+
+def test_a_change_to_an_approved_quarter_is_refused_on_its_row_only(staff_laocai, laocai):
+    rows = [
+        ["Lào Cai", "", "2021Q3", "bts_total", "1000", "", ""],
+        ["Lào Cai", "", "2021Q3", "bts_4g", "310", "", ""],
+    ]
+    plan = plan_of(staff_laocai, *rows)
+    assert [(row, column) for row, column, _message in errors_of(plan)] == [(3, "Quarter")]
+    assert "is locked" in plan.errors[0].message
+    assert plan.unchanged == 1
+
+
+# KPIs without a target that the agreement has reported on -----------------------------
+
+
+def test_a_series_approved_without_a_target_can_be_imported(staff_laocai, laocai):
+    from .factories import KpiFactory
+
+    bts_2g = KpiFactory(code="bts_2g", name_en="2G stations", name_vi="Trạm BTS 2G")
+    KpiValueFactory(report=laocai.previous_report, kpi=bts_2g, value=120)
+    rows = imports.template_rows(staff_laocai, Quarter(2021, 4))
+    assert "bts_2g" in [row[4] for row in rows[1:]]
+    plan = plan_of(staff_laocai, ["Lào Cai", "", "2021Q4", "bts_2g", "125", "", ""])
+    assert errors_of(plan) == []
+    imports.apply_import(plan, staff_laocai)
+    assert KpiValue.objects.get(report__quarter=20214, kpi=bts_2g).value == 125

@@ -1,5 +1,7 @@
 """Every change to a report, its values and its commitments is recorded and shown."""
 
+import importlib
+
 import pytest
 from django.urls import reverse
 
@@ -133,3 +135,78 @@ def test_it_condenses_a_draft_return_and_approval_into_one_entry_per_save(
     # A long text shows shortened, and whole behind a click.
     assert "<details><summary>" in page
     assert page.count(long_narrative.strip()[:50]) >= 1
+
+
+# A reopening: the administrator's words as written, the framing in the reader's language
+
+
+def test_a_reopening_shows_the_reason_as_written_framed_in_the_readers_language(
+    client, admin_user, staff_laocai, laocai
+):
+    approved = laocai.previous_report
+    client.force_login(admin_user)
+    # The administrator works in Vietnamese, the portal's default.
+    client.post(
+        reverse("milestones:report-reopen", args=[approved.pk]), {"reason": "Cần sửa số liệu FTTH"}
+    )
+    approved.refresh_from_db()
+    assert approved.review_comment == "Cần sửa số liệu FTTH"
+
+    client.force_login(staff_laocai)
+    form = client.get(
+        reverse("milestones:report-edit", args=[laocai.agreement.pk, approved.quarter]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "Reopened by an administrator" in form
+    assert "Cần sửa số liệu FTTH" in form
+    assert "Quản trị viên đã mở lại" not in form
+
+    response = client.get(approved.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "Reopened by an administrator" in page
+    assert "Quản trị viên đã mở lại" not in page
+    reopening = response.context["history"][0]
+    assert reopening.who == "admin"
+    assert ("reason for reopening", "Cần sửa số liệu FTTH") in [
+        (change.field, change.new) for change in reopening.changes
+    ]
+
+    vietnamese = client.get(approved.get_absolute_url()).content.decode()
+    assert "Quản trị viên đã mở lại" in vietnamese
+
+
+def test_a_return_by_a_reviewer_is_not_called_a_reopening(client, staff_laocai, reviewer, laocai):
+    client.force_login(staff_laocai)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.post(edit, report_form_data(laocai, submit="1"))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    client.force_login(reviewer)
+    client.post(
+        reverse("milestones:report-return", args=[report.pk]),
+        {"version": report.version, "comment": "Kiểm tra lại số trạm."},
+    )
+    client.force_login(staff_laocai)
+    form = client.get(edit, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Returned for changes" in form
+    assert "Reopened by an administrator" not in form
+
+
+def test_notes_stored_with_the_old_sentence_keep_only_the_reason(admin_user, laocai):
+    from django.apps import apps
+
+    from milestones import services
+
+    migration = importlib.import_module("milestones.migrations.0004_reopening_reason_as_written")
+    report = services.reopen_report(laocai.previous_report, admin_user, "Sai số trạm.")
+    QuarterlyReport.objects.filter(pk=report.pk).update(
+        review_comment="Quản trị viên đã mở lại: Sai số trạm."
+    )
+    report.history.filter(review_comment="Sai số trạm.").update(
+        review_comment="Reopened by an administrator: Sai số trạm."
+    )
+    migration.strip_prefixes(apps, None)
+    report.refresh_from_db()
+    assert report.review_comment == "Sai số trạm."
+    assert set(
+        report.history.exclude(review_comment="").values_list("review_comment", flat=True)
+    ) == {"Sai số trạm."}

@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.quarters import Quarter
+from milestones import imports
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 
 from .conftest import report_form_data
@@ -280,3 +282,34 @@ def test_a_reopen_reason_too_long_is_refused_and_kept(client, admin_user, laocai
     assert "z" * 1000 in page
     laocai.previous_report.refresh_from_db()
     assert laocai.previous_report.status == ReportStatus.APPROVED
+
+
+def test_a_series_approved_without_a_target_goes_on_in_the_form_and_the_api(
+    client, staff_laocai, laocai
+):
+    from .api import token_client, url
+    from .factories import KpiFactory, KpiValueFactory
+
+    bts_2g = KpiFactory(code="bts_2g", name_en="2G stations", name_vi="Trạm BTS 2G", order=1)
+    KpiValueFactory(report=laocai.previous_report, kpi=bts_2g, value=120)
+    client.force_login(staff_laocai)
+    page = client.get(edit_url(laocai), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="kpi-bts_2g-value"' in page
+    # In the catalogue's order, as the import's template lists them.
+    assert page.index('name="kpi-villages_fibre-numerator"') < page.index('name="kpi-bts_2g-value"')
+    template = imports.template_rows(staff_laocai, Quarter(2021, 4))
+    assert [row[4] for row in template[1:]][-1] == "bts_2g"
+    response = client.post(
+        edit_url(laocai), report_form_data(laocai, **{"kpi-bts_2g-value": "125"})
+    )
+    assert response.status_code == 302
+    report = the_report(laocai)
+    assert report.values.get(kpi=bts_2g).value == 125
+
+    patched = token_client(staff_laocai).patch(
+        url("report-detail", report.pk),
+        {"version": report.version, "values": [{"kpi": "bts_2g", "value": "126"}]},
+        format="json",
+    )
+    assert patched.status_code == 200, patched.json()
+    assert report.values.get(kpi=bts_2g).value == 126

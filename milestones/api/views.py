@@ -17,7 +17,13 @@ from rest_framework.response import Response
 from provinces.access import Action
 
 from .. import services
-from ..checks import CommitmentReading, Reading, readings_of, report_kpis
+from ..checks import (
+    CommitmentReading,
+    Reading,
+    readings_of,
+    report_kpis,
+    untracked_kpi_message,
+)
 from ..models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from . import filters, serializers
 
@@ -227,12 +233,7 @@ class ReportViewSet(
         unknown = [item["kpi"] for item in incoming if item["kpi"] not in kpis]
         if unknown:
             raise ApiValidationError(
-                {
-                    f"kpi-{code}": [
-                        _("This agreement has no target for the KPI %(kpi)s.") % {"kpi": code}
-                    ]
-                    for code in unknown
-                }
+                {f"kpi-{code}": [untracked_kpi_message(code)] for code in unknown}
             )
         for item in incoming:
             kpi = kpis[item["kpi"]]
@@ -287,8 +288,9 @@ class ReportViewSet(
 
     @extend_schema(
         summary="Approve a submitted report; its quarter is then locked",
-        description="Four eyes: the person who submitted the report is refused (403, code "
-        "`own_submission`); another reviewer or administrator approves it.",
+        description="Four eyes: the person who submitted the report, or saved any of its "
+        "values since it was last returned, is refused (403, code `own_submission`); another "
+        "reviewer or administrator approves it.",
         request=serializers.ReviewSerializer,
         responses={200: serializers.ReportSerializer, **REFUSALS},
     )
