@@ -2026,12 +2026,13 @@ def compare_filterset(query) -> CompareFilterSet:
 def compare(filterset: CompareFilterSet) -> dict:
     """Per province: what the earlier phase reached against what the later one has so far.
 
-    A bad choice is explained on the form, and the comparison stays empty meanwhile.
+    A bad choice is explained on the form, and nothing else is shown meanwhile: filled in
+    with the default phases, the heading and the table named a pair nobody chose beside
+    the message refusing the pair chosen. Without the table, its download is refused too.
     """
-    if filterset.is_valid():
-        form_data, queryset = filterset.form.cleaned_data, filterset.qs
-    else:
-        form_data, queryset = {}, ProvinceProgress.objects.none()
+    if not filterset.is_valid():
+        return {"filter": filterset, "tables": {}}
+    form_data, queryset = filterset.form.cleaned_data, filterset.qs
     second = form_data.get("second") or latest_phase()
     first = form_data.get("first") or earlier_phase(second)
     kpi = form_data.get("kpi") or Kpi.objects.filter(is_headline=True).order_by("order").first()

@@ -12,7 +12,7 @@ from progress import services as progress
 
 from .browser import TIMEOUT_MS, login
 from .dashboard_world import build_world
-from .factories import QuarterlyReportFactory
+from .factories import AgreementFactory, OrganisationFactory, QuarterlyReportFactory
 
 PASSWORD = "secret-pass-123"
 PHONE = {"width": 390, "height": 844}
@@ -140,3 +140,34 @@ def test_the_charts_keep_legible_text_on_a_phone(phone, live_server, official, p
         assert smallest >= 10, (path, smallest)
         # A wide chart scrolls inside its frame; the page itself does not.
         assert page_width(phone) <= PHONE["width"], path
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("language", "kind_label"), [("vi", "Loại"), ("en", "Kind")])
+def test_the_agreement_list_fits_a_phone(
+    phone, live_server, official, provinces, language, kind_label
+):
+    build_world(provinces)
+    # A long counterparty widens the filter's select; a source note is text hidden in a cell.
+    counterparty = OrganisationFactory(
+        name="Ủy ban nhân dân tỉnh Lào Cai và Sở Khoa học và Công nghệ tỉnh Lào Cai (cũ)",
+    )
+    AgreementFactory(
+        counterparty=counterparty,
+        period_note="Văn bản không ghi rõ thời hạn; lấy theo giai đoạn của kế hoạch tổng thể "
+        "được Ủy ban nhân dân tỉnh phê duyệt kèm theo thỏa thuận",
+    )
+    login(phone, live_server, official.username, PASSWORD)
+    phone.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    phone.goto(f"{live_server.url}/agreements/")
+
+    assert page_width(phone) <= PHONE["width"]
+    assert within_screen(phone, phone.locator("#id_counterparty"))
+    # Each agreement is a card: its title, then each fact named beside it.
+    first = phone.locator("tbody tr").first
+    assert within_screen(phone, first)
+    assert kind_label in first.locator("td").nth(3).evaluate(
+        "cell => getComputedStyle(cell, '::before').content"
+    )

@@ -293,6 +293,17 @@ def test_it_refuses_to_compare_a_phase_with_itself(client_official, world, heade
     assert 'class="errorlist"' in html
     assert message in html
     assert 'data-table="compare"' not in html
+    # Beside the refusal, no heading or table names another pair than the one chosen.
+    heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    assert "·" not in heading and "2014–2020" not in heading
+    assert "<table" not in html and "<figure" not in html
+
+
+def test_a_bad_choice_names_no_comparison(client_official, world):
+    html = page(client_official, "/compare/?kpi=no-such-kpi&first=2014-2020&second=2021-2025")
+    assert 'class="errorlist"' in html
+    assert re.search(r"<h1>Compare phases</h1>", html)
+    assert 'data-table="compare"' not in html
 
 
 def test_it_says_the_coverage_of_a_merged_provinces_figures_in_the_comparison(

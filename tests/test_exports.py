@@ -140,6 +140,13 @@ def test_it_refuses_an_unknown_table_or_format(client_official, world):
     assert client_official.get("/?export=pdf&table=headline").status_code == 404
 
 
+def test_it_refuses_the_comparison_of_a_phase_with_itself_as_the_page_does(client_official, world):
+    # The page shows no table for a refused choice; its download is no other pair's table.
+    url = "/compare/?first=2021-2025&second=2021-2025&table=compare"
+    for fmt in ("csv", "xlsx"):
+        assert client_official.get(f"{url}&export={fmt}", **EN).status_code == 404
+
+
 def test_it_writes_decimal_commas_for_a_vietnamese_excel_or_points_on_request(
     client_official, world
 ):
