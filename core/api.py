@@ -16,7 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import busy
-from .parsing import parse_quarter, quarter_label
+from .parsing import parse_number, parse_quarter, quarter_label
 
 QUARTER_SCHEMA = {
     "type": "string",
@@ -38,6 +38,40 @@ class QuarterField(serializers.Field):
             return parse_quarter(data).code
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
+
+
+def _parsed_number(data):
+    """`parse_number`'s reading, its refusal told as the API tells a field's."""
+    try:
+        return parse_number(data)
+    except ValidationError as exc:
+        raise serializers.ValidationError(exc.messages, code=exc.code or "invalid") from exc
+
+
+class NumberField(serializers.DecimalField):
+    """A number read as the entry form and the import read it: 1480, 91.7, "1.480", "91,7".
+
+    DRF's own DecimalField takes "1e3", "１４８０" and "9_0" as Python does, and would
+    save what the form refuses. A blank string is no value, as on the form.
+    """
+
+    def to_internal_value(self, data):
+        number = _parsed_number(data)
+        if number is None:
+            if not self.allow_null:
+                self.fail("invalid")
+            return None
+        return number
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A whole number (a percentage) read by `parse_number`, as `NumberField` reads one."""
+
+    def to_internal_value(self, data):
+        number = _parsed_number(data)
+        if number is None or number != number.to_integral_value():
+            self.fail("invalid")
+        return int(number)
 
 
 class QuarterFormField(forms.CharField):

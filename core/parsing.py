@@ -103,8 +103,9 @@ def input_number(value) -> str | None:
     """A stored number as a user would type it: no grouping, no trailing zeros."""
     if value is None:
         return None
+    # normalize() writes 10 as 1E+1; numberformat spells such a Decimal out in full.
     return numberformat.format(
-        value.normalize() if value == value.to_integral() else value,
+        value.normalize(),
         get_format("DECIMAL_SEPARATOR"),
         grouping=0,
         thousand_sep="",

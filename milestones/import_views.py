@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -206,30 +207,62 @@ def import_preview(request, token: str):
     )
 
 
+def _confirmed_by_another_request(request, token: str) -> bool:
+    """Whether a request of the same session, running alongside, confirmed the import.
+
+    This request read the session when it began; the other's note is only in the store.
+    """
+    stored = request.session.__class__(request.session.session_key)
+    confirmed = stored.get(CONFIRMED_KEY, [])
+    if token not in confirmed:
+        return False
+    # Saved as it stands in the store, so this request's older copy loses nothing of it.
+    request.session[CONFIRMED_KEY] = confirmed
+    return True
+
+
+def _already_saved(request, token: str):
+    _forget(request, token)
+    messages.info(
+        request,
+        _("These values were already saved in the draft reports; nothing was saved twice."),
+    )
+    return redirect("milestones:report-list")
+
+
 @login_required
 @require_POST
 def import_confirm(request, token: str):
     _require_reporter(request.user)
     if token in request.session.get(CONFIRMED_KEY, []):
-        messages.info(
-            request,
-            _("These values were already saved in the draft reports; nothing was saved twice."),
-        )
-        return redirect("milestones:report-list")
-    pending = _pending(request, token)
+        return _already_saved(request, token)
+    try:
+        pending = _pending(request, token)
+    except Http404:
+        if _confirmed_by_another_request(request, token):
+            return _already_saved(request, token)
+        raise
     if "versions" not in pending:
         return redirect("milestones:import-preview", token)
     try:
-        plan = _plan(request, pending)
-        saved = imports.apply_import(plan, request.user, versions=pending["versions"])
-    except (imports.ImportFileError, imports.ImportRefused) as exc:
+        with transaction.atomic():
+            plan = _plan(request, pending)
+            saved = imports.apply_import(plan, request.user, versions=pending["versions"])
+            # Stored with the values, so a confirm racing this one (a double click)
+            # finds it once its own save is refused.
+            request.session[CONFIRMED_KEY] = [
+                *request.session.get(CONFIRMED_KEY, [])[-(KEEP_CONFIRMED - 1) :],
+                token,
+            ]
+            request.session.save()
+    except (imports.ImportFileError, imports.ImportRefused, FileNotFoundError) as exc:
+        if _confirmed_by_another_request(request, token):
+            return _already_saved(request, token)
+        if isinstance(exc, FileNotFoundError):
+            raise Http404 from exc
         messages.error(request, exc.message)
         return redirect("milestones:import-preview", token)
     _forget(request, token)
-    request.session[CONFIRMED_KEY] = [
-        *request.session.get(CONFIRMED_KEY, [])[-(KEEP_CONFIRMED - 1) :],
-        token,
-    ]
     values = ngettext(
         "%(count)s value was saved.", "%(count)s values were saved.", len(plan.changes)
     ) % {"count": number(len(plan.changes))}

@@ -277,3 +277,56 @@ def test_a_value_confirmed_once_needs_no_reason_in_a_later_patch(staff, laocai, 
     response = patch(staff, draft, version=draft.version, narrative="Chỉ sửa thuyết minh.")
     assert response.status_code == 200, response.json()
     assert value_of(draft, laocai.bts_total).warning_reason == "Bão lũ"
+
+
+@pytest.mark.parametrize("typed", ["２０００", "1e3", "١٤٨٠", "9_0", "Infinity"])
+def test_it_refuses_a_number_the_form_and_import_refuse(staff_laocai, laocai, draft, typed):
+    vietnamese = token_client(staff_laocai, language="vi")
+    values = [
+        {"kpi": "bts_total", "value": typed},
+        {"kpi": "villages_fibre", "numerator": typed, "denominator": typed},
+    ]
+    commitments = [{"commitment": laocai.commitment.pk, "percent_complete": typed}]
+    response = patch(
+        vietnamese, draft, version=draft.version, values=values, commitments=commitments
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["warnings"]) == ("invalid", {})
+    number = "Nhập một số, ví dụ 79500, 79.500 hoặc 91,7."
+    assert body["errors"]["values"] == {
+        "0": {"value": [number]},
+        "1": {"numerator": [number], "denominator": [number]},
+    }
+    assert body["errors"]["commitments"] == {"0": {"percent_complete": [number]}}
+    draft.refresh_from_db()
+    assert draft.version == 1
+    assert value_of(draft, laocai.bts_total).value == 1100
+    assert value_of(draft, laocai.villages_fibre).numerator == 1100
+
+
+def test_it_reads_numbers_as_json_numbers_or_as_typed(staff, laocai, draft):
+    values = [
+        {"kpi": "bts_total", "value": 1480},
+        {"kpi": "level4_services_pct", "value": 40.5},
+        {"kpi": "villages_fibre", "numerator": "1,200", "denominator": " 1569 "},
+    ]
+    commitments = [{"commitment": laocai.commitment.pk, "percent_complete": "60"}]
+    response = patch(staff, draft, version=draft.version, values=values, commitments=commitments)
+    assert response.status_code == 200, response.json()
+    assert value_of(draft, laocai.bts_total).value == 1480
+    assert value_of(draft, laocai.level4).value == Decimal("40.5")
+    fibre = value_of(draft, laocai.villages_fibre)
+    assert (fibre.numerator, fibre.denominator) == (1200, 1569)
+    update = CommitmentProgress.objects.get(report=draft, commitment=laocai.commitment)
+    assert update.percent_complete == 60
+
+
+def test_it_refuses_a_commitment_percentage_with_a_fraction(staff, laocai, draft):
+    body = [{"commitment": laocai.commitment.pk, "percent_complete": "60,5"}]
+    response = patch(staff, draft, version=draft.version, commitments=body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "commitments": {"0": {"percent_complete": ["A valid integer is required."]}}
+    }
+    assert not CommitmentProgress.objects.filter(report=draft, percent_complete=60).exists()

@@ -1,15 +1,21 @@
 """Bulk import: the template, the whole-file check, the preview, the all-or-nothing confirm."""
 
+import copy
 import csv
 import io
 
 import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from core.quarters import Quarter
-from milestones import imports
+from milestones import import_views, imports
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 
 from .api import EN
@@ -500,6 +506,53 @@ def test_a_second_click_on_save_says_the_values_were_already_saved(
     assert "These values were already saved in the draft reports" in again.content.decode()
     report.refresh_from_db()
     assert report.version == 1, "nothing was saved twice"
+
+
+@pytest.mark.parametrize("upload_still_there", [True, False], ids=["refused", "forgotten"])
+def test_a_confirm_racing_another_says_the_values_were_already_saved(
+    client, staff_laocai, laocai, settings, tmp_path, rf, monkeypatch, upload_still_there
+):
+    """Two clicks on Save a few milliseconds apart: the second request read the session,
+    and the upload, before the first one saved; its save is refused as made against
+    older versions, or it finds the upload gone. Either way it is told, not sent to a 404."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    location = upload(client, csv_bytes(*good_rows()))["Location"]
+    client.get(location, **EN)
+    token = token_of(location)
+    key = client.session.session_key
+    # What the second request read when it began: the preview, not yet the confirmation.
+    seen = copy.deepcopy(SessionStore(key).load())
+    path = seen["pending_imports"][token]["path"]
+    stale_plan = imports.plan_import(
+        imports.load_rows(default_storage.open(path).read()), staff_laocai
+    )
+    confirm = reverse("milestones:import-confirm", args=[token])
+    assert client.post(confirm, **EN)["Location"] == reverse("milestones:report-list")
+    if upload_still_there:
+        default_storage.save(path, ContentFile(b"{}"))
+        monkeypatch.setattr(import_views, "_plan", lambda request, pending: stale_plan)
+
+    request = rf.post(confirm, **EN)
+    request.user = staff_laocai
+    request.session = SessionStore(key)
+    request.session._session_cache = seen
+    request._messages = FallbackStorage(request)
+    with translation.override("en"):
+        response = import_views.import_confirm(request, token)
+        told = [str(message) for message in request._messages]
+    request.session.save()
+
+    assert response["Location"] == reverse("milestones:report-list")
+    assert told == [
+        "These values were already saved in the draft reports; nothing was saved twice."
+    ]
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=20214)
+    assert report.version == 1, "nothing was saved twice"
+    assert report.values.count() == 4
+    # The second request's copy of the session kept the first one's note.
+    again = client.post(confirm, follow=True, **EN)
+    assert "These values were already saved in the draft reports" in again.content.decode()
 
 
 def test_it_counts_one_row_and_one_value_in_the_singular(

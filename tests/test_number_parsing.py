@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from core.parsing import NumberField, parse_number
+from core.parsing import NumberField, input_number, parse_number
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,25 @@ def test_it_refuses_what_python_would_read_but_nobody_types(typed, language, mes
         with pytest.raises(ValidationError) as refused:
             NumberField(required=False).clean(typed)
         assert refused.value.messages == [message]
+
+
+@pytest.mark.parametrize(
+    ("stored", "vietnamese", "english"),
+    [
+        (Decimal("12.50"), "12,5", "12.5"),
+        (Decimal("91.70"), "91,7", "91.7"),
+        (Decimal("13.00"), "13", "13"),
+        (Decimal("10.00"), "10", "10"),
+        (Decimal("79500.00"), "79500", "79500"),
+        (Decimal("1000000000.00"), "1000000000", "1000000000"),
+        (Decimal("0.05"), "0,05", "0.05"),
+        (Decimal("0.00"), "0", "0"),
+        (Decimal("-12.50"), "-12,5", "-12.5"),
+    ],
+)
+def test_a_stored_number_shows_as_it_would_be_typed_again(stored, vietnamese, english):
+    for language, shown in (("vi", vietnamese), ("en", english)):
+        with translation.override(language):
+            assert input_number(stored) == shown
+            # What the form shows, it reads back as the same number.
+            assert parse_number(shown) == stored

@@ -1,5 +1,7 @@
 """The form keeps a draft while the user types, through the same checks as Save draft."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -91,6 +93,20 @@ def test_the_form_carries_the_ended_session_message_for_the_script(client, staff
     page = client.get(edit, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert 'data-session-message="Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại' in page
     assert f'data-keep-key="report-form:{staff_laocai.pk}:{laocai.agreement.pk}:' in page
+
+
+def test_the_values_kept_in_the_browser_are_found_again_in_either_language(
+    client, staff_laocai, laocai
+):
+    client.force_login(staff_laocai)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    keys = {
+        re.search(r'data-keep-key="([^"]*)"', page).group(1)
+        for language in ("vi", "en")
+        for page in [client.get(edit, HTTP_ACCEPT_LANGUAGE=language).content.decode()]
+    }
+    # The quarter 20214 is written 20.214 in Vietnamese and 20,214 in English on the page.
+    assert keys == {f"report-form:{staff_laocai.pk}:{laocai.agreement.pk}:{laocai.quarter}"}
 
 
 def test_it_says_when_the_users_own_save_in_another_tab_came_first(client, staff_laocai, laocai):

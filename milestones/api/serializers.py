@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api import QuarterField
+from core.api import NumberField, QuarterField, WholeNumberField
 from partnerships.models import Agreement
 from provinces.api.serializers import NestedProvinceSerializer
 
@@ -119,9 +119,9 @@ class ReadingSerializer(serializers.Serializer):
     for a ratio. Fields left out keep what the report holds; null clears them."""
 
     kpi = serializers.SlugField(help_text="The KPI's code, as bts_total.")
-    value = serializers.DecimalField(**DECIMAL, required=False, allow_null=True)
-    numerator = serializers.DecimalField(**DECIMAL, required=False, allow_null=True)
-    denominator = serializers.DecimalField(**DECIMAL, required=False, allow_null=True)
+    value = NumberField(**DECIMAL, required=False, allow_null=True)
+    numerator = NumberField(**DECIMAL, required=False, allow_null=True)
+    denominator = NumberField(**DECIMAL, required=False, allow_null=True)
     measured_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
 
@@ -129,7 +129,7 @@ class ReadingSerializer(serializers.Serializer):
 class CommitmentReadingSerializer(serializers.Serializer):
     commitment = serializers.IntegerField(help_text="The commitment's id in the agreement.")
     status = serializers.ChoiceField(choices=CommitmentStatus.choices, required=False)
-    percent_complete = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    percent_complete = WholeNumberField(min_value=0, max_value=100, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
 
 
