@@ -1,5 +1,6 @@
 """Dates that the sources give only in part: a month, only a year, or a day it came before."""
 
+import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,20 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.BY:
         return str(_("by %(date)s") % {"date": date_label(value)})
     return date_label(value)
+
+
+def partial_date_bounds(
+    value: datetime.date, precision: str
+) -> tuple[datetime.date | None, datetime.date]:
+    """The first and last day a partial date can be; None as the first of "by" a day."""
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1), value.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        days = calendar.monthrange(value.year, value.month)[1]
+        return value.replace(day=1), value.replace(day=days)
+    if precision == DatePrecision.BY:
+        return None, value
+    return value, value
 
 
 def validate_partial_date(value: datetime.date | None, precision: str, field: str):

@@ -2,20 +2,25 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.collation import CollatedModel
-from core.dates import DatePrecision, format_partial_date, validate_partial_date
+from core.dates import (
+    DatePrecision,
+    format_partial_date,
+    partial_date_bounds,
+    validate_partial_date,
+)
 from core.formatting import date_label, number
 from core.parsing import FIRST_YEAR, LAST_YEAR
-from core.search import SearchableModel
+from core.search import SearchableModel, fold
 from provinces.access import ScopedQuerySet
 from provinces.lineage import with_predecessors
 from provinces.models import Province
@@ -60,6 +65,9 @@ class Source(models.Model):
 
 _YEARS_IN_NAME = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
+# A phase edit names this many of the agreements it would leave out, and counts the rest.
+MISFITS_NAMED = 5
+
 
 class Phase(models.Model):
     """A national phase of cooperation, such as 2014–2020 or 2021–2025."""
@@ -99,8 +107,45 @@ class Phase(models.Model):
                     "The name shows the years %(named)s but the phase runs %(start)s–%(end)s: "
                     "make the two agree."
                 ) % {"named": "–".join(named), "start": self.start_year, "end": self.end_year}
+            elif self.pk and (misfits := self._misfits()):
+                errors[NON_FIELD_ERRORS] = misfits
         if errors:
             raise ValidationError(errors)
+
+    def _misfits(self) -> str:
+        """Which of the phase's agreements its new years would leave impossible to save.
+
+        Their own rules judge them (`Agreement._period_error`, `Agreement._signing_error`).
+        """
+        misfits = [
+            agreement
+            for agreement in self.agreements.order_by("period_start", "pk")
+            if agreement._period_error(self) or agreement._signing_error(self)
+        ]
+        if not misfits:
+            return ""
+        named = "; ".join(
+            f"{agreement} ({agreement.period_label}, {agreement.signed_label})"
+            for agreement in misfits[:MISFITS_NAMED]
+        )
+        if len(misfits) > MISFITS_NAMED:
+            named += " …"
+        return ngettext(
+            "%(count)s agreement of this phase would no longer fit the years %(start)s–%(end)s "
+            "(its period must share a year with the phase, and it must be signed from the year "
+            "before the phase to its last year): %(agreements)s. Move it to another phase or "
+            "change its period first.",
+            "%(count)s agreements of this phase would no longer fit the years %(start)s–%(end)s "
+            "(their periods must share a year with the phase, and they must be signed from the "
+            "year before the phase to its last year): %(agreements)s. Move them to another phase "
+            "or change their periods first.",
+            len(misfits),
+        ) % {
+            "count": len(misfits),
+            "start": self.start_year,
+            "end": self.end_year,
+            "agreements": named,
+        }
 
 
 class OrganisationKind(models.TextChoices):
@@ -168,6 +213,30 @@ class Organisation(CollatedModel, SearchableModel):
     def clean(self):
         if self.kind == OrganisationKind.PEOPLES_COMMITTEE and not self.province_id:
             raise ValidationError({"province": _("A People's Committee belongs to a province.")})
+        if twin := self._folded_twin():
+            raise ValidationError(
+                {
+                    "name": _(
+                        "This province already has the partner organisation “%(existing)s”: the "
+                        "names differ only in capitals, accents or spaces."
+                    )
+                    % {"existing": twin.name}
+                }
+            )
+
+    def _folded_twin(self):
+        """Another organisation of the province whose name reads the same to a search.
+
+        Searches fold case, accents and spaces (`fold`), so "ỦY BAN…" beside "Ủy ban…"
+        would be one organisation found twice. An identical name is the constraint's.
+        """
+        folded = fold(self.name)
+        if not folded:
+            return None
+        others = Organisation.objects.filter(province_id=self.province_id).exclude(name=self.name)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        return next((other for other in others.only("name") if fold(other.name) == folded), None)
 
 
 class Person(SearchableModel):
@@ -389,8 +458,6 @@ class Agreement(SearchableModel):
         return self.title
 
     def build_search_text(self):
-        from core.search import fold
-
         province = self.counterparty.province if self.counterparty_id else None
         parts = [self.title, self.counterparty.name if self.counterparty_id else ""]
         if province:
@@ -451,14 +518,8 @@ class Agreement(SearchableModel):
             validate_partial_date(self.signed_on, self.signed_precision, "signed_on")
         except ValidationError as exc:
             errors.update(exc.message_dict)
-        if self.signed_on and self.phase_id:
-            phase = self.phase
-            # A phase's agreements may be signed in the year before it opens
-            # (Quảng Bình signed its 2021–2025 agreement in September 2020).
-            if not (phase.start_year - 1 <= self.signed_on.year <= phase.end_year):
-                errors["signed_on"] = _(
-                    "The signing date %(date)s lies outside the phase %(phase)s."
-                ) % {"date": self.signed_label, "phase": phase.name}
+        if signing := self._signing_error():
+            errors["signed_on"] = signing
         if self.terminated_on and self.period_start and self.period_end:
             # Past its period an agreement has ended of itself: there is nothing left to terminate.
             earliest = self.signed_on or datetime.date(self.period_start, 1, 1)
@@ -477,7 +538,24 @@ class Agreement(SearchableModel):
         if errors:
             raise ValidationError(errors)
 
-    def _period_error(self):
+    def _signing_error(self, phase=None):
+        """Why the signing date does not fit `phase` (the agreement's own by default)."""
+        phase = phase or (self.phase if self.phase_id else None)
+        # A phase's agreements may be signed in the year before it opens
+        # (Quảng Bình signed its 2021–2025 agreement in September 2020).
+        if (
+            self.signed_on
+            and phase
+            and not (phase.start_year - 1 <= self.signed_on.year <= phase.end_year)
+        ):
+            return _("The signing date %(date)s lies outside the phase %(phase)s.") % {
+                "date": self.signed_label,
+                "phase": phase.name,
+            }
+        return None
+
+    def _period_error(self, phase=None):
+        """Why the period is refused, alone or with `phase` (the agreement's own by default)."""
         if self.period_start is None or self.period_end is None:
             return None
         if self.period_start < FIRST_YEAR or self.period_end > LAST_YEAR:
@@ -485,15 +563,14 @@ class Agreement(SearchableModel):
                 "first": FIRST_YEAR,
                 "last": LAST_YEAR,
             }
-        if self.phase_id:
-            phase = self.phase
-            # A period may run past its phase (Tuyên Quang's 2017–2022 in 2014–2020) or open
-            # the year before it (Quảng Bình's 2020–2025), but it shares years with it.
-            if self.period_end < phase.start_year or self.period_start > phase.end_year:
-                return _(
-                    "The period %(period)s shares no year with the phase %(phase)s: choose the "
-                    "phase it belongs to."
-                ) % {"period": self.period_label, "phase": phase.name}
+        phase = phase or (self.phase if self.phase_id else None)
+        # A period may run past its phase (Tuyên Quang's 2017–2022 in 2014–2020) or open
+        # the year before it (Quảng Bình's 2020–2025), but it shares years with it.
+        if phase and (self.period_end < phase.start_year or self.period_start > phase.end_year):
+            return _(
+                "The period %(period)s shares no year with the phase %(phase)s: choose the "
+                "phase it belongs to."
+            ) % {"period": self.period_label, "phase": phase.name}
         return None
 
     def _counterparty_error(self):
@@ -506,11 +583,12 @@ class Agreement(SearchableModel):
         if province is None:
             return None
         # A unit signs only while it exists: before the 2025 merger the former units,
-        # from it on the current provinces. Without a signing date, its period tells.
-        signed = self.signed_on
-        if signed:
-            too_late = province.valid_until and signed > province.valid_until
-            too_early = province.valid_from and signed < province.valid_from
+        # from it on the current provinces. Without a signing date, its period tells;
+        # a date known to the year or month fits if any day of it does.
+        if self.signed_on:
+            first, last = partial_date_bounds(self.signed_on, self.signed_precision)
+            too_late = province.valid_until and first and first > province.valid_until
+            too_early = province.valid_from and last < province.valid_from
         elif self.period_start is not None and self.period_end is not None:
             too_late = province.valid_until and self.period_start > province.valid_until.year
             too_early = province.valid_from and self.period_end < province.valid_from.year

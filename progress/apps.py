@@ -10,7 +10,7 @@ class ProgressConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from milestones.signals import report_changed
-        from partnerships.models import Kpi, KpiTarget, Phase
+        from partnerships.models import Agreement, Kpi, KpiTarget, Phase
 
         from . import receivers
 
@@ -23,3 +23,9 @@ class ProgressConfig(AppConfig):
             uid = f"progress_rules_{model._meta.model_name}"
             pre_save.connect(receivers.rules_saving, sender=model, dispatch_uid=uid)
             post_save.connect(receivers.rules_saved, sender=model, dispatch_uid=uid)
+        pre_save.connect(
+            receivers.agreement_saving, sender=Agreement, dispatch_uid="progress_agreement"
+        )
+        post_save.connect(
+            receivers.agreement_saved, sender=Agreement, dispatch_uid="progress_agreement"
+        )

@@ -1,5 +1,5 @@
-"""How the progress figures hear of changes: approved values, targets, and the rules
-of the KPI catalogue and the phases.
+"""How the progress figures hear of changes: approved values, targets, the rules
+of the KPI catalogue and the phases, and the terms of an agreement.
 
 The report workflow and the agreement terms do not know about progress; they
 send signals, and these receivers ask for a recompute inside the same
@@ -9,8 +9,9 @@ transaction, so the request is recorded (or rolled back) with the change.
 from django.db import transaction
 
 from core.queue import publish_on_commit
-from partnerships.models import Agreement, Kpi
+from partnerships.models import Agreement, Kpi, Phase
 
+from .services import overlaps
 from .tasks import recompute_all, recompute_completeness, request_recompute
 
 # Only these change which values count: approving adds a report's values, reopening takes
@@ -71,3 +72,52 @@ def rules_saved(sender, instance, raw=False, **kwargs):
     # the broker is made up by the scheduled full rebuild.
     if not raw and getattr(instance, "_changes_figures", False):
         publish_on_commit(recompute_all)
+
+
+# The terms of an agreement its figures and its reporting follow.
+AGREEMENT_TERMS = (
+    "period_start",
+    "period_end",
+    "phase_id",
+    "counterparty_id",
+    "signed_on",
+    "terminated_on",
+)
+
+
+def agreement_saving(sender, instance, raw=False, **kwargs):
+    """Note, before the save, how far a change of the agreement's terms reaches.
+
+    Its own recompute rewrites its province's roll-ups in the phases its period now
+    touches, and tells its phase's pages. What it would leave stale needs the full
+    rebuild: the province it moves away from, a phase its period no longer touches,
+    and the pages of the phase it leaves.
+    """
+    instance._recompute = None
+    if raw or not instance.pk:
+        return
+    stored = (
+        Agreement.objects.filter(pk=instance.pk)
+        .values(*AGREEMENT_TERMS, "counterparty__province_id")
+        .first()
+    )
+    if stored is None or all(stored[name] == getattr(instance, name) for name in AGREEMENT_TERMS):
+        return
+    province_id = instance.counterparty.province_id if instance.counterparty_id else None
+    left_province = stored["counterparty__province_id"] not in (None, province_id)
+    period = {"period_start": instance.period_start, "period_end": instance.period_end}
+    phases = Phase.objects.only("start_year", "end_year")
+    left_phase = any(overlaps(stored, phase) and not overlaps(period, phase) for phase in phases)
+    moved = left_province or left_phase or stored["phase_id"] != instance.phase_id
+    instance._recompute = recompute_all if moved else request_recompute
+
+
+def agreement_saved(sender, instance, raw=False, **kwargs):
+    recompute = getattr(instance, "_recompute", None)
+    if raw or recompute is None:
+        return
+    if recompute is recompute_all:
+        # A job lost with the broker is made up by the scheduled full rebuild.
+        publish_on_commit(recompute_all)
+    else:
+        request_recompute(instance.pk, reason="agreement terms changed")

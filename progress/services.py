@@ -278,7 +278,8 @@ def _latest_counted_query(first, last, since):
     )
 
 
-def _overlaps(agreement: dict, phase: Phase) -> bool:
+def overlaps(agreement: dict, phase: Phase) -> bool:
+    """Whether the agreement's period (a row of `AGREEMENT_FIELDS`) shares a year with the phase."""
     return (
         agreement["period_start"] <= phase.end_year and agreement["period_end"] >= phase.start_year
     )
@@ -305,7 +306,7 @@ def _phase_rollups(
     years = (phase.start_year, phase.end_year)
     by_province = defaultdict(list)
     for agreement in data["agreements"]:
-        if agreement["province_id"] and _overlaps(agreement, phase):
+        if agreement["province_id"] and overlaps(agreement, phase):
             by_province[agreement["province_id"]].append(agreement)
     known = known or {}
     computed = dict(known)
@@ -630,7 +631,7 @@ def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
         return 0
     agreement = agreements[0]
     today = last_completed()
-    overlapping = [phase for phase in Phase.objects.all() if _overlaps(agreement, phase)]
+    overlapping = [phase for phase in Phase.objects.all() if overlaps(agreement, phase)]
     tree = ProvinceTree() if agreement["province_id"] else None
     chain = tree.chain(agreement["province_id"]) if tree else []
     data = _chain_data(agreement, chain, overlapping)

@@ -69,7 +69,13 @@ class ProvinceAdmin(FoldedSearchAdminMixin, HistoryAdmin):
         # Listed with the protected objects, so the page says why and offers no "Yes".
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         links = [capfirst(link) for province in objs for link in province.merger_links()]
-        return deleted, counts, perms_needed, [*protected, *links]
+        protected = [*protected, *links]
+        if protected:
+            # Django would name the permissions missing instead: those for the computed
+            # figures that go with the province. No permission lets a protected province go,
+            # so the protection is the reason to give, to every role.
+            perms_needed = set()
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(ProvinceAssignment)

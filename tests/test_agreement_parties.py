@@ -1,7 +1,10 @@
-"""Who can sign, and when: a committee exists with its province, VNPT is never its own partner,
-and an agreement's period lies in sensible years and shares years with its phase."""
+"""Who can sign, and when: a committee exists with its province (on some day of a signing date
+known only to the month or year), VNPT is never its own partner, one organisation is not entered
+twice under spellings a search reads as one, and an agreement's period lies in sensible years
+and shares years with its phase, which keeps to the years of its agreements."""
 
 import datetime
+import unicodedata
 
 import pytest
 from django.urls import reverse
@@ -9,7 +12,7 @@ from django.utils import translation
 
 from partnerships.models import Agreement, Organisation, OrganisationKind
 
-from .admin_forms import add, agreement_data, page_text
+from .admin_forms import add, agreement_data, change, page_text, phase_data
 from .factories import AgreementFactory, OrganisationFactory, PhaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +211,121 @@ def test_it_accepts_a_period_running_past_its_phase(provinces):
         signed_on=d(2017, 6, 1),
     )
     assert agreement.pk
+
+
+@pytest.mark.parametrize(
+    ("current", "signed_on", "precision"),
+    [
+        # Known only to the year: some day of 2025 is the new Lào Cai's, some the former's.
+        (True, "2025-01-01", "year"),
+        (False, "2025-01-01", "year"),
+        (True, "2025-07-01", "month"),
+        (False, "2025-06-01", "month"),
+    ],
+)
+def test_it_accepts_a_signing_known_only_in_part_when_some_day_of_it_fits_the_province(
+    admin_client, provinces, former_committee, next_phase, current, signed_on, precision
+):
+    committee = (
+        OrganisationFactory(name=LAO_CAI_COMMITTEE, province=provinces.lao_cai)
+        if current
+        else former_committee
+    )
+    data = _new_agreement(
+        committee,
+        next_phase,
+        period_start="2025",
+        signed_on=signed_on,
+        signed_precision=precision,
+    )
+    response = add(admin_client, Agreement, data)
+
+    assert response.status_code == 302, page_text(response)
+    assert Agreement.objects.get().counterparty == committee
+
+
+@pytest.mark.parametrize(
+    ("current", "signed_on", "message"),
+    [
+        (True, "2025-06-01", "Lào Cai chỉ tồn tại từ ngày 01/07/2025, sau ngày ký"),
+        (False, "2025-07-01", "Lào Cai chỉ tồn tại đến ngày 30/06/2025, sau đó không thể ký kết"),
+    ],
+)
+def test_it_refuses_a_signing_month_wholly_outside_the_provinces_existence(
+    admin_client, provinces, former_committee, next_phase, current, signed_on, message
+):
+    committee = (
+        OrganisationFactory(name=LAO_CAI_COMMITTEE, province=provinces.lao_cai)
+        if current
+        else former_committee
+    )
+    data = _new_agreement(
+        committee, next_phase, period_start="2025", signed_on=signed_on, signed_precision="month"
+    )
+    response = add(admin_client, Agreement, data)
+
+    assert response.status_code == 200
+    assert message in page_text(response)
+    assert not Agreement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ỦY BAN NHÂN DÂN TỈNH LÀO CAI",
+        unicodedata.normalize("NFD", LAO_CAI_COMMITTEE),
+        "Ủy ban nhân dân  tỉnh Lào Cai",
+        "Uỷ ban nhân dân tỉnh Lào Cai",
+    ],
+)
+def test_it_refuses_a_name_that_differs_only_in_capitals_accents_or_spaces(
+    admin_client, provinces, former_committee, name
+):
+    response = add(
+        admin_client, Organisation, _organisation_form(provinces.former_lao_cai, name=name)
+    )
+
+    assert response.status_code == 200
+    assert (
+        f"Tỉnh này đã có tổ chức đối tác “{LAO_CAI_COMMITTEE}”: hai tên chỉ khác nhau về chữ "
+        "hoa, dấu hoặc khoảng trắng."
+    ) in page_text(response)
+    assert Organisation.objects.count() == 1
+
+
+def test_it_renames_an_organisation_in_capitals_of_its_own(
+    admin_client, provinces, former_committee
+):
+    data = _organisation_form(provinces.former_lao_cai, name="ỦY BAN NHÂN DÂN TỈNH LÀO CAI")
+    response = change(admin_client, former_committee, data)
+
+    assert response.status_code == 302
+    former_committee.refresh_from_db()
+    assert former_committee.name == "ỦY BAN NHÂN DÂN TỈNH LÀO CAI"
+
+
+def test_it_refuses_phase_years_its_agreements_would_no_longer_fit(
+    admin_client, provinces, next_phase
+):
+    committee = OrganisationFactory(name=LAO_CAI_COMMITTEE, province=provinces.lao_cai)
+    agreement = AgreementFactory(
+        title="Thỏa thuận hợp tác giai đoạn 2026–2030",
+        counterparty=committee,
+        phase=next_phase,
+        period_start=2026,
+        period_end=2030,
+        signed_on=d(2026, 3, 2),
+    )
+    data = phase_data(next_phase, name="2031–2035", start_year="2031", end_year="2035")
+    response = change(admin_client, next_phase, data)
+
+    assert response.status_code == 200
+    assert (
+        "1 thỏa thuận của giai đoạn này sẽ không còn phù hợp với các năm 2031–2035"
+    ) in page_text(response)
+    assert "Thỏa thuận hợp tác giai đoạn 2026–2030 (2026–2030, 02/03/2026)" in page_text(response)
+    next_phase.refresh_from_db()
+    assert (next_phase.start_year, next_phase.end_year) == (2026, 2030)
+    # Nothing was left that the agreement's own rules refuse.
+    agreement.full_clean()
+    agreement.save()

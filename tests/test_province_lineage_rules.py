@@ -9,11 +9,15 @@ import pytest
 from django.db.models import ProtectedError
 from django.urls import reverse
 
+from progress import services as progress
+from progress.models import ProvinceProgress
+from provinces.access import Role
 from provinces.lineage import ProvinceTree
 from provinces.models import Province
-from provinces.services import load_provinces_from_package
+from provinces.services import ensure_role_groups, load_provinces_from_package
 
-from .factories import OrganisationFactory, ProvinceFactory
+from .factories import OrganisationFactory, ProvinceFactory, UserFactory
+from .progress_data import agreement_for, catalogue, report
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
@@ -194,6 +198,25 @@ def test_the_admin_refuses_to_delete_a_former_unit_of_the_merger(admin_client, p
     assert "Hồ sơ sáp nhập: Yên Bái (đến 30/06/2025) đã sáp nhập vào Lào Cai" in page
     response = admin_client.post(url, {"post": "yes"}, **VI)
     assert response.status_code == 200
+    assert Province.objects.filter(pk=yen_bai.pk).exists()
+
+
+def test_the_portals_admin_group_reads_why_a_former_unit_cannot_be_deleted(client, provinces):
+    # Not a superuser: the computed figures that would go with the province are not theirs to
+    # delete, but that is not why the delete is refused.
+    ensure_role_groups()
+    client.force_login(UserFactory(username="admin", is_staff=True, roles=[Role.ADMIN]))
+    yen_bai = provinces.former_yen_bai
+    report(agreement_for(yen_bai), "2024Q4", {catalogue()["bts_total"]: 300})
+    progress.recompute_all()
+    assert ProvinceProgress.objects.filter(province=yen_bai).exists()
+    url = reverse("admin:provinces_province_delete", args=[yen_bai.pk])
+
+    page = client.get(url, **VI).content.decode()
+
+    assert "Hồ sơ sáp nhập: Yên Bái (đến 30/06/2025) đã sáp nhập vào Lào Cai" in page
+    assert "Tài khoản của bạn không được cấp quyển xóa" not in page
+    assert client.post(url, {"post": "yes"}, **VI).status_code == 200
     assert Province.objects.filter(pk=yen_bai.pk).exists()
 
 

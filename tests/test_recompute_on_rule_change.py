@@ -1,15 +1,17 @@
-"""The national figures follow an edit of a KPI's aggregation or of a phase's years at once,
-with no manual `recompute_progress`; other edits leave the figures alone."""
+"""The figures follow an edit of a KPI's aggregation, of a phase's years or of an agreement's
+terms at once, with no manual `recompute_progress`; other edits leave the figures alone."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from partnerships.models import TimeAggregation
+from partnerships.models import Agreement, TimeAggregation
 from progress import services as progress
-from progress.models import RecomputeRun
+from progress.models import AgreementProgress, PendingRecompute, ProvinceProgress, RecomputeRun
 
-from .admin_forms import change, kpi_data, phase_data
+from .admin_forms import agreement_data, change, kpi_data, phase_data
+from .factories import OrganisationFactory
 from .progress_data import agreement_for, catalogue, national_row, report
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +109,85 @@ def test_it_refuses_a_phase_with_impossible_years(admin_client, bts, years, fiel
     assert field_message in response.content.decode()
     phase.refresh_from_db()
     assert (phase.start_year, phase.end_year) == (2021, 2025)
+
+
+# An agreement's terms: its period, phase, counterparty and dates.
+
+
+def _counted(agreement, kpi):
+    """The value the agreement's dashboard shows for a KPI; None for "No data"."""
+    row = AgreementProgress.objects.filter(agreement=agreement, kpi=kpi).first()
+    return row.value if row else None
+
+
+def _province_value(province, kpi):
+    row = ProvinceProgress.objects.filter(
+        province=province, kpi=kpi, phase__start_year=2021
+    ).first()
+    return row.value if row else None
+
+
+@pytest.fixture
+def next_agreement(provinces):
+    """The new Lào Cai's 2026–2030 agreement, with approved stations for Q1–Q3/2026."""
+    bts = catalogue()["bts_total"]
+    agreement = agreement_for(provinces.lao_cai, start=2026, end=2030, signed_on=date(2025, 12, 1))
+    for quarter, value in (("2026Q1", 100), ("2026Q2", 110), ("2026Q3", 120)):
+        report(agreement, quarter, {bts: value})
+    progress.recompute_all()
+    assert _counted(agreement, bts) == D(120)
+    return agreement
+
+
+def test_it_recomputes_an_agreement_whose_period_changes(
+    admin_client, next_agreement, django_capture_on_commit_callbacks
+):
+    bts = catalogue()["bts_total"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change(
+            admin_client, next_agreement, agreement_data(next_agreement, period_start="2027")
+        )
+
+    assert response.status_code == 302
+    # The 2026 reports lie outside the period now.
+    assert _counted(next_agreement, bts) is None
+
+    next_agreement.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        change(admin_client, next_agreement, agreement_data(next_agreement, period_start="2026"))
+
+    assert _counted(next_agreement, bts) == D(120)
+    assert not PendingRecompute.objects.exists()
+
+
+def test_it_recomputes_both_provinces_when_the_counterparty_moves(
+    admin_client, provinces, bts, django_capture_on_commit_callbacks
+):
+    agreement = Agreement.objects.get(counterparty__province=provinces.former_lao_cai)
+    yen_bai = OrganisationFactory(
+        name="Ủy ban nhân dân tỉnh Yên Bái", province=provinces.former_yen_bai
+    )
+    assert _province_value(provinces.former_lao_cai, bts) == D(1050)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change(
+            admin_client, agreement, agreement_data(agreement, counterparty=yen_bai.pk)
+        )
+
+    assert response.status_code == 302
+    assert _province_value(provinces.former_lao_cai, bts) is None
+    assert _province_value(provinces.former_yen_bai, bts) == D(1050)
+    assert _province_value(provinces.lao_cai, bts) == D(1050)
+
+
+def test_it_leaves_the_figures_alone_when_only_an_agreements_title_changes(
+    admin_client, next_agreement, django_capture_on_commit_callbacks
+):
+    runs = RecomputeRun.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change(
+            admin_client, next_agreement, agreement_data(next_agreement, title="Thỏa thuận mới")
+        )
+
+    assert response.status_code == 302
+    assert RecomputeRun.objects.count() == runs
