@@ -1,5 +1,4 @@
 from django import forms
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.parsing import NumberField, input_number
@@ -90,7 +89,7 @@ class ReportForm(forms.Form):
         for commitment, _update in commitments:
             prefix = f"commitment-{commitment.pk}"
             # The table's columns label these for the eye; a screen reader hears each one named.
-            subject = Truncator(commitment.text).chars(60)
+            subject = commitment.short_text
             self.fields[f"{prefix}-status"] = forms.ChoiceField(
                 label=_("Status"),
                 choices=CommitmentStatus.choices,
@@ -198,7 +197,7 @@ class ReportForm(forms.Form):
                 names[field_key(line.kpi, part)] = line.kpi.name
         for commitment, _update in self.commitment_items:
             for part in ("status", "percent_complete", "note"):
-                names[f"commitment-{commitment.pk}-{part}"] = Truncator(commitment.text).chars(60)
+                names[f"commitment-{commitment.pk}-{part}"] = commitment.short_text
         summary = []
         for name, field in self.fields.items():
             if name in self.errors:

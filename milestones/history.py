@@ -140,7 +140,7 @@ def report_history(report: QuarterlyReport) -> list[HistorySave]:
         (
             CommitmentProgress,
             CommitmentProgress.history.filter(report_id=report.pk).select_related("commitment"),
-            lambda record: _("Commitment: %(text)s") % {"text": str(record.commitment)[:60]},
+            lambda record: _("Commitment: %(text)s") % {"text": record.commitment.short_text},
         ),
         (
             Evidence,

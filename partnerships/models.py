@@ -1,5 +1,6 @@
 import datetime
 import re
+import textwrap
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -762,7 +763,13 @@ class Commitment(models.Model):
         ordering = ("agreement", "area__order", "order", "pk")
 
     def __str__(self):
-        return self.text[:80]
+        return textwrap.shorten(self.text, 80, placeholder=" …")
+
+    @property
+    def short_text(self) -> str:
+        """The commitment as a label or a line of history names it: whole words and an ellipsis,
+        never "Internet tốc đ"."""
+        return textwrap.shorten(self.text, 60, placeholder=" …")
 
 
 # The KPI catalogue, targets and milestones: the measurable terms of an agreement.

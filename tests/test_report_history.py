@@ -33,6 +33,24 @@ def test_it_shows_who_changed_which_value_from_what_to_what(client, staff_laocai
     assert "1,100 → 1,150" in response.content.decode()
 
 
+def test_a_long_commitment_is_named_in_whole_words(client, staff_laocai, laocai):
+    laocai.commitment.text = (
+        "Phát triển hạ tầng viễn thông, bảo đảm Internet tốc độ cao đến toàn bộ các xã, "
+        "thôn, bản trên địa bàn tỉnh"
+    )
+    laocai.commitment.save()
+    client.force_login(staff_laocai)
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.post(url, report_form_data(laocai))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+
+    response = client.get(report.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    subjects = {c.subject for save in response.context["history"] for c in save.changes}
+    assert "Commitment: Phát triển hạ tầng viễn thông, bảo đảm Internet tốc độ cao …" in subjects, (
+        subjects
+    )
+
+
 def test_a_save_records_only_the_values_it_changed(client, staff_laocai, laocai):
     client.force_login(staff_laocai)
     url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
