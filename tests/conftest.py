@@ -166,6 +166,20 @@ def official(db):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """The `client` itself signed in as the administrator persona: pytest-django's own
+    `admin_client` is a second client, so a test taking both would hold two sessions."""
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def official_client(client, official):
+    client.force_login(official)
+    return client
+
+
+@pytest.fixture
 def staff_laocai(provinces):
     return UserFactory(username="staff_laocai", roles=[Role.STAFF], provinces=[provinces.lao_cai])
 

@@ -165,12 +165,6 @@ def _url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def test_it_builds_every_registered_model():
     assert set(REGISTERED) <= set(BUILDERS)
 

@@ -13,12 +13,6 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
-def official_client(client, official):
-    client.force_login(official)
-    return client
-
-
-@pytest.fixture
 def agreements(provinces):
     """Quảng Bình's two agreements, Lào Cai's, the former Quảng Trị's, and a central agency's.
 

@@ -26,12 +26,6 @@ from .factories import (
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-@pytest.fixture
-def official_client(client, official):
-    client.force_login(official)
-    return client
-
-
 def _page(client, agreement):
     response = client.get(agreement.get_absolute_url(), **EN)
     assert response.status_code == 200

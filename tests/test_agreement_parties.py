@@ -22,12 +22,6 @@ LAO_CAI_COMMITTEE = "Ủy ban nhân dân tỉnh Lào Cai"
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def former_committee(provinces):
     return OrganisationFactory(name=LAO_CAI_COMMITTEE, province=provinces.former_lao_cai)
 

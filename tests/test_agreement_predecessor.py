@@ -19,12 +19,6 @@ d = datetime.date
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def phases():
     return {
         start: PhaseFactory(

@@ -20,12 +20,6 @@ NO_LOOP = (
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def kpis(db):
     return catalogue()
 

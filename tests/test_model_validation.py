@@ -231,12 +231,6 @@ def test_it_refuses_bad_rows_on_save_too_and_stores_nothing(db):
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def _management(*prefixes, total=0):
     data = {}
     for prefix in prefixes:

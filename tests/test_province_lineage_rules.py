@@ -23,18 +23,6 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
-def official_client(client, official):
-    client.force_login(official)
-    return client
-
-
 @contextlib.contextmanager
 def within(seconds):
     """Fail, rather than hang the run, when the code inside loops forever."""

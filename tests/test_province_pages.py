@@ -12,12 +12,6 @@ from .factories import AgreementFactory, OrganisationFactory, PhaseFactory, Prov
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-@pytest.fixture
-def official_client(client, official):
-    client.force_login(official)
-    return client
-
-
 def _agreement_of(province, **kwargs):
     committee = province.organisations.first() or OrganisationFactory(province=province)
     return AgreementFactory(counterparty=committee, **kwargs)

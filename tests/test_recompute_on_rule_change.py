@@ -20,12 +20,6 @@ D = Decimal
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def bts(provinces):
     """Lào Cai's stations, reported in 2021 and 2024 and counted into the national figures."""
     bts = catalogue()["bts_total"]

@@ -39,18 +39,6 @@ def rows(provinces, staff_laocai):
     return {"lao_cai": lao_cai, "quang_binh": quang_binh}
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
-def official_client(client, official):
-    client.force_login(official)
-    return client
-
-
 def _admin_results(client, model, query):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     response = client.get(url, {"q": query})
