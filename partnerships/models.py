@@ -215,15 +215,18 @@ class Organisation(CollatedModel, SearchableModel):
         if self.kind == OrganisationKind.PEOPLES_COMMITTEE and not self.province_id:
             raise ValidationError({"province": _("A People's Committee belongs to a province.")})
         if twin := self._folded_twin():
-            raise ValidationError(
-                {
-                    "name": _(
-                        "This province already has the partner organisation “%(existing)s”: the "
-                        "names differ only in capitals, accents or spaces."
-                    )
-                    % {"existing": twin.name}
-                }
+            message = (
+                _(
+                    "This province already has the partner organisation “%(existing)s”: the "
+                    "names differ only in capitals, accents or spaces."
+                )
+                if self.province_id
+                else _(
+                    "A partner organisation of no province, “%(existing)s”, already exists: the "
+                    "names differ only in capitals, accents or spaces."
+                )
             )
+            raise ValidationError({"name": message % {"existing": twin.name}})
 
     def _folded_twin(self):
         """Another organisation of the province whose name reads the same to a search.

@@ -287,6 +287,29 @@ def test_it_refuses_a_name_that_differs_only_in_capitals_accents_or_spaces(
     assert Organisation.objects.count() == 1
 
 
+def test_it_refuses_a_central_agency_twice_in_other_capitals(admin_client):
+    OrganisationFactory(
+        name="Bộ Thông tin và Truyền thông",
+        short_name="Bộ TT&TT",
+        kind=OrganisationKind.CENTRAL_AGENCY,
+        province=None,
+    )
+    data = {
+        "name": "BỘ THÔNG TIN VÀ TRUYỀN THÔNG",
+        "short_name": "",
+        "kind": OrganisationKind.CENTRAL_AGENCY,
+        "province": "",
+    }
+    response = add(admin_client, Organisation, data)
+
+    assert response.status_code == 200
+    assert (
+        "Đã có tổ chức đối tác không thuộc tỉnh nào mang tên “Bộ Thông tin và Truyền thông”: "
+        "hai tên chỉ khác nhau về chữ hoa, dấu hoặc khoảng trắng."
+    ) in page_text(response)
+    assert Organisation.objects.count() == 1
+
+
 def test_it_renames_an_organisation_in_capitals_of_its_own(
     admin_client, provinces, former_committee
 ):
