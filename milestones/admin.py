@@ -138,7 +138,7 @@ class KpiValueAdmin(NumberInputsMixin, FoldedRelatedSearchMixin, SimpleHistoryAd
     list_filter = ("kpi", "report__status", "report__is_demo")
     list_select_related = ("kpi", "report__agreement")
     search_fields = ("kpi__code", "note", "warning_reason")
-    folded_search_fields = ("report__agreement__search_text",)
+    folded_search_fields = ("report__agreement__search_text", "kpi__search_text")
 
     @admin.display(description=_("value"))
     def display(self, value):

@@ -46,7 +46,7 @@ class AgreementProgressAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
     list_filter = ("status", "includes_demo", "kpi")
     list_select_related = ("agreement", "kpi")
     search_fields = ("kpi__code",)
-    folded_search_fields = ("agreement__search_text",)
+    folded_search_fields = ("agreement__search_text", "kpi__search_text")
 
 
 @admin.register(ProvinceProgress)
@@ -55,15 +55,16 @@ class ProvinceProgressAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
     list_filter = ("phase", "status", "includes_demo", "kpi")
     list_select_related = ("province", "phase", "kpi")
     search_fields = ("kpi__code",)
-    folded_search_fields = ("province__search_text",)
+    folded_search_fields = ("province__search_text", "kpi__search_text")
 
 
 @admin.register(NationalProgress)
-class NationalProgressAdmin(ComputedAdmin):
+class NationalProgressAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
     list_display = ("phase", *PROGRESS_FIGURES, "provinces_reporting")
     list_filter = ("phase", "status", "includes_demo")
     list_select_related = ("phase", "kpi")
-    search_fields = ("kpi__code", "kpi__name_vi", "kpi__name_en")
+    search_fields = ("kpi__code",)
+    folded_search_fields = ("kpi__search_text",)
 
 
 @admin.register(ReportingCompleteness)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from milestones.models import QuarterlyReport
+from milestones.models import KpiValue, QuarterlyReport
 from partnerships.models import Agreement, Kpi, KpiTarget, Organisation, Person
 from provinces.models import Province, ProvinceAssignment
 
@@ -11,6 +11,7 @@ from .factories import (
     AgreementFactory,
     KpiFactory,
     KpiTargetFactory,
+    KpiValueFactory,
     OrganisationFactory,
     PersonFactory,
     QuarterlyReportFactory,
@@ -98,8 +99,11 @@ def test_it_finds_kpis_and_their_targets_in_the_admin_without_diacritics(admin_c
     other = KpiFactory(name_vi="Thuê bao cáp quang", name_en="Fibre subscribers")
     target = KpiTargetFactory(kpi=kpi)
     KpiTargetFactory(kpi=other)
+    value = KpiValueFactory(kpi=kpi)
+    KpiValueFactory(kpi=other)
     assert _admin_results(admin_client, Kpi, query) == {kpi}
     assert _admin_results(admin_client, KpiTarget, query) == {target}
+    assert _admin_results(admin_client, KpiValue, query) == {value}
     response = admin_client.get(
         reverse("admin:autocomplete"),
         {
