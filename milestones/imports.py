@@ -42,7 +42,7 @@ from .checks import (
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     Reading,
-    agreement_kpis,
+    agreements_kpis,
     check_report,
     period_refusal,
     readings_of,
@@ -787,9 +787,10 @@ def template_rows(user, quarter: Quarter) -> list[list[object]]:
         (value.report.agreement_id, value.kpi_id): value
         for value in KpiValue.objects.filter(report__in=reports.values()).select_related("report")
     }
+    kpis = agreements_kpis([agreement.pk for agreement in agreements])
     rows = [[str(column.label) for column in COLUMNS]]
     for agreement in sorted(agreements, key=lambda a: (a.counterparty.province.sort_key, a.pk)):
-        for kpi in agreement_kpis(agreement.pk).values():
+        for kpi in kpis[agreement.pk].values():
             value = values.get((agreement.pk, kpi.pk))
             rows.append(
                 [
