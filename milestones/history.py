@@ -117,7 +117,8 @@ def reopened(report: QuarterlyReport) -> bool:
     approved quarter is told by the state the report was in just before it, so the
     page says so in the reader's language.
     """
-    if report.pk is None or report.reviewed_at is None:
+    # Only a comment is framed: without one there is nothing to say, and no history to read.
+    if report.pk is None or report.reviewed_at is None or not report.review_comment:
         return False
     before = (
         report.history.filter(history_date__lt=report.reviewed_at)

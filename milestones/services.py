@@ -323,6 +323,9 @@ def unconfirmed_warnings(report, warnings: dict[str, str], readings: dict[int, R
     The one rule for a save, a submission and an import's preview alike, so a
     reason given once holds until the value it explained changes.
     """
+    if not warnings:
+        # Almost every save and autosave: nothing unusual, nothing stored to read.
+        return {}
     stored = report.values.select_related("kpi").exclude(warning_reason="") if report.pk else []
     confirmed = {
         value.kpi.code
@@ -426,13 +429,14 @@ def submit_report(report: QuarterlyReport, user, version: int) -> QuarterlyRepor
         report = lock_report(report)
         ensure_editable(report)
         ensure_version(report, version, user)
-        check = check_report(report, readings_of(report), require_all=True)
+        readings = readings_of(report)
+        check = check_report(report, readings, require_all=True)
         if check.errors:
             raise ReportInvalid(
                 check.errors,
                 _("The report cannot be submitted until every value is entered and valid."),
             )
-        unconfirmed = unconfirmed_warnings(report, check.warnings, readings_of(report))
+        unconfirmed = unconfirmed_warnings(report, check.warnings, readings)
         if unconfirmed:
             raise ReportNeedsConfirmation(unconfirmed)
         report.status = ReportStatus.SUBMITTED
