@@ -561,4 +561,6 @@ def dumbbell(
         "summary_x": width - right + 8,
         "ticks": ticks,
         "pairs": drawn,
+        # Linked names make the chart a group of links for a screen reader, not an image.
+        "links": any(pair.href for pair in pairs),
     }

@@ -93,7 +93,7 @@ def agreement_saving(sender, instance, raw=False, **kwargs):
     rebuild: the province it moves away from, a phase its period no longer touches,
     and the pages of the phase it leaves.
     """
-    instance._recompute = None
+    instance._terms_reach = None
     if raw or not instance.pk:
         return
     stored = (
@@ -109,14 +109,14 @@ def agreement_saving(sender, instance, raw=False, **kwargs):
     phases = Phase.objects.only("start_year", "end_year")
     left_phase = any(overlaps(stored, phase) and not overlaps(period, phase) for phase in phases)
     moved = left_province or left_phase or stored["phase_id"] != instance.phase_id
-    instance._recompute = recompute_all if moved else request_recompute
+    instance._terms_reach = "everything" if moved else "agreement"
 
 
 def agreement_saved(sender, instance, raw=False, **kwargs):
-    recompute = getattr(instance, "_recompute", None)
-    if raw or recompute is None:
+    reach = getattr(instance, "_terms_reach", None)
+    if raw or reach is None:
         return
-    if recompute is recompute_all:
+    if reach == "everything":
         # A job lost with the broker is made up by the scheduled full rebuild.
         publish_on_commit(recompute_all)
     else:
