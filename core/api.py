@@ -45,7 +45,9 @@ def _parsed_number(data):
     try:
         return parse_number(data)
     except ValidationError as exc:
-        raise serializers.ValidationError(exc.messages, code=exc.code or "invalid") from exc
+        # A refusal of several messages (too many digits) carries no code of its own.
+        code = getattr(exc, "code", None) or "invalid"
+        raise serializers.ValidationError(exc.messages, code=code) from exc
 
 
 class NumberField(serializers.DecimalField):
@@ -65,7 +67,8 @@ class NumberField(serializers.DecimalField):
 
 
 class WholeNumberField(serializers.IntegerField):
-    """A whole number (a percentage) read by `parse_number`, as `NumberField` reads one."""
+    """A whole number (a percentage, an id, a version) read by `parse_number`, as `NumberField`
+    reads one: DRF's IntegerField takes "1_0" as 10, and "١٠" or "１０" too."""
 
     def to_internal_value(self, data):
         number = _parsed_number(data)

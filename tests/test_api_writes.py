@@ -330,3 +330,80 @@ def test_it_refuses_a_commitment_percentage_with_a_fraction(staff, laocai, draft
         "commitments": {"0": {"percent_complete": ["A valid integer is required."]}}
     }
     assert not CommitmentProgress.objects.filter(report=draft, percent_complete=60).exists()
+
+
+NOT_A_NUMBER = "Nhập một số, ví dụ 79500, 79.500 hoặc 91,7."
+
+
+def oddly_written(number: int, style: str) -> str:
+    """A whole number as Python's int() reads it but nobody types it."""
+    if style == "underscore":
+        return f"0_{number}"
+    return str(number).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+
+@pytest.mark.parametrize("typed", ["1_0", "١٠"])
+def test_it_refuses_a_version_written_as_nobody_writes_ten(staff_laocai, laocai, draft, typed):
+    QuarterlyReport.objects.filter(pk=draft.pk).update(version=10)
+    vietnamese = token_client(staff_laocai, language="vi")
+    values = [{"kpi": "bts_total", "value": "1150"}]
+
+    saved = patch(vietnamese, draft, version=typed, values=values)
+    submitted = vietnamese.post(url("report-submit", draft.pk), {"version": typed}, format="json")
+
+    for response in (saved, submitted):
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"version": [NOT_A_NUMBER]}
+    draft.refresh_from_db()
+    assert (draft.version, draft.status) == (10, ReportStatus.DRAFT)
+    assert value_of(draft, laocai.bts_total).value == 1100
+    plain = patch(vietnamese, draft, version=10, values=values)
+    assert plain.status_code == 200, plain.json()
+    assert value_of(draft, laocai.bts_total).value == 1150
+
+
+@pytest.mark.parametrize("style", ["underscore", "arabic-indic"])
+def test_it_refuses_an_id_written_as_nobody_writes_it(staff_laocai, laocai, draft, style):
+    vietnamese = token_client(staff_laocai, language="vi")
+    agreement = oddly_written(laocai.agreement.pk, style)
+    opened = vietnamese.post(
+        url("report-list"), {"agreement": agreement, "quarter": "2022Q2"}, format="json"
+    )
+    assert opened.status_code == 400
+    assert opened.json()["errors"] == {"agreement": [NOT_A_NUMBER]}
+    assert not QuarterlyReport.objects.filter(quarter=20222).exists()
+
+    commitment = oddly_written(laocai.commitment.pk, style)
+    body = [{"commitment": commitment, "status": "in_progress"}]
+    saved = patch(vietnamese, draft, version=draft.version, commitments=body)
+    assert saved.status_code == 400
+    assert saved.json()["errors"] == {"commitments": {"0": {"commitment": [NOT_A_NUMBER]}}}
+    assert not CommitmentProgress.objects.filter(report=draft).exists()
+
+
+def test_it_refuses_a_number_too_long_for_any_field_not_with_a_server_error(
+    staff_laocai, laocai, draft
+):
+    vietnamese = token_client(staff_laocai, language="vi")
+    # Sixteen digits, where a number may have fourteen before its decimal point.
+    long = 4503599627370496
+    too_long = "Hãy chắc chắn rằng không có nhiều hơn 14 chữ số trước dấu phẩy thập phân."
+    opened = vietnamese.post(
+        url("report-list"), {"agreement": long, "quarter": "2022Q2"}, format="json"
+    )
+    assert opened.status_code == 400
+    assert opened.json()["errors"] == {"agreement": [too_long]}
+    saved = patch(
+        vietnamese,
+        draft,
+        version=long,
+        values=[{"kpi": "bts_total", "value": long}],
+        commitments=[{"commitment": long, "percent_complete": long}],
+    )
+    assert saved.status_code == 400
+    assert saved.json()["errors"] == {
+        "version": [too_long],
+        "values": {"0": {"value": [too_long]}},
+        "commitments": {"0": {"commitment": [too_long], "percent_complete": [too_long]}},
+    }
+    assert value_of(draft, laocai.bts_total).value == 1100

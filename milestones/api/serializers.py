@@ -110,7 +110,10 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportCreateSerializer(serializers.Serializer):
-    agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.all())
+    # Its id read as every whole number of the API is: DRF would look up "1_0" as 10.
+    agreement = serializers.PrimaryKeyRelatedField(
+        queryset=Agreement.objects.all(), pk_field=WholeNumberField()
+    )
     quarter = QuarterField()
 
 
@@ -127,7 +130,7 @@ class ReadingSerializer(serializers.Serializer):
 
 
 class CommitmentReadingSerializer(serializers.Serializer):
-    commitment = serializers.IntegerField(help_text="The commitment's id in the agreement.")
+    commitment = WholeNumberField(help_text="The commitment's id in the agreement.")
     status = serializers.ChoiceField(choices=CommitmentStatus.choices, required=False)
     percent_complete = WholeNumberField(min_value=0, max_value=100, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
@@ -136,7 +139,7 @@ class CommitmentReadingSerializer(serializers.Serializer):
 class ReportDraftSerializer(serializers.Serializer):
     """A change to a draft or returned report; only the values sent are changed."""
 
-    version = serializers.IntegerField(min_value=0)
+    version = WholeNumberField(min_value=0)
     values = ReadingSerializer(many=True, required=False)
     commitments = CommitmentReadingSerializer(many=True, required=False)
     narrative = serializers.CharField(
@@ -151,7 +154,7 @@ class ReportDraftSerializer(serializers.Serializer):
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=0)
+    version = WholeNumberField(min_value=0)
 
 
 class ReviewSerializer(VersionSerializer):
