@@ -64,8 +64,9 @@ def at_risk(province: Province | None):
 
 
 def completeness(province: Province | None) -> dict:
-    """The dashboards' reporting completeness: the country's totals, or the province's row."""
-    found = completeness_table()
+    """The national page's reporting completeness, of the phase it opens on (a quarter can
+    hold reports of two phases' agreements): the country's totals, or the province's row."""
+    found = completeness_table(phase=latest_phase())
     if province is None:
         return {
             "quarter": found["quarter"],

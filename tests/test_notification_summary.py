@@ -14,13 +14,16 @@ from pypdf import PdfReader
 
 from milestones.models import ReportStatus
 from notifications.models import Kind, Notification, Preference
+from progress import services as progress
 from progress.models import AgreementProgress, ProgressStatus
 from provinces.access import Role
 
 from .conftest import VIETNAM
 from .dashboard_world import build_world
 from .factories import QuarterlyReportFactory, UserFactory
-from .test_notifications import EN, mails_to, run_daily_job
+from .progress_data import agreement_for
+from .test_dashboards import page
+from .test_notifications import EN, at, mails_to, run_daily_job
 
 # A pack kept in the cache by one test must not be attached by the next, whose data differ.
 pytestmark = pytest.mark.usefixtures("fresh_cache")
@@ -165,3 +168,28 @@ def test_officials_of_one_scope_share_one_pack_laid_out_once(
     (one,), (two,) = mails_to(sent, first), mails_to(sent, second)
     assert one.attachments == two.attachments
     assert len(laid_out) == 1, "the same figures, scope and language: laid out once"
+
+
+def test_the_summary_counts_the_reports_the_national_page_counts(
+    world, provinces, client_official, django_capture_on_commit_callbacks
+):
+    # Lai Châu signed its 2026–2030 agreement in May 2025 and owes Q2/2025 already: a report
+    # of its own phase, not of 2021–2025, which the national page opens on and counts.
+    with at(SEPTEMBER - datetime.timedelta(days=14)):
+        agreement_for(
+            provinces.former_lai_chau, start=2026, end=2030, signed_on=datetime.date(2025, 5, 10)
+        )
+        progress.recompute_all()
+    nation = subscriber("official_en")
+    lai_chau = subscriber("official_laichau", province=provinces.lai_chau)
+    sent = run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER)
+    with at(SEPTEMBER):
+        shown = page(client_official, "/")
+
+    assert "Reporting completeness, Q2/2025, phase 2021–2025" in shown
+    assert "3 of 3 reports approved" in shown
+    (summary,) = mails_to(sent, nation)
+    assert "Reporting completeness, Q2/2025" in summary.body
+    assert "3 of 3 reports due are approved" in summary.body
+    (province,) = mails_to(sent, lai_chau)
+    assert "No report was due in this scope." in province.body
