@@ -259,9 +259,7 @@ def figures_row(kpi: Kpi, figures, **extra) -> dict:
         "denominator": getattr(figures, "denominator", None) if is_ratio else None,
         "target": figures.target_value,
         "attainment": figures.attainment,
-        # A projection runs to a target's date and is judged against it: without a target
-        # there is nothing to project to (a merged province's roll-up keeps none either).
-        "projected": figures.projected_value if figures.target_value is not None else None,
+        "projected": figures.projected_value,
         "status": figures.status,
         "latest_quarter": figures.latest_quarter,
         "_share": _is_share(kpi),
@@ -1195,25 +1193,26 @@ def _short(name: str) -> str:
 
 
 def completeness_table(region: str = "", phase: Phase | None = None) -> dict:
-    """Reporting completeness by province: of a phase's agreements at the last quarter of its
-    years in which they owed reports; with no phase, of every agreement at the last quarter
-    in which reports were due (the stored table)."""
+    """Reporting completeness by province (of `region`, at its own quarter): of a phase's
+    agreements at the last quarter of its years in which they owed reports; with no phase, of
+    every agreement at the last quarter in which reports were due (the stored table)."""
     today = timezone.localdate()
+    provinces = Province.objects.filter(current_q()).only("name", "slug").order_by("sort_key")
+    if region:
+        provinces = provinces.filter(region=region)
     if phase is None:
         found = _stored_completeness(region, last_completed(today).code)
     else:
-        found = phase_completeness(phase, today)
+        provinces = list(provinces)
+        found = phase_completeness(phase, today, {province.pk for province in provinces})
     quarter, counted = found
-    provinces = Province.objects.filter(
-        current_q(), pk__in=[row.province_id for row in counted]
-    ).only("name", "slug")
-    if region:
-        provinces = provinces.filter(region=region)
     by_pk = {row.province_id: row for row in counted if row.expected}
     rows = []
     totals = defaultdict(int)
-    for province in provinces.order_by("sort_key") if by_pk else ():
-        row = by_pk[province.pk]
+    for province in provinces if by_pk else ():
+        row = by_pk.get(province.pk)
+        if row is None:
+            continue
         rows.append(
             {
                 "province": province.name,
@@ -1432,8 +1431,7 @@ def _line(kpi, group, readings, targets, projections, province) -> charts.Series
         for quarter, (_terms, reading) in sorted(chosen.items())
     ]
     latest = max(group, key=lambda agreement: terms[agreement.pk].seniority)
-    # As in the tables (`figures_row`), no projection without a target to project to.
-    projected = projections.get((kpi.pk, latest.pk)) if (kpi.pk, latest.pk) in targets else None
+    projected = projections.get((kpi.pk, latest.pk))
     end = terms[latest.pk].last_quarter.code
     return charts.Series(
         _unit_label(latest.counterparty.province, province)

@@ -283,17 +283,19 @@ def figures_at(
             if kpi.kind == KpiKind.RATIO:
                 figures["numerator"] = q2(latest.numerator)
                 figures["denominator"] = q2(latest.denominator)
+        # A projection runs to a target's date and is judged against it: without a target
+        # there is nothing to project to, so no page, download or API response shows one.
         # Once the period has ended, what it reached is what it is judged by.
-        projected = (
-            value
-            if ended or quarters_left <= 0
-            else _clamp(kpi, value + per_quarter * quarters_left)
-        )
+        if target is not None:
+            figures["projected_value"] = q2(
+                value
+                if ended or quarters_left <= 0
+                else _clamp(kpi, value + per_quarter * quarters_left)
+            )
         figures.update(
             latest_quarter=latest.quarter,
             value=q2(value),
             change_last_year=q2(change),
-            projected_value=q2(projected),
             includes_demo=figures["includes_demo"] or any(r.is_demo for r in readings),
             reporting=reference.index() - latest_index <= CARRY_QUARTERS,
         )
@@ -693,7 +695,9 @@ def judged_by(kpi: Kpi, own: Rollup, former: Rollup) -> Rollup:
         return own
     judged = Rollup(**own.as_fields())
     ended = former.units_ended == former.units_with_target
-    projected = own.value if ended or own.projected_value is None else own.projected_value
+    # Without a target of its own in the phase its figure has no projection (`figures_at`):
+    # the former units' targets judge the value it reached.
+    projected = own.value
     if kpi.kind == KpiKind.RATIO:
         # The formers' goal as a share of their villages, applied to the province's own.
         scale = own.denominator / former.denominator_on_target

@@ -134,25 +134,36 @@ def _agreement_rows(
 
 def _completeness_by_leaf(agreements: list[dict], reports: dict, today) -> dict:
     """Per province of signing and quarter: expected, approved, submitted, in progress, overdue."""
+    return _count_reports(_owed(agreements, today), reports, today)
+
+
+def _owed(agreements: list[dict], today) -> list[tuple[dict, Quarter]]:
+    """Each quarter each provincial agreement owes a report for."""
+    return [
+        (agreement, quarter)
+        for agreement in agreements
+        if agreement["province_id"]
+        for quarter in reportable_quarters(_AgreementDates(agreement), today)
+    ]
+
+
+def _count_reports(owed: list[tuple[dict, Quarter]], reports: dict, today) -> dict:
+    """`_completeness_by_leaf`'s counts, of the owed quarters given only."""
     counts = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for agreement in agreements:
-        if not agreement["province_id"]:
+    for agreement, quarter in owed:
+        cell = counts[(agreement["province_id"], quarter.code)]
+        cell[0] += 1
+        status = reports.get((agreement["id"], quarter.code))
+        if status == ReportStatus.APPROVED:
+            cell[1] += 1
             continue
-        shape = _AgreementDates(agreement)
-        for quarter in reportable_quarters(shape, today):
-            cell = counts[(agreement["province_id"], quarter.code)]
-            cell[0] += 1
-            status = reports.get((agreement["id"], quarter.code))
-            if status == ReportStatus.APPROVED:
-                cell[1] += 1
-                continue
-            if status == ReportStatus.SUBMITTED:
-                cell[2] += 1
-                continue
-            if status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-                cell[3] += 1
-            if deadline_for(quarter) < today:
-                cell[4] += 1
+        if status == ReportStatus.SUBMITTED:
+            cell[2] += 1
+            continue
+        if status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            cell[3] += 1
+        if deadline_for(quarter) < today:
+            cell[4] += 1
     return counts
 
 
@@ -192,40 +203,44 @@ def _completeness_rows(province_ids, lineage: dict, by_leaf: dict, now) -> list:
     return rows
 
 
-def phase_completeness(phase: Phase, today: datetime.date) -> tuple[Quarter | None, list]:
-    """How complete the reports of a phase's agreements are, by current province, at the last
-    quarter of the phase's years in which they owed any (unsaved `ReportingCompleteness`
-    rows), and that quarter; None and no rows when they owe none.
+def phase_completeness(
+    phase: Phase, today: datetime.date, provinces: set[int] | None = None
+) -> tuple[Quarter | None, list]:
+    """How complete the reports of a phase's agreements are, by current province (of
+    `provinces`, or every one), at the last quarter of the phase's years in which they owed
+    any (unsaved `ReportingCompleteness` rows), and that quarter; None and no rows when they
+    owed none.
 
     The stored table counts a province's quarter over all its agreements, and one quarter
     can hold reports of two phases' agreements (a period running past its phase, an
     agreement signed in the year before its phase opens), so a phase's figures are counted
-    here from its own agreements, by the same rule. Three queries, whatever the data.
+    here from its own agreements, by the same rule. The quarter is that of the provinces
+    asked about: a region whose agreements stopped reporting before the others' shows its
+    own last quarter, not a later one in which none of its provinces owed a report. Three
+    queries, whatever the data.
     """
-    agreements = _agreement_dicts(Agreement.objects.filter(phase=phase))
+    tree = ProvinceTree()
+    agreements = Agreement.objects.filter(phase=phase)
+    if provinces is None:
+        provinces = set(tree.roots())
+    else:
+        agreements = agreements.filter(counterparty__province__in=tree.with_predecessors(provinces))
     years = Quarter(phase.start_year, 1), min(Quarter(phase.end_year, 4), last_completed(today))
-    due = [
-        quarter
-        for agreement in agreements
-        if agreement["province_id"]
-        for quarter in reportable_quarters(_AgreementDates(agreement), today)
+    owed = [
+        (agreement, quarter)
+        for agreement, quarter in _owed(_agreement_dicts(agreements), today)
         if years[0] <= quarter <= years[1]
     ]
-    if not due:
+    if not owed:
         return None, []
-    quarter = max(due)
+    shown = max(quarter for _agreement, quarter in owed)
     reports = _report_statuses(
-        QuarterlyReport.objects.filter(agreement__phase=phase, quarter=quarter.code)
+        QuarterlyReport.objects.filter(agreement__phase=phase, quarter=shown.code)
     )
-    by_leaf = {
-        key: cell
-        for key, cell in _completeness_by_leaf(agreements, reports, today).items()
-        if key[1] == quarter.code
-    }
-    tree = ProvinceTree()
-    return quarter, _completeness_rows(
-        set(tree.roots()), tree.ancestors_map(), by_leaf, timezone.now()
+    by_leaf = _count_reports(
+        [(agreement, quarter) for agreement, quarter in owed if quarter == shown], reports, today
     )
+    return shown, _completeness_rows(provinces, tree.ancestors_map(), by_leaf, timezone.now())
 
 
 # Provinces at the phase's reference quarter ----------------------------------------------

@@ -150,3 +150,29 @@ def test_the_national_box_counts_the_reports_of_the_chosen_phase(provinces, clie
         nothing_owed = page(client_official, "/?phase=2014-2020")
         assert "Reporting completeness, phase 2014–2020" in nothing_owed
         assert "The agreements of the phase 2014–2020 no longer owe any report." in nothing_owed
+
+
+@pytest.mark.usefixtures("fresh_cache")
+def test_a_region_shows_the_last_quarter_its_own_agreements_owed(provinces, client_official):
+    # December 2026, 2021–2025 has ended. Lào Cai's agreement owed reports to Q4/2025;
+    # Quảng Bình's, ended early in May 2025, owed its last for Q2/2025 and sent it.
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=VIETNAM), tick=True):
+        agreement_for(provinces.former_lao_cai)
+        quang_binh = agreement_for(
+            provinces.former_quang_binh, terminated_on=datetime.date(2025, 5, 15)
+        )
+        report(quang_binh, "2025Q2", {})
+        progress.recompute_all()
+
+        nation = page(client_official, "/?phase=2021-2025")
+        assert "Reporting completeness, Q4/2025: the last quarter of reports" in nation
+        assert table_rows(nation, "completeness") == [["Lào Cai", "1", "0", "0", "0", "1"]]
+
+        # Not Q4/2025, in which none of the region's provinces owed a report.
+        region = page(client_official, "/?phase=2021-2025&region=north_central")
+        assert (
+            "Reporting completeness, Q2/2025: the last quarter of reports of the phase "
+            "2021–2025, which has ended" in region
+        )
+        assert table_rows(region, "completeness") == [["Quảng Trị", "1", "1", "0", "0", "0"]]
+        assert "1 of 1 reports approved" in region

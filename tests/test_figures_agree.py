@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from openpyxl import load_workbook
 
 from progress.models import ProgressStatus
 
@@ -125,3 +126,70 @@ def test_a_merged_province_says_the_same_on_the_map_its_page_its_download_and_th
     assert downloaded["Trạng thái"] == label(served["status"])
     assert downloaded["Số liệu tính đến và mức độ báo cáo"] == served["coverage"]
     assert "2/2 đơn vị cũ có báo cáo" in served["coverage"]
+
+
+def download_xlsx_row(client, address: str, first_cells: tuple) -> dict:
+    response = client.get(address, **VI)
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    for cells in rows[1:]:
+        if tuple(cells[: len(first_cells)]) == first_cells:
+            return dict(zip(rows[0], cells, strict=False))
+    raise AssertionError(f"no row {first_cells} in {address}")
+
+
+PROJECTED = "Dự báo cuối kỳ"
+
+
+@pytest.mark.parametrize(
+    ("agreement", "projected"),
+    [
+        # 2014–2020 set Lào Cai no target: its stations have nothing to be projected to.
+        ("lao_cai_2014", None),
+        # 1.160 stations in Q2/2025, 20 more a quarter: 1.200 by the end of 2025.
+        ("lao_cai_2021", Decimal(1200)),
+    ],
+)
+def test_an_agreements_projection_shows_everywhere_only_with_a_target(
+    client_official, official, world, agreement, projected
+):
+    agreement = getattr(world, agreement)
+    address = f"/dashboards/agreements/{agreement.pk}/"
+    shown = page_row(page(client_official, address, VI), "progress", (BTS,))
+    downloaded = download_row(client_official, f"{address}?export=csv&table=progress", (BTS,))
+    workbook = download_xlsx_row(client_official, f"{address}?export=xlsx&table=progress", (BTS,))
+    served = api_row(
+        official, "agreement-progress-list", {"agreement": agreement.pk, "kpi": "bts_total"}
+    )
+
+    if projected is None:
+        assert shown["Mục tiêu"] == shown[PROJECTED] == "–"
+        assert downloaded[PROJECTED] == ""
+        assert workbook[PROJECTED] is None
+        assert served["target_value"] is served["projected_value"] is None
+    else:
+        same_number(shown[PROJECTED], downloaded[PROJECTED], served["projected_value"])
+        assert workbook[PROJECTED] == projected == Decimal(served["projected_value"])
+
+
+def test_a_province_without_a_target_shows_no_projection_on_its_page_or_in_the_api(
+    client_official, official, world
+):
+    # Lào Cai's share of level-4 services in 2020, in a phase that set it no target.
+    level4 = "Dịch vụ công mức độ 4"
+    address = "/dashboards/provinces/lao-cai-truoc-2025/"
+    shown = page_row(page(client_official, address, VI), "progress", (level4, "2014–2020"))
+    downloaded = download_row(
+        client_official, f"{address}?export=csv&table=progress", (level4, "2014–2020")
+    )
+    served = api_row(
+        official,
+        "province-progress-list",
+        {"province": "lao-cai-truoc-2025", "phase": "2014-2020", "kpi": "level4_services_pct"},
+    )
+
+    assert served["value"] is not None
+    assert shown["Dự báo đến thời hạn mục tiêu"] == "–"
+    assert downloaded["Dự báo đến thời hạn mục tiêu"] == ""
+    assert served["target_value"] is served["projected_value"] is None

@@ -76,6 +76,8 @@ def test_it_says_no_data_without_a_value_and_no_target_without_a_target():
     assert no_target["status"] == ProgressStatus.NO_TARGET
     assert no_target["value"] == D(10)
     assert no_target["attainment"] is None
+    # A projection runs to a target's date: without one there is nothing to project to.
+    assert no_target["projected_value"] is None
 
 
 def test_it_uses_the_earliest_reading_when_there_is_none_a_year_back():
