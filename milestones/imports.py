@@ -35,6 +35,7 @@ from core.spreadsheets import append_row, safe_cell, unescaped
 from milestones.models import KpiValue, QuarterlyReport
 from partnerships.models import Agreement, Kpi, KpiKind
 from provinces.access import Action, can
+from provinces.lineage import ProvinceTree
 from provinces.models import Province
 
 from . import schedule, services
@@ -407,7 +408,7 @@ class Catalogue:
     def __init__(self, user):
         self.user = user
         provinces = list(Province.objects.select_related("successor"))
-        self.provinces = {province.pk: province for province in provinces}
+        self.tree = ProvinceTree()
         self.by_name: dict[str, list[Province]] = {}
         self.by_code: dict[str, list[Province]] = {}
         for province in provinces:
@@ -433,12 +434,7 @@ class Catalogue:
 
     def lineage(self, provinces: Iterable[Province]) -> set[int]:
         """The provinces and every unit merged into them."""
-        ids = {province.pk for province in provinces}
-        frontier = set(ids)
-        while frontier:
-            frontier = {p.pk for p in self.provinces.values() if p.successor_id in frontier} - ids
-            ids |= frontier
-        return ids
+        return self.tree.with_predecessors(province.pk for province in provinces)
 
     def reports_on(self, agreement: Agreement, quarter: Quarter) -> bool:
         if agreement.pk not in self._quarters:

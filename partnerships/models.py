@@ -2,6 +2,7 @@ import datetime
 import re
 import textwrap
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -20,6 +21,7 @@ from core.dates import (
     validate_partial_date,
 )
 from core.formatting import date_label, number
+from core.links import walk
 from core.parsing import FIRST_YEAR, LAST_YEAR
 from core.search import SearchableModel, fold
 from provinces.access import ScopedQuerySet
@@ -616,17 +618,11 @@ class Agreement(SearchableModel):
         if self.predecessor_id == self.pk:
             return _("An agreement cannot follow itself.")
         previous = self.predecessor
-        # Stored rows may already loop: stop at an agreement met before.
-        seen = {self.predecessor_id}
-        link = previous
-        while self.pk and link.predecessor_id and link.predecessor_id not in seen:
-            if link.predecessor_id == self.pk:
-                return _(
-                    "%(previous)s already follows this agreement, directly or through others: "
-                    "an agreement cannot follow one that follows it."
-                ) % {"previous": previous}
-            seen.add(link.predecessor_id)
-            link = link.predecessor
+        if self.pk and self.pk in (link.pk for link in walk(previous, attrgetter("predecessor"))):
+            return _(
+                "%(previous)s already follows this agreement, directly or through others: "
+                "an agreement cannot follow one that follows it."
+            ) % {"previous": previous}
         if self.counterparty_id and not _same_unit(previous.counterparty, self.counterparty):
             return _(
                 "The previous agreement was signed with %(previous)s: an agreement can only "
@@ -889,18 +885,12 @@ class Kpi(SearchableModel, BilingualName):
                     "This KPI already has reported values or targets of the kind “%(kind)s”, so "
                     "its kind cannot change. Create a new KPI of the kind you need instead."
                 ) % {"kind": KpiKind(stored).label}
-        if self.parent_id:
-            # Stored rows may already loop: stop at a KPI met before.
-            seen = set()
-            parent = self.parent
-            while parent is not None and parent.pk not in seen:
-                if parent.pk == self.pk:
-                    errors["parent"] = _(
-                        "A KPI cannot be part of itself, directly or through the KPIs it contains."
-                    )
-                    break
-                seen.add(parent.pk)
-                parent = parent.parent
+        if self.parent_id and self.pk in (
+            kpi.pk for kpi in walk(self.parent, attrgetter("parent"))
+        ):
+            errors["parent"] = _(
+                "A KPI cannot be part of itself, directly or through the KPIs it contains."
+            )
         if errors:
             raise ValidationError(errors)
 

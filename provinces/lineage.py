@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
+from core.links import walk
+
 from .models import Province
 
 logger = logging.getLogger(__name__)
@@ -27,8 +29,10 @@ class ProvinceTree:
                 self.predecessors[successor_id].append(province_id)
         # Province.clean refuses a loop, but rows written around it must still never hang
         # a page: every walk below stops at a unit it has seen, and the loop is logged.
-        if looped := self.cycles():
-            logger.error("The merger record loops through provinces %s", sorted(looped))
+        # Every chain ends at a unit merged into nothing or on a loop, so one pass down from
+        # the former finds whether any loop is there; only then are its units looked for.
+        if len(self.with_predecessors(self.roots())) < len(self.successor):
+            logger.error("The merger record loops through provinces %s", sorted(self.cycles()))
 
     def cycles(self) -> set[int]:
         """The units on a loop of successors (each merged, at some depth, into itself)."""
@@ -41,10 +45,7 @@ class ProvinceTree:
 
     def chain(self, province_id: int) -> list[int]:
         """The province and every unit it became part of, oldest first."""
-        chain = [province_id]
-        while (next_id := self.successor.get(chain[-1])) and next_id not in chain:
-            chain.append(next_id)
-        return chain
+        return list(walk(province_id, self.successor.get))
 
     def beside(self, chain: list[int]) -> set[int]:
         """The units merged into the provinces of `chain` that are not on it themselves."""

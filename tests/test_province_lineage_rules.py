@@ -16,6 +16,8 @@ from provinces.lineage import ProvinceTree
 from provinces.models import Province
 from provinces.services import ensure_role_groups, load_provinces_from_package
 
+from .api import token_client
+from .api import url as api_url
 from .factories import OrganisationFactory, ProvinceFactory, UserFactory
 from .progress_data import agreement_for, catalogue, report
 
@@ -177,6 +179,20 @@ def test_the_pages_still_answer_with_a_stored_loop(official_client, provinces):
             reverse("dashboards:province-dashboard", args=["lao-cai"]),
         ):
             assert official_client.get(url).status_code == 200
+
+
+def test_the_api_and_the_admin_still_answer_with_a_stored_loop(official, admin_client, provinces):
+    _loop_lao_cai(provinces)
+    agreement = agreement_for(provinces.former_yen_bai)
+    with within(30):
+        data = token_client(official).get(api_url("agreement-detail", agreement.pk)).json()
+        # The walk to the current unit stops where the loop closes, on the unit last met.
+        assert data["current_province"]["slug"] == "lao-cai-truoc-2025"
+
+        response = _change(admin_client, provinces.quang_tri, successor=provinces.lao_cai.pk)
+    assert response.status_code == 200
+    assert "phải có ngày “hiệu lực đến”" in response.content.decode()
+    assert _stored(provinces.quang_tri)["successor_id"] is None
 
 
 def test_the_admin_refuses_to_delete_a_former_unit_of_the_merger(admin_client, provinces):

@@ -133,18 +133,10 @@ class AgreementSerializer(serializers.ModelSerializer):
         signers = [p for p in agreement.participants.all() if p.role == ParticipantRole.SIGNED]
         return ParticipantSerializer(signers, many=True, context=self.context).data
 
-    @staticmethod
-    def _current(province):
-        # A loop of successors stored around Province.clean must not hang the response.
-        seen = set()
-        while province is not None and province.successor_id not in (None, *seen):
-            seen.add(province.pk)
-            province = province.successor
-        return province
-
     @extend_schema_field(NestedProvinceSerializer(allow_null=True))
     def get_current_province(self, agreement):
-        current = self._current(agreement.counterparty.province)
+        province = agreement.counterparty.province
+        current = province.chain()[-1] if province else None
         return NestedProvinceSerializer(current).data if current else None
 
 
