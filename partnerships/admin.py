@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db import models
+from django.db import IntegrityError, models
 from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +48,15 @@ class OrganisationAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     def get_queryset(self, request):
         # Autocomplete labels name the province's end for a former unit's committee.
         return super().get_queryset(request).select_related("province")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            # Another save wrote a twin of the name between this form's checks and its own
+            # write, which the database refused and rolled back. Checked again, the form
+            # now finds the twin and names it, as it does for one saved earlier.
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class PartsInline(LabelledTabularInline):

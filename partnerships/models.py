@@ -181,8 +181,12 @@ class Organisation(CollatedModel, SearchableModel):
         related_name="organisations",
         help_text=_("For a People's Committee: the province as it was when it signed."),
     )
-    # The sort key derives from the name; its history would only repeat the name's.
-    history = HistoricalRecords(excluded_fields=["sort_key"])
+    # The name as a search reads it (`fold`), kept by save() so that the database itself
+    # refuses a twin that two saves at once would each have found absent in clean().
+    # Empty (a name of no letters or digits) is stored as NULL, which no constraint holds.
+    folded_name = models.TextField(_("folded name"), null=True, editable=False)
+    # The sort key and folded name derive from the name; their history would only repeat it.
+    history = HistoricalRecords(excluded_fields=["sort_key", "folded_name"])
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -206,6 +210,15 @@ class Organisation(CollatedModel, SearchableModel):
                 violation_error_message=_(
                     "A partner organisation of this name and no province already exists."
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=("province", "folded_name"),
+                name="organisation_unique_folded_name_per_province",
+            ),
+            models.UniqueConstraint(
+                fields=("folded_name",),
+                condition=Q(province__isnull=True),
+                name="organisation_unique_folded_name_without_province",
             ),
         ]
 
@@ -236,13 +249,25 @@ class Organisation(CollatedModel, SearchableModel):
         Searches fold case, accents and spaces (`fold`), so "ỦY BAN…" beside "Ủy ban…"
         would be one organisation found twice. An identical name is the constraint's.
         """
-        folded = fold(self.name)
-        if not folded:
+        folded = _folded_name(self.name)
+        if folded is None:
             return None
-        others = Organisation.objects.filter(province_id=self.province_id).exclude(name=self.name)
+        others = Organisation.objects.filter(province_id=self.province_id, folded_name=folded)
+        others = others.exclude(name=self.name)
         if self.pk:
             others = others.exclude(pk=self.pk)
-        return next((other for other in others.only("name") if fold(other.name) == folded), None)
+        return others.only("name").first()
+
+    def save(self, *args, **kwargs):
+        self.folded_name = _folded_name(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "folded_name"}
+        super().save(*args, **kwargs)
+
+
+def _folded_name(name: str) -> str | None:
+    """What `Organisation.folded_name` stores for `name`; the data migration stores the same."""
+    return fold(name) or None
 
 
 class Person(SearchableModel):

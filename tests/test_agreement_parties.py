@@ -287,6 +287,35 @@ def test_it_refuses_a_name_that_differs_only_in_capitals_accents_or_spaces(
     assert Organisation.objects.count() == 1
 
 
+def test_it_names_a_twin_saved_in_another_tab_between_the_check_and_the_save(
+    admin_client, provinces, former_committee, monkeypatch
+):
+    # The other tab's save commits after this form looked for a twin: the first look misses it.
+    look = Organisation._folded_twin
+    missed = []
+
+    def look_once_too_early(organisation):
+        if missed:
+            return look(organisation)
+        missed.append(organisation)
+        return None
+
+    monkeypatch.setattr(Organisation, "_folded_twin", look_once_too_early)
+    name = "ỦY BAN NHÂN DÂN TỈNH LÀO CAI"
+
+    response = add(
+        admin_client, Organisation, _organisation_form(provinces.former_lao_cai, name=name)
+    )
+
+    assert response.status_code == 200
+    assert (
+        f"Tỉnh này đã có tổ chức đối tác “{LAO_CAI_COMMITTEE}”: hai tên chỉ khác nhau về chữ "
+        "hoa, dấu hoặc khoảng trắng."
+    ) in page_text(response)
+    assert name in page_text(response)
+    assert list(Organisation.objects.values_list("name", flat=True)) == [LAO_CAI_COMMITTEE]
+
+
 def test_it_refuses_a_central_agency_twice_in_other_capitals(admin_client):
     OrganisationFactory(
         name="Bộ Thông tin và Truyền thông",

@@ -5,13 +5,18 @@ to progress by state alone: the same tables, the same rows, and the permissions
 granted on those models still granted.
 """
 
+import html
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from partnerships.models import Kpi
 from progress.models import NationalProgress
+
+from .factories import ProvinceFactory
 
 BEFORE_RESHAPE = [
     ("provinces", "0001_initial"),
@@ -139,3 +144,34 @@ def test_it_carries_each_signatory_over_as_a_participant_with_its_history_and_pe
     assert participant.history.get().title_then == "Tổng Giám đốc"
     granted = Group.objects.get(name="agreement editors").permissions.get()
     assert (granted.content_type.model, granted.codename) == ("participant", "change_participant")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_organisations_whose_names_differ_only_in_capitals(admin_client):
+    old = _migrate([("partnerships", "0010_organisation_name_unique_per_province")])
+    province = ProvinceFactory(name="Lào Cai")
+    organisations = old.get_model("partnerships", "Organisation").objects
+    # Rows written around the form's check, as two saves at once could.
+    organisations.create(name="Ủy ban nhân dân tỉnh Lào Cai", kind="ppc", province_id=province.pk)
+    twin = organisations.create(
+        name="ỦY BAN NHÂN DÂN TỈNH LÀO CAI", kind="ppc", province_id=province.pk
+    )
+
+    _migrate(_latest())
+
+    from partnerships.models import Organisation
+
+    assert sorted(Organisation.objects.values_list("name", flat=True)) == [
+        "ỦY BAN NHÂN DÂN TỈNH LÀO CAI",
+        "Ủy ban nhân dân tỉnh Lào Cai",
+    ]
+    # The twin's next edit is refused, naming the organisation it repeats.
+    response = admin_client.post(
+        reverse("admin:partnerships_organisation_change", args=[twin.pk]),
+        {"name": twin.name, "short_name": "", "kind": "ppc", "province": province.pk},
+    )
+    assert response.status_code == 200
+    assert (
+        "Tỉnh này đã có tổ chức đối tác “Ủy ban nhân dân tỉnh Lào Cai”: hai tên chỉ khác nhau về "
+        "chữ hoa, dấu hoặc khoảng trắng."
+    ) in html.unescape(response.content.decode())
