@@ -1,5 +1,5 @@
 """How the progress figures hear of changes: approved values, targets, the rules
-of the KPI catalogue and the phases, and the terms of an agreement.
+of the KPI catalogue and the phases, a new agreement and the terms of one.
 
 The report workflow and the agreement terms do not know about progress; they
 send signals, and these receivers ask for a recompute inside the same
@@ -112,9 +112,17 @@ def agreement_saving(sender, instance, raw=False, **kwargs):
     instance._terms_reach = "everything" if moved else "agreement"
 
 
-def agreement_saved(sender, instance, raw=False, **kwargs):
+def agreement_saved(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    if created:
+        # A new agreement owes reports from its signing, which its province's reporting
+        # counts at once; its figures wait for targets and values, whose own signals ask for
+        # them. Like a report's opening, a lost job is made up by the scheduled full rebuild.
+        publish_on_commit(recompute_completeness, instance.pk)
+        return
     reach = getattr(instance, "_terms_reach", None)
-    if raw or reach is None:
+    if reach is None:
         return
     if reach == "everything":
         # A job lost with the broker is made up by the scheduled full rebuild.

@@ -1,16 +1,19 @@
 """The figures follow an edit of a KPI's aggregation, of a phase's years or of an agreement's
-terms at once, with no manual `recompute_progress`; other edits leave the figures alone."""
+terms, and a new agreement, at once, with no manual `recompute_progress`; other edits leave the
+figures alone."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from partnerships.models import Agreement, TimeAggregation
 from progress import services as progress
 from progress.models import AgreementProgress, PendingRecompute, ProvinceProgress, RecomputeRun
 
-from .admin_forms import agreement_data, change, kpi_data, phase_data
+from .admin_forms import add, agreement_data, change, kpi_data, phase_data
 from .factories import OrganisationFactory
 from .progress_data import agreement_for, catalogue, national_row, report
 
@@ -172,6 +175,72 @@ def test_it_recomputes_both_provinces_when_the_counterparty_moves(
     assert _province_value(provinces.former_lao_cai, bts) is None
     assert _province_value(provinces.former_yen_bai, bts) == D(1050)
     assert _province_value(provinces.lao_cai, bts) == D(1050)
+
+
+def _rows(html, table):
+    """The text of each body row of the dashboard's table `table`, by its first cell."""
+    found = re.search(rf'data-table="{table}">.*?<tbody>(.*?)</tbody>', html, re.S)
+    assert found, f"the page shows no table {table}"
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in found.group(1).split("</tr>")]
+    return {re.sub(r"<[^>]+>", "", row[0]).strip(): row for row in rows if row}
+
+
+def _add_yen_bai_agreement(admin_client, provinces, phase, **inlines):
+    """Yên Bái's 2021–2025 agreement, entered in the admin; its recomputes run on commit."""
+    yen_bai = OrganisationFactory(
+        name="Ủy ban nhân dân tỉnh Yên Bái", province=provinces.former_yen_bai
+    )
+    unsaved = Agreement(
+        title="Thỏa thuận hợp tác VT-CNTT tỉnh Yên Bái giai đoạn 2021–2025",
+        counterparty=yen_bai,
+        kind="strategic",
+        phase=phase,
+        period_start=2021,
+        period_end=2025,
+        signed_on=date(2021, 6, 1),
+        signed_precision="day",
+        signing_mode="unknown",
+    )
+    response = add(admin_client, Agreement, agreement_data(unsaved, **inlines))
+    assert response.status_code == 302
+
+
+def _dashboard(client, slug):
+    url = reverse("dashboards:province-dashboard", args=[slug])
+    return client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_it_shows_a_new_agreements_targets_at_once(
+    admin_client, provinces, bts, fresh_cache, django_capture_on_commit_callbacks
+):
+    targets = {
+        "targets-TOTAL_FORMS": "1",
+        "targets-0-kpi": bts.pk,
+        "targets-0-target_value": "1200",
+        "targets-0-target_on": "2025-12-31",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        _add_yen_bai_agreement(admin_client, provinces, national_row(bts).phase, **targets)
+
+    html = _dashboard(admin_client, "yen-bai-truoc-2025")
+    assert "1,200" in _rows(html, "progress")["BTS stations (stations)"][4]
+    assert not PendingRecompute.objects.exists()
+
+
+def test_it_counts_the_reports_a_new_agreement_owes_at_once(
+    admin_client, provinces, bts, fresh_cache, django_capture_on_commit_callbacks
+):
+    # No target yet: the reports it owes from its signing still count in its province's.
+    with django_capture_on_commit_callbacks(execute=True):
+        _add_yen_bai_agreement(admin_client, provinces, national_row(bts).phase)
+
+    due, *_, overdue = _rows(_dashboard(admin_client, "yen-bai-truoc-2025"), "completeness")[
+        "Q4/2024"
+    ][1:]
+    assert (due, overdue) == ("1", "1")
+    # The province it became part of counts them beside Lào Cai's own.
+    assert _rows(_dashboard(admin_client, "lao-cai"), "completeness")["Q4/2024"][1] == "2"
+    assert not PendingRecompute.objects.exists()
 
 
 def test_it_leaves_the_figures_alone_when_only_an_agreements_title_changes(
