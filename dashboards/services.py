@@ -1152,7 +1152,7 @@ def national(filterset: DashboardFilterSet) -> dict:
         legend,
     )
 
-    at_risk = at_risk_table(filterset.qs, kpis)
+    at_risk = at_risk_table(filterset.qs, kpis, chosen_statuses)
     return {
         "filter": shown,
         "map_filter": map_filter,
@@ -1292,12 +1292,13 @@ def _completeness_empty(phase: Phase, today) -> str:
     }
 
 
-def at_risk_table(scope, kpis: list[Kpi]) -> Table:
+def at_risk_table(scope, kpis: list[Kpi], chosen: list[str] = ()) -> Table:
     """The agreements of `scope` (their KPIs' progress, filtered) with a KPI slipping, worst first.
 
     Slipping is judged as the period stands: off track or at risk while it runs, not
     achieved once it has ended (`SLIPPING`); an agreement with none is not listed, whatever
-    else the filter lets through.
+    else the filter lets through. The statuses `chosen` on the page also pick the provinces
+    the map shows; when none of them is slipping, the empty list says so.
     """
     counts = {status: Count("pk", filter=Q(status=status)) for status in SLIPPING}
     ranked = list(
@@ -1381,7 +1382,12 @@ def at_risk_table(scope, kpis: list[Kpi]) -> Table:
             Column("kpis", _("Worst KPIs (share of target reached)")),
         ],
         rows,
-        empty=_("No agreement has a KPI slipping for these choices."),
+        empty=_(
+            "This list shows only agreements with KPIs off track, not achieved or at risk; "
+            "the statuses chosen are shown on the map."
+        )
+        if chosen and not set(chosen) & set(SLIPPING)
+        else _("No agreement has a KPI slipping for these choices."),
     )
 
 

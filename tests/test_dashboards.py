@@ -122,10 +122,32 @@ def test_it_lists_the_agreements_slipping_worst_first(client_official, world):
         "Thỏa thuận Lào Cai – VNPT 2021–2025",
     ]
     assert [row[3] for row in rows[:2]] == ["2", "1"]
-    # Agreements on track are slipping in nothing: the list says so rather than listing them.
-    on_track = page(client_official, "/?status=on_track")
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        (
+            EN,
+            "This list shows only agreements with KPIs off track, not achieved or at risk; "
+            "the statuses chosen are shown on the map.",
+        ),
+        (
+            VI,
+            "Danh sách này chỉ gồm các thỏa thuận có chỉ tiêu chậm tiến độ, không đạt mục tiêu "
+            "hoặc có nguy cơ chậm; các trạng thái đã chọn được thể hiện trên bản đồ.",
+        ),
+    ],
+)
+def test_a_choice_of_statuses_the_slipping_list_never_shows_is_explained(
+    client_official, world, headers, message
+):
+    # "On track" picks the provinces on the map; the list, which shows only what is
+    # slipping, says why it is empty rather than looking like good news.
+    on_track = page(client_official, "/?status=on_track", headers)
     assert 'data-table="at_risk"' not in on_track
-    assert "No agreement has a KPI slipping for these choices." in on_track
+    assert message in on_track
+    assert 'class="errorlist"' not in on_track
 
 
 def test_an_ended_phase_lists_the_agreements_short_of_their_targets_as_slipping(
@@ -145,10 +167,10 @@ def test_an_ended_phase_lists_the_agreements_short_of_their_targets_as_slipping(
         ("Thỏa thuận hợp tác chiến lược Lào Cai – VNPT 2014–2020", "1")
     ]
     assert "✗" in rows[0][4]
-    # What is achieved, or has no target, is no slipping at all.
-    achieved = page(client_official, "/?phase=2014-2020&status=achieved&status=no_target")
-    assert 'data-table="at_risk"' not in achieved
-    assert "No agreement has a KPI slipping for these choices." in achieved
+    # An ended period is never at risk: the list says so rather than listing anything.
+    at_risk = page(client_official, "/?phase=2014-2020&status=at_risk")
+    assert 'data-table="at_risk"' not in at_risk
+    assert "No agreement has a KPI slipping for these choices." in at_risk
 
 
 def test_it_shows_completeness_of_the_last_quarter_due(client_official, world):
