@@ -222,6 +222,26 @@ def field_key(kpi: Kpi, part: str) -> str:
     return f"kpi-{kpi.code}-{part}"
 
 
+def kpi_code_of(key: str) -> str:
+    """The KPI's code in a field key of `field_key`."""
+    return key.split("-")[1]
+
+
+def figure_parts(kpi: Kpi) -> tuple[str, ...]:
+    """What makes up a figure of `kpi`: a ratio's numerator and denominator, any other's value."""
+    return ("numerator", "denominator") if kpi.kind == KpiKind.RATIO else ("value",)
+
+
+def same_figure(kpi: Kpi, old, new) -> bool:
+    """Whether two readings of `kpi`, typed (`Reading`) or stored (`KpiValue`), give the same
+    figure.
+
+    The one rule for a reason that still holds (the figure it explained is unchanged) and
+    for an import's row that changes nothing.
+    """
+    return all(getattr(old, name) == getattr(new, name) for name in figure_parts(kpi))
+
+
 def check_report(
     report: QuarterlyReport, readings: dict[int, Reading], *, require_all: bool = False
 ) -> ReportCheck:

@@ -4,9 +4,8 @@ import os
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-
-from core.formatting import number
 
 from .models import Evidence, QuarterlyReport
 from .services import (
@@ -43,11 +42,11 @@ EVIDENCE_TYPES = {
 
 
 def too_large_message(size: int, limit: int) -> str:
-    """Sizes in megabytes, written as the user's language writes decimals (30,0 in Vietnamese)."""
-    megabyte = 1024 * 1024
-    return _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
-        "size": number(size / megabyte, 1),
-        "limit": number(limit / megabyte, 1),
+    """The sizes as Django writes them everywhere, the report's list of files included
+    (1,5 MB in Vietnamese, 1.5 MB in English; KB for a limit below a megabyte)."""
+    return _("The file is %(size)s; the limit is %(limit)s.") % {
+        "size": filesizeformat(size),
+        "limit": filesizeformat(limit),
     }
 
 

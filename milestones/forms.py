@@ -15,6 +15,7 @@ from .checks import (
     Reading,
     check_report,
     field_key,
+    figure_parts,
 )
 from .evidence import evidence_errors
 
@@ -216,7 +217,7 @@ class ReportForm(forms.Form):
         rows = []
         for line in self.lines:
             kpi = line.kpi
-            parts = ("numerator", "denominator") if kpi.kind == KpiKind.RATIO else ("value",)
+            parts = figure_parts(kpi)
             rows.append(
                 {
                     "line": line,

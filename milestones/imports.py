@@ -45,9 +45,12 @@ from .checks import (
     Reading,
     agreements_kpis,
     check_report,
+    figure_parts,
+    kpi_code_of,
     period_refusal,
     readings_of,
     report_kpis,
+    same_figure,
     untracked_kpi_message,
 )
 
@@ -519,8 +522,7 @@ def _reading(row: Row, kpi: Kpi, plan: ImportPlan) -> Reading | None:
         except ValidationError as exc:
             plan.error(row.number, name, exc.messages[0])
             valid = False
-    parts = ("numerator", "denominator") if kpi.kind == KpiKind.RATIO else ("value",)
-    for name in (*parts, "measured_on"):
+    for name in (*figure_parts(kpi), "measured_on"):
         try:
             parsed = (parse_date if name == "measured_on" else parse_number)(row.cells.get(name))
         except ValidationError as exc:
@@ -542,11 +544,13 @@ def _display(kpi: Kpi, reading: Reading | None) -> str:
 
 
 def _same(kpi: Kpi, old: Reading | None, new: Reading) -> bool:
+    """Whether a row changes nothing of what is stored: its figure, date and note."""
     old = old or Reading()
-    parts = ("numerator", "denominator") if kpi.kind == KpiKind.RATIO else ("value",)
-    return all(getattr(old, name) == getattr(new, name) for name in (*parts, "measured_on")) and (
-        old.note or ""
-    ) == (new.note or "")
+    return (
+        same_figure(kpi, old, new)
+        and old.measured_on == new.measured_on
+        and (old.note or "") == (new.note or "")
+    )
 
 
 # Checking -------------------------------------------------------------------------
@@ -694,7 +698,7 @@ def _check_group(group: ReportPlan, plan: ImportPlan) -> None:
     # The entry form's rule: a value confirmed before and unchanged needs no new reason.
     unconfirmed = services.unconfirmed_warnings(group.report, check.warnings, group.readings)
     for key, message in unconfirmed.items():
-        if not group.reasons.get(key.split("-")[1]):
+        if not group.reasons.get(kpi_code_of(key)):
             row, column = _row_of(group, key, first_row)
             plan.error(row, column, _with_hint(message))
 

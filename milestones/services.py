@@ -26,9 +26,11 @@ from .checks import (
     CommitmentReading,
     Reading,
     check_report,
+    kpi_code_of,
     period_refusal,
     readings_of,
     report_kpis,
+    same_figure,
 )
 from .models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from .schedule import reportable_quarters
@@ -295,11 +297,11 @@ def save_draft(
             raise ReportInvalid(check.errors)
         unconfirmed = unconfirmed_warnings(report, check.warnings, readings)
         reasons = {
-            _kpi_code(key): (warning_reasons or {}).get(_kpi_code(key), warning_reason).strip()
+            kpi_code_of(key): (warning_reasons or {}).get(kpi_code_of(key), warning_reason).strip()
             for key in unconfirmed
         }
         missing = {
-            key: message for key, message in unconfirmed.items() if not reasons[_kpi_code(key)]
+            key: message for key, message in unconfirmed.items() if not reasons[kpi_code_of(key)]
         }
         if missing:
             raise ReportNeedsConfirmation(missing)
@@ -330,24 +332,14 @@ def unconfirmed_warnings(report, warnings: dict[str, str], readings: dict[int, R
     confirmed = {
         value.kpi.code
         for value in stored
-        if value.kpi_id in readings and _same_figure(value, readings[value.kpi_id])
+        if value.kpi_id in readings and same_figure(value.kpi, value, readings[value.kpi_id])
     }
-    return {key: message for key, message in warnings.items() if _kpi_code(key) not in confirmed}
-
-
-def _same_figure(value: KpiValue, reading: Reading) -> bool:
-    if value.kpi.kind == KpiKind.RATIO:
-        return (value.numerator, value.denominator) == (reading.numerator, reading.denominator)
-    return value.value == reading.value
-
-
-def _kpi_code(field_key: str) -> str:
-    return field_key.split("-")[1]
+    return {key: message for key, message in warnings.items() if kpi_code_of(key) not in confirmed}
 
 
 def _write_values(report, user, readings, warnings, reasons: dict[str, str]):
     """Write the readings; `reasons` explain the newly warned values, a kept one stays."""
-    warned = {_kpi_code(key) for key in warnings}
+    warned = {kpi_code_of(key) for key in warnings}
     kpis = report_kpis(report)
     existing = {value.kpi_id: value for value in report.values.all()}
     before = {kpi_id: _fields(value, VALUE_FIELDS) for kpi_id, value in existing.items()}

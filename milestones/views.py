@@ -95,20 +95,12 @@ def report_autosave(request, agreement_pk: int, quarter: int):
     be read or breaks a rule, a warning that needs a reason, or another person's
     save since the form was opened all leave the report as it was and say why.
     An ended session is answered in JSON too, not with the login page, so the
-    form can tell the user that, rather than blame the connection.
+    form can tell the user that, rather than blame the connection. It says so in
+    its own words (data-session-message), which it needs anyway when a login page
+    or a refused token answers instead: this answer gives only its code.
     """
     if not request.user.is_authenticated:
-        return JsonResponse(
-            {
-                "saved": False,
-                "code": "not_authenticated",
-                "message": _(
-                    "Your session has ended. Log in again in another tab, then press Save; "
-                    "the values you typed are still in the form."
-                ),
-            },
-            status=401,
-        )
+        return JsonResponse({"saved": False, "code": "not_authenticated"}, status=401)
     agreement = get_object_or_404(Agreement.objects.with_related(), pk=agreement_pk)
     try:
         report = services.find_report(request.user, agreement, _quarter_or_404(quarter))

@@ -588,8 +588,15 @@ def test_a_confirm_after_the_users_own_save_in_another_tab_says_so(
     assert "another user" not in page and "someone" not in page
 
 
-def test_the_upload_size_is_written_with_the_languages_decimal_comma(
-    client, staff_laocai, laocai, settings
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("vi", "Tệp có dung lượng 1,5\xa0MB; giới hạn là 1,0\xa0MB."),
+        ("en", "The file is 1.5\xa0MB; the limit is 1.0\xa0MB."),
+    ],
+)
+def test_the_upload_size_is_written_as_the_portal_writes_file_sizes(
+    client, staff_laocai, laocai, settings, language, message
 ):
     settings.IMPORT_MAX_BYTES = 1024 * 1024
     client.force_login(staff_laocai)
@@ -597,11 +604,11 @@ def test_the_upload_size_is_written_with_the_languages_decimal_comma(
     response = client.post(
         reverse("milestones:import"),
         {"file": _named(content, "lon.csv")},
-        HTTP_ACCEPT_LANGUAGE="vi",
+        HTTP_ACCEPT_LANGUAGE=language,
     )
-    assert response.context["form"].errors["file"] == [
-        "Tệp có dung lượng 1,5 MB; giới hạn là 1,0 MB."
-    ]
+    # Django's filesizeformat, as the report's list of files writes an evidence file's size.
+    assert response.context["form"].errors["file"] == [message]
+    assert message in response.content.decode()
 
 
 # One rule for reasons, with the entry form ------------------------------------------
@@ -649,6 +656,43 @@ def test_an_unchanged_confirmed_value_needs_no_new_reason(staff_laocai, laocai, 
         for value in KpiValue.objects.filter(report=confirmed_fall)
     }
     assert values == {"bts_total": (900, "Tháo dỡ trạm."), "bts_4g": (350, "")}
+
+
+def test_a_ratio_confirmed_before_needs_a_new_reason_only_when_its_figure_changes(
+    staff_laocai, laocai
+):
+    # 3,500 villages with fibre after 1,024: a jump, confirmed with a reason on the form.
+    draft = QuarterlyReportFactory(agreement=laocai.agreement, quarter=20214)
+    KpiValueFactory(
+        report=draft,
+        kpi=laocai.villages_fibre,
+        value=None,
+        numerator=3500,
+        denominator=3600,
+        note="Số liệu sơ bộ.",
+        warning_reason="Sáp nhập thêm thôn của các xã mới.",
+    )
+    header = [*HEADER, "note", "reason"]
+    # The same figure with a new note is a change to save, and the reason still holds.
+    same = ["Lào Cai", "", "2021Q4", "villages_fibre", "", "3500", "3600", "Đã đối soát.", ""]
+    plan = plan_of(staff_laocai, same, header=header)
+    assert errors_of(plan) == []
+    assert [change.kpi.code for change in plan.changes] == ["villages_fibre"]
+    # Another denominator is another figure: its jump needs a reason of its own.
+    other = [*same[:6], "3700", *same[7:]]
+    plan = plan_of(staff_laocai, other, header=header)
+    assert [(row, "more than three times" in message) for row, _c, message in errors_of(plan)] == [
+        (2, True)
+    ]
+
+    imports.apply_import(plan_of(staff_laocai, same, header=header), staff_laocai)
+    value = KpiValue.objects.get(report=draft, kpi=laocai.villages_fibre)
+    assert (value.numerator, value.denominator, value.note, value.warning_reason) == (
+        3500,
+        3600,
+        "Đã đối soát.",
+        "Sáp nhập thêm thôn của các xã mới.",
+    )
 
 
 def test_each_unusual_value_keeps_its_own_reason(staff_laocai, laocai):

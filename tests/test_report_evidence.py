@@ -92,5 +92,5 @@ def test_it_writes_the_sizes_with_the_languages_decimal_comma(
     data["evidence"] = SimpleUploadedFile("lon.pdf", PDF.ljust(megabyte * 5 // 2, b"0"))
     response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="vi")
     assert response.context["form"].errors["evidence"] == [
-        "Tệp có dung lượng 2,5 MB; giới hạn là 1,5 MB."
+        "Tệp có dung lượng 2,5\xa0MB; giới hạn là 1,5\xa0MB."
     ]
