@@ -29,6 +29,7 @@ _GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$", re.ASCII)
 # What a number is once its separators are resolved: ASCII digits and one point. Python's
 # Decimal also takes 1_480, 1e3 and other scripts' digits (１４８０), which nobody means.
 _PLAIN = re.compile(r"^(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_DIGITS = re.compile(r"^-?\d+$", re.ASCII)
 
 
 def parse_quarter(text) -> Quarter:
@@ -141,6 +142,19 @@ class NumberField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
             value = _canonical_number(value)
+        return super().to_python(value)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number of a form (a percentage, a version) in plain digits.
+
+    Django's IntegerField reads what int() reads: 1_0 as 10, ١٠ and １０ too, and 10.0;
+    the value saved would not be the one typed.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not _DIGITS.match(value.strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.parsing import NumberField, input_number
+from core.parsing import NumberField, WholeNumberField, input_number
 from core.text import MultilineField
 from milestones.models import CommitmentStatus
 from partnerships.models import KpiKind
@@ -33,7 +33,7 @@ class ReportForm(forms.Form):
     every rule about the values lives in `checks.check_report`.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)
     narrative = MultilineField(
         label=_("Narrative"),
         required=False,
@@ -96,7 +96,7 @@ class ReportForm(forms.Form):
                 choices=CommitmentStatus.choices,
                 widget=forms.Select(attrs={"aria-label": _named(subject, _("Status"))}),
             )
-            self.fields[f"{prefix}-percent_complete"] = forms.IntegerField(
+            self.fields[f"{prefix}-percent_complete"] = WholeNumberField(
                 label=_("Per cent complete"),
                 min_value=0,
                 max_value=100,
@@ -249,7 +249,7 @@ class ReportForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)
     comment = MultilineField(
         label=_("Comment"),
         required=False,

@@ -372,3 +372,28 @@ def test_a_form_with_too_many_fields_gets_a_page_that_says_so(client, staff_laoc
     assert response.status_code == 400
     assert "The request could not be read" in response.content.decode()
     assert not laocai.agreement.reports.filter(quarter=laocai.quarter).exists()
+
+
+@pytest.mark.parametrize("typed", ["1_0", "١٠", "１０", "10.0"])
+def test_a_percentage_in_odd_numerals_is_refused_on_the_form(client, staff_laocai, laocai, typed):
+    from .conftest import report_form_data
+
+    client.force_login(staff_laocai)
+    field = f"commitment-{laocai.commitment.pk}-percent_complete"
+    response = client.post(
+        reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter]),
+        report_form_data(laocai, **{field: typed}),
+        **EN,
+    )
+    # Django's IntegerField read each of these as 10; the form says what it wants instead.
+    assert response.status_code == 200
+    assert "Enter a whole number, such as 1490." in response.content.decode()
+    assert not laocai.agreement.reports.filter(quarter=laocai.quarter).exists()
+    saved = client.post(
+        reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter]),
+        report_form_data(laocai, **{field: "10"}),
+        **EN,
+    )
+    assert saved.status_code == 302
+    report = laocai.agreement.reports.get(quarter=laocai.quarter)
+    assert report.commitment_updates.get().percent_complete == 10
