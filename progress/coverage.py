@@ -47,15 +47,22 @@ def coverage(figures) -> str:
             )
     if carried and figures.carried_from:
         carried_from = Quarter.from_code(figures.carried_from)
-        text = (
-            _("carried from %(quarter)s") % {"quarter": carried_from}
-            if carried == 1 and len(parts) == 1
-            else ngettext(
+        # Figures carried from different quarters name the oldest and the newest: "8 carried
+        # from Q2/2025" read as all eight, when one of them was Q3/2025's.
+        until = getattr(figures, "carried_until", None)
+        if until and until != figures.carried_from:
+            text = ngettext(
+                "%(count)s carried from %(quarter)s to %(until)s",
+                "%(count)s carried from %(quarter)s to %(until)s",
+                carried,
+            ) % {"count": carried, "quarter": carried_from, "until": Quarter.from_code(until)}
+        elif carried == 1 and len(parts) == 1:
+            text = _("carried from %(quarter)s") % {"quarter": carried_from}
+        else:
+            text = ngettext(
                 "%(count)s carried from %(quarter)s",
                 "%(count)s carried from %(quarter)s",
                 carried,
-            )
-            % {"count": carried, "quarter": carried_from}
-        )
+            ) % {"count": carried, "quarter": carried_from}
         parts[-1] = f"{parts[-1]}, {text}" if len(parts) > 1 else f"{parts[-1]} · {text}"
     return " · ".join(parts)

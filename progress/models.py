@@ -134,6 +134,7 @@ class RollupFigures(ProgressFigures):
         _("provincial units carried from an earlier quarter"), default=0
     )
     carried_from = models.PositiveIntegerField(_("oldest quarter carried"), null=True, blank=True)
+    carried_until = models.PositiveIntegerField(_("newest quarter carried"), null=True, blank=True)
     units_ended = models.PositiveIntegerField(
         _("provincial units whose period has ended"), default=0
     )

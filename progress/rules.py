@@ -358,6 +358,7 @@ class Rollup:
     units_reporting: int = 0
     units_carried: int = 0
     carried_from: int | None = None
+    carried_until: int | None = None
     units_ended: int = 0
     units_with_target: int = 0
     units_reached_target: int = 0
@@ -400,7 +401,7 @@ def unit_rollup(kpi: Kpi, figures: dict, reference: Quarter) -> Rollup:
     unit.units_reporting = 1
     if figures["latest_quarter"] < reference.code:
         unit.units_carried = 1
-        unit.carried_from = figures["latest_quarter"]
+        unit.carried_from = unit.carried_until = figures["latest_quarter"]
     unit.value_min = unit.value_max = figures["value"]
     target = figures["target_value"]
     if target is None:
@@ -538,6 +539,7 @@ class Totals:
     units_reporting: int = 0
     units_carried: int = 0
     carried_from: int | None = None
+    carried_until: int | None = None
     units_ended: int = 0
     units_with_target: int = 0
     units_reached_target: int = 0
@@ -557,6 +559,7 @@ def combine(kpi: Kpi, parts: list[Rollup]) -> Rollup:
     quarters = [part.latest_quarter for part in reporting if part.latest_quarter]
     references = [part.reference_quarter for part in parts if part.reference_quarter]
     carried = [part.carried_from for part in parts if part.carried_from]
+    carried_until = [part.carried_until for part in parts if part.carried_until]
     changes = [part.change_last_year for part in reporting if part.change_last_year is not None]
     totals = Totals(
         reporting=len(reporting),
@@ -571,6 +574,7 @@ def combine(kpi: Kpi, parts: list[Rollup]) -> Rollup:
         ),
         change_sum=sum(changes) if changes else None,
         carried_from=min(carried) if carried else None,
+        carried_until=max(carried_until) if carried_until else None,
         value_min=min((part.value_min for part in reporting), default=None),
         value_max=max((part.value_max for part in reporting), default=None),
     )
@@ -601,6 +605,7 @@ def finish(kpi: Kpi, totals: Totals) -> Rollup:
         units_reporting=totals.units_reporting,
         units_carried=totals.units_carried,
         carried_from=totals.carried_from,
+        carried_until=totals.carried_until,
         units_ended=totals.units_ended,
         units_with_target=totals.units_with_target,
         units_reached_target=totals.units_reached_target,

@@ -419,6 +419,7 @@ NATIONAL_AGGREGATES = {
     "latest_quarter": Max("latest_quarter", filter=_REPORTING),
     "reference_quarter": Max("reference_quarter"),
     "carried_from": Min("carried_from", filter=_REPORTING),
+    "carried_until": Max("carried_until", filter=_REPORTING),
     "includes_demo": Max(Case(When(includes_demo=True, then=Value(1)), default=Value(0))),
     "worst": Max(_SEVERITY),
     "value_sum": Sum("value", filter=_REPORTING),

@@ -10,8 +10,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from progress import services as progress
+from progress.coverage import coverage
 from progress.models import AgreementProgress, ProgressStatus
 from progress.rules import status_for
 
@@ -98,6 +100,32 @@ def test_it_carries_a_stale_stock_for_four_quarters_and_then_counts_it_no_more(p
     assert stale.units_reporting == 0
     merged = province_row(provinces.lao_cai, bts)
     assert (merged.units_reporting, merged.units_expected, merged.units_carried) == (2, 2, 1)
+
+
+def test_figures_carried_from_two_quarters_name_both(provinces, kpis):
+    bts = kpis["bts_total"]
+    report(agreement_for(provinces.former_lao_cai), "2025Q3", {bts: 1000})
+    report(agreement_for(provinces.former_yen_bai), "2025Q1", {bts: 800})
+    report(agreement_for(provinces.former_quang_tri), "2025Q3", {bts: 700})
+    report(agreement_for(provinces.former_quang_binh), "2025Q2", {bts: 900})
+    progress.recompute_all()
+
+    national = national_row(bts)
+    assert (national.provinces_carried, national.carried_from, national.carried_until) == (
+        2,
+        20251,
+        20252,
+    )
+    # "2 carried from Q1/2025" would read as both; Quảng Trị's is Q2/2025's.
+    with translation.override("en"):
+        assert coverage(national).endswith("2 carried from Q1/2025 to Q2/2025")
+    with translation.override("vi"):
+        assert coverage(national).endswith("2 đơn vị dùng số liệu từ Quý 1/2025 đến Quý 2/2025")
+    # One quarter carried is named once, as before.
+    with translation.override("en"):
+        assert coverage(province_row(provinces.lao_cai, bts)).endswith(
+            "2 of 2 former units reporting, 1 carried from Q1/2025"
+        )
 
 
 def test_it_never_counts_a_value_outside_its_agreements_period_or_phase(provinces, kpis):
