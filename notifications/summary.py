@@ -25,10 +25,11 @@ from django.utils.translation import ngettext
 
 from core.formatting import month_label, share
 from dashboards import packs
+from dashboards.filters import SLIPPING
 from dashboards.services import at_risk_table, completeness_table, data_version, latest_phase
 from milestones.models import QuarterlyReport
 from partnerships.models import Kpi
-from progress.models import AgreementProgress, ProgressStatus
+from progress.models import AgreementProgress
 from provinces.access import Role
 from provinces.lineage import with_predecessors
 from provinces.models import Province
@@ -36,7 +37,6 @@ from provinces.models import Province
 from . import services
 from .models import Kind, Notification
 
-SLIPPING = (ProgressStatus.OFF_TRACK, ProgressStatus.AT_RISK)
 APPROVED_LISTED = 10
 # A summary's pack stays in the cache this long at most (its key changes with the figures).
 PACK_CACHE_SECONDS = 3600
@@ -51,7 +51,8 @@ def _scope_label(province: Province | None) -> str:
 
 
 def at_risk(province: Province | None):
-    """The dashboards' list of agreements with KPIs slipping, in the latest phase."""
+    """The dashboards' list of agreements with KPIs slipping, in the latest phase: off track or
+    at risk while their period runs, not achieved once it has ended (`SLIPPING`)."""
     scope = AgreementProgress.objects.filter(status__in=SLIPPING)
     phase = latest_phase()
     if phase:

@@ -22,7 +22,7 @@ from .conftest import VIETNAM
 from .dashboard_world import build_world
 from .factories import QuarterlyReportFactory, UserFactory
 from .progress_data import agreement_for
-from .test_dashboards import page
+from .test_dashboards import page, table_rows
 from .test_notifications import EN, at, mails_to, run_daily_job
 
 # A pack kept in the cache by one test must not be attached by the next, whose data differ.
@@ -193,3 +193,22 @@ def test_the_summary_counts_the_reports_the_national_page_counts(
     assert "3 of 3 reports due are approved" in summary.body
     (province,) = mails_to(sent, lai_chau)
     assert "No report was due in this scope." in province.body
+
+
+def test_once_the_phase_has_ended_the_summary_counts_what_was_not_achieved(
+    world, client, django_capture_on_commit_callbacks
+):
+    # December 2026: the 2021–2025 agreements have ended, so a shortfall is "not achieved",
+    # never "off track" or "at risk" again; the page lists them as slipping, so must the mail.
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=VIETNAM), tick=False):
+        progress.recompute_all()
+        assert AgreementProgress.objects.filter(status=ProgressStatus.NOT_ACHIEVED).exists()
+        client.force_login(UserFactory(username="reader", roles=[Role.OFFICIAL]))
+        listed = table_rows(page(client, "/"), "at_risk")
+    assert listed
+    official = subscriber("official_ended")
+    december = datetime.date(2026, 12, 1)
+    (summary,) = mails_to(run_daily_job(django_capture_on_commit_callbacks, december), official)
+    assert summary.subject.endswith(f"{len(listed)} agreements slipping")
+    assert "No agreement has a KPI" not in summary.body
+    assert listed[0][0].removesuffix(" DEMO") in summary.body
