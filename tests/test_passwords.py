@@ -85,3 +85,13 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, person, set
     sent = client.post(reverse("password_reset"), {"email": "nobody@example.vn"}, follow=True, **EN)
     assert "Check your e-mail" in sent.content.decode()
     assert mail.outbox == []
+
+
+def test_a_password_too_short_is_refused_in_vietnamese(client, person):
+    client.force_login(person)
+    refused = client.post(
+        reverse("password_change"),
+        {"old_password": OLD, "new_password1": "demo", "new_password2": "demo"},
+    ).content.decode()
+    assert "Mật khẩu quá ngắn. Mật khẩu phải có ít nhất 8 ký tự." in refused
+    assert "too short" not in refused
