@@ -1,6 +1,9 @@
 """Typed readers for environment variables, in the manner of Healthchecks' settings."""
 
 import os
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 def envstr(name: str, default: str = "") -> str:
@@ -30,3 +33,19 @@ def envfloat(name: str, default: float) -> float:
     if value is None or value.strip() == "":
         return default
     return float(value)
+
+
+def redis_url(name: str, schemes=("redis", "rediss", "unix")) -> str:
+    """A Redis URL, or "" when unset; refused at start-up when it names no such scheme.
+
+    Without its scheme (`127.0.0.1:6379/1`) a cache URL passed `manage.py check` and
+    then failed every page that used the cache, and a broker URL was read as an AMQP host
+    that never answers. The value is not repeated: it may hold a password.
+    """
+    value = envstr(name).strip()
+    if value and urlsplit(value).scheme not in schemes:
+        raise ImproperlyConfigured(
+            f"{name} must start with {', '.join(f'{s}://' for s in schemes)}"
+            f" (for example redis://127.0.0.1:6379/1)."
+        )
+    return value

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.date_formats import DATE_INPUT_FORMATS
 
-from .env import envbool, envfloat, envint, envlist, envstr
+from .env import envbool, envfloat, envint, envlist, envstr, redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -128,6 +128,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": envint("SQLITE_BUSY_TIMEOUT", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer fails the request after this many seconds, instead
+    # of holding it (and its gunicorn thread) until nginx gives up. Options in
+    # DATABASE_URL (`?sslmode=require`) are kept.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": envint("DATABASE_CONNECT_TIMEOUT", 5),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+# PostgreSQL: a request waiting this many seconds for a row or table lock another holds
+# gives up, and the user is told to try again (core/busy.py); 0 waits as long as it takes.
+# Requests only: the worker's jobs wait their turn.
+DATABASE_LOCK_TIMEOUT = envfloat("DATABASE_LOCK_TIMEOUT", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -217,8 +229,12 @@ PASSWORD_RESET_BY_EMAIL = envbool(
 # The cache only saves work: when Redis is down or slow, a read is a miss and a write is
 # dropped (django-redis's IGNORE_EXCEPTIONS), after at most CACHE_TIMEOUT_SECONDS, so
 # the pages are rendered afresh instead of failing.
-CACHE_URL = envstr("CACHE_URL")
+CACHE_URL = redis_url("CACHE_URL")
 CACHE_TIMEOUT_SECONDS = envfloat("CACHE_TIMEOUT_SECONDS", 0.5)
+# A Redis that hangs rather than refuses would cost each of a page's cache calls, and
+# each job queued, its whole timeout: after one such call the process leaves that Redis
+# alone for this many seconds (core/breaker.py), the cache missing, the jobs pending.
+REDIS_SKIP_SECONDS = envfloat("REDIS_SKIP_SECONDS", 30)
 
 
 def _shared_cache(**extra) -> dict:
@@ -226,6 +242,7 @@ def _shared_cache(**extra) -> dict:
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": CACHE_URL,
         "OPTIONS": {
+            "CLIENT_CLASS": "core.breaker.BreakerClient",
             "IGNORE_EXCEPTIONS": True,
             "LOG_IGNORED_EXCEPTIONS": True,
             "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
@@ -254,7 +271,9 @@ CACHES = {
 GC_THRESHOLD = envint("GC_THRESHOLD", 50_000)
 
 # With no broker the portal runs its jobs in-process, so the embedded default needs no Redis.
-CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
+CELERY_BROKER_URL = redis_url(
+    "CELERY_BROKER_URL", schemes=("redis", "rediss", "redis+socket", "sentinel")
+)
 # After each recompute a worker renders the national page, the comparison and the
 # changed agreement's and province's pages in Vietnamese; without a worker this
 # would run inside the approving user's request, so it is off by default then.
@@ -266,11 +285,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A short publish timeout keeps an approval responsive when the broker is down.
+# A short publish timeout keeps an approval responsive when the broker is down or hangs
+# (a publish is one LPUSH): one try, of about a second. Each retry added two seconds'
+# pause and another timeout; what is not queued is owed in a pending row or made up by
+# the scheduled jobs. The worker's wait for jobs (BRPOP) runs in its event loop, which
+# this timeout does not cut short.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "max_retries": envint("CELERY_PUBLISH_MAX_RETRIES", 1),
-    "socket_connect_timeout": envint("CELERY_SOCKET_CONNECT_TIMEOUT", 2),
-    "socket_timeout": envint("CELERY_SOCKET_TIMEOUT", 5),
+    "max_retries": envint("CELERY_PUBLISH_MAX_RETRIES", 0),
+    "socket_connect_timeout": envfloat("CELERY_SOCKET_CONNECT_TIMEOUT", 1),
+    "socket_timeout": envfloat("CELERY_SOCKET_TIMEOUT", 1),
     # A job whose worker died is delivered again after this many seconds: longer than the
     # longest retry wait (600 s) plus a full rebuild, far shorter than Redis's default hour.
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 1200),

@@ -1,13 +1,15 @@
 """A database too busy to answer in time: "try again", never a server error.
 
 SQLite lets one writer in at a time; the others wait (settings: SQLITE_BUSY_TIMEOUT)
-and only a wait that runs out ends here. PostgreSQL raises the same class for a lock
-timeout. Nothing of the refused request was saved: its transaction was rolled back.
+and only a wait that runs out ends here. PostgreSQL raises the same class when a request
+waited DATABASE_LOCK_TIMEOUT for a lock another holds. Nothing of the refused request
+was saved: its transaction was rolled back.
 """
 
 import logging
 
-from django.db import OperationalError
+from django.conf import settings
+from django.db import DatabaseError, OperationalError, connection
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -15,10 +17,40 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 _BUSY = ("database is locked", "database table is locked", "lock timeout")
+# PostgreSQL's lock_not_available, whatever language its server writes messages in.
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 def is_busy(exc: BaseException) -> bool:
-    return isinstance(exc, OperationalError) and any(text in str(exc) for text in _BUSY)
+    if not isinstance(exc, OperationalError):
+        return False
+    code = getattr(exc.__cause__, "pgcode", None)
+    return code == _LOCK_NOT_AVAILABLE or any(text in str(exc) for text in _BUSY)
+
+
+def limit_lock_waits() -> None:
+    """Make this request give up waiting for a PostgreSQL lock after DATABASE_LOCK_TIMEOUT.
+
+    Requests only: a person waits behind them, and nginx gives up at 70 s. The worker's
+    jobs (the full recompute locks whole tables) and the commands wait their turn. The
+    setting belongs to the connection, which outlives a request (DATABASE_CONN_MAX_AGE),
+    so it is set once per connection, as Django sets the connection's time zone: on the
+    driver's own cursor, not one of the request's queries.
+    """
+    if connection.vendor != "postgresql" or not settings.DATABASE_LOCK_TIMEOUT:
+        return
+    milliseconds = round(settings.DATABASE_LOCK_TIMEOUT * 1000)
+    try:
+        connection.ensure_connection()
+        if connection.connection is getattr(connection, "requests_lock_limited", None):
+            return
+        with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, false)", [f"{milliseconds}ms"])
+    except DatabaseError:
+        # A database that cannot be reached is the view's to answer (core/errors.py,
+        # /healthz), as it was before this was asked.
+        return
+    connection.requests_lock_limited = connection.connection
 
 
 def busy_message() -> str:
@@ -32,6 +64,7 @@ class DatabaseBusyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        limit_lock_waits()
         return self.get_response(request)
 
     def process_exception(self, request, exception):

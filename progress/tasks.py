@@ -9,10 +9,9 @@ import logging
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
-from django.db import transaction
 from django.utils import timezone
 
-from core.queue import publish
+from core.queue import on_commit_once, publish
 
 from . import services
 from .models import PendingRecompute
@@ -82,7 +81,9 @@ def request_recompute(agreement_id: int, reason: str = "") -> None:
         agreement_id=agreement_id,
         defaults={"requested_at": timezone.now(), "reason": reason[:200]},
     )
-    transaction.on_commit(lambda: _publish_if_pending(agreement_id))
+    # Approving a batch of one agreement's reports (an import) asks once per report; one
+    # job after the commit recomputes them all.
+    on_commit_once(("recompute", agreement_id), lambda: _publish_if_pending(agreement_id))
 
 
 def _publish_if_pending(agreement_id: int):

@@ -141,6 +141,14 @@ def plain_http():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def redis_asked_every_time():
+    """A test that stops Redis would leave it skipped (core/breaker.py) for the tests
+    after it; tests/test_redis_hung.py turns the skipping on to check it."""
+    with override_settings(REDIS_SKIP_SECONDS=0):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_throttles():
     """The API's request counts start at zero in each test, as they would in a new minute."""

@@ -46,6 +46,54 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off." in result.stderr
 
 
+def test_it_refuses_to_start_with_a_redis_url_without_its_scheme():
+    # Accepted before, this failed every dashboard (cache) or every job (read as AMQP).
+    for name in ("CACHE_URL", "CELERY_BROKER_URL"):
+        result = _start_django(
+            {"DEBUG": "0", "SECRET_KEY": "x", name: ":s3cret@127.0.0.1:6379/1"}, "CACHES"
+        )
+
+        assert result.returncode != 0
+        assert f"ImproperlyConfigured: {name} must start with redis://" in result.stderr
+        assert "(for example redis://127.0.0.1:6379/1)" in result.stderr
+        # The URL is not repeated: it may carry the password.
+        assert "s3cret" not in result.stderr
+
+
+def test_it_skips_a_redis_that_does_not_answer_in_both_caches():
+    values = _settings_for(
+        {"DEBUG": "0", "SECRET_KEY": "x", "CACHE_URL": "rediss://cache.example.vn:6380/1"},
+        "CACHES",
+        "REDIS_SKIP_SECONDS",
+    )
+
+    for alias in ("default", "throttle"):
+        options = values["CACHES"][alias]["OPTIONS"]
+        assert options["CLIENT_CLASS"] == "core.breaker.BreakerClient"
+        assert options["IGNORE_EXCEPTIONS"] is True
+    assert values["REDIS_SKIP_SECONDS"] == 30
+
+
+def test_postgresql_gives_up_on_a_server_or_a_lock_that_does_not_answer():
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "x",
+        "DATABASE_URL": "postgres://portal:pw@db.example.vn:5432/portal?sslmode=require",
+    }
+    values = _settings_for(env, "DATABASES", "DATABASE_LOCK_TIMEOUT")
+
+    assert values["DATABASES"]["default"]["OPTIONS"] == {
+        "connect_timeout": 5,
+        "sslmode": "require",
+    }
+    assert values["DATABASE_LOCK_TIMEOUT"] == 10
+
+    env.update(DATABASE_CONNECT_TIMEOUT="2", DATABASE_LOCK_TIMEOUT="0")
+    values = _settings_for(env, "DATABASES", "DATABASE_LOCK_TIMEOUT")
+    assert values["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 2
+    assert values["DATABASE_LOCK_TIMEOUT"] == 0
+
+
 def test_it_starts_without_any_variable_in_debug_mode_on_sqlite_with_eager_tasks():
     values = _settings_for(
         {"DEBUG": "1"},
