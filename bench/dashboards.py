@@ -1,7 +1,7 @@
 """Benchmark of the dashboards and the recompute, on the data of `generate_scale_data`.
 
     DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py migrate
-    DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py generate_scale_data
+    DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py generate_scale_data --yes
     DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python bench/dashboards.py
 
 Everything runs in this one process, through Django's test client (the full
@@ -331,7 +331,7 @@ def main():
 
     scale = Agreement.objects.filter(title__startswith=SCALE_MARK)
     if not scale.exists():
-        sys.exit("No scale data: run `python manage.py generate_scale_data` first.")
+        sys.exit("No scale data: run `python manage.py generate_scale_data --yes` first.")
     values = KpiValue.objects.count()
     print(
         f"Data: {Province.objects.count()} province records, {Agreement.objects.count()} "

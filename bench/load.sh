@@ -33,7 +33,7 @@ $PY manage.py migrate --noinput --verbosity=0
 $PY manage.py collectstatic --noinput --verbosity=0
 $PY manage.py load_provinces >/dev/null
 $PY manage.py load_reference_data >/dev/null
-$PY manage.py generate_scale_data --verbosity=0
+$PY manage.py generate_scale_data --yes --verbosity=0
 $PY bench/load_setup.py
 $PY manage.py recompute_progress --verbosity=0
 # A database that has served for years has its statistics and its tables vacuumed; one

@@ -1,7 +1,7 @@
 """Benchmark of the daily notices and the outbox, on the data of `generate_scale_data`.
 
     DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py migrate
-    DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py generate_scale_data
+    DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py generate_scale_data --yes
     DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python bench/notifications.py
 
 Inside a transaction that is rolled back (the data is left as it was), it assigns
@@ -99,7 +99,7 @@ def main():
     parser.add_argument("--reviewers", type=int, default=20)
     arguments = parser.parse_args()
     if not Agreement.objects.filter(title__startswith=SCALE_MARK).exists():
-        sys.exit("No scale data: run `python manage.py generate_scale_data` first.")
+        sys.exit("No scale data: run `python manage.py generate_scale_data --yes` first.")
 
     deadline_quarter_end = datetime.date(2025, 9, 30)
     morning = datetime.datetime(2025, 10, 21, 8, tzinfo=VIETNAM)

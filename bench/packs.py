@@ -1,7 +1,7 @@
 """Benchmark of the review-conference packs, on the data of `generate_scale_data`.
 
     DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py migrate
-    DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py generate_scale_data
+    DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python manage.py generate_scale_data --yes
     DATABASE_URL=sqlite:///bench.sqlite3 .venv/bin/python bench/packs.py
 
 Through Django's test client, as a signed-in official: the PDF pack of the

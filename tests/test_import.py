@@ -461,7 +461,7 @@ def test_the_command_saves_nothing_from_a_file_with_errors(tmp_path, admin_user,
         workbook.active.append(row)
     workbook.save(path)
     err = io.StringIO()
-    with pytest.raises(CommandError, match=r"1 errors in values\.xlsx; nothing was imported\."):
+    with pytest.raises(CommandError, match=r"^1 error in values\.xlsx; nothing was imported\.$"):
         call_command(
             "import_values", str(path), "--user", "admin", stdout=io.StringIO(), stderr=err
         )
@@ -484,6 +484,46 @@ def test_the_command_checks_without_saving_on_a_dry_run(tmp_path, staff_laocai, 
     )
     assert "4 values would change; nothing was saved." in out.getvalue()
     assert not QuarterlyReport.objects.filter(quarter=20214).exists()
+
+
+def test_the_command_speaks_vietnamese_throughout_when_asked(tmp_path, admin_user, laocai):
+    def run(path, *options):
+        out, err = io.StringIO(), io.StringIO()
+        arguments = [str(path), "--user", "admin", "--language", "vi", *options]
+        call_command("import_values", *arguments, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    rows = good_rows()
+    rows[3][4] = "140"
+    wrong = tmp_path / "imp.csv"
+    wrong.write_bytes(csv_bytes(*rows))
+    with pytest.raises(CommandError) as refused:
+        run(wrong)
+    assert str(refused.value) == "Tệp imp.csv có 1 lỗi; chưa nhập dữ liệu nào."
+
+    right = tmp_path / "values.csv"
+    right.write_bytes(csv_bytes(*good_rows()))
+    out, err = run(right, "--dry-run")
+    assert "Đang kiểm tra" in err, "the progress bar too"
+    assert out.splitlines()[0] == f"dòng 2: {laocai.agreement.pk} Quý 4/2021 bts_total: — → 1.100"
+    assert out.splitlines()[-1] == "4 giá trị sẽ thay đổi; chưa lưu gì."
+    out, err = run(right)
+    assert out.splitlines()[-1] == "Đã lưu 4 giá trị vào 1 báo cáo nháp."
+    assert "Đang lưu" in err
+    assert QuarterlyReport.objects.filter(quarter=20214).count() == 1
+
+
+def test_the_command_lists_each_error_in_vietnamese(tmp_path, admin_user, laocai):
+    rows = good_rows()
+    rows[3][4] = "140"
+    path = tmp_path / "imp.csv"
+    path.write_bytes(csv_bytes(*rows))
+    err = io.StringIO()
+    arguments = [str(path), "--user", "admin", "--language", "vi"]
+    with pytest.raises(CommandError):
+        call_command("import_values", *arguments, stdout=io.StringIO(), stderr=err)
+    assert "dòng 5, Giá trị: Tỷ lệ phần trăm không được vượt quá 100." in err.getvalue()
+    assert "row" not in err.getvalue()
 
 
 def token_of(location: str) -> str:
@@ -747,6 +787,20 @@ def test_a_change_to_an_approved_quarter_is_refused_on_its_row_only(staff_laocai
     assert [(row, column) for row, column, _message in errors_of(plan)] == [(3, "Quarter")]
     assert "is locked" in plan.errors[0].message
     assert plan.unchanged == 1
+    assert plan.changes == [], "a refused row changes nothing"
+
+
+def test_the_preview_of_a_row_for_a_locked_quarter_shows_the_error_and_no_change(
+    client, staff_laocai, laocai, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    response = upload(client, csv_bytes(["Lào Cai", "", "2021Q3", "bts_4g", "310", "", ""]))
+    page = client.get(response["Location"], **EN).content.decode()
+    assert "1 error" in page and "is locked" in page
+    assert "0 values would change" in page
+    assert "The file holds no value different from those already saved." in page
+    assert "Save these values as drafts" not in page
 
 
 # KPIs without a target that the agreement has reported on -----------------------------

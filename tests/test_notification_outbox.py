@@ -194,12 +194,22 @@ def test_the_command_does_the_beats_work_without_a_broker(laocai, staff_laocai, 
         call_command("send_notifications", stdout=out)
         call_command("send_notifications", stdout=out)
     assert out.getvalue().splitlines() == [
-        "1 notices written, 1 sent, 0 waiting, 0 failed",
+        "1 notice written, 1 sent, 0 waiting, 0 failed",
         "0 notices written, 0 sent, 0 waiting, 0 failed",
     ]
     (message,) = mail.outbox
     assert message.to == [staff_laocai.email]
     assert message.subject == "Quá hạn: đề nghị nộp 1 báo cáo quý"
+
+
+def test_the_command_counts_in_vietnamese_when_asked(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("send_notifications", "--language", "vi", stdout=out)
+    assert out.getvalue() == "Đã tạo 0 thông báo, đã gửi 0, đang chờ 0, thất bại 0\n"
 
 
 def test_delivered_notices_are_forgotten_after_a_year_and_failed_ones_kept(db, settings):

@@ -35,7 +35,7 @@ def scale(module_db):
     with time_machine.travel(TODAY, tick=False):
         # One agreement per former unit and phase and per current province; the first
         # KPIs of the catalogue.
-        call_command("generate_scale_data", agreements=160, kpis=5, verbosity=0)
+        call_command("generate_scale_data", agreements=160, kpis=5, yes=True, verbosity=0)
     return Kpi.objects.order_by("order", "code")[:5]
 
 

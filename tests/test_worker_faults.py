@@ -39,7 +39,9 @@ def test_a_rebuild_whose_worker_is_killed_is_failed_and_done_again(redis):  # no
     if connection.vendor != "postgresql":
         pytest.skip("the workers are other processes: run on PostgreSQL (`make test` does)")
     # Enough data that a full rebuild takes a few seconds, with no figures computed yet.
-    call_command("generate_scale_data", agreements=200, kpis=20, no_recompute=True, verbosity=0)
+    call_command(
+        "generate_scale_data", agreements=200, kpis=20, no_recompute=True, yes=True, verbosity=0
+    )
     first = Worker(redis.url, database_url(), FAULT_ENV)
     first.start()
     try:

@@ -8,9 +8,13 @@ series of figures, and a current province's figures start from the sum of the un
 into it. Some units stop reporting, some current provinces have reported only once or twice,
 a few reports were approved after their deadline and a few of the latest are not approved.
 
-Every row it makes is flagged demo and its agreements' titles start with
-SCALE_MARK, so a second run replaces the first and `--clear` removes it all
-without touching the seed facts or anyone's reports.
+Every row it makes is flagged demo, its agreements' titles and organisations' names start
+with SCALE_MARK and the KPIs it adds to the catalogue have SCALE_KPI codes, so a second run
+replaces the first and `--clear` removes it all (a synthetic KPI only once nothing else
+uses it) without touching the seed facts or anyone's reports.
+
+With DEBUG off it refuses to run without --yes: that is how production runs, and
+synthetic figures would show on its dashboards.
 """
 
 from __future__ import annotations
@@ -23,14 +27,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from core.commands import PortalCommand
 from core.quarters import Quarter, last_completed, quarter_range
 from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 from milestones.schedule import deadline_for
@@ -55,6 +62,10 @@ from progress.models import PendingRecompute
 from provinces.models import Province
 
 SCALE_MARK = "[Quy mô]"
+SCALE_KPI = "scale_kpi_"
+# Ten times what the portal will hold (300 agreements, 30 KPIs): enough for any benchmark,
+# and a mistyped number cannot fill the disk.
+MOST_AGREEMENTS, MOST_KPIS = 3000, 300
 FIRST_QUARTER = Quarter(2014, 1)
 BATCH = 5000
 # Of the synthetic KPIs added to reach the requested number, one in five is a
@@ -80,42 +91,90 @@ NARRATIVE = "Số liệu quy mô tổng hợp (minh họa)."
 TENTH = Decimal("0.1")
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(PortalCommand):
+    help = (
         "Build synthetic demo data at national scale: every province record, 300 agreements "
         "over the three phases, 30 KPIs and the quarterly reports of each agreement's period "
-        "up to the last completed quarter, then recompute progress."
+        "up to the last completed quarter, then recompute progress. It replaces the data of "
+        "an earlier run. With DEBUG off it refuses to run without --yes."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--agreements", type=int, default=300)
-        parser.add_argument("--kpis", type=int, default=30)
+        parser.add_argument(
+            "--agreements",
+            type=int,
+            default=300,
+            help=f"How many agreements, from 1 to {MOST_AGREEMENTS} (default: 300).",
+        )
+        parser.add_argument(
+            "--kpis",
+            type=int,
+            default=30,
+            help=(
+                f"How many KPIs, from 1 to {MOST_KPIS} (default: 30): the catalogue's first, "
+                "completed with synthetic ones."
+            ),
+        )
         parser.add_argument(
             "--quarters",
             type=int,
-            help=_(
+            help=(
                 "Only the latest N quarters up to the last completed one "
                 "(by default every quarter since Q1/2014)."
             ),
         )
-        parser.add_argument("--seed", default="generate_scale_data")
         parser.add_argument(
-            "--clear", action="store_true", help=_("Only remove the synthetic scale data.")
+            "--seed",
+            default="generate_scale_data",
+            help="Seed of the random choices: the same seed gives the same data.",
         )
         parser.add_argument(
-            "--no-recompute", action="store_true", help=_("Leave the progress tables alone.")
+            "--clear",
+            action="store_true",
+            help=(
+                "Only remove the synthetic scale data: every row an earlier run wrote, its "
+                "synthetic KPIs included unless something else uses them; then recompute."
+            ),
+        )
+        parser.add_argument(
+            "--no-recompute", action="store_true", help="Leave the progress tables alone."
+        )
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help=(
+                "Write the data even though DEBUG is off. Without it the command refuses, "
+                "so that synthetic figures never reach a production database by mistake."
+            ),
         )
 
     def handle(self, *args, **options):
-        removed = clear_scale_data()
         if options["clear"]:
-            self.stdout.write(_("Removed %(count)s synthetic agreements.") % {"count": removed})
+            removed = clear_scale_data()
+            self.stdout.write(
+                _("Removed %(agreements)s and %(kpis)s.")
+                % {
+                    "agreements": ngettext(
+                        "%(count)s synthetic agreement",
+                        "%(count)s synthetic agreements",
+                        removed.agreements,
+                    )
+                    % {"count": removed.agreements},
+                    "kpis": ngettext(
+                        "%(count)s synthetic KPI", "%(count)s synthetic KPIs", removed.kpis
+                    )
+                    % {"count": removed.kpis},
+                }
+            )
+            self._recompute(options)
             return
-        if options["agreements"] < 1 or options["kpis"] < 1 or (options["quarters"] or 1) < 1:
-            raise CommandError(_("Agreements, KPIs and quarters must be at least 1."))
-        if Province.objects.count() < 97:
-            call_command("load_provinces", verbosity=0)
         last = last_completed()
+        every_quarter = len(quarter_range(FIRST_QUARTER, last))
+        # Checked before anything is removed: a refused run leaves the data as it was.
+        self._check(options, every_quarter)
+        clear_scale_data()
+        if Province.objects.count() < 97:
+            call_command("load_provinces", verbosity=0, language=options["language"])
         first = FIRST_QUARTER
         if options["quarters"]:
             first = max(first, _quarter_at(last.index() - options["quarters"] + 1))
@@ -133,20 +192,63 @@ class Command(BaseCommand):
             _targets(plans, kpis, figures, rng)
             values = _reports(plans, kpis, figures, (first, last), rng, quiet, self.stderr)
         progress.refresh_statistics(Agreement, QuarterlyReport, KpiValue, KpiTarget)
+        quarters = len(quarter_range(first, last))
         self.stdout.write(
-            _("%(agreements)s agreements, %(kpis)s KPIs, %(quarters)s quarters: %(values)s values.")
+            _("%(agreements)s, %(kpis)s, %(quarters)s: %(values)s.")
             % {
-                "agreements": len(agreements),
-                "kpis": len(kpis),
-                "quarters": len(quarter_range(first, last)),
-                "values": values,
+                "agreements": ngettext(
+                    "%(count)s agreement", "%(count)s agreements", len(agreements)
+                )
+                % {"count": len(agreements)},
+                "kpis": ngettext("%(count)s KPI", "%(count)s KPIs", len(kpis))
+                % {"count": len(kpis)},
+                "quarters": ngettext("%(count)s quarter", "%(count)s quarters", quarters)
+                % {"count": quarters},
+                "values": ngettext("%(count)s value", "%(count)s values", values)
+                % {"count": values},
             }
         )
+        self._recompute(options)
+
+    def _check(self, options, every_quarter: int):
+        bounds = (
+            ("agreements", "--agreements", MOST_AGREEMENTS),
+            ("kpis", "--kpis", MOST_KPIS),
+            ("quarters", "--quarters", every_quarter),
+        )
+        for key, option, most in bounds:
+            given = options[key]
+            if given is not None and not 1 <= given <= most:
+                raise CommandError(
+                    _("%(option)s must be a whole number from 1 to %(most)s; %(given)s was given.")
+                    % {"option": option, "most": most, "given": given}
+                )
+        if not settings.DEBUG and not options["yes"]:
+            raise CommandError(
+                _(
+                    "DEBUG is off, as in production: this command would write synthetic "
+                    "agreements, reports and KPIs into the database, and the dashboards would "
+                    "show them. Run it with DEBUG=1, or add --yes if this database is for "
+                    "benchmarks or trials."
+                )
+            )
+
+    def _recompute(self, options):
         if not options["no_recompute"]:
-            call_command("recompute_progress", verbosity=options["verbosity"])
+            call_command(
+                "recompute_progress",
+                verbosity=options["verbosity"],
+                language=options["language"],
+            )
 
 
-def clear_scale_data() -> int:
+class Cleared(NamedTuple):
+    agreements: int
+    kpis: int
+
+
+def clear_scale_data() -> Cleared:
+    """Remove every row an earlier run wrote, and the history its removal writes."""
     agreements = Agreement.objects.filter(title__startswith=SCALE_MARK)
     with transaction.atomic():
         KpiValue.objects.filter(report__agreement__in=agreements).delete()
@@ -159,7 +261,48 @@ def clear_scale_data() -> int:
         )
         agreements.delete()
         Organisation.objects.filter(pk__in=organisations).delete()
-    return count
+        kpis = _own_unused_kpis()
+        Kpi.objects.filter(pk__in=kpis).delete()
+        # Each deletion above wrote a history row, as did the creation of the organisations
+        # and KPIs: synthetic rows all, found through the titles the history keeps.
+        scale = Agreement.history.filter(title__startswith=SCALE_MARK).values("id")
+        reports = QuarterlyReport.history.filter(agreement_id__in=scale).values("id")
+        KpiValue.history.filter(report_id__in=reports).delete()
+        QuarterlyReport.history.filter(agreement_id__in=scale).delete()
+        KpiTarget.history.filter(agreement_id__in=scale).delete()
+        Agreement.history.filter(title__startswith=SCALE_MARK).delete()
+        Organisation.history.filter(name__startswith=SCALE_MARK).delete()
+        Kpi.history.filter(id__in=kpis).delete()
+    return Cleared(count, len(kpis))
+
+
+def _scale_kpi(number: int) -> dict[str, str]:
+    """The code and names of the `number`th synthetic KPI: what `--clear` knows it by."""
+    return {
+        "code": f"{SCALE_KPI}{number:02d}",
+        "name_vi": f"Chỉ tiêu quy mô {number:02d} (minh họa)",
+        "name_en": f"Scale indicator {number:02d} (demo)",
+    }
+
+
+def _own_unused_kpis() -> list[int]:
+    """The synthetic KPIs as this command made them, which no value, target or part uses.
+
+    A KPI an administrator took over (renamed, or used for real figures) is kept.
+    """
+    unused = Kpi.objects.filter(
+        code__startswith=SCALE_KPI,
+        values__isnull=True,
+        targets__isnull=True,
+        parts__isnull=True,
+    )
+    own = []
+    for kpi in unused.only("code", "name_vi", "name_en"):
+        number = kpi.code.removeprefix(SCALE_KPI)
+        names = {"code": kpi.code, "name_vi": kpi.name_vi, "name_en": kpi.name_en}
+        if number.isdigit() and _scale_kpi(int(number)) == names:
+            own.append(kpi.pk)
+    return own
 
 
 def _quarter_at(index: int) -> Quarter:
@@ -173,7 +316,7 @@ def _kpis(count: int) -> list[Kpi]:
     number = 0
     while len(kpis) < count:
         number += 1
-        code = f"scale_kpi_{number:02d}"
+        marks = _scale_kpi(number)
         if number % PERCENTAGE_EVERY == 0:
             kind, space, unit = KpiKind.PERCENTAGE, SpaceAggregation.NONE, "%"
         elif number % RATIO_EVERY == 0:
@@ -181,10 +324,10 @@ def _kpis(count: int) -> list[Kpi]:
         else:
             kind, space, unit = KpiKind.COUNT, SpaceAggregation.SUM, "đơn vị"
         kpi, _created = Kpi.objects.get_or_create(
-            code=code,
+            code=marks["code"],
             defaults={
-                "name_vi": f"Chỉ tiêu quy mô {number:02d} (minh họa)",
-                "name_en": f"Scale indicator {number:02d} (demo)",
+                "name_vi": marks["name_vi"],
+                "name_en": marks["name_en"],
                 "unit_vi": unit,
                 "unit_en": unit,
                 "kind": kind,

@@ -1,9 +1,10 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.commands import PortalCommand
 from demo.services import ACCOUNTS, seed_demo
 from progress import services as progress
 from provinces.access import Role
@@ -12,7 +13,7 @@ from provinces.services import Upsert
 COUNTED_APPS = ("provinces", "partnerships", "milestones", "progress")
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = (
         "Load the provinces, the catalogues, every agreement and figure from the source "
         "articles, the demo accounts and flagged synthetic quarterly figures. Safe to run again."
@@ -25,7 +26,12 @@ class Command(BaseCommand):
             # new figures are committed; an unchanged run leaves them as they are.
             run = progress.recompute_all()
             self.stdout.write(
-                _("Progress recomputed: %(rows)s rows written.") % {"rows": run.rows_written}
+                ngettext(
+                    "Progress recomputed: %(rows)s row written.",
+                    "Progress recomputed: %(rows)s rows written.",
+                    run.rows_written,
+                )
+                % {"rows": run.rows_written}
             )
         else:
             self.stdout.write(_("Nothing changed; the progress tables are left as they are."))

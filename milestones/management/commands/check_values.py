@@ -2,22 +2,21 @@
 
 import sys
 
-from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.commands import DATABASE_UNREACHABLE, PortalCommand
 from milestones.checks import values_outside_period
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = (
         "List every KPI value, in a report of any status, whose quarter lies outside its "
         "agreement's period: such values are refused at entry and never counted, so any "
         "found was stored around the checks and needs correcting. Prints each value "
         "(province, agreement, period, quarter, KPI, value, report status) and their count. "
-        "Exits 0 when there is none and 1 when there is any, for monitoring."
+        "Exits 0 when there is none, 1 when there is any and "
+        f"{DATABASE_UNREACHABLE} when the database cannot be reached, for monitoring."
     )
 
     def add_arguments(self, parser):
@@ -26,16 +25,8 @@ class Command(BaseCommand):
             action="store_true",
             help="Print only the count; the exit status is the same.",
         )
-        parser.add_argument(
-            "--language", default="en", choices=[code for code, _name in settings.LANGUAGES]
-        )
 
     def handle(self, *args, **options):
-        # For this command only: the language of whoever called it (a shell, a test) stays.
-        with translation.override(options["language"]):
-            self._check(options)
-
-    def _check(self, options):
         values = values_outside_period().select_related(
             "kpi", "report__agreement__counterparty__province"
         )

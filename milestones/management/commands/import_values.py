@@ -3,14 +3,16 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from core.commands import PortalCommand
 from milestones import imports
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = (
         "Check a CSV or XLSX file of quarterly values (the import template's columns) and, "
         "if it has no error, save it as draft reports in one transaction."
@@ -26,22 +28,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and list the changes; save nothing."
         )
-        parser.add_argument("--language", default="en", choices=["en", "vi"])
 
     def handle(self, *args, **options):
-        # For this command only: the language of whoever called it (a shell, a test) stays.
-        with translation.override(options["language"]):
-            self._import(options)
-
-    def _import(self, options):
         user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
         if user is None:
-            raise CommandError(f"No active user is named {options['user']!r}.")
+            raise CommandError(
+                _("No active user is named “%(username)s”.") % {"username": options["user"]}
+            )
         path: Path = options["file"]
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s.") % {"file": path, "reason": exc.strerror}
+            ) from exc
         show = options["verbosity"] > 0
         try:
             rows = imports.read_rows(data, path.name)
@@ -53,24 +53,59 @@ class Command(BaseCommand):
                 items, desc=description, unit=unit, disable=not show, file=self.stderr
             )
 
-        plan = imports.plan_import(rows, user, progress=progress("Checking", "row"))
+        plan = imports.plan_import(rows, user, progress=progress(_("Checking"), _("row")))
         for error in plan.errors:
-            self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
+            self.stderr.write(
+                _("row %(row)s, %(column)s: %(message)s")
+                % {"row": error.row, "column": error.column, "message": error.message}
+            )
         if not plan.ok:
-            raise CommandError(f"{len(plan.errors)} errors in {path.name}; nothing was imported.")
+            raise CommandError(
+                ngettext(
+                    "%(count)s error in %(file)s; nothing was imported.",
+                    "%(count)s errors in %(file)s; nothing was imported.",
+                    len(plan.errors),
+                )
+                % {"count": len(plan.errors), "file": path.name}
+            )
         if show:
             for change in plan.changes:
                 self.stdout.write(
-                    f"row {change.row}: {change.agreement.pk} {change.quarter} {change.kpi.code}: "
-                    f"{change.old or '—'} → {change.new or '—'}"
+                    _("row %(row)s: %(agreement)s %(quarter)s %(kpi)s: %(old)s → %(new)s")
+                    % {
+                        "row": change.row,
+                        "agreement": change.agreement.pk,
+                        "quarter": change.quarter,
+                        "kpi": change.kpi.code,
+                        "old": change.old or "—",
+                        "new": change.new or "—",
+                    }
                 )
         if options["dry_run"]:
-            self.stdout.write(f"{len(plan.changes)} values would change; nothing was saved.")
+            self.stdout.write(
+                ngettext(
+                    "%(count)s value would change; nothing was saved.",
+                    "%(count)s values would change; nothing was saved.",
+                    len(plan.changes),
+                )
+                % {"count": len(plan.changes)}
+            )
             return
         try:
-            saved = imports.apply_import(plan, user, progress=progress("Saving", "report"))
+            saved = imports.apply_import(plan, user, progress=progress(_("Saving"), _("report")))
         except imports.ImportRefused as exc:
             raise CommandError(exc.message) from exc
+        # Two counts, each with its own plural.
         self.stdout.write(
-            self.style.SUCCESS(f"{len(plan.changes)} values saved in {saved} draft reports.")
+            self.style.SUCCESS(
+                _("%(values)s in %(reports)s.")
+                % {
+                    "values": ngettext(
+                        "%(count)s value saved", "%(count)s values saved", len(plan.changes)
+                    )
+                    % {"count": len(plan.changes)},
+                    "reports": ngettext("%(count)s draft report", "%(count)s draft reports", saved)
+                    % {"count": saved},
+                }
+            )
         )

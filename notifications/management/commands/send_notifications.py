@@ -4,21 +4,32 @@
 does their work (the daily job writes once a day, from NOTIFICATION_HOUR).
 """
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.commands import PortalCommand
 from notifications import daily, outbox
 from notifications.models import Notification, Status
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = "Write today's reminders, digests and summaries, then send every notice that is due."
 
     def handle(self, *args, **options):
         outbox.prune()
-        written = daily.write_daily_notices()
+        written = len(daily.write_daily_notices())
         sent = outbox.send_due()
         waiting = Notification.objects.filter(status=Status.PENDING).count()
         failed = Notification.objects.filter(status=Status.FAILED).count()
         self.stdout.write(
-            f"{len(written)} notices written, {sent} sent, {waiting} waiting, {failed} failed"
+            _("%(written)s, %(sent)s sent, %(waiting)s waiting, %(failed)s failed")
+            % {
+                "written": ngettext(
+                    "%(count)s notice written", "%(count)s notices written", written
+                )
+                % {"count": written},
+                "sent": sent,
+                "waiting": waiting,
+                "failed": failed,
+            }
         )

@@ -1,13 +1,13 @@
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.commands import PortalCommand
 from partnerships.reference import load_reference_data
 from provinces.services import Upsert, ensure_role_groups
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(PortalCommand):
+    help = (
         "Create or update what every installation needs: the role groups and their "
         "permissions, the phases, the commitment areas and the KPI catalogue. Safe to run "
         "again: it changes only what differs."

@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from core.commands import PortalCommand
 from progress import services as progress
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(PortalCommand):
+    help = (
         "Rebuild every progress table from the approved values, as the scheduled job does, "
         "and clear the agreements waiting for a recompute."
     )
@@ -30,6 +31,10 @@ class Command(BaseCommand):
             bar.close()
         seconds = (run.finished_at - run.started_at).total_seconds()
         self.stdout.write(
-            _("%(rows)s progress rows written in %(seconds).1f s.")
+            ngettext(
+                "%(rows)s progress row written in %(seconds).1f s.",
+                "%(rows)s progress rows written in %(seconds).1f s.",
+                run.rows_written,
+            )
             % {"rows": run.rows_written, "seconds": seconds}
         )

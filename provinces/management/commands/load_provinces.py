@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from core.commands import PortalCommand
 from provinces.services import Upsert, load_provinces_from_package
 
 
@@ -13,7 +13,7 @@ def describe(counts) -> str:
     }
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = (
         "Load the 63 former and 34 current provincial units, and which former units merged "
         "into which, from the vietnamadminunits data package. Safe to run again."
