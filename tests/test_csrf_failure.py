@@ -1,0 +1,136 @@
+"""A form refused for its token (opened before signing in or out in another tab).
+
+The user is told in their language, in the portal's look, that nothing was saved
+and how to send the form again; a sign-in refused so from a browser that is
+already signed in goes on; scripts get JSON.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from milestones.models import QuarterlyReport, ReportStatus
+
+from .api import EN
+from .conftest import report_form_data
+
+pytestmark = pytest.mark.django_db
+
+VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
+STALE = "x" * 64
+
+
+@pytest.fixture
+def browser():
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def submitted(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.post(edit, report_form_data(laocai, submit="1"))
+    return QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+
+
+def test_a_return_from_a_tab_older_than_a_sign_in_says_nothing_was_saved(
+    browser, reviewer, submitted
+):
+    browser.force_login(reviewer)
+    page = submitted.get_absolute_url()
+    browser.get(page)
+    for language, text in (
+        (EN, "Nothing was saved: this page was opened before signing in or out in another tab."),
+        (VI, "Chưa có dữ liệu nào được lưu"),
+    ):
+        response = browser.post(
+            reverse("milestones:report-return", args=[submitted.pk]),
+            {"csrfmiddlewaretoken": STALE, "version": submitted.version, "comment": "Cần sửa."},
+            HTTP_REFERER=f"http://testserver{page}",
+            **language,
+        )
+        assert response.status_code == 403
+        body = response.content.decode()
+        assert text in body
+        assert f'href="http://testserver{page}"' in body, "a way back to the report"
+        assert 'class="topbar"' in body, "in the portal's look"
+        assert "CSRF verification failed" not in body
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.SUBMITTED
+
+
+def test_it_offers_the_dashboard_when_the_page_came_from_elsewhere(browser, official):
+    browser.force_login(official)
+    response = browser.post(
+        reverse("logout"),
+        {"csrfmiddlewaretoken": STALE},
+        HTTP_REFERER="https://example.com/phishing/",
+        **EN,
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "example.com" not in body
+    assert "Back to the dashboard" in body
+
+
+def test_a_second_sign_in_tab_takes_a_signed_in_user_on(browser, official):
+    browser.get(reverse("login"))
+    browser.force_login(official)
+    response = browser.post(
+        reverse("login"),
+        {
+            "csrfmiddlewaretoken": STALE,
+            "username": official.username,
+            "password": "whatever",
+            "next": reverse("provinces:list"),
+        },
+        **VI,
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("provinces:list")
+
+
+def test_a_second_sign_in_tab_never_goes_to_another_site(browser, official):
+    browser.force_login(official)
+    response = browser.post(
+        reverse("login"), {"csrfmiddlewaretoken": STALE, "next": "https://example.com/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_a_stale_sign_in_when_signed_out_is_told_in_the_users_language(browser, db):
+    login = reverse("login")
+    browser.get(login)
+    response = browser.post(
+        login,
+        {"csrfmiddlewaretoken": STALE, "username": "a", "password": "b"},
+        HTTP_REFERER=f"http://testserver{login}",
+        **VI,
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Chưa có dữ liệu nào được lưu" in body
+    assert f'href="http://testserver{login}"' in body
+
+
+def test_an_autosave_with_a_stale_token_is_answered_in_json(
+    browser, staff_laocai, laocai, submitted
+):
+    browser.force_login(staff_laocai)
+    autosave = reverse("milestones:report-autosave", args=[laocai.agreement.pk, laocai.quarter])
+    response = browser.post(
+        autosave,
+        {"csrfmiddlewaretoken": STALE},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+        **EN,
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+    assert response.json()["detail"].startswith("Nothing was saved")
+
+
+def test_an_api_address_keeps_a_json_answer(browser, official):
+    browser.force_login(official)
+    response = browser.post("/api/v1/no-such-thing/", {}, **EN)
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
