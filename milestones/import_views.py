@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -24,10 +24,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.formatting import number
-from core.parsing import quarter_label
+from core.parsing import parse_quarter, quarter_label
 from core.quarters import Quarter, last_completed
 from provinces.access import Action, province_scope
 
@@ -48,13 +48,22 @@ CONTENT_TYPES = {
 logger = logging.getLogger(__name__)
 
 
-def _quarter_choices(user):
-    """Every quarter the user's agreements report on, the latest first."""
-    quarters = {
+def _owed_quarters(user) -> set[Quarter]:
+    """Every quarter the user's agreements report on."""
+    return {
         quarter
         for agreement in schedule.reportable_agreements(user)
         for quarter in schedule.reportable_quarters(agreement)
-    } or {last_completed()}
+    }
+
+
+def _quarter_choices(user):
+    """Every quarter the user's agreements report on, the latest first.
+
+    With none, the last quarter ended: the form still offers a choice, and the
+    template refused for it says why.
+    """
+    quarters = _owed_quarters(user) or {last_completed()}
     return [(quarter_label(q.code), str(q)) for q in sorted(quarters, reverse=True)]
 
 
@@ -95,10 +104,13 @@ class UploadForm(forms.Form):
 
 
 def _require_reporter(user):
-    """Only people who enter figures import them; an empty scope sees a 403."""
+    """Only people who enter figures import them; an empty scope sees a 403 saying why."""
     scope = province_scope(user, Action.EDIT)
     if scope is not None and not scope:
-        raise PermissionDenied(_("Only staff who enter progress can import figures."))
+        raise PermissionDenied(
+            schedule.no_province_notice(user)
+            or _("Only staff who enter progress can import figures.")
+        )
 
 
 def _pending(request, token: str) -> dict:
@@ -162,6 +174,22 @@ def import_start(request):
 @login_required
 def import_template(request):
     _require_reporter(request.user)
+    try:
+        asked = parse_quarter(request.GET.get("quarter", ""))
+    except ValidationError:
+        asked = None
+    if asked is not None and asked not in _owed_quarters(request.user):
+        # Chosen well, but there is nothing to fill in: an empty template, or "choose a
+        # quarter" after one was chosen, would leave the user guessing.
+        messages.error(
+            request,
+            _(
+                "Your provinces have no agreement that owes a report for %(quarter)s, so "
+                "there is no template for it."
+            )
+            % {"quarter": asked},
+        )
+        return redirect("milestones:import")
     form = TemplateForm(request.GET, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose a quarter and a format for the template."))
@@ -230,12 +258,39 @@ def _already_saved(request, token: str):
     return redirect("milestones:report-list")
 
 
+def _confirmation_interrupted(request, token: str):
+    """The confirmation's address opened rather than posted: the login page sends a
+    confirmation interrupted by signing in back with a GET. Nothing is imported; the
+    preview, while it is kept, is where the user confirms again."""
+    try:
+        _pending(request, token)
+    except Http404:
+        messages.warning(
+            request,
+            _(
+                "Nothing was imported: the confirmation was interrupted (by signing in, for "
+                "example) and the uploaded file is no longer kept. Upload it again."
+            ),
+        )
+        return redirect("milestones:import")
+    messages.warning(
+        request,
+        _(
+            "Nothing was imported yet: the confirmation was interrupted (by signing in, for "
+            "example). Check the values and press Save these values as drafts again."
+        ),
+    )
+    return redirect("milestones:import-preview", token)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def import_confirm(request, token: str):
     _require_reporter(request.user)
     if token in request.session.get(CONFIRMED_KEY, []):
         return _already_saved(request, token)
+    if request.method != "POST":
+        return _confirmation_interrupted(request, token)
     try:
         pending = _pending(request, token)
     except Http404:

@@ -576,6 +576,10 @@ def plan_import(
         _check_group(group, plan)
         plan.reports.append(group)
     plan.errors.sort(key=lambda error: error.row)
+    # A row refused once its report is checked (a locked quarter, a broken rule) was
+    # taken for a change while it was read; refused, it would change nothing.
+    refused = {error.row for error in plan.errors}
+    plan.changes = [change for change in plan.changes if change.row not in refused]
     return plan
 
 

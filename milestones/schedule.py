@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.collation import sort_key
 from core.quarters import Quarter, last_completed, quarter_range
 from partnerships.models import Agreement
-from provinces.access import Action
+from provinces.access import Action, Role, has_role, province_scope
 
+from .four_eyes import approval_refusal
 from .models import QuarterlyReport, ReportStatus
 
 # An agreement owes the quarters it has not reported until the end of the year after its
@@ -98,11 +100,27 @@ def worklist(user, today: datetime.date | None = None) -> list[WorkItem]:
     return items
 
 
-def review_queue(user):
-    """Submitted reports waiting for this reviewer, oldest first."""
-    return (
+def no_province_notice(user) -> str:
+    """Why a staff member has nothing to enter or import when no province is assigned to
+    them yet, and whom to ask; "" for anyone else."""
+    if has_role(user, Role.STAFF) and province_scope(user, Action.EDIT) == set():
+        return _(
+            "Your account is not assigned to any province yet, so you have no reports to "
+            "enter or figures to import. Ask an administrator to assign you to your province."
+        )
+    return ""
+
+
+def review_queue(user) -> list[QuarterlyReport]:
+    """Submitted reports waiting for this reviewer, oldest first.
+
+    A report they may not approve (four eyes: they submitted it or changed its values)
+    waits for another reviewer, not for them.
+    """
+    submitted = (
         QuarterlyReport.objects.filter(status=ReportStatus.SUBMITTED)
         .restrict(user, Action.REVIEW)
         .select_related("agreement__counterparty__province", "submitted_by")
         .order_by("submitted_at")
     )
+    return [report for report in submitted if not approval_refusal(user, report)]

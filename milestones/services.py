@@ -21,7 +21,6 @@ from core.quarters import Quarter
 from partnerships.models import Agreement, Commitment, KpiKind
 from provinces.access import Action, can, is_admin
 
-from . import history
 from .checks import (
     CommitmentReading,
     Reading,
@@ -32,6 +31,7 @@ from .checks import (
     report_kpis,
     same_figure,
 )
+from .four_eyes import approval_refusal
 from .models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from .schedule import reportable_quarters
 from .signals import report_changed
@@ -163,25 +163,6 @@ def can_review(user, report: QuarterlyReport) -> bool:
     return can(user, Action.REVIEW, report.agreement.counterparty.province_id)
 
 
-def approval_refusal(user, report: QuarterlyReport) -> str:
-    """Four eyes: why `user` may not approve `report`, or "" when they may.
-
-    Whoever submitted the report, or saved any of its values since it was last
-    returned, has a hand in what is under review and cannot also approve it.
-    """
-    if report.submitted_by_id is not None and report.submitted_by_id == user.pk:
-        return _(
-            "You submitted this report, so another reviewer or administrator must approve it. "
-            "You can still return it for changes."
-        )
-    if history.saved_values_since_returned(report, user):
-        return _(
-            "You changed values of this report after it was last returned, so another "
-            "reviewer or administrator must approve it. You can still return it for changes."
-        )
-    return ""
-
-
 # Opening a report --------------------------------------------------------------
 
 
@@ -273,7 +254,9 @@ def save_draft(
 
     A newly warned value is confirmed by `warning_reason`, one reason for all of
     them as the form gives it, or by its own in `warning_reasons` (by KPI code),
-    as each row of an import gives it.
+    as each row of an import gives it. A save that changes nothing (no value,
+    commitment or narrative) writes nothing and leaves the version and the last
+    saver as they were (`changed_nothing`); the version is checked all the same.
     """
     if not can_edit(user, report.agreement):
         raise ReportNotFound()
@@ -305,10 +288,15 @@ def save_draft(
         }
         if missing:
             raise ReportNeedsConfirmation(missing)
-        _write_values(report, user, readings, check.warnings, reasons)
-        _write_commitments(report, user, commitments or {})
-        if narrative is not None:
+        written = _write_values(report, user, readings, check.warnings, reasons)
+        written += _write_commitments(report, user, commitments or {})
+        if narrative is not None and narrative != report.narrative:
             report.narrative = narrative
+            written += 1
+        if not (written or created):
+            # Moving the version on would refuse a colleague's real change as a conflict
+            # with a save that changed nothing, and name this user as the last to save.
+            return report
         report.version += 1
         report.updated_by = user
         stamp(report, user)
@@ -317,6 +305,11 @@ def save_draft(
             _announce(report, "opened", user)
         _announce(report, "saved", user)
     return report
+
+
+def changed_nothing(report: QuarterlyReport, version: int) -> bool:
+    """Whether `save_draft`, sent `version`, found nothing to change and so saved nothing."""
+    return report.version == version
 
 
 def unconfirmed_warnings(report, warnings: dict[str, str], readings: dict[int, Reading]) -> dict:
@@ -337,21 +330,26 @@ def unconfirmed_warnings(report, warnings: dict[str, str], readings: dict[int, R
     return {key: message for key, message in warnings.items() if kpi_code_of(key) not in confirmed}
 
 
-def _write_values(report, user, readings, warnings, reasons: dict[str, str]):
-    """Write the readings; `reasons` explain the newly warned values, a kept one stays."""
+def _write_values(report, user, readings, warnings, reasons: dict[str, str]) -> int:
+    """Write the readings, answering how many values changed; `reasons` explain the newly
+    warned values, a kept one stays."""
     warned = {kpi_code_of(key) for key in warnings}
     kpis = report_kpis(report)
     existing = {value.kpi_id: value for value in report.values.all()}
     before = {kpi_id: _fields(value, VALUE_FIELDS) for kpi_id, value in existing.items()}
+    written = 0
     for kpi_id, reading in readings.items():
         kpi = kpis.get(kpi_id)
         if kpi is None:
             continue
         value = existing.get(kpi_id) or KpiValue(report=report, kpi=kpi)
         value.kpi = kpi
-        value.value = None if kpi.kind == KpiKind.RATIO else reading.value
-        value.numerator = reading.numerator if kpi.kind == KpiKind.RATIO else None
-        value.denominator = reading.denominator if kpi.kind == KpiKind.RATIO else None
+        if kpi.kind == KpiKind.RATIO:
+            # The share stays as stored: saving derives it from its parts (KpiValue.save),
+            # so an unchanged ratio compares equal and is not written again.
+            value.numerator, value.denominator = reading.numerator, reading.denominator
+        else:
+            value.value, value.numerator, value.denominator = reading.value, None, None
         value.measured_on = reading.measured_on
         value.note = reading.note
         if kpi.code in reasons:
@@ -364,13 +362,17 @@ def _write_values(report, user, readings, warnings, reasons: dict[str, str]):
             continue
         stamp(value, user)
         value.save()
+        written += 1
+    return written
 
 
-def _write_commitments(report, user, commitments):
+def _write_commitments(report, user, commitments) -> int:
+    """Write the commitments' progress, answering how many updates changed."""
     allowed = set(
         Commitment.objects.filter(agreement_id=report.agreement_id).values_list("pk", flat=True)
     )
     existing = {update.commitment_id: update for update in report.commitment_updates.all()}
+    written = 0
     for commitment_id, reading in commitments.items():
         if commitment_id not in allowed:
             continue
@@ -385,6 +387,8 @@ def _write_commitments(report, user, commitments):
             continue
         stamp(update, user)
         update.save()
+        written += 1
+    return written
 
 
 # What a save may change. A value or an update the user did not change is not written:

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.parsing import parse_quarter
 from core.quarters import Quarter
@@ -26,6 +26,7 @@ def report_list(request):
         "reports/report_list.html",
         {
             "work": schedule.worklist(request.user),
+            "no_province": schedule.no_province_notice(request.user),
             "review_queue": schedule.review_queue(request.user),
             "recent": QuarterlyReport.objects.restrict(request.user)
             .select_related("agreement__counterparty__province", "agreement__phase", "updated_by")
@@ -112,8 +113,9 @@ def report_autosave(request, agreement_pk: int, quarter: int):
             {"saved": False, "message": _("Not saved automatically: some values need correcting.")},
             status=400,
         )
+    draft = form.draft()
     try:
-        report = services.save_draft(report, request.user, **form.draft())
+        report = services.save_draft(report, request.user, **draft)
     except services.ReportNotFound as exc:
         raise Http404 from exc
     except services.ReportConflict as exc:
@@ -125,11 +127,14 @@ def report_autosave(request, agreement_pk: int, quarter: int):
             else _("Not saved automatically: %(reason)s") % {"reason": exc.message}
         )
         return JsonResponse({"saved": False, "message": message}, status=400)
+    # Typing a value back as it was is kept as surely as a saved change: "saved".
     return JsonResponse(
         {
             "saved": True,
             "version": report.version,
-            "message": _("Draft saved automatically at %(time)s.")
+            "message": _("Nothing had changed since the last save; the report was not saved again.")
+            if services.changed_nothing(report, draft["version"])
+            else _("Draft saved automatically at %(time)s.")
             % {"time": timezone.localtime(report.updated_at).strftime("%H:%M")},
         }
     )
@@ -149,10 +154,17 @@ def _save_report_form(request, report, form, context):
             report = services.save_and_submit(report, request.user, **form.draft(), attach=attach)
             messages.success(request, _("The report was submitted for review."))
             return redirect(report.get_absolute_url())
-        report = services.save_draft(report, request.user, **form.draft())
+        draft = form.draft()
+        report = services.save_draft(report, request.user, **draft)
         if attach is not None:
             attach(report)
-        messages.success(request, _("The draft was saved."))
+        if attach is None and services.changed_nothing(report, draft["version"]):
+            messages.info(
+                request,
+                _("Nothing had changed since the last save; the report was not saved again."),
+            )
+        else:
+            messages.success(request, _("The draft was saved."))
         return redirect("milestones:report-edit", report.agreement_id, report.quarter)
     except services.ReportInvalid as exc:
         form.add_service_errors(exc.errors)
@@ -183,7 +195,42 @@ def _visible_report(request, pk):
 
 @login_required
 def report_detail(request, pk: int):
-    return _render_detail(request, _visible_report(request, pk))
+    report = _visible_report(request, pk)
+    return _render_detail(request, report, _refused_form(request, report))
+
+
+# A refused review or reopen, kept for the report's page it is sent back to.
+REFUSED_FORM_KEY = "refused_report_form"
+REFUSED_FORMS = {"review": ReviewForm, "reopen": ReopenForm}
+
+
+def _refused(request, report, form, errors=None):
+    """Back to the report's page, showing `form` with what was typed and why it was refused.
+
+    Redirected rather than shown at the decision's address, so that reloading the page
+    sends nothing again. The form's own checks run again on the page; `errors`, the
+    service's refusal, cannot, and is kept with the text.
+    """
+    request.session[REFUSED_FORM_KEY] = {
+        "report": report.pk,
+        "form": "reopen" if isinstance(form, ReopenForm) else "review",
+        "data": {name: form.data.get(name, "") for name in form.fields},
+        "errors": {key: [str(text) for text in texts] for key, texts in (errors or {}).items()},
+    }
+    return redirect(report.get_absolute_url())
+
+
+def _refused_form(request, report):
+    refused = request.session.get(REFUSED_FORM_KEY)
+    if not refused or refused["report"] != report.pk:
+        return None
+    del request.session[REFUSED_FORM_KEY]
+    form = REFUSED_FORMS[refused["form"]](refused["data"])
+    form.is_valid()
+    for key, errors in refused["errors"].items():
+        for message in errors:
+            form.add_error(key if key in form.fields else None, message)
+    return form
 
 
 def _render_detail(request, report, form=None):
@@ -229,10 +276,7 @@ def _run_action(request, report, action, success, form=None):
         raise PermissionDenied(exc.message) from exc
     except services.ReportInvalid as exc:
         if form is not None:
-            for key, errors in exc.errors.items():
-                for message in errors:
-                    form.add_error(key if key in form.fields else None, message)
-            return _render_detail(request, report, form)
+            return _refused(request, report, form, exc.errors)
         for errors in exc.errors.values():
             for message in errors:
                 messages.error(request, message)
@@ -241,13 +285,37 @@ def _run_action(request, report, action, success, form=None):
     return redirect(report.get_absolute_url())
 
 
+def _interrupted(request, report, message):
+    """A decision's address opened rather than posted: the login page sends a form
+    interrupted by signing in back with a GET, without what was typed. Nothing is
+    done; the report's page says so, and the decision is made again there."""
+    messages.warning(request, message)
+    return redirect(report.get_absolute_url())
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_review(request, pk: int, decision: str):
     report = _visible_report(request, pk)
+    if request.method != "POST":
+        return _interrupted(
+            request,
+            report,
+            _(
+                "Nothing was approved: the decision was interrupted (by signing in, for "
+                "example) and any comment given with it was not kept. Check the report and "
+                "press Approve again."
+            )
+            if decision == "approve"
+            else _(
+                "Nothing was returned: the decision was interrupted (by signing in, for "
+                "example) and the comment given with it was not kept. Check the report, "
+                "write the comment again and press Return for changes."
+            ),
+        )
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, report, form)
+        return _refused(request, report, form)
     version, comment = form.cleaned_data["version"], form.cleaned_data["comment"]
     if decision == "approve":
         return _run_action(
@@ -267,12 +335,22 @@ def report_review(request, pk: int, decision: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_reopen(request, pk: int):
     report = _visible_report(request, pk)
+    if request.method != "POST":
+        return _interrupted(
+            request,
+            report,
+            _(
+                "Nothing was reopened: the request was interrupted (by signing in, for "
+                "example) and the reason given with it was not kept. Check the report, "
+                "give the reason again and press Reopen."
+            ),
+        )
     form = ReopenForm(request.POST)
     if not form.is_valid() and is_admin(request.user):
-        return _render_detail(request, report, form)
+        return _refused(request, report, form)
     # Anyone else is refused by the service, whatever they typed.
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _run_action(

@@ -95,6 +95,27 @@ def test_it_refuses_a_stale_version_with_409_and_the_current_report(
     assert value_of(draft, laocai.bts_total).value == 1150
 
 
+def test_a_save_that_changes_nothing_keeps_the_version_so_a_colleague_saves_without_conflict(
+    staff, staff_laocai, admin_user, laocai, draft
+):
+    QuarterlyReport.objects.filter(pk=draft.pk).update(version=6, updated_by=staff_laocai)
+    opened = staff.get(url("report-detail", draft.pk)).json()
+    assert opened["version"] == 6
+
+    # The administrator sends the version alone: nothing to change, so nothing is saved.
+    idle = patch(token_client(admin_user), draft, version=6)
+    assert idle.status_code == 200, idle.json()
+    assert idle.json()["version"] == 6
+    draft.refresh_from_db()
+    assert (draft.version, draft.updated_by) == (6, staff_laocai)
+    assert not draft.history.filter(history_user=admin_user).exists()
+
+    mine = patch(staff, draft, version=6, values=[{"kpi": "bts_total", "value": "1150"}])
+    assert mine.status_code == 200, mine.json()
+    assert mine.json()["version"] == 7
+    assert value_of(draft, laocai.bts_total).value == 1150
+
+
 def test_it_refuses_a_bad_value_with_the_forms_field_key_and_message(staff, laocai, draft):
     response = patch(staff, draft, version=draft.version, values=[{"kpi": "bts_4g", "value": "-5"}])
     assert response.status_code == 400

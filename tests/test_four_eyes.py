@@ -172,3 +172,47 @@ def test_a_change_before_the_last_return_does_not_count(
     assert report.status == ReportStatus.SUBMITTED
     approved = services.approve_report(report, admin_user, report.version)
     assert approved.status == ReportStatus.APPROVED
+
+
+# Nobody is asked to review what they may not approve ------------------------------
+
+
+def _waiting_on_the_list(client, user):
+    client.force_login(user)
+    response = client.get(reverse("milestones:report-list"), **EN)
+    return list(response.context["review_queue"]), response.content.decode()
+
+
+def test_a_staff_reviewer_is_not_asked_to_review_their_own_submission(
+    client, provinces, reviewer, laocai
+):
+    from provinces.access import Role
+
+    from .factories import UserFactory
+
+    both = UserFactory(
+        username="s_na", roles=[Role.STAFF, Role.REVIEWER], provinces=[provinces.lao_cai]
+    )
+    client.force_login(both)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.post(edit, report_form_data(laocai, submit="1"))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert (report.status, report.submitted_by) == (ReportStatus.SUBMITTED, both)
+
+    waiting, page = _waiting_on_the_list(client, both)
+    assert waiting == []
+    assert "Waiting for your review" not in page
+    assert reverse("milestones:report-detail", args=[report.pk]) in page, "still listed as theirs"
+
+    waiting, page = _waiting_on_the_list(client, reviewer)
+    assert waiting == [report]
+    assert "Waiting for your review" in page
+
+
+def test_an_admin_who_changed_a_value_is_not_asked_to_review_the_report(
+    client, admin_user, staff_laocai, reviewer, laocai, returned
+):
+    _edit(client, admin_user, laocai, **{"kpi-bts_total-value": "1150"})
+    report = _edit(client, staff_laocai, laocai, **{"kpi-bts_total-value": "1150", "submit": "1"})
+    assert _waiting_on_the_list(client, admin_user)[0] == []
+    assert _waiting_on_the_list(client, reviewer)[0] == [report]

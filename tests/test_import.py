@@ -414,6 +414,51 @@ def test_it_shows_the_import_only_to_those_who_enter_figures(client, official, r
         assert client.get(reverse("milestones:import"), **EN).status_code == 403
 
 
+def test_staff_without_a_province_are_told_to_ask_an_administrator(client, db):
+    from provinces.access import Role
+
+    from .factories import UserFactory
+
+    client.force_login(UserFactory(username="new_staff", roles=[Role.STAFF]))
+    response = client.get(reverse("milestones:import"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Tài khoản của bạn chưa được phân công theo dõi tỉnh, thành phố nào" in page
+    assert "quản trị viên" in page
+    assert "Chỉ cán bộ nhập liệu" not in page
+    english = client.get(reverse("milestones:import"), **EN).content.decode()
+    assert "Your account is not assigned to any province yet" in english
+    assert "Ask an administrator" in english
+
+
+def test_staff_whose_provinces_owe_no_report_are_told_so_for_any_quarter(client, provinces):
+    from provinces.access import Role
+
+    from .factories import UserFactory
+
+    # Lai Châu has no agreement in this world.
+    client.force_login(
+        UserFactory(username="staff_laichau", roles=[Role.STAFF], provinces=[provinces.lai_chau])
+    )
+    offered = client.get(reverse("milestones:import"), **EN).context["template_form"]
+    (only,) = offered.fields["quarter"].choices
+    for quarter in (only[0], "2021Q4"):
+        response = client.get(
+            reverse("milestones:import-template"),
+            {"quarter": quarter, "format": "xlsx"},
+            follow=True,
+            **EN,
+        )
+        page = response.content.decode()
+        assert response.redirect_chain == [(reverse("milestones:import"), 302)]
+        assert "Your provinces have no agreement that owes a report for Q" in page
+        assert "Choose a quarter and a format" not in page
+    vietnamese = client.get(
+        reverse("milestones:import-template"), {"quarter": "2021Q4", "format": "csv"}, follow=True
+    ).content.decode()
+    assert "không có thỏa thuận nào cần báo cáo Quý 4/2021" in vietnamese
+
+
 def test_it_refuses_an_upload_that_is_not_a_spreadsheet(client, staff_laocai, provinces):
     client.force_login(staff_laocai)
     response = upload(client, b"%PDF-1.4", name="report.pdf")

@@ -300,6 +300,26 @@ def test_no_digest_when_nothing_waits(reviewer, world, django_capture_on_commit_
     assert not Notification.objects.filter(recipient=reviewer).exists()
 
 
+def test_a_staff_reviewer_is_not_told_to_review_their_own_submission(
+    provinces, waiting, reviewer, django_capture_on_commit_callbacks
+):
+    both = UserFactory(
+        username="s_na", roles=[Role.STAFF, Role.REVIEWER], provinces=[provinces.lao_cai]
+    )
+    # Four eyes: they submitted Lào Cai's report, so another reviewer approves it.
+    waiting["laocai"].submitted_by = both
+    waiting["laocai"].save()
+    sent = run_daily_job(django_capture_on_commit_callbacks, day(-3))
+
+    digests = Notification.objects.filter(kind=Kind.REVIEW_DIGEST)
+    (own,) = digests.filter(recipient=both)
+    assert own.subject == "Có 1 báo cáo đang chờ anh/chị duyệt"
+    assert "Yên Bái" in own.body_text
+    assert "Thỏa thuận Lào Cai" not in own.body_text
+    (digest,) = mails_to(sent, reviewer)
+    assert "Thỏa thuận Lào Cai" in digest.body
+
+
 # Preferences and one-click unsubscribe -----------------------------------------------
 
 

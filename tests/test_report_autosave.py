@@ -123,3 +123,21 @@ def test_it_says_when_the_users_own_save_in_another_tab_came_first(client, staff
     message = response.json()["message"]
     assert message.startswith("Not saved automatically: you saved this report in another tab")
     assert "their values" not in message
+
+
+def test_a_value_typed_back_as_it_was_keeps_the_version_and_says_nothing_changed(
+    client, staff_laocai, laocai
+):
+    client.force_login(staff_laocai)
+    client.post(autosave_url(laocai), report_form_data(laocai))
+    response = client.post(
+        autosave_url(laocai), report_form_data(laocai, version=1), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    # "saved": the form's values are those stored, and the script keeps the same version.
+    assert response.json() == {
+        "saved": True,
+        "version": 1,
+        "message": "Nothing had changed since the last save; the report was not saved again.",
+    }
+    assert the_report(laocai).get().version == 1

@@ -6,6 +6,7 @@ from django.urls import reverse
 from milestones.models import QuarterlyReport
 from tests.factories import UserFactory
 
+from .api import EN
 from .conftest import report_form_data
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,38 @@ def test_a_save_from_an_older_tab_of_the_same_user_is_told_as_theirs(client, sta
     assert "Saved value" in page and "Their value" not in page
     assert "colleague" not in page and "Their saved values" not in page
     assert 'value="1222"' in page
+
+
+def test_saving_a_draft_with_nothing_changed_says_so_and_costs_a_colleague_no_conflict(
+    client, staff_laocai, laocai, provinces
+):
+    from provinces.access import Role
+
+    colleague = UserFactory(username="colleague", roles=[Role.STAFF], provinces=[provinces.lao_cai])
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.force_login(colleague)
+    client.post(url, report_form_data(laocai))
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.version == 1
+
+    # Another person opens the form and presses Save draft without changing anything.
+    client.force_login(staff_laocai)
+    opened = client.get(url).context["form"].initial
+    assert opened["version"] == 1
+    response = client.post(url, report_form_data(laocai, version=1), follow=True)
+    assert "Không có gì thay đổi kể từ lần lưu trước nên báo cáo không được lưu lại" in (
+        response.content.decode()
+    )
+    report.refresh_from_db()
+    assert (report.version, report.updated_by) == (1, colleague)
+    english = client.post(url, report_form_data(laocai, version=1), follow=True, **EN)
+    assert "Nothing had changed since the last save;" in english.content.decode()
+
+    # The colleague's real change, from the page opened at version 1, is saved as usual.
+    client.force_login(colleague)
+    changed = client.post(
+        url, report_form_data(laocai, version=1, **{"kpi-bts_total-value": "1150"}), **EN
+    )
+    assert changed.status_code == 302
+    report.refresh_from_db()
+    assert (report.version, report.values.get(kpi=laocai.bts_total).value) == (2, 1150)

@@ -231,9 +231,10 @@ def test_a_comment_too_long_is_refused_naming_the_field_and_kept(
     response = client.post(
         reverse("milestones:report-return", args=[report.pk]),
         {"version": report.version, "comment": comment},
+        follow=True,
         HTTP_ACCEPT_LANGUAGE="vi",
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [(report.get_absolute_url(), 302)]
     page = response.content.decode()
     assert "Ý kiến chỉ được dài tối đa 2.000 ký tự; nội dung đã nhập có 2.013 ký tự." in page
     assert comment in page, "what the reviewer typed is still in the box"
@@ -250,9 +251,10 @@ def test_a_return_without_a_comment_keeps_the_page_and_says_why(
     response = client.post(
         reverse("milestones:report-return", args=[report.pk]),
         {"version": report.version, "comment": "  "},
+        follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [(report.get_absolute_url(), 302)]
     assert "Say what needs changing before returning the report." in response.content.decode()
 
 
@@ -274,9 +276,10 @@ def test_a_reopen_reason_too_long_is_refused_and_kept(client, admin_user, laocai
     response = client.post(
         reverse("milestones:report-reopen", args=[laocai.previous_report.pk]),
         {"reason": reason},
+        follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [(laocai.previous_report.get_absolute_url(), 302)]
     page = response.content.decode()
     assert "Reason for reopening can be at most 1,000 characters long; this text has 1,012." in page
     assert "z" * 1000 in page
@@ -313,3 +316,22 @@ def test_a_series_approved_without_a_target_goes_on_in_the_form_and_the_api(
     )
     assert patched.status_code == 200, patched.json()
     assert report.values.get(kpi=bts_2g).value == 126
+
+
+def test_staff_without_a_province_are_told_why_the_list_is_empty_and_whom_to_ask(
+    client, staff_laocai, laocai
+):
+    from provinces.access import Role
+
+    from .factories import UserFactory
+
+    client.force_login(UserFactory(username="new_staff", roles=[Role.STAFF]))
+    page = client.get(reverse("milestones:report-list")).content.decode()
+    assert "Tài khoản của bạn chưa được phân công theo dõi tỉnh, thành phố nào" in page
+    assert "Hãy đề nghị quản trị viên" in page
+    english = client.get(reverse("milestones:report-list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Ask an administrator to assign" in english.content.decode()
+
+    client.force_login(staff_laocai)
+    assigned = client.get(reverse("milestones:report-list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Ask an administrator" not in assigned.content.decode()

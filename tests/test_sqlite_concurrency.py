@@ -56,7 +56,12 @@ def save(user, quarter):
     path = f"/reports/{scenario.agreement.pk}/{quarter}/edit/"
     start.wait()
     for version in (0, 1):
-        data = report_form_data(dataclasses.replace(scenario, quarter=quarter), version=version)
+        # Each save changes something: a save that changes nothing leaves the version as it is.
+        data = report_form_data(
+            dataclasses.replace(scenario, quarter=quarter),
+            version=version,
+            narrative=f"Lần lưu {version + 1}.",
+        )
         statuses.append(client.post(path, data).status_code)
 
 threads = [threading.Thread(target=save, args=pair) for pair in zip(users, quarters)]

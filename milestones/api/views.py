@@ -198,7 +198,8 @@ class ReportViewSet(
         summary="Save values, commitment statuses or the narrative of a draft",
         description="Only the values and commitments sent are changed; the whole report is then "
         "checked as the entry form checks it. Unusual values (a falling stock, a jump) "
-        "are refused with code `needs_confirmation` until `warning_reason` is given.",
+        "are refused with code `needs_confirmation` until `warning_reason` is given. A save "
+        "that changes nothing answers 200 with the report as it was, at the same version.",
         request=serializers.ReportDraftSerializer,
         responses={200: serializers.ReportSerializer, **REFUSALS},
     )
