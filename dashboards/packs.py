@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db.models import Count, Max
@@ -29,6 +30,7 @@ from milestones.models import QuarterlyReport, ReportStatus
 from partnerships.models import Agreement, Kpi, KpiKind, Phase, SpaceAggregation
 from progress.coverage import coverage
 from progress.models import AgreementProgress, NationalProgress, ProvinceProgress
+from progress.services import overlaps
 from provinces.lineage import ProvinceTree, with_predecessors
 from provinces.models import Province, current_q
 
@@ -198,30 +200,58 @@ def _kpi_table(rows) -> Table:
     )
 
 
-def _narratives(agreement_ids) -> list[dict]:
-    """Each agreement's narrative from its latest approved report that has one."""
+def _of_phase(reports, phase: Phase | None):
+    """The reports of the phase's quarters (a quarter belongs to the phase whose years hold it)."""
+    if phase is None:
+        return reports
+    return reports.filter(quarter__range=year_quarters(phase.start_year, phase.end_year))
+
+
+def readable_narratives(agreement_ids, phase: Phase | None, reader) -> tuple[list, int]:
+    """Each agreement's latest approved report of the phase with a narrative that `reader`
+    may open, and how many agreements' narratives are left out for them.
+
+    Reports are not public (`QuarterlyReport.objects.restrict`): a staff user of another
+    province may not read one, and a pack must not print what its report page refuses.
+    """
+    written = _of_phase(
+        QuarterlyReport.objects.approved()
+        .filter(agreement_id__in=agreement_ids)
+        .exclude(narrative=""),
+        phase,
+    )
     latest = {}
     for report in (
-        QuarterlyReport.objects.filter(agreement_id__in=agreement_ids, status=ReportStatus.APPROVED)
-        .exclude(narrative="")
+        written.restrict(reader)
         .select_related("agreement__counterparty__province", "source")
         .order_by("agreement_id", "quarter")
     ):
         latest[report.agreement_id] = report
-    return [
-        {
-            "agreement": services._agreement_label(report.agreement),
-            "quarter": Quarter.from_code(report.quarter),
-            "text": report.narrative,
-            "source": report.source,
-            "demo": report.is_demo,
-        }
-        for report in sorted(latest.values(), key=lambda r: r.agreement.period_start)
-    ]
+    withheld = (
+        written.exclude(agreement_id__in=list(latest)).values("agreement_id").distinct().count()
+    )
+    return sorted(latest.values(), key=lambda r: r.agreement.period_start), withheld
 
 
-def sources_table(agreement_ids) -> Table:
-    """The articles the approved figures were drawn from, by quarter."""
+def _narratives(agreement_ids, phase: Phase | None, reader) -> dict:
+    reports, withheld = readable_narratives(agreement_ids, phase, reader)
+    return {
+        "narratives": [
+            {
+                "agreement": services._agreement_label(report.agreement),
+                "quarter": Quarter.from_code(report.quarter),
+                "text": report.narrative,
+                "source": report.source,
+                "demo": report.is_demo,
+            }
+            for report in reports
+        ],
+        "narratives_withheld": withheld,
+    }
+
+
+def sources_table(agreement_ids, phase: Phase | None = None) -> Table:
+    """The articles the approved figures of the phase's quarters were drawn from, by quarter."""
     rows = [
         {
             "quarter": report.quarter,
@@ -231,10 +261,13 @@ def sources_table(agreement_ids) -> Table:
             "publisher": report.source.publisher,
             "url": report.source.url,
         }
-        for report in QuarterlyReport.objects.filter(
-            agreement_id__in=agreement_ids,
-            status=ReportStatus.APPROVED,
-            source__isnull=False,
+        for report in _of_phase(
+            QuarterlyReport.objects.filter(
+                agreement_id__in=agreement_ids,
+                status=ReportStatus.APPROVED,
+                source__isnull=False,
+            ),
+            phase,
         )
         .select_related("agreement__counterparty__province", "source")
         .order_by("quarter", "agreement_id")
@@ -254,13 +287,21 @@ def sources_table(agreement_ids) -> Table:
     )
 
 
-def province_pack(province: Province, phase: Phase | None) -> Pack:
+def province_agreements(province: Province, phase: Phase | None):
+    """The agreements of a province's pack: its own and its former units', of the phase."""
+    return Agreement.objects.filter(
+        counterparty__province_id__in=with_predecessors([province.pk]), phase=phase
+    )
+
+
+def province_pack(province: Province, phase: Phase | None, reader) -> Pack:
+    """`reader` is whom the pack is for: it holds only the narratives they may read."""
     lineage = with_predecessors([province.pk])
     former = list(
         Province.objects.filter(pk__in=lineage - {province.pk}).order_by("sort_key", "name")
     )
     agreements = list(
-        Agreement.objects.filter(counterparty__province_id__in=lineage, phase=phase)
+        province_agreements(province, phase)
         .with_state()
         .select_related("counterparty__province", "phase")
         .order_by("period_start", "signed_on", "pk")
@@ -282,17 +323,17 @@ def province_pack(province: Province, phase: Phase | None) -> Pack:
             services.commitments_table(agreements),
             services.milestones_table(agreements),
             services.completeness_history(province, phase=phase),
-            sources_table(ids),
+            sources_table(ids, phase),
         )
     }
     title = _("Cooperation results of %(province)s with VNPT, %(phase)s") % {
-        "province": province.full_name,
+        "province": province.proper_name,
         "phase": phase.name if phase else "",
     }
     return Pack(
         kind="province",
         title=title,
-        subject=province.full_name,
+        subject=province.proper_name,
         phase=phase,
         reference_quarter=Quarter.from_code(reference) if reference else None,
         quarters=quarter_states(ids, phase),
@@ -303,19 +344,27 @@ def province_pack(province: Province, phase: Phase | None) -> Pack:
             "former": former,
             "tables": tables,
             "kpi_charts": kpi_charts,
-            "narratives": _narratives(ids),
+            **_narratives(ids, phase, reader),
             "has_demo": any(table.has_demo for table in tables.values())
             or any(chart["demo"] for chart in kpi_charts),
         },
     )
 
 
-def agreement_pack(agreement: Agreement, phase: Phase | None = None) -> Pack:
-    """`phase`, when asked for, must be the agreement's own: a pack is never of another choice."""
-    if phase is not None and phase.pk != agreement.phase_id:
+def agreement_pack(agreement: Agreement, phase: Phase | None, reader) -> Pack:
+    """The agreement's pack in `phase`: its own, or any other its period shares a year with.
+
+    An agreement of 2017–2022 counts in 2014–2020 for its quarters up to 2020 and in
+    2021–2025 for the rest (progress.services.overlaps), so either phase names a pack of
+    it, holding that phase's quarters; a phase it shares no year with names none.
+    `reader` is whom the pack is for: it holds only the narratives they may read.
+    """
+    phase = phase or agreement.phase
+    period = {"period_start": agreement.period_start, "period_end": agreement.period_end}
+    if not overlaps(period, phase):
         raise PackRefused(
-            _("This agreement belongs to the phase %(phase)s, not %(asked)s.")
-            % {"phase": agreement.phase.name, "asked": phase.name}
+            _("This agreement runs %(period)s and counts in no quarter of the phase %(asked)s.")
+            % {"period": agreement.period_label, "asked": phase.name}
         )
     page = services.agreement_dashboard(agreement)
     ids = [agreement.pk]
@@ -323,20 +372,24 @@ def agreement_pack(agreement: Agreement, phase: Phase | None = None) -> Pack:
         latest=Max("latest_quarter")
     )["latest"]
     tables = page["tables"]
-    tables["sources"] = sources_table(ids)
+    low, high = year_quarters(phase.start_year, phase.end_year)
+    tables["reports"].rows = [
+        row for row in tables["reports"].rows if low <= row["quarter"] <= high
+    ]
+    tables["sources"] = sources_table(ids, phase)
     title = _("Cooperation results of the agreement: %(title)s") % {"title": agreement.title}
     return Pack(
         kind="agreement",
         title=title,
         subject=agreement.title,
-        phase=agreement.phase,
+        phase=phase,
         reference_quarter=Quarter.from_code(reference) if reference else None,
-        quarters=quarter_states(ids, agreement.phase),
-        choices=_choices(agreement.phase, (_("Agreement"), agreement.title)),
+        quarters=quarter_states(ids, phase),
+        choices=_choices(phase, (_("Agreement"), agreement.title)),
         stem=f"bao-cao-thoa-thuan-{agreement.pk}",
         context={
             **page,
-            "narratives": _narratives(ids),
+            **_narratives(ids, phase, reader),
             "has_demo": agreement.is_demo
             or any(table.has_demo for table in tables.values())
             or any(chart["demo"] for chart in page["kpi_charts"]),
@@ -450,7 +503,10 @@ def build_batch(batch_id: int, attempt: int = 1) -> PackBatch:
     archive, and the others are still built; a failure of the job itself (the
     archive cannot be stored) raises, for the task to record and retry.
     """
-    batch = PackBatch.objects.select_related("phase").get(pk=batch_id)
+    batch = PackBatch.objects.select_related("phase", "requested_by").get(pk=batch_id)
+    # The packs hold what the administrator who asked may read; an archive whose asker is
+    # gone holds no narrative rather than everyone's.
+    reader = batch.requested_by or AnonymousUser()
     provinces = batch_provinces(batch.phase)
     batch.status, batch.attempt, batch.error = PackBatchStatus.RUNNING, attempt, ""
     batch.total, batch.built, batch.failures = len(provinces), 0, []
@@ -462,7 +518,7 @@ def build_batch(batch_id: int, attempt: int = 1) -> PackBatch:
     ):
         for province in provinces:
             try:
-                pack = province_pack(province, batch.phase)
+                pack = province_pack(province, batch.phase, reader)
                 archive.writestr(pack.filename, render_pdf(pack))
             except Exception as exc:
                 logger.exception("Pack of %s failed", province.slug)

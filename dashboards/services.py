@@ -1158,6 +1158,9 @@ def national(filterset: DashboardFilterSet) -> dict:
         "map_filter": map_filter,
         "phase": phase,
         "region_label": dict(Region.choices).get(region, ""),
+        # The national pack is of the whole phase (every province ranked on every headline
+        # KPI): its link says so when the page shows less.
+        "pack_unfiltered": bool(region or choices["kpi"] or filterset.data.get("status")),
         "map_kpi": map_kpi,
         "units": units,
         "cards": cards,

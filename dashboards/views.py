@@ -119,7 +119,7 @@ def province_pack(request, slug):
     return _pack_response(
         request,
         lambda code: packs.province_pack(
-            province, packs.phase_of(code, packs.default_phase(province))
+            province, packs.phase_of(code, packs.default_phase(province)), request.user
         ),
         reverse("dashboards:province-dashboard", args=[slug]),
     )
@@ -132,7 +132,9 @@ def agreement_pack(request, pk):
     )
     return _pack_response(
         request,
-        lambda code: packs.agreement_pack(agreement, packs.phase_of(code, agreement.phase)),
+        lambda code: packs.agreement_pack(
+            agreement, packs.phase_of(code, agreement.phase), request.user
+        ),
         reverse("dashboards:agreement-dashboard", args=[pk]),
     )
 

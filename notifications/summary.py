@@ -28,7 +28,7 @@ from dashboards import packs
 from dashboards.filters import SLIPPING
 from dashboards.services import at_risk_table, completeness_table, data_version, latest_phase
 from milestones.models import QuarterlyReport
-from partnerships.models import Kpi
+from partnerships.models import Kpi, Phase
 from progress.models import AgreementProgress
 from provinces.access import Role
 from provinces.lineage import with_predecessors
@@ -189,29 +189,48 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
 def review_pack(notice: Notification) -> tuple[str, bytes] | None:
     """The summary's review pack as (file name, PDF): its province's, or the national one.
 
-    None before any phase has figures, or when the province is gone. Every official of
-    one scope and language gets the same pack while the figures stand, so it is laid out
-    once (a national pack takes seconds) and kept in the cache under the data's version.
+    None before any phase has figures, or when the province is gone. A province's pack
+    holds the narratives of the reports its recipient may open, as the pack page does for
+    them; recipients of one scope and language who may open the same ones get the same
+    pack while the figures stand, so it is laid out once (a national pack, which holds no
+    narrative, takes seconds) and kept in the cache under the data's version and the
+    reports whose narratives it prints.
     """
     scope = notice.snapshot.get("scope", "nation")
+    province, phase = _pack_scope(scope)
+    narratives = ""
+    if province is not None and phase is not None:
+        shown, _withheld = packs.readable_narratives(
+            packs.province_agreements(province, phase).values("pk"), phase, notice.recipient
+        )
+        narratives = ",".join(str(report.pk) for report in shown)
     key = (
         "summary-pack:"
-        + hashlib.sha256(f"{scope}|{notice.language}|{data_version()}".encode()).hexdigest()
+        + hashlib.sha256(
+            f"{scope}|{notice.language}|{data_version()}|{narratives}".encode()
+        ).hexdigest()
     )
     found = cache.get(key)
     if found is None:
-        found = _build_review_pack(scope, notice.language) or ()
+        found = _build_review_pack(province, phase, notice) or ()
         cache.set(key, found, PACK_CACHE_SECONDS)
     return found or None
 
 
-def _build_review_pack(scope: str, language: str) -> tuple[str, bytes] | None:
-    with translation.override(language):
-        if scope == "nation":
-            phase = latest_phase()
-            pack = packs.national_pack(phase) if phase else None
+def _pack_scope(scope: str) -> tuple[Province | None, Phase | None]:
+    """The province of a summary's pack (None for the national one) and its phase."""
+    if scope == "nation":
+        return None, latest_phase()
+    province = Province.objects.filter(pk=scope).first()
+    return province, packs.default_phase(province) if province else None
+
+
+def _build_review_pack(province, phase, notice: Notification) -> tuple[str, bytes] | None:
+    if phase is None:
+        return None
+    with translation.override(notice.language):
+        if province is None:
+            pack = packs.national_pack(phase)
         else:
-            province = Province.objects.filter(pk=scope).first()
-            phase = packs.default_phase(province) if province else None
-            pack = packs.province_pack(province, phase) if phase else None
-        return (pack.filename, packs.render_pdf(pack)) if pack else None
+            pack = packs.province_pack(province, phase, notice.recipient)
+        return pack.filename, packs.render_pdf(pack)

@@ -54,10 +54,11 @@ def preferences(request):
 
 @csrf_exempt
 def unsubscribe(request, token: str):
-    """One click from the e-mail, no sign-in: the signed link names the person and the kind.
+    """The link from the e-mail, no sign-in: the signed link names the person and the kind.
 
-    Opening the link unsubscribes; the page offers to undo it. Mail programs that
-    offer their own button POST here (RFC 8058), as does the undo button.
+    Opening the link only asks: mail scanners open every link of a message, and would
+    unsubscribe people who never clicked. Its button POSTs here, as do mail programs'
+    own one-click buttons (RFC 8058, `List-Unsubscribe-Post`) and the page's undo.
     """
     found = services.read_unsubscribe_token(token)
     person = None
@@ -66,7 +67,13 @@ def unsubscribe(request, token: str):
     if person is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     kind = found[1]
-    wanted = request.method == "POST" and request.POST.get("resubscribe") == "1"
+    if request.method != "POST":
+        return render(
+            request,
+            "notifications/unsubscribe_confirm.html",
+            {"kind_label": Kind(kind).label, "token": token},
+        )
+    wanted = request.POST.get("resubscribe") == "1"
     services.set_subscription(person, kind, wanted)
     return render(
         request,

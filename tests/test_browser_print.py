@@ -31,6 +31,7 @@ def test_a_province_dashboard_prints_without_navigation_or_buttons(
     expect(page.locator(".mainnav")).to_be_hidden()
     expect(page.locator(".downloads").first).to_be_hidden()
     expect(page.locator(".print-link")).to_be_hidden()
+    expect(page.locator(".breadcrumb")).to_be_hidden()
     # The charts' figures, folded away on screen, are on paper.
     expect(page.locator('table[data-table="series"]')).to_be_visible()
 
@@ -38,6 +39,13 @@ def test_a_province_dashboard_prints_without_navigation_or_buttons(
     text = re.sub(r"\s+", " ", " ".join(sheet.extract_text() for sheet in pdf.pages))
     assert "Lào Cai" in text
     assert "Agreements across phases" in text
-    for screen_only in ("Log out", "Notifications", "Administration", "CSV (decimal comma)"):
+    for screen_only in (
+        "Log out",
+        "Notifications",
+        "Administration",
+        "CSV (decimal comma)",
+        "National dashboard",
+        "Province record",
+    ):
         assert screen_only not in text
     assert "Print / PDF" not in text

@@ -212,3 +212,55 @@ def test_once_the_phase_has_ended_the_summary_counts_what_was_not_achieved(
     assert summary.subject.endswith(f"{len(listed)} agreements slipping")
     assert "No agreement has a KPI" not in summary.body
     assert listed[0][0].removesuffix(" DEMO") in summary.body
+
+
+def test_the_summary_counts_reports_in_good_english(
+    world, provinces, django_capture_on_commit_callbacks
+):
+    # A fourth 2021–2025 agreement, of the former Lai Châu, that never reported Q2/2025.
+    with at(SEPTEMBER - datetime.timedelta(days=14)):
+        agreement_for(provinces.former_lai_chau, signed_on=datetime.date(2021, 5, 10))
+        progress.recompute_all()
+    official = subscriber("official_en")
+    (summary,) = mails_to(run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER), official)
+    html = summary.alternatives[0].content
+    for text in (summary.body, html):
+        assert "3 of 4 reports due are approved" in text
+        assert "0 await review; 1 is overdue." in text
+        assert "1 are overdue" not in text
+
+
+NARRATIVE = "Phủ sóng 5G tại Đồng Hới."
+
+
+def test_the_mailed_pack_holds_only_the_narratives_its_recipient_may_read(
+    world, provinces, django_capture_on_commit_callbacks
+):
+    from notifications.outbox import message_for
+
+    latest = world.quang_binh_2021.reports.get(quarter=20252)
+    latest.narrative = NARRATIVE
+    latest.save()
+    reader = subscriber("official_reads", province=provinces.quang_tri)
+    former = subscriber("official_former", province=provinces.quang_tri)
+    sent = run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER)
+    for person in (reader, former):
+        (summary,) = mails_to(sent, person)
+        name, text = pdf_text(summary)
+        assert name.endswith("-en.pdf")
+        assert "Cooperation results of Quảng Trị province with VNPT" in text
+        assert NARRATIVE in " ".join(text.split()), person.username
+
+    # No longer an official: a summary sent again (a retry) must not print the narrative, nor
+    # may the pack laid out for that reader be the one the official was sent.
+    former.groups.clear()
+    notice_of = {
+        person: Notification.objects.get(recipient=person, kind=Kind.MONTHLY_SUMMARY)
+        for person in (reader, former)
+    }
+    _name, text = pdf_text(message_for(notice_of[former]))
+    text = " ".join(text.split())
+    assert NARRATIVE not in text
+    assert "The narrative of 1 agreement is left out" in text
+    _name, text = pdf_text(message_for(notice_of[reader]))
+    assert NARRATIVE in " ".join(text.split())

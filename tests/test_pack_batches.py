@@ -68,15 +68,32 @@ def test_the_job_builds_one_pdf_per_province_of_the_phase(
     assert "Tải tệp nén" in listing or "Download the archive" in listing
 
 
+def test_the_archive_prints_the_narratives_its_administrator_may_read(
+    client, admin_user, world, module_provinces, django_capture_on_commit_callbacks
+):
+    latest = world.quang_binh_2021.reports.get(quarter=20252)
+    latest.narrative = "Phủ sóng 5G tại Đồng Hới."
+    latest.save()
+    client.force_login(admin_user)
+    batch = ask_for_packs(
+        client, Phase.objects.get(start_year=2021), django_capture_on_commit_callbacks
+    )
+    archive = archive_of(client, batch)
+    pages = PdfReader(io.BytesIO(archive.read("bao-cao-tinh-quang-tri-2021-2025-vi.pdf"))).pages
+    assert "Phủ sóng 5G tại Đồng Hới." in " ".join(
+        " ".join(page.extract_text().split()) for page in pages
+    )
+
+
 def test_a_failed_province_is_explained_and_the_others_still_built(
     client, admin_user, world, module_provinces, monkeypatch, django_capture_on_commit_callbacks
 ):
     real = packs.province_pack
 
-    def failing(province, phase):
+    def failing(province, phase, reader):
         if province.slug == module_provinces.quang_tri.slug:
             raise ValueError("biểu đồ không vẽ được")
-        return real(province, phase)
+        return real(province, phase, reader)
 
     monkeypatch.setattr(packs, "province_pack", failing)
     client.force_login(admin_user)

@@ -1,5 +1,6 @@
 """The review-conference packs: a province's, an agreement's and the nation's results as PDF."""
 
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -62,7 +63,7 @@ def lao_cai_2014_vi(client_official, world, module_provinces):
 
 def test_lao_cais_2014_2020_pack_shows_its_end_2020_facts_with_their_source(lao_cai_2014_vi):
     text = flat(lao_cai_2014_vi)
-    assert "Kết quả hợp tác của Tỉnh Lào Cai với VNPT, 2014–2020" in text
+    assert "Kết quả hợp tác của tỉnh Lào Cai với VNPT, 2014–2020" in text
     assert "Số liệu tính đến Quý 4/2020" in text
     assert "46.495" in text
     assert "1.000" in text
@@ -79,7 +80,7 @@ def test_every_page_carries_the_portal_title_data_date_choices_and_its_number(la
     for number_, page in enumerate(lao_cai_2014_vi, start=1):
         page = re.sub(r"\s+", " ", page)
         assert "Cổng thông tin hợp tác VNPT" in page
-        assert "Kết quả hợp tác của Tỉnh Lào Cai" in page
+        assert "Kết quả hợp tác của tỉnh Lào Cai" in page
         assert "Số liệu tính đến Quý 4/2020" in page
         assert "Giai đoạn: 2014–2020" in page
         assert "Ngôn ngữ: Tiếng Việt" in page
@@ -95,7 +96,7 @@ def test_the_pack_comes_in_english_on_request(client_official, world, module_pro
             )
         )
     )
-    assert "Cooperation results of Tỉnh Lào Cai with VNPT, 2014–2020" in text
+    assert "Cooperation results of Lào Cai province with VNPT, 2014–2020" in text
     assert "Data as of Q4/2020" in text
     assert "46,495" in text
     assert "Page 1 / " in text
@@ -207,6 +208,102 @@ def test_the_agreement_pack_shows_its_progress_participants_and_narrative(client
     assert "Số liệu tính đến Quý 2/2025" in text
 
 
+QUANG_BINH_NARRATIVE = "Quảng Bình hoàn thành phủ sóng 5G tại trung tâm thành phố Đồng Hới."
+
+
+@pytest.mark.parametrize(
+    "roles,assigned",
+    [([Role.STAFF], "lao_cai"), ([], None)],
+    ids=["staff of another province", "no role"],
+)
+def test_a_pack_prints_no_narrative_of_a_report_its_reader_may_not_open(
+    client, world, module_provinces, roles, assigned
+):
+    latest = world.quang_binh_2021.reports.get(quarter=20252)
+    latest.narrative = QUANG_BINH_NARRATIVE
+    latest.save()
+    provinces = [getattr(module_provinces, assigned)] if assigned else []
+    client.force_login(UserFactory(username="pack_reader", roles=roles, provinces=provinces))
+    assert client.get(reverse("milestones:report-detail", args=[latest.pk])).status_code == 404
+    for url in (
+        agreement_pack_url(world.quang_binh_2021, lang="en"),
+        province_pack_url(module_provinces.quang_tri, lang="en"),
+    ):
+        text = flat(pdf_pages(client.get(url)))
+        assert QUANG_BINH_NARRATIVE not in text, url
+        assert (
+            "The narrative of 1 agreement is left out: only those who may open its reports "
+            "read it." in text
+        ), url
+        assert "No approved report with a narrative yet." not in text, url
+
+
+def test_a_pack_prints_the_narrative_to_those_who_may_open_the_report(
+    client, official, world, module_provinces
+):
+    latest = world.quang_binh_2021.reports.get(quarter=20252)
+    latest.narrative = QUANG_BINH_NARRATIVE
+    latest.save()
+    quang_tri_staff = UserFactory(
+        username="staff_quangtri_pack", roles=[Role.STAFF], provinces=[module_provinces.quang_tri]
+    )
+    for reader in (official, quang_tri_staff):
+        client.force_login(reader)
+        assert client.get(reverse("milestones:report-detail", args=[latest.pk])).status_code == 200
+        text = flat(pdf_pages(client.get(agreement_pack_url(world.quang_binh_2021, lang="en"))))
+        assert QUANG_BINH_NARRATIVE in text, reader.username
+        assert "left out" not in text, reader.username
+
+
+def test_an_agreement_pack_is_of_any_phase_its_period_counts_in(
+    client_official, world, module_provinces
+):
+    # Like Tuyên Quang's 2017–2022 agreement: signed in 2014–2020, counting in 2021–2025 too.
+    bts = world.kpis["bts_total"]
+    agreement = agreement_for(
+        module_provinces.former_lai_chau,
+        start=2014,
+        end=2020,
+        period_start=2017,
+        period_end=2022,
+        signed_on=datetime.date(2017, 3, 15),
+        title="Thỏa thuận Lai Châu – VNPT 2017–2022",
+    )
+    report(agreement, "2020Q4", {bts: 500})
+    report(agreement, "2021Q1", {bts: 510})
+    report(agreement, "2022Q4", {bts: 560})
+    later = flat(pdf_pages(client_official.get(agreement_pack_url(agreement, phase="2021-2025"))))
+    assert "Giai đoạn: 2021–2025" in later
+    assert "Quý đã phê duyệt: Quý 1/2021, Quý 4/2022" in later
+    assert "Quý 4/2020" not in later
+    earlier = flat(pdf_pages(client_official.get(agreement_pack_url(agreement, phase="2014-2020"))))
+    assert "Giai đoạn: 2014–2020" in earlier
+    assert "Quý đã phê duyệt: Quý 4/2020" in earlier
+    assert "Quý 4/2020, Quý 1/2021" not in earlier
+
+
+def test_the_national_print_link_says_it_is_of_the_whole_phase_when_the_page_is_filtered(
+    client_official, world
+):
+    filtered = client_official.get(
+        "/?phase=2014-2020&region=northern_midlands&kpi=bts_total&status=achieved",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert f'href="{reverse("dashboards:national-pack")}?phase=2014-2020"' in filtered
+    assert "(the whole phase: every region, KPI and status, not the choices below)" in filtered
+    whole = client_official.get("/?phase=2014-2020", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the whole phase" not in whole
+
+
+def test_an_english_pack_names_provinces_in_english(client_official, world, module_provinces):
+    text = flat(
+        pdf_pages(client_official.get(province_pack_url(module_provinces.quang_tri, lang="en")))
+    )
+    assert "Cooperation results of Quảng Trị province with VNPT" in text
+    assert "merged into it: Quảng Bình province, Quảng Trị province" in text
+    assert "Tỉnh" not in text
+
+
 def test_the_national_pack_ranks_every_province_on_each_headline_kpi(client_official, world):
     text = flat(pdf_pages(client_official.get(reverse("dashboards:national-pack"))))
     assert "Xếp hạng các tỉnh theo từng KPI chủ yếu" in text
@@ -259,7 +356,10 @@ def test_bad_choices_get_a_clear_not_found(client_official, world, module_provin
         agreement_pack_url(world.lao_cai_2021, phase="2014-2020"), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 404
-    assert "belongs to the phase 2021–2025, not 2014–2020" in response.content.decode()
+    assert (
+        "This agreement runs 2021–2025 and counts in no quarter of the phase 2014–2020."
+        in response.content.decode()
+    )
     assert client_official.get("/dashboards/provinces/atlantis/pack/").status_code == 404
     assert client_official.get("/dashboards/agreements/999999/pack/").status_code == 404
 

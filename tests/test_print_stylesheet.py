@@ -68,3 +68,19 @@ def test_print_keeps_table_rows_and_charts_whole_and_repeats_table_headings():
         assert rules[selector]["break-inside"] == "avoid", selector
     assert rules["thead"]["display"] == "table-header-group"
     assert rules[".scroll"]["overflow"] == "visible"
+
+
+def test_print_leaves_out_the_breadcrumb_of_every_page_that_has_one(
+    client_official, world, module_provinces
+):
+    assert print_rules()[".breadcrumb"]["display"] == "none"
+    pages = {
+        f"/dashboards/provinces/{module_provinces.lao_cai.slug}/": "Province record",
+        f"/dashboards/agreements/{world.lao_cai_2021.pk}/": "Agreement record",
+        module_provinces.lao_cai.get_absolute_url(): "All provinces",
+        world.lao_cai_2021.get_absolute_url(): "All agreements",
+    }
+    for url, link in pages.items():
+        html = client_official.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        (crumbs,) = re.findall(r'<p class="breadcrumb">(.*?)</p>', html, re.S)
+        assert link in crumbs, url
