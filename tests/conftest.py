@@ -15,7 +15,9 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.test.utils import override_settings
+from django.urls import reverse
 
+from milestones.models import QuarterlyReport, ReportStatus
 from provinces.access import Role
 from provinces.models import Province, Region
 
@@ -302,6 +304,19 @@ def report_form_data(scenario: ReportingScenario, version: int = 0, **overrides)
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def submitted_laocai(client, staff_laocai, laocai):
+    """Lào Cai's report of the scenario's quarter, submitted by its staff through the form;
+    the client is signed out again."""
+    client.force_login(staff_laocai)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.post(edit, report_form_data(laocai, submit="1"))
+    client.logout()
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.status == ReportStatus.SUBMITTED
+    return report
 
 
 @pytest.fixture(scope="module")

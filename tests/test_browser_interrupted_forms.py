@@ -4,23 +4,13 @@ reviewer is told that nothing was done and finds the way back, never a blank pag
 import re
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
-from milestones.models import QuarterlyReport, ReportStatus
+from milestones.models import ReportStatus
 
 from .browser import login
-from .conftest import report_form_data
 
 PASSWORD = "secret-pass-123"
-
-
-@pytest.fixture
-def submitted(client, staff_laocai, laocai):
-    client.force_login(staff_laocai)
-    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
-    client.post(edit, report_form_data(laocai, submit="1"))
-    return QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
 
 
 def sign_out_in_another_tab(page, live_server):
@@ -33,10 +23,10 @@ def sign_out_in_another_tab(page, live_server):
 
 @pytest.mark.browser
 def test_an_approval_interrupted_by_signing_in_is_told_as_not_done(
-    page, live_server, reviewer, submitted
+    page, live_server, reviewer, submitted_laocai
 ):
     login(page, live_server, "reviewer", PASSWORD)
-    report_url = f"{live_server.url}{submitted.get_absolute_url()}"
+    report_url = f"{live_server.url}{submitted_laocai.get_absolute_url()}"
     page.goto(report_url)
     sign_out_in_another_tab(page, live_server).close()
 
@@ -49,16 +39,16 @@ def test_an_approval_interrupted_by_signing_in_is_told_as_not_done(
     expect(page).to_have_url(report_url)
     expect(page.locator("main")).to_contain_text("Nothing was approved")
     expect(page.get_by_role("button", name="Approve")).to_be_visible()
-    submitted.refresh_from_db()
-    assert submitted.status == ReportStatus.SUBMITTED
+    submitted_laocai.refresh_from_db()
+    assert submitted_laocai.status == ReportStatus.SUBMITTED
 
 
 @pytest.mark.browser
 def test_a_return_from_a_tab_older_than_a_new_sign_in_leads_back_to_the_report(
-    page, live_server, reviewer, submitted
+    page, live_server, reviewer, submitted_laocai
 ):
     login(page, live_server, "reviewer", PASSWORD)
-    report_url = f"{live_server.url}{submitted.get_absolute_url()}"
+    report_url = f"{live_server.url}{submitted_laocai.get_absolute_url()}"
     page.goto(report_url)
     other_tab = sign_out_in_another_tab(page, live_server)
     login(other_tab, live_server, "reviewer", PASSWORD)
@@ -74,5 +64,5 @@ def test_a_return_from_a_tab_older_than_a_new_sign_in_leads_back_to_the_report(
     page.fill("textarea[name='comment']", "Cần bổ sung số liệu.")
     page.get_by_role("button", name="Return for changes").click()
     expect(page.locator("main")).to_contain_text("The report was returned to its authors.")
-    submitted.refresh_from_db()
-    assert submitted.status == ReportStatus.RETURNED
+    submitted_laocai.refresh_from_db()
+    assert submitted_laocai.status == ReportStatus.RETURNED

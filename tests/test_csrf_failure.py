@@ -9,10 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from milestones.models import QuarterlyReport, ReportStatus
+from milestones.models import ReportStatus
 
 from .api import EN
-from .conftest import report_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -25,27 +24,23 @@ def browser():
     return Client(enforce_csrf_checks=True)
 
 
-@pytest.fixture
-def submitted(client, staff_laocai, laocai):
-    client.force_login(staff_laocai)
-    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
-    client.post(edit, report_form_data(laocai, submit="1"))
-    return QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
-
-
 def test_a_return_from_a_tab_older_than_a_sign_in_says_nothing_was_saved(
-    browser, reviewer, submitted
+    browser, reviewer, submitted_laocai
 ):
     browser.force_login(reviewer)
-    page = submitted.get_absolute_url()
+    page = submitted_laocai.get_absolute_url()
     browser.get(page)
     for language, text in (
         (EN, "Nothing was saved: this page was opened before signing in or out in another tab."),
         (VI, "Chưa có dữ liệu nào được lưu"),
     ):
         response = browser.post(
-            reverse("milestones:report-return", args=[submitted.pk]),
-            {"csrfmiddlewaretoken": STALE, "version": submitted.version, "comment": "Cần sửa."},
+            reverse("milestones:report-return", args=[submitted_laocai.pk]),
+            {
+                "csrfmiddlewaretoken": STALE,
+                "version": submitted_laocai.version,
+                "comment": "Cần sửa.",
+            },
             HTTP_REFERER=f"http://testserver{page}",
             **language,
         )
@@ -55,8 +50,8 @@ def test_a_return_from_a_tab_older_than_a_sign_in_says_nothing_was_saved(
         assert f'href="http://testserver{page}"' in body, "a way back to the report"
         assert 'class="topbar"' in body, "in the portal's look"
         assert "CSRF verification failed" not in body
-    submitted.refresh_from_db()
-    assert submitted.status == ReportStatus.SUBMITTED
+    submitted_laocai.refresh_from_db()
+    assert submitted_laocai.status == ReportStatus.SUBMITTED
 
 
 def test_it_offers_the_dashboard_when_the_page_came_from_elsewhere(browser, official):
@@ -114,7 +109,7 @@ def test_a_stale_sign_in_when_signed_out_is_told_in_the_users_language(browser, 
 
 
 def test_an_autosave_with_a_stale_token_is_answered_in_json(
-    browser, staff_laocai, laocai, submitted
+    browser, staff_laocai, laocai, submitted_laocai
 ):
     browser.force_login(staff_laocai)
     autosave = reverse("milestones:report-autosave", args=[laocai.agreement.pk, laocai.quarter])

@@ -13,24 +13,12 @@ from django.urls import reverse
 from milestones.models import QuarterlyReport, ReportStatus
 
 from .api import EN, token_client, url
-from .conftest import report_form_data
 from .test_import import csv_bytes, good_rows, token_of, upload
 
 pytestmark = pytest.mark.django_db
 
 VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
 PASSWORD = "secret-pass-123"  # every user the factories make
-
-
-@pytest.fixture
-def submitted(client, staff_laocai, laocai):
-    client.force_login(staff_laocai)
-    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
-    client.post(edit, report_form_data(laocai, submit="1"))
-    client.logout()
-    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
-    assert report.status == ReportStatus.SUBMITTED
-    return report
 
 
 def sign_in_after(client, user, address, data):
@@ -65,16 +53,18 @@ def sign_in_after(client, user, address, data):
     ],
 )
 def test_a_decision_interrupted_by_signing_in_says_nothing_was_done(
-    client, reviewer, submitted, decision, english, vietnamese
+    client, reviewer, submitted_laocai, decision, english, vietnamese
 ):
-    address = reverse(f"milestones:report-{decision}", args=[submitted.pk])
-    sign_in_after(client, reviewer, address, {"version": submitted.version, "comment": "Cần sửa."})
+    address = reverse(f"milestones:report-{decision}", args=[submitted_laocai.pk])
+    sign_in_after(
+        client, reviewer, address, {"version": submitted_laocai.version, "comment": "Cần sửa."}
+    )
     for language, message in ((EN, english), (VI, vietnamese)):
         response = client.get(address, follow=True, **language)
-        assert response.redirect_chain == [(submitted.get_absolute_url(), 302)]
+        assert response.redirect_chain == [(submitted_laocai.get_absolute_url(), 302)]
         assert message in response.content.decode()
-    submitted.refresh_from_db()
-    assert submitted.status == ReportStatus.SUBMITTED
+    submitted_laocai.refresh_from_db()
+    assert submitted_laocai.status == ReportStatus.SUBMITTED
 
 
 def test_a_reopen_interrupted_by_signing_in_says_nothing_was_reopened(client, admin_user, laocai):
@@ -90,34 +80,36 @@ def test_a_reopen_interrupted_by_signing_in_says_nothing_was_reopened(client, ad
     assert report.status == ReportStatus.APPROVED
 
 
-def test_a_refused_return_leaves_the_browser_on_the_report_page(client, reviewer, submitted):
+def test_a_refused_return_leaves_the_browser_on_the_report_page(client, reviewer, submitted_laocai):
     client.force_login(reviewer)
     response = client.post(
-        reverse("milestones:report-return", args=[submitted.pk]),
-        {"version": submitted.version, "comment": "  "},
+        reverse("milestones:report-return", args=[submitted_laocai.pk]),
+        {"version": submitted_laocai.version, "comment": "  "},
         follow=True,
         **VI,
     )
-    assert response.redirect_chain == [(submitted.get_absolute_url(), 302)]
+    assert response.redirect_chain == [(submitted_laocai.get_absolute_url(), 302)]
     assert "Hãy nêu rõ nội dung cần chỉnh sửa trước khi trả lại báo cáo." in (
         response.content.decode()
     )
-    reloaded = client.get(submitted.get_absolute_url(), **EN)
+    reloaded = client.get(submitted_laocai.get_absolute_url(), **EN)
     assert reloaded.status_code == 200
     assert "Say what needs changing" not in reloaded.content.decode(), "told once"
-    submitted.refresh_from_db()
-    assert submitted.status == ReportStatus.SUBMITTED
+    submitted_laocai.refresh_from_db()
+    assert submitted_laocai.status == ReportStatus.SUBMITTED
 
 
-def test_a_refused_return_shows_what_was_typed_on_the_report_page(client, reviewer, submitted):
+def test_a_refused_return_shows_what_was_typed_on_the_report_page(
+    client, reviewer, submitted_laocai
+):
     client.force_login(reviewer)
     comment = "Bổ sung số liệu trạm BTS. " + "z" * 2000
     client.post(
-        reverse("milestones:report-return", args=[submitted.pk]),
-        {"version": submitted.version, "comment": comment},
+        reverse("milestones:report-return", args=[submitted_laocai.pk]),
+        {"version": submitted_laocai.version, "comment": comment},
         **EN,
     )
-    page = client.get(submitted.get_absolute_url(), **EN).content.decode()
+    page = client.get(submitted_laocai.get_absolute_url(), **EN).content.decode()
     assert "Comment can be at most 2,000 characters long" in page
     assert comment in page
 
@@ -202,7 +194,7 @@ def test_any_other_form_address_opened_shows_a_page_saying_nothing_was_done(
     ).exists()
 
 
-def test_the_api_keeps_answering_a_wrong_method_in_json(reviewer, submitted):
-    response = token_client(reviewer).get(url("report-approve", submitted.pk))
+def test_the_api_keeps_answering_a_wrong_method_in_json(reviewer, submitted_laocai):
+    response = token_client(reviewer).get(url("report-approve", submitted_laocai.pk))
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
