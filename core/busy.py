@@ -6,6 +6,7 @@ waited DATABASE_LOCK_TIMEOUT for a lock another holds. Nothing of the refused re
 was saved: its transaction was rolled back.
 """
 
+import contextvars
 import logging
 
 from django.conf import settings
@@ -28,22 +29,32 @@ def is_busy(exc: BaseException) -> bool:
     return code == _LOCK_NOT_AVAILABLE or any(text in str(exc) for text in _BUSY)
 
 
-def limit_lock_waits() -> None:
-    """Make this request give up waiting for a PostgreSQL lock after DATABASE_LOCK_TIMEOUT.
+# Whether this thread is serving a request (DatabaseBusyMiddleware).
+_in_request = contextvars.ContextVar("in_request", default=False)
+
+
+def limit_lock_waits(sender=None, connection=connection, **kwargs) -> None:
+    """Make a request's connection give up waiting for a PostgreSQL lock after
+    DATABASE_LOCK_TIMEOUT.
 
     Requests only: a person waits behind them, and nginx gives up at 70 s. The worker's
     jobs (the full recompute locks whole tables) and the commands wait their turn. The
     setting belongs to the connection, which outlives a request (DATABASE_CONN_MAX_AGE),
     so it is set once per connection, as Django sets the connection's time zone: on the
-    driver's own cursor, not one of the request's queries.
+    driver's own cursor, not one of the request's queries. It is set when a request opens
+    the connection (the `connection_created` signal), or when a request finds one open
+    without it; a request that reads nothing from the database opens none.
     """
-    if connection.vendor != "postgresql" or not settings.DATABASE_LOCK_TIMEOUT:
+    if (
+        not _in_request.get()
+        or connection.vendor != "postgresql"
+        or not settings.DATABASE_LOCK_TIMEOUT
+        or connection.connection is None
+        or connection.connection is getattr(connection, "requests_lock_limited", None)
+    ):
         return
     milliseconds = round(settings.DATABASE_LOCK_TIMEOUT * 1000)
     try:
-        connection.ensure_connection()
-        if connection.connection is getattr(connection, "requests_lock_limited", None):
-            return
         with connection.wrap_database_errors, connection.connection.cursor() as cursor:
             cursor.execute("SELECT set_config('lock_timeout', %s, false)", [f"{milliseconds}ms"])
     except DatabaseError:
@@ -64,8 +75,12 @@ class DatabaseBusyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        limit_lock_waits()
-        return self.get_response(request)
+        serving = _in_request.set(True)
+        try:
+            limit_lock_waits()
+            return self.get_response(request)
+        finally:
+            _in_request.reset(serving)
 
     def process_exception(self, request, exception):
         if not is_busy(exception):
