@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core.formatting import date_label, number
@@ -94,20 +95,28 @@ def _reopens(model, record, previous) -> bool:
     )
 
 
-def saved_values_since_returned(report: QuarterlyReport, user) -> bool:
-    """Whether `user` saved a value or a commitment of `report` since it was last returned.
+def saved_values_since_returned(reports: list[QuarterlyReport], user) -> set[int]:
+    """The reports of `reports` in which `user` saved a value or a commitment since each
+    was last returned: two queries, however many reports (a national review list).
 
     A submitted report was last decided on when it was returned or reopened (an
     approval locks it, a draft was never decided on), so `reviewed_at` marks where
     the values under review began; a report never returned counts every save.
     """
-    saves = [
-        KpiValue.history.filter(report_id=report.pk, history_user_id=user.pk),
-        CommitmentProgress.history.filter(report_id=report.pk, history_user_id=user.pk),
-    ]
-    if report.reviewed_at is not None:
-        saves = [records.filter(history_date__gt=report.reviewed_at) for records in saves]
-    return any(records.exists() for records in saves)
+    by_pk = {report.pk: report for report in reports}
+    saved = set()
+    for model in (KpiValue, CommitmentProgress):
+        latest = (
+            model.history.filter(report_id__in=by_pk, history_user_id=user.pk)
+            .order_by()
+            .values("report_id")
+            .annotate(latest=Max("history_date"))
+        )
+        for row in latest:
+            reviewed_at = by_pk[row["report_id"]].reviewed_at
+            if reviewed_at is None or row["latest"] > reviewed_at:
+                saved.add(row["report_id"])
+    return saved
 
 
 def reopened(report: QuarterlyReport) -> bool:

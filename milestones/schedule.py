@@ -14,7 +14,7 @@ from core.quarters import Quarter, last_completed, quarter_range
 from partnerships.models import Agreement
 from provinces.access import Action, Role, has_role, province_scope
 
-from .four_eyes import approval_refusal
+from .four_eyes import approval_refusals
 from .models import QuarterlyReport, ReportStatus
 
 # An agreement owes the quarters it has not reported until the end of the year after its
@@ -123,4 +123,6 @@ def review_queue(user) -> list[QuarterlyReport]:
         .select_related("agreement__counterparty__province", "submitted_by")
         .order_by("submitted_at")
     )
-    return [report for report in submitted if not approval_refusal(user, report)]
+    submitted = list(submitted)
+    refused = approval_refusals(user, submitted)
+    return [report for report in submitted if report.pk not in refused]

@@ -216,3 +216,33 @@ def test_an_admin_who_changed_a_value_is_not_asked_to_review_the_report(
     report = _edit(client, staff_laocai, laocai, **{"kpi-bts_total-value": "1150", "submit": "1"})
     assert _waiting_on_the_list(client, admin_user)[0] == []
     assert _waiting_on_the_list(client, reviewer)[0] == [report]
+
+
+def test_the_review_list_asks_as_many_queries_for_many_reports_as_for_one(reviewer, laocai):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from milestones import schedule
+
+    from .factories import QuarterlyReportFactory
+
+    def submit(quarter):
+        QuarterlyReportFactory(
+            agreement=laocai.agreement, quarter=quarter, status=ReportStatus.SUBMITTED
+        )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            waiting = schedule.review_queue(reviewer)
+        return len(waiting), len(captured)
+
+    submit(20221)
+    queries()  # what the user may review is read once, then kept on the user
+    one = queries()
+    for quarter in (20222, 20223, 20224, 20231):
+        submit(quarter)
+    many = queries()
+    # The four-eyes rule is asked of the whole list at once: a national reviewer's list at
+    # the end of a quarter holds hundreds.
+    assert (one[0], many[0]) == (1, 5)
+    assert one[1] == many[1]
