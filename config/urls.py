@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from core.accounts import LogoutView
+from core.accounts import LoginForm, LogoutView
 from progress.views import healthz
 
 admin.site.site_header = _("VNPT cooperation portal: administration")
@@ -120,7 +120,11 @@ urlpatterns = [
         renamed_admin_page,
     ),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     *account_patterns,
     path("provinces/", include("partnerships.province_urls")),

@@ -122,3 +122,21 @@ def test_the_api_counts_each_users_requests(official, monkeypatch):
     assert [client.get(url("kpi-list")).status_code for _ in range(5)] == [200] * 5
     assert client.get(url("kpi-list")).status_code == 429
     assert token_client(UserFactory()).get(url("kpi-list")).status_code == 200
+
+
+def test_a_deactivated_account_is_told_so_but_only_with_its_password(client, person):
+    person.is_active = False
+    person.save()
+    refused = sign_in(client, "/accounts/login/", "official_hn", PASSWORD)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "This account has been deactivated. Ask an administrator" in page
+    assert "_auth_user_id" not in client.session
+    # A wrong password learns nothing of the account.
+    guessed = sign_in(client, "/accounts/login/", "official_hn", "guess").content.decode()
+    assert "deactivated" not in guessed
+    assert "Your username and password did not match" in guessed
+    vietnamese = client.post(
+        "/accounts/login/", {"username": "official_hn", "password": PASSWORD}
+    ).content.decode()
+    assert "Tài khoản này đã bị vô hiệu hóa" in vietnamese
