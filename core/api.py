@@ -16,7 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import busy
-from .parsing import parse_number, parse_quarter, quarter_label
+from .parsing import parse_number, parse_quarter, plain_whole_number, quarter_label
 
 QUARTER_SCHEMA = {
     "type": "string",
@@ -68,11 +68,15 @@ class NumberField(serializers.DecimalField):
 
 class WholeNumberField(serializers.IntegerField):
     """A whole number (a percentage, an id, a version) read by `parse_number`, as `NumberField`
-    reads one: DRF's IntegerField takes "1_0" as 10, and "١٠" or "１０" too."""
+    reads one: DRF's IntegerField takes "1_0" as 10, and "١٠" or "１０" too. Typed as text, it
+    is plain digits, as the form's (`core.parsing.WholeNumberField`): "10.0", or "1.000"
+    read as a thousand in Vietnamese, is no whole number there either."""
 
     def to_internal_value(self, data):
         number = _parsed_number(data)
         if number is None or number != number.to_integral_value():
+            self.fail("invalid")
+        if isinstance(data, str) and not plain_whole_number(data):
             self.fail("invalid")
         return int(number)
 

@@ -145,6 +145,12 @@ class NumberField(forms.DecimalField):
         return super().to_python(value)
 
 
+def plain_whole_number(text: str) -> bool:
+    """Whether `text` is a whole number as people type one in a whole-number field: digits,
+    perhaps a minus sign, nothing else (no 10.0, no grouped 1.000, no 1_0)."""
+    return bool(_DIGITS.match(text.strip()))
+
+
 class WholeNumberField(forms.IntegerField):
     """A whole number of a form (a percentage, a version) in plain digits.
 
@@ -153,7 +159,7 @@ class WholeNumberField(forms.IntegerField):
     """
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip() and not _DIGITS.match(value.strip()):
+        if isinstance(value, str) and value.strip() and not plain_whole_number(value):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 

@@ -428,3 +428,13 @@ def test_it_refuses_a_number_too_long_for_any_field_not_with_a_server_error(
         "commitments": {"0": {"commitment": [too_long], "percent_complete": [too_long]}},
     }
     assert value_of(draft, laocai.bts_total).value == 1100
+
+
+@pytest.mark.parametrize("typed", ["60.0", "60.00"])
+def test_a_whole_number_is_plain_digits_in_the_api_as_on_the_form(staff, laocai, draft, typed):
+    body = [{"commitment": laocai.commitment.pk, "percent_complete": typed}]
+    response = patch(staff, draft, version=draft.version, commitments=body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "commitments": {"0": {"percent_complete": ["A valid integer is required."]}}
+    }
