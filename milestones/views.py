@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.parsing import parse_quarter
@@ -33,6 +34,10 @@ def report_list(request):
             .order_by("-updated_at")[:20],
         },
     )
+
+
+# What a save that changed nothing says, on the form and to its autosave.
+UNCHANGED = gettext_lazy("Nothing had changed since the last save; the report was not saved again.")
 
 
 def _quarter_or_404(code: int) -> Quarter:
@@ -132,7 +137,7 @@ def report_autosave(request, agreement_pk: int, quarter: int):
         {
             "saved": True,
             "version": report.version,
-            "message": _("Nothing had changed since the last save; the report was not saved again.")
+            "message": str(UNCHANGED)
             if services.changed_nothing(report, draft["version"])
             else _("Draft saved automatically at %(time)s.")
             % {"time": timezone.localtime(report.updated_at).strftime("%H:%M")},
@@ -159,10 +164,7 @@ def _save_report_form(request, report, form, context):
         if attach is not None:
             attach(report)
         if attach is None and services.changed_nothing(report, draft["version"]):
-            messages.info(
-                request,
-                _("Nothing had changed since the last save; the report was not saved again."),
-            )
+            messages.info(request, UNCHANGED)
         else:
             messages.success(request, _("The draft was saved."))
         return redirect("milestones:report-edit", report.agreement_id, report.quarter)

@@ -4,6 +4,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
 
 
 def token_client(user, language: str = "en") -> APIClient:

@@ -11,11 +11,10 @@ from django.urls import reverse
 
 from milestones.models import ReportStatus
 
-from .api import EN
+from .api import EN, VI
 
 pytestmark = pytest.mark.django_db
 
-VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
 STALE = "x" * 64
 
 

@@ -12,12 +12,11 @@ from django.urls import reverse
 
 from milestones.models import QuarterlyReport, ReportStatus
 
-from .api import EN, token_client, url
+from .api import EN, VI, token_client, url
 from .test_import import csv_bytes, good_rows, token_of, upload
 
 pytestmark = pytest.mark.django_db
 
-VI = {"HTTP_ACCEPT_LANGUAGE": "vi"}
 PASSWORD = "secret-pass-123"  # every user the factories make
 
 
