@@ -90,9 +90,7 @@ def quarter_states(agreement_ids, phase: Phase | None) -> QuarterStates:
     2020–2025 in the phase 2021–2025 reports 2020's quarters, which count in none of its
     figures, so they are no quarter of its pack either.
     """
-    reports = QuarterlyReport.objects.filter(agreement_id__in=agreement_ids)
-    if phase is not None:
-        reports = reports.filter(quarter__range=year_quarters(phase.start_year, phase.end_year))
+    reports = _of_phase(QuarterlyReport.objects.filter(agreement_id__in=agreement_ids), phase)
     counts = defaultdict(lambda: defaultdict(int))
     for row in reports.values("quarter", "status").annotate(count=Count("pk")):
         counts[row["quarter"]][row["status"]] += row["count"]
@@ -262,10 +260,8 @@ def sources_table(agreement_ids, phase: Phase | None = None) -> Table:
             "url": report.source.url,
         }
         for report in _of_phase(
-            QuarterlyReport.objects.filter(
-                agreement_id__in=agreement_ids,
-                status=ReportStatus.APPROVED,
-                source__isnull=False,
+            QuarterlyReport.objects.approved().filter(
+                agreement_id__in=agreement_ids, source__isnull=False
             ),
             phase,
         )

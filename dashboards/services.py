@@ -1008,10 +1008,7 @@ def national(filterset: DashboardFilterSet) -> dict:
     choices, so that its parts never disagree about what they show.
     """
     shown = filterset
-    if not filterset.is_valid():
-        filterset = national_filterset(QueryDict())
-        # The defaults are always valid; asking cleans them into the form's data.
-        filterset.is_valid()
+    filterset = _valid_or_defaults(filterset)
     choices = filterset.form.cleaned_data
     phase = choices["phase"]
     region = choices["region"]
@@ -1171,14 +1168,21 @@ def national(filterset: DashboardFilterSet) -> dict:
     }
 
 
+def _valid_or_defaults(filterset: DashboardFilterSet) -> DashboardFilterSet:
+    """`filterset` when its choices are good, else the default choices: the national page and
+    its completeness table show the same ones."""
+    if filterset.is_valid():
+        return filterset
+    defaults = national_filterset(QueryDict())
+    # The defaults are always valid; asking cleans them into the form's data.
+    defaults.is_valid()
+    return defaults
+
+
 def national_completeness(filterset: DashboardFilterSet) -> dict:
     """The national page's completeness table, for its phase and region (the default choices
     after a bad one)."""
-    if not filterset.is_valid():
-        # As the body does: a bad choice shows the default choices, whose phase is this one's.
-        filterset = national_filterset(QueryDict())
-        filterset.is_valid()
-    choices = filterset.form.cleaned_data
+    choices = _valid_or_defaults(filterset).form.cleaned_data
     completeness = completeness_table(choices["region"], choices["phase"])
     return {"completeness": completeness, "tables": {"completeness": completeness["table"]}}
 
