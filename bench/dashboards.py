@@ -99,15 +99,15 @@ def live_national(request):
     phase = dashboards.latest_phase()
     by_province = {}
     for row in computed[ProvinceProgress]:
-        if row.phase_id == phase.pk:
-            by_province.setdefault(row.kpi_id, []).append(row)
+        if row["phase_id"] == phase.pk:
+            by_province.setdefault(row["kpi_id"], []).append(row)
     top = set(Province.objects.current().values_list("pk", flat=True))
     rows = []
     for kpi_id, province_rows in by_province.items():
         kpi = kpis[kpi_id]
         if not kpi.is_headline:
             continue
-        parts = [rules.Rollup.from_row(r) for r in province_rows if r.province_id in top]
+        parts = [rules.Rollup.from_row(r) for r in province_rows if r["province_id"] in top]
         rows.append(dashboards.figures_row(kpi, rules.combine(kpi, parts)))
     table = dashboards.Table("headline", "live", [dashboards.Column("kpi", "KPI")], rows)
     return HttpResponse(drawing.table(table))

@@ -26,9 +26,10 @@ applies these rules and writes the tables. The rules are those of DOMAIN.md,
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import NamedTuple
 
 from core.quarters import Quarter, year_quarters
@@ -373,11 +374,16 @@ class Rollup:
 
     @classmethod
     def from_row(cls, row) -> Rollup:
+        """A stored row, as a model or as a mapping of its `values(*ROLLUP_FIELDS)`."""
+        get = row.get if isinstance(row, Mapping) else partial(getattr, row)
         # National rows do not count agreements; province rows do.
-        return cls(**{f.name: getattr(row, f.name, 0) for f in fields(cls)})
+        return cls(**{name: get(name, 0) for name in ROLLUP_FIELDS})
 
     def as_fields(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in ROLLUP_FIELDS}
+
+
+ROLLUP_FIELDS = tuple(field.name for field in fields(Rollup))
 
 
 def unit_rollup(kpi: Kpi, figures: dict, reference: Quarter) -> Rollup:

@@ -83,6 +83,7 @@ from .models import (
 )
 from .rules import (
     ON_TARGET_SUMS,
+    ROLLUP_FIELDS,
     SEVERITY,
     UNIT_COUNTS,
     AgreementTerms,
@@ -124,7 +125,7 @@ def _agreement_rows(
             continue
         del figures["reporting"], figures["ended"]
         rows.append(
-            AgreementProgress(agreement_id=agreement["id"], kpi=kpi, computed_at=now, **figures)
+            {"agreement_id": agreement["id"], "kpi_id": kpi_id, "computed_at": now, **figures}
         )
     return rows
 
@@ -375,15 +376,16 @@ def _phase_rollups(
     return {key: rollup for key, rollup in computed.items() if key not in known}
 
 
-def _province_models(rollups: dict, phase_id: int, now) -> list[ProvinceProgress]:
+def _province_rows(rollups: dict, phase_id: int, now) -> list[dict]:
+    """`ProvinceProgress` rows as `bulk.insert` takes them."""
     return [
-        ProvinceProgress(
-            province_id=province_id,
-            phase_id=phase_id,
-            kpi_id=kpi_id,
-            computed_at=now,
+        {
+            "province_id": province_id,
+            "phase_id": phase_id,
+            "kpi_id": kpi_id,
+            "computed_at": now,
             **_stored(rollup),
-        )
+        }
         for (province_id, kpi_id), rollup in rollups.items()
     ]
 
@@ -461,14 +463,14 @@ def _write_national(phase_id: int, kpis: dict, now) -> int:
         figures = _stored(finish(kpis[kpi_id], totals))
         del figures["agreements"]
         rows.append(
-            NationalProgress(
-                phase_id=phase_id,
-                kpi_id=kpi_id,
-                provinces_reporting=totals.reporting,
+            {
+                "phase_id": phase_id,
+                "kpi_id": kpi_id,
+                "provinces_reporting": totals.reporting,
                 **provinces,
-                computed_at=now,
+                "computed_at": now,
                 **figures,
-            )
+            }
         )
     NationalProgress.objects.filter(phase_id=phase_id).delete()
     bulk.insert(NationalProgress, rows)
@@ -682,18 +684,24 @@ def _chain_data(agreement: dict, chain: list[int], phases: list[Phase]) -> dict:
     """
     first = min([agreement["period_start"], *(phase.start_year for phase in phases)])
     last = max([agreement["period_end"], *(phase.end_year for phase in phases)])
-    values = KpiValue.objects.filter(report__quarter__range=year_quarters(first, last))
-    if not chain:
-        return _data(
-            Agreement.objects.filter(pk=agreement["id"]),
-            values.filter(report__agreement_id=agreement["id"]),
-            KpiTarget.objects.filter(agreement_id=agreement["id"]),
-        )
-    return _data(
-        Agreement.objects.filter(counterparty__province_id__in=chain),
-        values.filter(report__agreement__counterparty__province_id__in=chain),
-        KpiTarget.objects.filter(agreement__counterparty__province_id__in=chain),
+    agreements = (
+        _agreement_dicts(Agreement.objects.filter(counterparty__province_id__in=chain))
+        if chain
+        else [agreement]
     )
+    # By the keys of the agreements just read, not by their provinces again: that took
+    # two more joins for every approved report of the quarters, nationwide.
+    ids = [row["id"] for row in agreements]
+    return {
+        "agreements": agreements,
+        "readings": approved_readings(
+            KpiValue.objects.filter(
+                report__agreement_id__in=ids,
+                report__quarter__range=year_quarters(first, last),
+            )
+        ),
+        "targets": _targets(KpiTarget.objects.filter(agreement_id__in=ids)),
+    }
 
 
 def _count_recomputes(phase_ids: set[int]):
@@ -732,8 +740,10 @@ def _recompute_phase_locked(
     rows = ProvinceProgress.objects.filter(phase=phase)
     if national["rows"] and stored == (reference.code if reference else None):
         known = {
-            (row.province_id, row.kpi_id): Rollup.from_row(row)
-            for row in rows.filter(province_id__in=tree.beside(chain))
+            (row["province_id"], row["kpi_id"]): Rollup.from_row(row)
+            for row in rows.filter(province_id__in=tree.beside(chain)).values(
+                "province_id", "kpi_id", *ROLLUP_FIELDS
+            )
         }
         rollups = _phase_rollups(
             phase, reference, [chain[-1]], tree, chain_data, kpis, today, known
@@ -747,7 +757,7 @@ def _recompute_phase_locked(
         data = _data(Agreement.objects.all(), in_phase, KpiTarget.objects.all())
         rollups = _phase_rollups(phase, reference, tree.roots(), tree, data, kpis, today)
         rows.delete()
-    province_rows = _province_models(rollups, phase.pk, now)
+    province_rows = _province_rows(rollups, phase.pk, now)
     bulk.insert(ProvinceProgress, province_rows)
     return len(province_rows) + _write_national(phase.pk, now=now, kpis=kpis)
 
@@ -809,7 +819,7 @@ def recompute_all(attempt: int = 1, progress=None) -> RecomputeRun:
             rows = 0
             for model, objects in computed.items():
                 rows += bulk.insert(model, objects)
-            for phase_id in {row.phase_id for row in computed[ProvinceProgress]}:
+            for phase_id in {row["phase_id"] for row in computed[ProvinceProgress]}:
                 rows += _write_national(phase_id, kpis, now)
             _count_recomputes(set(Phase.objects.values_list("pk", flat=True)))
             catch_up = set(
@@ -891,7 +901,7 @@ def _compute_everything(kpis: dict, now, progress=None) -> dict:
         rollups = _phase_rollups(
             phase, reference_quarter(phase, today), tree.roots(), tree, data, kpis, today
         )
-        province_rows.extend(_province_models(rollups, phase.pk, now))
+        province_rows.extend(_province_rows(rollups, phase.pk, now))
 
     reports = _report_statuses(QuarterlyReport.objects.all())
     by_leaf = _completeness_by_leaf(agreements, reports, timezone.localdate())

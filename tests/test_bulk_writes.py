@@ -97,6 +97,37 @@ def test_more_rows_than_one_statement_takes_are_all_written():
     assert bulk.insert(ReportingCompleteness, []) == 0
 
 
+@pytest.mark.django_db
+def test_a_row_given_as_a_mapping_reads_back_as_a_model_row_does():
+    """The recompute writes its rows as mappings; a field left out takes its default."""
+    province, phase, kpi = ProvinceFactory(), PhaseFactory(), KpiFactory()
+    figures = {"value": Decimal("22775.00"), "status": "on_track", "latest_quarter": 20252}
+    _insert_figures(province, phase, kpi, **figures)
+    other = ProvinceFactory()
+    bulk.insert(
+        ProvinceProgress,
+        [
+            {
+                "province_id": other.pk,
+                "phase_id": phase.pk,
+                "kpi_id": kpi.pk,
+                "computed_at": COMPUTED_AT,
+                **figures,
+            }
+        ],
+    )
+    fields = [f.attname for f in ProvinceProgress._meta.concrete_fields if f.attname != "id"]
+    as_model, as_mapping = (
+        ProvinceProgress.objects.filter(province=unit).values(*fields).get()
+        for unit in (province, other)
+    )
+    assert as_mapping.pop("province_id") == other.pk
+    as_model.pop("province_id")
+    assert as_mapping == as_model
+    assert as_mapping["units_expected"] == 0
+    assert as_mapping["includes_demo"] is False
+
+
 def test_a_field_it_cannot_write_as_given_is_refused():
     with pytest.raises(TypeError):
         bulk.insert(Notification, [Notification()])
