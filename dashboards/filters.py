@@ -12,13 +12,9 @@ from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Kpi, Phase
-from progress.models import AgreementProgress, ProgressStatus, ProvinceProgress
+from progress.models import SLIPPING, AgreementProgress, ProgressStatus, ProvinceProgress
 from provinces.models import Region, current_q, former_q
 
-# A KPI slipping: judged short of its target, by its projection while its period runs
-# (off track, at risk) or by its end once it has ended (not achieved); the worst first.
-SHORT_OF_TARGET = [ProgressStatus.OFF_TRACK, ProgressStatus.NOT_ACHIEVED]
-SLIPPING = [*SHORT_OF_TARGET, ProgressStatus.AT_RISK]
 # The risk list's statuses when the reader chooses none: what needs someone's attention.
 RISKY = [*SLIPPING, ProgressStatus.NOT_REPORTING]
 

@@ -148,11 +148,11 @@ def phase_of(code: str | None, default: Phase | None) -> Phase | None:
     return phase
 
 
-def default_phase(province: Province) -> Phase | None:
+def default_phase(province: Province, tree: ProvinceTree | None = None) -> Phase | None:
     """The dashboards' phase when the province (or a unit merged into it) has an agreement
     in it, else the latest phase it has one in."""
     phases = Phase.objects.filter(
-        agreements__counterparty__province_id__in=with_predecessors([province.pk])
+        agreements__counterparty__province_id__in=with_predecessors([province.pk], tree)
     ).distinct()
     latest = services.latest_phase()
     if latest is not None and phases.filter(pk=latest.pk).exists():
@@ -231,8 +231,9 @@ def readable_narratives(agreement_ids, phase: Phase | None, reader) -> tuple[lis
     return sorted(latest.values(), key=lambda r: r.agreement.period_start), withheld
 
 
-def _narratives(agreement_ids, phase: Phase | None, reader) -> dict:
-    reports, withheld = readable_narratives(agreement_ids, phase, reader)
+def _narratives(readable: tuple[list, int]) -> dict:
+    """The pack's narratives, from what `readable_narratives` found."""
+    reports, withheld = readable
     return {
         "narratives": [
             {
@@ -283,26 +284,40 @@ def sources_table(agreement_ids, phase: Phase | None = None) -> Table:
     )
 
 
-def province_agreements(province: Province, phase: Phase | None):
+def province_agreements(province: Province, phase: Phase | None, tree: ProvinceTree | None = None):
     """The agreements of a province's pack: its own and its former units', of the phase."""
     return Agreement.objects.filter(
-        counterparty__province_id__in=with_predecessors([province.pk]), phase=phase
+        counterparty__province_id__in=with_predecessors([province.pk], tree), phase=phase
     )
 
 
-def province_pack(province: Province, phase: Phase | None, reader) -> Pack:
-    """`reader` is whom the pack is for: it holds only the narratives they may read."""
-    lineage = with_predecessors([province.pk])
+def province_pack(
+    province: Province,
+    phase: Phase | None,
+    reader,
+    *,
+    tree: ProvinceTree | None = None,
+    readable: tuple[list, int] | None = None,
+) -> Pack:
+    """`reader` is whom the pack is for: it holds only the narratives they may read.
+
+    A caller that has already asked `readable_narratives` for them, for this province and
+    phase, passes its answer as `readable`, and one that holds a `ProvinceTree`, that tree.
+    """
+    tree = tree or ProvinceTree()
+    lineage = tree.with_predecessors([province.pk])
     former = list(
         Province.objects.filter(pk__in=lineage - {province.pk}).order_by("sort_key", "name")
     )
     agreements = list(
-        province_agreements(province, phase)
+        province_agreements(province, phase, tree)
         .with_state()
         .select_related("counterparty__province", "phase")
         .order_by("period_start", "signed_on", "pk")
     )
     ids = [agreement.pk for agreement in agreements]
+    if readable is None:
+        readable = readable_narratives(ids, phase, reader)
     rows = list(
         ProvinceProgress.objects.filter(province=province, phase=phase)
         .select_related("kpi")
@@ -340,7 +355,7 @@ def province_pack(province: Province, phase: Phase | None, reader) -> Pack:
             "former": former,
             "tables": tables,
             "kpi_charts": kpi_charts,
-            **_narratives(ids, phase, reader),
+            **_narratives(readable),
             "has_demo": any(table.has_demo for table in tables.values())
             or any(chart["demo"] for chart in kpi_charts),
         },
@@ -385,7 +400,7 @@ def agreement_pack(agreement: Agreement, phase: Phase | None, reader) -> Pack:
         stem=f"bao-cao-thoa-thuan-{agreement.pk}",
         context={
             **page,
-            **_narratives(ids, phase, reader),
+            **_narratives(readable_narratives(ids, phase, reader)),
             "has_demo": agreement.is_demo
             or any(table.has_demo for table in tables.values())
             or any(chart["demo"] for chart in page["kpi_charts"]),
@@ -479,9 +494,8 @@ def render_pdf(pack: Pack) -> bytes:
 # Packs of every province of a phase --------------------------------------------------------
 
 
-def batch_provinces(phase: Phase) -> list[Province]:
+def batch_provinces(phase: Phase, tree: ProvinceTree) -> list[Province]:
     """The current provinces with an agreement in `phase`, their own or a former unit's."""
-    tree = ProvinceTree()
     signed = set(
         Agreement.objects.filter(phase=phase).values_list("counterparty__province_id", flat=True)
     )
@@ -503,7 +517,9 @@ def build_batch(batch_id: int, attempt: int = 1) -> PackBatch:
     # The packs hold what the administrator who asked may read; an archive whose asker is
     # gone holds no narrative rather than everyone's.
     reader = batch.requested_by or AnonymousUser()
-    provinces = batch_provinces(batch.phase)
+    # One tree for every province of the batch: each pack would read the provinces again.
+    tree = ProvinceTree()
+    provinces = batch_provinces(batch.phase, tree)
     batch.status, batch.attempt, batch.error = PackBatchStatus.RUNNING, attempt, ""
     batch.total, batch.built, batch.failures = len(provinces), 0, []
     batch.save(update_fields=["status", "attempt", "error", "total", "built", "failures"])
@@ -514,7 +530,7 @@ def build_batch(batch_id: int, attempt: int = 1) -> PackBatch:
     ):
         for province in provinces:
             try:
-                pack = province_pack(province, batch.phase, reader)
+                pack = province_pack(province, batch.phase, reader, tree=tree)
                 archive.writestr(pack.filename, render_pdf(pack))
             except Exception as exc:
                 logger.exception("Pack of %s failed", province.slug)

@@ -49,6 +49,8 @@ from partnerships.models import (
 )
 from progress.coverage import coverage
 from progress.models import (
+    SHORT_OF_TARGET,
+    SLIPPING,
     AgreementProgress,
     NationalProgress,
     PendingRecompute,
@@ -66,8 +68,6 @@ from provinces.models import Province, Region, current_q
 
 from . import charts
 from .filters import (
-    SHORT_OF_TARGET,
-    SLIPPING,
     CompareFilterSet,
     DashboardFilterSet,
     MapUnits,
@@ -1390,7 +1390,7 @@ def at_risk_table(scope, kpis: list[Kpi], chosen: list[str] = ()) -> Table:
         ],
         rows,
         empty=_(
-            "This list shows only agreements with KPIs off track, not achieved or at risk; "
+            "This list shows only agreements with KPIs not achieved, off track or at risk; "
             "the statuses chosen are shown on the map."
         )
         if chosen and not set(chosen) & set(SLIPPING)

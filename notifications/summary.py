@@ -25,13 +25,12 @@ from django.utils.translation import ngettext
 
 from core.formatting import month_label, share
 from dashboards import packs
-from dashboards.filters import SLIPPING
 from dashboards.services import at_risk_table, completeness_table, data_version, latest_phase
 from milestones.models import QuarterlyReport
 from partnerships.models import Kpi, Phase
-from progress.models import AgreementProgress
+from progress.models import SLIPPING, AgreementProgress
 from provinces.access import Role
-from provinces.lineage import with_predecessors
+from provinces.lineage import ProvinceTree, with_predecessors
 from provinces.models import Province
 
 from . import services
@@ -50,7 +49,7 @@ def _scope_label(province: Province | None) -> str:
     return province.name if province else _("the whole country")
 
 
-def at_risk(province: Province | None):
+def at_risk(province: Province | None, tree: ProvinceTree | None = None):
     """The dashboards' list of agreements with KPIs slipping, in the latest phase: off track or
     at risk while their period runs, not achieved once it has ended (`SLIPPING`)."""
     scope = AgreementProgress.objects.filter(status__in=SLIPPING)
@@ -59,7 +58,7 @@ def at_risk(province: Province | None):
         scope = scope.filter(agreement__phase=phase)
     if province:
         scope = scope.filter(
-            agreement__counterparty__province_id__in=with_predecessors([province.pk])
+            agreement__counterparty__province_id__in=with_predecessors([province.pk], tree)
         )
     return at_risk_table(scope, list(Kpi.objects.order_by("order", "code")))
 
@@ -86,7 +85,12 @@ def completeness(province: Province | None) -> dict:
     }
 
 
-def changes_since(previous: Notification | None, now: dict, province: Province | None):
+def changes_since(
+    previous: Notification | None,
+    now: dict,
+    province: Province | None,
+    tree: ProvinceTree | None = None,
+):
     """What moved since the person's last summary of the same scope; None for a first one."""
     if previous is None or previous.snapshot.get("scope") != now["scope"]:
         return None
@@ -94,7 +98,7 @@ def changes_since(previous: Notification | None, now: dict, province: Province |
     approved = QuarterlyReport.objects.approved().filter(reviewed_at__gt=previous.created_at)
     if province:
         approved = approved.filter(
-            agreement__counterparty__province_id__in=with_predecessors([province.pk])
+            agreement__counterparty__province_id__in=with_predecessors([province.pk], tree)
         )
     approved = approved.select_related("agreement").order_by("reviewed_at", "pk")
     return {
@@ -123,12 +127,12 @@ def _subject(province, today, count):
     ) % {"scope": _scope_label(province), "month": month_label(today), "count": count}
 
 
-def _context(province, today, figures, changes, pack_attached: bool) -> dict:
+def _context(province, today, figures, changes, pack_attached: bool, tree) -> dict:
     before = changes["share_before"] if changes else None
     return {
         "scope_label": _scope_label(province),
         "month": month_label(today),
-        "at_risk": at_risk(province),
+        "at_risk": at_risk(province, tree),
         "completeness": figures,
         "share": "" if figures.get("share") is None else share(figures["share"]),
         "share_before": "" if before is None else share(before),
@@ -151,12 +155,14 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
     )
     figures_of = {}
     written = []
+    # One tree for every summary written now: each would otherwise read the provinces again.
+    tree = ProvinceTree()
     # The same condition as review_pack's, at the time of writing.
     pack_attached = latest_phase() is not None
     for person in people:
         province = person.notification_preference.summary_province
         if scope_key(province) not in figures_of:
-            table, figures = at_risk(province), completeness(province)
+            table, figures = at_risk(province, tree), completeness(province)
             figures_of[scope_key(province)] = (figures, _snapshot(province, table, figures))
         figures, snapshot = figures_of[scope_key(province)]
         previous = (
@@ -164,7 +170,7 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
             .order_by("-created_at")
             .first()
         )
-        changes = changes_since(previous, snapshot, province)
+        changes = changes_since(previous, snapshot, province, tree)
         link = (
             reverse("dashboards:province-dashboard", args=[province.slug])
             if province
@@ -177,7 +183,7 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
             partial(_subject, province, today, len(snapshot["at_risk"])),
             "monthly_summary",
             # The at-risk list names KPIs in the reader's language: built again inside it.
-            partial(_context, province, today, figures, changes, pack_attached),
+            partial(_context, province, today, figures, changes, pack_attached, tree),
             link,
             snapshot=snapshot,
         )
@@ -197,13 +203,19 @@ def review_pack(notice: Notification) -> tuple[str, bytes] | None:
     reports whose narratives it prints.
     """
     scope = notice.snapshot.get("scope", "nation")
-    province, phase = _pack_scope(scope)
+    # The national pack names no province's lineage.
+    tree = None if scope == "nation" else ProvinceTree()
+    province, phase = _pack_scope(scope, tree)
+    readable = None
     narratives = ""
     if province is not None and phase is not None:
-        shown, _withheld = packs.readable_narratives(
-            packs.province_agreements(province, phase).values("pk"), phase, notice.recipient
+        # The key's narratives are the pack's own: it is laid out from this answer.
+        readable = packs.readable_narratives(
+            packs.province_agreements(province, phase, tree).values("pk"),
+            phase,
+            notice.recipient,
         )
-        narratives = ",".join(str(report.pk) for report in shown)
+        narratives = ",".join(str(report.pk) for report in readable[0])
     key = (
         "summary-pack:"
         + hashlib.sha256(
@@ -212,25 +224,29 @@ def review_pack(notice: Notification) -> tuple[str, bytes] | None:
     )
     found = cache.get(key)
     if found is None:
-        found = _build_review_pack(province, phase, notice) or ()
+        found = _build_review_pack(province, phase, notice, tree, readable) or ()
         cache.set(key, found, PACK_CACHE_SECONDS)
     return found or None
 
 
-def _pack_scope(scope: str) -> tuple[Province | None, Phase | None]:
+def _pack_scope(scope: str, tree: ProvinceTree | None) -> tuple[Province | None, Phase | None]:
     """The province of a summary's pack (None for the national one) and its phase."""
     if scope == "nation":
         return None, latest_phase()
     province = Province.objects.filter(pk=scope).first()
-    return province, packs.default_phase(province) if province else None
+    return province, packs.default_phase(province, tree) if province else None
 
 
-def _build_review_pack(province, phase, notice: Notification) -> tuple[str, bytes] | None:
+def _build_review_pack(
+    province, phase, notice: Notification, tree: ProvinceTree | None, readable
+) -> tuple[str, bytes] | None:
     if phase is None:
         return None
     with translation.override(notice.language):
         if province is None:
             pack = packs.national_pack(phase)
         else:
-            pack = packs.province_pack(province, phase, notice.recipient)
+            pack = packs.province_pack(
+                province, phase, notice.recipient, tree=tree, readable=readable
+            )
         return pack.filename, packs.render_pdf(pack)

@@ -28,6 +28,30 @@ class ProgressStatus(models.TextChoices):
     NOT_ACHIEVED = "not_achieved", _("Not achieved")
 
 
+# Worst last, each rank once: a roll-up that cannot add its units up takes the worst of theirs.
+SEVERITY = {
+    ProgressStatus.NO_TARGET: 0,
+    ProgressStatus.NO_DATA: 1,
+    ProgressStatus.ACHIEVED: 2,
+    ProgressStatus.ON_TRACK: 3,
+    ProgressStatus.NOT_REPORTING: 4,
+    ProgressStatus.AT_RISK: 5,
+    ProgressStatus.OFF_TRACK: 6,
+    ProgressStatus.NOT_ACHIEVED: 7,
+}
+
+
+def _worst_first(statuses) -> list:
+    return sorted(statuses, key=SEVERITY.__getitem__, reverse=True)
+
+
+# A KPI slipping: judged short of its target, by its projection while its period runs
+# (off track, at risk) or by its end once it has ended (not achieved). Lists and summaries
+# show them worst first.
+SHORT_OF_TARGET = _worst_first([ProgressStatus.OFF_TRACK, ProgressStatus.NOT_ACHIEVED])
+SLIPPING = _worst_first([*SHORT_OF_TARGET, ProgressStatus.AT_RISK])
+
+
 class ProgressFigures(models.Model):
     """The figures every progress table carries for one KPI."""
 

@@ -35,7 +35,7 @@ from typing import NamedTuple
 from core.quarters import Quarter, year_quarters
 from partnerships.models import HUNDRED, Kpi, KpiKind, SpaceAggregation, TimeAggregation, percent_of
 
-from .models import ProgressStatus
+from .models import SEVERITY, ProgressStatus
 
 CENT = Decimal("0.01")
 TEN_THOUSANDTH = Decimal("0.0001")
@@ -44,17 +44,6 @@ AT_RISK_SHARE = Decimal(90)
 # A stock is carried forward this many quarters after the one it was reported for, no more.
 CARRY_QUARTERS = 4
 
-# Worst last, each rank once: a roll-up that cannot add its units up takes the worst of theirs.
-SEVERITY = {
-    ProgressStatus.NO_TARGET: 0,
-    ProgressStatus.NO_DATA: 1,
-    ProgressStatus.ACHIEVED: 2,
-    ProgressStatus.ON_TRACK: 3,
-    ProgressStatus.NOT_REPORTING: 4,
-    ProgressStatus.AT_RISK: 5,
-    ProgressStatus.OFF_TRACK: 6,
-    ProgressStatus.NOT_ACHIEVED: 7,
-}
 STATUS_BY_SEVERITY = {rank: status for status, rank in SEVERITY.items()}
 
 

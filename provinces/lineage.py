@@ -81,6 +81,11 @@ class ProvinceTree:
         return found
 
 
-def with_predecessors(province_ids) -> set[int]:
-    """The given units and every former unit merged into them, at any depth."""
-    return ProvinceTree().with_predecessors(province_ids)
+def with_predecessors(province_ids, tree: ProvinceTree | None = None) -> set[int]:
+    """The given units and every former unit merged into them, at any depth.
+
+    Each tree is a query over every province: a caller asking again and again, in a loop,
+    passes the one it holds. It holds it for that work only, never across requests: kept
+    longer, a tree would miss a merger recorded meanwhile.
+    """
+    return (tree or ProvinceTree()).with_predecessors(province_ids)

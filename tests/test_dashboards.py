@@ -129,12 +129,12 @@ def test_it_lists_the_agreements_slipping_worst_first(client_official, world):
     [
         (
             EN,
-            "This list shows only agreements with KPIs off track, not achieved or at risk; "
+            "This list shows only agreements with KPIs not achieved, off track or at risk; "
             "the statuses chosen are shown on the map.",
         ),
         (
             VI,
-            "Danh sách này chỉ gồm các thỏa thuận có chỉ tiêu chậm tiến độ, không đạt mục tiêu "
+            "Danh sách này chỉ gồm các thỏa thuận có chỉ tiêu không đạt mục tiêu, chậm tiến độ "
             "hoặc có nguy cơ chậm; các trạng thái đã chọn được thể hiện trên bản đồ.",
         ),
     ],

@@ -97,6 +97,15 @@ def test_it_applies_the_pages_filters_to_the_download(client_official, world):
     assert {row[0].split(" (")[0] for row in former[1:]} == {"Lào Cai", "Yên Bái", "Quảng Bình"}
 
 
+def test_the_slipping_list_counts_its_statuses_worst_first(client_official, world):
+    headers = read_csv(download(client_official, "/?export=csv&table=at_risk"))[0]
+    assert headers[3:6] == [
+        "Chỉ tiêu không đạt",
+        "Chỉ tiêu chậm tiến độ",
+        "Chỉ tiêu có nguy cơ chậm",
+    ]
+
+
 def test_it_writes_headers_in_vietnamese_whatever_the_page_language(client_official, world):
     response = download(client_official, "/?export=csv&table=completeness")
     with_english_page = read_csv(response)[0]

@@ -9,14 +9,16 @@ import io
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
 
 from milestones.models import ReportStatus
 from notifications.models import Kind, Notification, Preference
 from progress import services as progress
-from progress.models import AgreementProgress, ProgressStatus
+from progress.models import SLIPPING, AgreementProgress, ProgressStatus
 from provinces.access import Role
+from provinces.lineage import ProvinceTree
 
 from .conftest import VIETNAM
 from .dashboard_world import build_world
@@ -128,6 +130,40 @@ def test_a_province_summary_keeps_to_the_province_and_its_former_units(
     assert (
         f"https://portal.example.vn/dashboards/provinces/{provinces.lao_cai.slug}/" in summary.body
     )
+
+
+def test_a_summary_with_nothing_slipping_names_the_statuses_worst_first(
+    world, django_capture_on_commit_callbacks
+):
+    AgreementProgress.objects.filter(status__in=SLIPPING).update(status=ProgressStatus.ON_TRACK)
+    official = subscriber("official_en")
+    (summary,) = mails_to(run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER), official)
+    assert summary.subject.endswith("0 agreements slipping")
+    assert "No agreement has a KPI not achieved, off track or at risk." in summary.body
+
+
+def test_more_officials_of_the_same_provinces_do_not_read_the_provinces_more(
+    world, provinces, monkeypatch
+):
+    from notifications.summary import write_monthly_summaries
+
+    built = []
+    read = ProvinceTree.__init__
+    monkeypatch.setattr(ProvinceTree, "__init__", lambda tree: built.append(tree) or read(tree))
+
+    def trees_built(month: datetime.date, officials: int) -> int:
+        built.clear()
+        with at(month):
+            assert len(write_monthly_summaries(month)) == officials
+        return len(built)
+
+    subscriber("official_laocai", province=provinces.lao_cai)
+    subscriber("official_quangtri", province=provinces.quang_tri)
+    two = trees_built(SEPTEMBER, 2)
+    # Next month the first two are told what changed, and two more officials ask.
+    subscriber("official_laocai_too", province=provinces.lao_cai)
+    subscriber("official_quangtri_too", province=provinces.quang_tri)
+    assert trees_built(OCTOBER, 4) == two
 
 
 def test_nobody_gets_a_summary_without_asking(world, official, django_capture_on_commit_callbacks):
@@ -264,3 +300,28 @@ def test_the_mailed_pack_holds_only_the_narratives_its_recipient_may_read(
     assert "The narrative of 1 agreement is left out" in text
     _name, text = pdf_text(message_for(notice_of[reader]))
     assert NARRATIVE in " ".join(text.split())
+
+
+# The queries of a province's mailed pack laid out afresh, counted rather than timed: looking up
+# its narratives or its lineage once more would show here.
+PACK_QUERIES = 22
+
+
+def test_a_provinces_mailed_pack_is_laid_out_in_a_known_number_of_queries(
+    world, provinces, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from notifications.summary import review_pack
+
+    latest = world.quang_binh_2021.reports.get(quarter=20252)
+    latest.narrative = NARRATIVE
+    latest.save()
+    reader = subscriber("official_reads", province=provinces.quang_tri)
+    run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER)
+    notice = Notification.objects.get(recipient=reader, kind=Kind.MONTHLY_SUMMARY)
+    cache.clear()
+    with at(SEPTEMBER), django_assert_num_queries(PACK_QUERIES):
+        _name, content = review_pack(notice)
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages
+    )
+    assert NARRATIVE in text

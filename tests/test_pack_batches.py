@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from dashboards import packs
 from dashboards.models import PackBatch, PackBatchStatus
 from partnerships.models import Phase
+from provinces.lineage import ProvinceTree
 
 from .dashboard_world import build_world
 
@@ -85,15 +86,30 @@ def test_the_archive_prints_the_narratives_its_administrator_may_read(
     )
 
 
+def test_the_job_reads_the_provinces_once_for_all_its_packs(
+    client, admin_user, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    built = []
+    read = ProvinceTree.__init__
+    monkeypatch.setattr(ProvinceTree, "__init__", lambda tree: built.append(tree) or read(tree))
+    client.force_login(admin_user)
+    batch = ask_for_packs(
+        client, Phase.objects.get(start_year=2021), django_capture_on_commit_callbacks
+    )
+    batch.refresh_from_db()
+    assert (batch.status, batch.built) == (PackBatchStatus.DONE, 2)
+    assert len(built) == 1
+
+
 def test_a_failed_province_is_explained_and_the_others_still_built(
     client, admin_user, world, module_provinces, monkeypatch, django_capture_on_commit_callbacks
 ):
     real = packs.province_pack
 
-    def failing(province, phase, reader):
+    def failing(province, phase, reader, **known):
         if province.slug == module_provinces.quang_tri.slug:
             raise ValueError("biểu đồ không vẽ được")
-        return real(province, phase, reader)
+        return real(province, phase, reader, **known)
 
     monkeypatch.setattr(packs, "province_pack", failing)
     client.force_login(admin_user)

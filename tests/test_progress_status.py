@@ -7,7 +7,7 @@ import pytest
 
 from core.quarters import Quarter
 from partnerships.models import Kpi, KpiKind, SpaceAggregation, TimeAggregation
-from progress.models import ProgressStatus
+from progress.models import SHORT_OF_TARGET, SLIPPING, ProgressStatus
 from progress.rules import AgreementTerms, TargetFacts, agreement_kpi_figures, status_for
 from progress.rules import ApprovedReading as Reading
 
@@ -154,3 +154,13 @@ def test_it_skips_readings_left_empty():
     result = figures(count_kpi(), values, 10)
     assert result["value"] == D(7)
     assert result["latest_quarter"] == 20233
+
+
+def test_the_slipping_statuses_run_worst_first():
+    # The slipping list's columns and the summaries name them in this order.
+    assert SLIPPING == [
+        ProgressStatus.NOT_ACHIEVED,
+        ProgressStatus.OFF_TRACK,
+        ProgressStatus.AT_RISK,
+    ]
+    assert SLIPPING[:2] == SHORT_OF_TARGET

@@ -12,7 +12,7 @@ from django.urls import reverse
 from progress import services as progress
 from progress.models import ProvinceProgress
 from provinces.access import Role
-from provinces.lineage import ProvinceTree
+from provinces.lineage import ProvinceTree, with_predecessors
 from provinces.models import Province
 from provinces.services import ensure_role_groups, load_provinces_from_package
 
@@ -169,6 +169,16 @@ def test_the_lineage_stops_and_reports_a_stored_loop(provinces, caplog):
             provinces.lao_cai.pk,
         ]
     assert "loops through provinces" in caplog.text
+
+
+def test_a_caller_holding_the_tree_asks_without_reading_the_provinces_again(
+    provinces, django_assert_num_queries
+):
+    merged = {provinces.lao_cai.pk, provinces.former_lao_cai.pk, provinces.former_yen_bai.pk}
+    assert with_predecessors([provinces.lao_cai.pk]) == merged
+    tree = ProvinceTree()
+    with django_assert_num_queries(0):
+        assert with_predecessors([provinces.lao_cai.pk], tree) == merged
 
 
 def test_the_pages_still_answer_with_a_stored_loop(official_client, provinces):

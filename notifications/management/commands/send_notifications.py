@@ -4,7 +4,6 @@
 does their work (the daily job writes once a day, from NOTIFICATION_HOUR).
 """
 
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.commands import PortalCommand
@@ -22,14 +21,11 @@ class Command(PortalCommand):
         waiting = Notification.objects.filter(status=Status.PENDING).count()
         failed = Notification.objects.filter(status=Status.FAILED).count()
         self.stdout.write(
-            _("%(written)s, %(sent)s sent, %(waiting)s waiting, %(failed)s failed")
-            % {
-                "written": ngettext(
-                    "%(count)s notice written", "%(count)s notices written", written
-                )
-                % {"count": written},
-                "sent": sent,
-                "waiting": waiting,
-                "failed": failed,
-            }
+            ngettext(
+                "%(written)s notice written, %(sent)s sent, %(waiting)s waiting, %(failed)s failed",
+                "%(written)s notices written, %(sent)s sent, %(waiting)s waiting, "
+                "%(failed)s failed",
+                written,
+            )
+            % {"written": written, "sent": sent, "waiting": waiting, "failed": failed}
         )
