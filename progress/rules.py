@@ -198,7 +198,8 @@ def status_for(
 
 
 def attainment_for(kpi: Kpi, value: Decimal | None, target: Decimal | None) -> Decimal | None:
-    """Share of the target reached, in per cent."""
+    """Share of the target reached, in per cent: of a unit, or of added-up units from their
+    sums on target (`on_target`), so that one unit added up alone reaches what it reached."""
     if value is None or target is None:
         return None
     if kpi.higher_is_better:
@@ -289,7 +290,11 @@ def figures_at(
             includes_demo=figures["includes_demo"] or any(r.is_demo for r in readings),
             reporting=reference.index() - latest_index <= CARRY_QUARTERS,
         )
-    figures["attainment"] = attainment_for(kpi, figures["value"], figures["target_value"])
+    figures["attainment"] = (
+        attainment_for(kpi, *on_target(kpi, figures, figures["target_value"]))
+        if figures["value"] is not None and figures["target_value"] is not None
+        else None
+    )
     figures["status"] = status_for(
         kpi,
         value=figures["value"],
@@ -406,19 +411,28 @@ def unit_rollup(kpi: Kpi, figures: dict, reference: Quarter) -> Rollup:
     unit.units_reached_target = int(reached(kpi, figures["value"], target))
     baseline = figures["baseline_value"] or Decimal(0)
     if kpi.kind == KpiKind.RATIO:
-        # Sums of numerators: target, projection and baseline as numerators of one denominator.
         denominator = figures["denominator"]
-        unit.achieved_on_target = q4(figures["numerator"])
-        unit.goal_on_target = q4(target * denominator / HUNDRED)
+        unit.achieved_on_target, unit.goal_on_target = on_target(kpi, figures, target)
         unit.projected_on_target = q4(figures["projected_value"] * denominator / HUNDRED)
         unit.baseline_on_target = q4(baseline * denominator / HUNDRED)
         unit.denominator_on_target = q4(denominator)
     elif kpi.space_aggregation != SpaceAggregation.NONE:
-        unit.achieved_on_target = q4(figures["value"])
-        unit.goal_on_target = q4(target)
+        unit.achieved_on_target, unit.goal_on_target = on_target(kpi, figures, target)
         unit.projected_on_target = q4(figures["projected_value"])
         unit.baseline_on_target = q4(baseline)
     return unit
+
+
+def on_target(kpi: Kpi, figures: dict, target: Decimal) -> tuple[Decimal, Decimal]:
+    """What a unit reached and what it aims at, in the terms its roll-ups add up.
+
+    A ratio's are numerators of its own denominator (villages with fibre, and the villages
+    its target share of them makes): its share of the target is then the exact share
+    reached, not the share rounded for display and divided again.
+    """
+    if kpi.kind == KpiKind.RATIO and figures["denominator"]:
+        return q4(figures["numerator"]), q4(target * figures["denominator"] / HUNDRED)
+    return q4(figures["value"]), q4(target)
 
 
 def latest_signed(
@@ -641,8 +655,7 @@ def finish(kpi: Kpi, totals: Totals) -> Rollup:
             total.target_value = q2(totals.goal_on_target)
             total.projected_value = q2(totals.projected_on_target)
     if totals.units_with_target:
-        if totals.goal_on_target > 0:
-            total.attainment = percent_of(totals.achieved_on_target, totals.goal_on_target)
+        total.attainment = attainment_for(kpi, totals.achieved_on_target, totals.goal_on_target)
         total.status = status_on_target(
             kpi, totals, ended=totals.units_ended == totals.units_with_target
         )
@@ -716,7 +729,7 @@ def judged_by(kpi: Kpi, own: Rollup, former: Rollup) -> Rollup:
     judged.units_with_target = 1
     judged.units_ended = int(ended)
     judged.units_reached_target = int(reached(kpi, own.value, former.target_value))
-    judged.attainment = attainment_for(kpi, own.value, former.target_value)
+    judged.attainment = attainment_for(kpi, judged.achieved_on_target, judged.goal_on_target)
     judged.status = status_on_target(kpi, judged, ended=ended)
     judged.includes_demo = own.includes_demo or former.includes_demo
     return judged

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from milestones import imports
@@ -19,6 +20,14 @@ from .api import EN, token_client, url
 from .test_import import HEADER, csv_bytes, good_rows
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages read here are the English ones, whichever test ran before."""
+    with translation.override("en"):
+        yield
+
 
 THOUSAND_WORDS = " ".join(["a"] * 1000)
 LONG_WORD = "a" * 50_000

@@ -11,7 +11,7 @@ from progress import services as progress
 from progress.models import AgreementProgress, NationalProgress, ProgressStatus
 from provinces.models import Region
 
-from .factories import AgreementFactory, OrganisationFactory, PhaseFactory
+from .factories import AgreementFactory, KpiFactory, OrganisationFactory, PhaseFactory
 from .progress_data import agreement_for, catalogue, national_row, province_row, report, target
 
 D = Decimal
@@ -206,3 +206,35 @@ def test_it_adds_up_a_region_from_stored_rows_as_the_full_computation_does(provi
     assert everything[bts.pk].value == D(900)
     assert national_row(bts).value == D(3300)
     assert national_row(fibre).value == D("53.70")
+
+
+def test_a_province_of_one_agreement_reaches_the_share_of_its_target_its_agreement_does(
+    provinces, kpis
+):
+    # 1375 of 1569 villages is 87.6354…%, shown 87.64%; against 95.5% that is 91.76% of
+    # the target. Dividing the rounded share instead gave the agreement 91.77%.
+    fibre = kpis["villages_fibre"]
+    agreement = agreement_for(provinces.former_lai_chau)
+    report(agreement, "2024Q4", {fibre: (1375, 1569)})
+    target(agreement, fibre, D("95.5"))
+    progress.recompute_all()
+
+    row = AgreementProgress.objects.get(agreement=agreement, kpi=fibre)
+    assert row.value == D("87.64")
+    assert row.attainment == D("91.76")
+    assert province_row(provinces.former_lai_chau, fibre).attainment == D("91.76")
+    assert national_row(fibre).attainment == D("91.76")
+
+
+def test_where_lower_is_better_a_province_reaches_its_target_as_its_agreement_does(provinces, kpis):
+    # Communes without mobile coverage: 40 left against a target of 30 is 75% of the way
+    # there, on the agreement's page, its province's and the nation's alike (not 133%).
+    uncovered = KpiFactory(code="communes_uncovered", higher_is_better=False, order=7)
+    agreement = agreement_for(provinces.former_lai_chau)
+    report(agreement, "2024Q4", {uncovered: 40})
+    target(agreement, uncovered, 30)
+    progress.recompute_all()
+
+    assert AgreementProgress.objects.get(agreement=agreement, kpi=uncovered).attainment == D(75)
+    assert province_row(provinces.former_lai_chau, uncovered).attainment == D(75)
+    assert national_row(uncovered).attainment == D(75)
