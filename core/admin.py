@@ -1,18 +1,25 @@
 """Admin pieces every app shares. Nothing is registered here."""
 
+import hashlib
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import display_for_field
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.forms import ModelForm
-from django.forms.models import BaseInlineFormSet
+from django.db import models, transaction
+from django.forms import ModelChoiceField, ModelForm
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.exceptions import NotHistoricalModelError
 from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import get_history_manager_for_model
 
-from .parsing import NumberField
+from .formatting import datetime_label
+from .parsing import NumberField, parse_quarter
 from .quarters import Quarter
 from .search import BoundedSearchAdminMixin
 
@@ -32,10 +39,152 @@ class QuarterListFilter(admin.SimpleListFilter):
         )
         return [(code, str(Quarter.from_code(code))) for code in codes]
 
+    def value(self):
+        """The quarter's code, however the address writes it (20244, Q4/2024, Quý 4/2024),
+        so that a quarter typed by hand filters, and shows as chosen, like one clicked."""
+        typed = super().value()
+        if not typed:
+            return None
+        try:
+            return str(parse_quarter(typed).code)
+        except ValidationError as error:
+            # As for any other unreadable filter, Django's admin then lists everything,
+            # with ?e=1 in the address.
+            raise IncorrectLookupParameters(error) from error
+
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(quarter=self.value())
         return queryset
+
+
+def shown_as(model, name, write):
+    """A column, or read-only field, showing the field `name` of `model` written by `write`.
+
+    It keeps the field's label, help text and ordering; named after the field, it takes
+    its place in `WrittenFieldsMixin.written_fields`.
+    """
+    field = model._meta.get_field(name)
+
+    def display(obj):
+        value = getattr(obj, name)
+        # The read-only page writes a None it is given as "None"; a list, as the dash.
+        return admin.site.empty_value_display if value is None else write(value)
+
+    display.__name__ = name
+    return admin.display(description=field.verbose_name, ordering=name)(display)
+
+
+def quarter_field(model, name):
+    """A quarter stored as its code (20252) shown as the portal writes it (Quý 2/2025)."""
+    return shown_as(model, name, lambda code: str(Quarter.from_code(code)))
+
+
+def year_field(model, name):
+    """A year shown as a year (2014), where Django's admin would group it as a number (2.014)."""
+    return shown_as(model, name, str)
+
+
+class WrittenFieldsMixin:
+    """Shows `written_fields` (made by `shown_as`) on a page that only reads the item.
+
+    A field that can be edited stays an input, which already shows a year or a quarter's
+    code ungrouped.
+    """
+
+    written_fields = ()
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fields
+        written = {display.__name__: display for display in self.written_fields}
+        return [written.get(name, name) for name in fields]
+
+
+class ComputedAdmin(WrittenFieldsMixin, BoundedSearchAdminMixin, admin.ModelAdmin):
+    """Rows a computation writes: read here, never edited or deleted by hand.
+
+    They go with the item they were computed from (`DeletionPageMixin`), and the next
+    computation writes them again.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DeletionPageMixin:
+    """What an item's delete page lists, and whether it lets the item go.
+
+    Django refuses a deletion that takes rows the account may not delete, and nobody may
+    delete computed rows (`ComputedAdmin`): a phase, agreement, KPI or province with
+    figures could not be deleted even by a superuser, for want of a permission no one has.
+    Computed rows go with their item instead. A protection (an agreement's reports, a KPI's
+    reported values, `protections`) still refuses the deletion, and is the reason given.
+    """
+
+    def protections(self, objs) -> list[str]:
+        """Why `objs` must stay, beyond the database's protections."""
+        return []
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = [*protected, *self.protections(objs)]
+        if protected:
+            # No permission lets a protected item go, so the protection is the reason to
+            # give, to every role, not the permissions Django would name first.
+            perms_needed = set()
+        else:
+            computed = {
+                str(model._meta.verbose_name)
+                for model, model_admin in self.admin_site._registry.items()
+                if isinstance(model_admin, ComputedAdmin)
+            }
+            perms_needed = {name for name in perms_needed if str(name) not in computed}
+        deleted, counts = self._readable_links(objs, deleted, counts)
+        return deleted, counts, perms_needed, protected
+
+    def _readable_links(self, objs, deleted, counts):
+        """Name a many-to-many link (an agreement's source) by the item at its other end.
+
+        Django names the row linking them after its table, "Agreement_sources object (9)";
+        only the link is deleted, never the item it leads to.
+        """
+        renamed = {}
+        for relation in self.model._meta.get_fields():
+            if not relation.many_to_many:
+                continue
+            through = getattr(relation, "through", None) or relation.remote_field.through
+            if not through._meta.auto_created:
+                continue
+            own, other = sorted(
+                (field for field in through._meta.fields if field.many_to_one),
+                key=lambda field: field.related_model is not self.model,
+            )
+            label = capfirst(
+                _("link to %(item)s") % {"item": other.related_model._meta.verbose_name}
+            )
+            links = through.objects.filter(**{f"{own.name}__in": objs}).select_related(other.name)
+            for link in links:
+                shown = f"{capfirst(through._meta.verbose_name)}: {link}"
+                renamed[shown] = f"{label}: {getattr(link, other.name)}"
+            if count := counts.pop(through._meta.verbose_name_plural, None):
+                plural = other.related_model._meta.verbose_name_plural
+                counts[_("links to %(items)s") % {"items": plural}] = count
+
+        def rename(entries):
+            return [
+                rename(entry) if isinstance(entry, list) else renamed.get(entry, entry)
+                for entry in entries
+            ]
+
+        return (rename(deleted) if renamed else deleted), counts
 
 
 class ReadableHistoryHelper(HistoricalRecordContextHelper):
@@ -72,12 +221,135 @@ class NumberInputsMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+def _stored_values(rows) -> list:
+    """Every stored value of `rows`, links to other items included, in a fixed order."""
+    meta = rows.model._meta
+    rows = rows.order_by("pk")
+    values = [list(rows.values_list(*(field.attname for field in meta.concrete_fields)))]
+    for field in meta.many_to_many:
+        links = rows.values_list("pk", f"{field.name}__pk").order_by("pk", f"{field.name}__pk")
+        values.append(list(links))
+    return values
+
+
+def stored_state(model, pk, children) -> str:
+    """A digest of what is stored of the item `pk` and of its rows in `children` (pairs of
+    a model and its foreign key to the item): it changes with any of their values, and
+    when a row is added, deleted or moved to another item."""
+    values = _stored_values(model._base_manager.filter(pk=pk))
+    for child, fk in children:
+        values += _stored_values(child._base_manager.filter(**{fk.name: pk}))
+    return hashlib.sha256(repr(values).encode()).hexdigest()
+
+
+def last_save(model, pk, children):
+    """The newest history record of the item `pk` or of its rows in `children`, or None."""
+    histories = [get_history_manager_for_model(model).filter(**{model._meta.pk.attname: pk})]
+    for child, fk in children:
+        try:
+            histories.append(get_history_manager_for_model(child).filter(**{fk.attname: pk}))
+        except NotHistoricalModelError:
+            continue
+    newest = [
+        history.select_related("history_user").order_by("-history_date", "-pk").first()
+        for history in histories
+    ]
+    return max(filter(None, newest), key=lambda record: record.history_date, default=None)
+
+
+class SavedStateForm(ModelForm):
+    """An admin page's form that refuses to save over a save made since the page opened.
+
+    Django's admin writes back every value its page showed: of two tabs on one agreement,
+    the second to save would silently undo the first (a place emptied, a target back to
+    its old figure), and an inline row deleted meanwhile left only an error nobody could
+    see. The page carries a digest of what was stored of the item and its inline rows when
+    it was opened (`stored_state`); if that has moved on, nothing of the page is saved and
+    the form says who saved, and when, as the report form does for reports.
+    """
+
+    opened_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Set by `HistoryAdmin.get_form`: the models and foreign keys of the page's inline
+    # rows, and who is saving.
+    children = ()
+    editor = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.instance._state.adding:
+            self.initial["opened_state"] = stored_state(
+                self._meta.model, self.instance.pk, self.children
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        opened = cleaned_data.get("opened_state")
+        # A page without the digest (the History page's revert, a page opened before the
+        # portal carried it) is saved as Django's admin always did.
+        if not opened or self.instance._state.adding:
+            return cleaned_data
+        model = self._meta.model
+        with transaction.atomic(using=self.instance._state.db):
+            # Locked until the admin's transaction ends, so that a save sent at the same
+            # moment waits for this one and then finds the item changed.
+            list(model._base_manager.select_for_update().filter(pk=self.instance.pk).values("pk"))
+            if stored_state(model, self.instance.pk, self.children) != opened:
+                raise ValidationError(self.conflict_message(), code="conflict")
+        return cleaned_data
+
+    def conflict_message(self) -> str:
+        """Who saved the item since the page was opened, and when, and what to do now."""
+        model = self._meta.model
+        record = last_save(model, self.instance.pk, self.children)
+        if record is None:
+            # Rows written by an import keep no history: who changed them is not known.
+            told = gettext("This %(item)s was changed after this page was opened.")
+        elif self.editor is not None and record.history_user_id == self.editor.pk:
+            told = gettext(
+                "You saved this %(item)s in another tab at %(time)s, after this page was opened."
+            )
+        else:
+            told = gettext("%(user)s saved this %(item)s at %(time)s, after you opened this page.")
+        saved_by = record.history_user.get_username() if record and record.history_user else None
+        told %= {
+            "item": model._meta.verbose_name,
+            "time": datetime_label(record.history_date) if record else "",
+            "user": saved_by or gettext("someone"),
+        }
+        if saved_by is None:
+            # "someone" and an item's name are lower case where they start the sentence; a
+            # username is kept as typed.
+            told = capfirst(told)
+        advice = gettext(
+            "Nothing entered on this page was saved: copy what you need from it, reload the "
+            "page to see the saved values, then make your changes again."
+        )
+        return f"{told} {advice}"
+
+
 class HistoryAdmin(NumberInputsMixin, BoundedSearchAdminMixin, SimpleHistoryAdmin):
-    """An admin whose History page lists every change as field: old → new.
+    """An admin whose History page lists every change as field: old → new, and whose
+    change page refuses to save over a change saved since it was opened (`SavedStateForm`).
 
     simple_history computes the diffs between consecutive records; this only
     chooses how their values read.
     """
+
+    form = SavedStateForm
+    change_form_template = "admin/saved_state_change_form.html"
+
+    def get_fields(self, request, obj=None):
+        # The digest is no field of the item: the template puts it in the page, hidden.
+        return [name for name in super().get_fields(request, obj) if name != "opened_state"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.children = tuple(
+            (inline.model, _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name))
+            for inline in self.inlines
+        )
+        form.editor = request.user
+        return form
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(
@@ -85,11 +357,20 @@ class HistoryAdmin(NumberInputsMixin, BoundedSearchAdminMixin, SimpleHistoryAdmi
         )
 
 
-# django-simple-history ships no Vietnamese. These are the words of its History pages,
-# marked here so that the portal's own catalogue, which Django reads first, translates them.
+# django-simple-history ships no Vietnamese. These are the words of its History and revert
+# pages, marked here so that the portal's own catalogue, which Django reads first, translates
+# them; the pages the portal overrides (templates/simple_history/) are read from there.
 HISTORY_PAGE_WORDS = (
     gettext_noop("Change history: %s"),
     gettext_noop("View history: %s"),
+    gettext_noop(
+        "Choose a date from the list below to revert to a previous version of this object."
+    ),
+    gettext_noop("Revert %s"),
+    gettext_noop("View %s"),
+    gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
+    gettext_noop("Revert"),
     gettext_noop("Change History"),
     gettext_noop("Changed by"),
     gettext_noop("Changes"),
@@ -120,12 +401,51 @@ class InlineModelForm(ModelForm):
         except ValidationError as error:
             self._update_errors(error)
 
+    def non_field_errors(self):
+        """The row's own errors, and those of its hidden inputs (its id, its item's).
+
+        The admin shows no error beside a hidden input: a row deleted in another tab
+        meanwhile left the page saying to correct errors with none marked.
+        """
+        errors = super().non_field_errors()
+        hidden = [error for field in self.hidden_fields() for error in field.errors]
+        if not hidden:
+            return errors
+        return self.error_class([*errors, *hidden], error_class="nonfield", renderer=self.renderer)
+
 
 class LabelledInlineFormSet(BaseInlineFormSet):
+    # Once a page sent back is checked: the stored row of each of its rows, in its order.
+    rows_sent_back = None
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete")
+        row_id = form.fields.get(self.model._meta.pk.name)
+        if isinstance(row_id, ModelChoiceField):
+            row_id.error_messages["invalid_choice"] = _(
+                "This row was deleted after this page was opened, so its values were not saved."
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            stored = {row.pk: row for row in super().get_queryset()}
+            self.rows_sent_back = [stored.get(form.instance.pk) for form in self.initial_forms]
+
+    def get_queryset(self):
+        """The stored rows; once a page sent back is checked, the stored row of each of its
+        rows, in the page's order, None for a row no longer stored.
+
+        The admin shows the page's rows beside these by position: with a row deleted in
+        another tab meanwhile, each later row would show under its neighbour's name and the
+        last would be dropped, with what was typed in it. Without a stored row, a row shows
+        as a new one, with its error.
+        """
+        if self.rows_sent_back is not None:
+            return self.rows_sent_back
+        return super().get_queryset()
 
     def get_unique_error_message(self, unique_check):
         # Django names the fields as the code does (person and role); a user knows their labels.

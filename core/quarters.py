@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -28,8 +29,14 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        """Accepts 2020Q4, 2020-Q4, Q4/2020 and 20204."""
-        cleaned = text.strip().upper().replace("-", "").replace(" ", "")
+        """Accepts 2020Q4, 2020-Q4, Q4/2020, Quý 4/2020 and 20204.
+
+        Q4/2020 and Quý 4/2020 are how the portal writes a quarter (`__str__`), in English
+        and in Vietnamese, so a quarter copied from any of its pages reads back.
+        """
+        # NFC first: a keyboard may send the ý of "Quý" as y and a combining accent.
+        cleaned = unicodedata.normalize("NFC", text).strip().upper()
+        cleaned = cleaned.replace("QUÝ", "Q").replace("-", "").replace(" ", "")
         if "/" in cleaned and cleaned.startswith("Q"):
             number, year = cleaned[1:].split("/", 1)
             return cls(int(year), int(number))
@@ -84,3 +91,15 @@ def quarter_range(first: Quarter, last: Quarter) -> list[Quarter]:
         quarters.append(current)
         current = current.next()
     return quarters
+
+
+def runs_label(quarters) -> str:
+    """Quarters as a reader takes them in: each run of consecutive ones as its first and last
+    (Q3/2024–Q2/2025), the runs apart by commas."""
+    runs: list[tuple[Quarter, Quarter]] = []
+    for quarter in sorted(set(quarters)):
+        if runs and runs[-1][1].next() == quarter:
+            runs[-1] = (runs[-1][0], quarter)
+        else:
+            runs.append((quarter, quarter))
+    return ", ".join(str(first) if first == last else f"{first}–{last}" for first, last in runs)

@@ -1,9 +1,18 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin, LabelledTabularInline
+from core.admin import (
+    DeletionPageMixin,
+    HistoryAdmin,
+    InlineModelForm,
+    LabelledInlineFormSet,
+    LabelledTabularInline,
+    WrittenFieldsMixin,
+    year_field,
+)
 from core.search import FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import (
@@ -19,11 +28,12 @@ from .models import (
     Person,
     Phase,
     Source,
+    attended_twice,
 )
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(DeletionPageMixin, HistoryAdmin):
     list_display = ("code", "title", "publisher", "published_on")
     list_filter = ("publisher",)
     search_fields = ("code", "title", "publisher", "excerpt")
@@ -31,10 +41,14 @@ class SourceAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+PHASE_YEARS = tuple(year_field(Phase, name) for name in ("start_year", "end_year"))
+
+
 @admin.register(Phase)
-class PhaseAdmin(HistoryAdmin):
-    list_display = ("code", "name", "start_year", "end_year")
+class PhaseAdmin(DeletionPageMixin, WrittenFieldsMixin, HistoryAdmin):
+    list_display = ("code", "name", *PHASE_YEARS)
     search_fields = ("code", "name")
+    written_fields = PHASE_YEARS
 
 
 @admin.register(Organisation)
@@ -120,8 +134,25 @@ class ParticipantAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     folded_search_fields = ("person__search_text", "agreement__search_text")
 
 
+class ParticipantFormSet(LabelledInlineFormSet):
+    def clean(self):
+        """The page's rows, as they will be saved, checked together: each row's own check
+        sees only the rows already stored, not another new row of the same page."""
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problem = attended_twice(kept)
+        if problem:
+            raise ValidationError(problem)
+
+
 class ParticipantInline(LabelledTabularInline):
     model = Participant
+    formset = ParticipantFormSet
     fields = ("person", "side", "role", "title_then", "source", "note")
     autocomplete_fields = ("person", "source")
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 30})}}
@@ -135,6 +166,8 @@ class ParticipantInline(LabelledTabularInline):
 
 class CommitmentInline(admin.StackedInline):
     model = Commitment
+    form = InlineModelForm
+    formset = LabelledInlineFormSet
     fields = (("area", "responsible", "order"), "text", ("source", "note"))
     autocomplete_fields = ("area", "source")
     extra = 0
@@ -190,7 +223,7 @@ class AgreementStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(FoldedSearchAdminMixin, HistoryAdmin):
+class AgreementAdmin(DeletionPageMixin, FoldedSearchAdminMixin, HistoryAdmin):
     list_display = (
         "title",
         "counterparty",
@@ -253,7 +286,7 @@ class AgreementAdmin(FoldedSearchAdminMixin, HistoryAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(FoldedSearchAdminMixin, HistoryAdmin):
+class KpiAdmin(DeletionPageMixin, FoldedSearchAdminMixin, HistoryAdmin):
     list_display = (
         "code",
         "name_vi",

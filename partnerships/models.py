@@ -23,6 +23,7 @@ from core.dates import (
 from core.formatting import date_label, number
 from core.links import walk
 from core.parsing import FIRST_YEAR, LAST_YEAR
+from core.quarters import Quarter, runs_label
 from core.search import SearchableModel, fold
 from provinces.access import ScopedQuerySet
 from provinces.lineage import with_predecessors
@@ -68,7 +69,7 @@ class Source(models.Model):
 
 _YEARS_IN_NAME = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
-# A phase edit names this many of the agreements it would leave out, and counts the rest.
+# A refusal names this many of the agreements it concerns, and counts them all.
 MISFITS_NAMED = 5
 
 
@@ -110,10 +111,86 @@ class Phase(models.Model):
                     "The name shows the years %(named)s but the phase runs %(start)s–%(end)s: "
                     "make the two agree."
                 ) % {"named": "–".join(named), "start": self.start_year, "end": self.end_year}
-            elif self.pk and (misfits := self._misfits()):
-                errors[NON_FIELD_ERRORS] = misfits
+            elif refusals := self._years_refusals():
+                errors[NON_FIELD_ERRORS] = refusals
         if errors:
             raise ValidationError(errors)
+
+    def _years_refusals(self) -> list[str]:
+        """Why new years, or a new phase's, are refused: they overlap another phase, or leave
+        agreements or targets of the phase outside them. Unchanged years are not checked again:
+        an edit of the name alone reads nothing more."""
+        stored = None
+        if self.pk is not None:
+            stored = Phase.objects.filter(pk=self.pk).values_list("start_year", "end_year").first()
+        if stored == (self.start_year, self.end_year):
+            return []
+        refusals = [self._overlap()]
+        if stored is not None:
+            refusals += [self._misfits(), self._targets_left_out(stored)]
+        return [refusal for refusal in refusals if refusal]
+
+    def _overlap(self) -> str:
+        """The other phases its years share a year with, named.
+
+        A quarter belongs to the one phase whose years hold it: phases that overlap would
+        both count it, and both be offered wherever a phase is chosen.
+        """
+        others = Phase.objects.filter(start_year__lte=self.end_year, end_year__gte=self.start_year)
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        others = list(others)
+        if not others:
+            return ""
+        return ngettext(
+            "The years %(start)s–%(end)s share years with the phase %(phases)s: a quarter "
+            "belongs to one phase only. Choose years the other phase does not have.",
+            "The years %(start)s–%(end)s share years with the phases %(phases)s: a quarter "
+            "belongs to one phase only. Choose years the other phases do not have.",
+            len(others),
+        ) % {
+            "start": self.start_year,
+            "end": self.end_year,
+            "phases": ", ".join(phase.dated_name for phase in others),
+        }
+
+    @property
+    def dated_name(self) -> str:
+        """The name with the phase's years, unless it states them already."""
+        if _YEARS_IN_NAME.search(self.name):
+            return self.name
+        return f"{self.name} ({self.start_year}–{self.end_year})"
+
+    def _targets_left_out(self, stored: tuple[int, int]) -> str:
+        """How many targets of the phase's agreements its new years would leave out.
+
+        A target judges the figures of the phase whose years hold its date
+        (`target_dated_in`): one the stored years hold and the new ones do not would
+        quietly stop judging this phase's province and national figures.
+        """
+        years = (
+            KpiTarget.objects.filter(agreement__phase=self)
+            .filter(target_dated_in(stored))
+            .exclude(target_dated_in((self.start_year, self.end_year)))
+            .values_list("target_on__year", flat=True)
+        )
+        years = list(years)
+        if not years:
+            return ""
+        return ngettext(
+            "%(count)s KPI target of this phase's agreements is dated in %(years)s, outside the "
+            "years %(start)s–%(end)s: it would no longer judge the province and national "
+            "figures of this phase. Change its date first.",
+            "%(count)s KPI targets of this phase's agreements are dated in %(years)s, outside "
+            "the years %(start)s–%(end)s: they would no longer judge the province and national "
+            "figures of this phase. Change their dates first.",
+            len(years),
+        ) % {
+            "count": len(years),
+            "years": ", ".join(str(year) for year in sorted(set(years))),
+            "start": self.start_year,
+            "end": self.end_year,
+        }
 
     def _misfits(self) -> str:
         """Which of the phase's agreements its new years would leave impossible to save.
@@ -127,12 +204,6 @@ class Phase(models.Model):
         ]
         if not misfits:
             return ""
-        named = "; ".join(
-            f"{agreement} ({agreement.period_label}, {agreement.signed_label})"
-            for agreement in misfits[:MISFITS_NAMED]
-        )
-        if len(misfits) > MISFITS_NAMED:
-            named += " …"
         return ngettext(
             "%(count)s agreement of this phase would no longer fit the years %(start)s–%(end)s "
             "(its period must share a year with the phase, and it must be signed from the year "
@@ -147,8 +218,14 @@ class Phase(models.Model):
             "count": len(misfits),
             "start": self.start_year,
             "end": self.end_year,
-            "agreements": named,
+            "agreements": named_agreements(misfits),
         }
+
+
+def named_agreements(agreements) -> str:
+    """Agreements as a refusal names them: title, period and signing, the first few only."""
+    named = "; ".join(agreement.described for agreement in agreements[:MISFITS_NAMED])
+    return named + " …" if len(agreements) > MISFITS_NAMED else named
 
 
 class OrganisationKind(models.TextChoices):
@@ -242,6 +319,53 @@ class Organisation(CollatedModel, SearchableModel):
                 )
             )
             raise ValidationError({"name": message % {"existing": twin.name}})
+        if refusal := self._agreements_refusal():
+            raise ValidationError(refusal)
+
+    def _agreements_refusal(self) -> dict[str, str]:
+        """Why a new kind or province would leave its agreements impossible to save.
+
+        Each agreement's own rule judges it (`Agreement._counterparty_error`): VNPT is never
+        the counterparty, and a committee's province existed when it signed.
+        """
+        if self.pk is None:
+            return {}
+        stored = Organisation.objects.filter(pk=self.pk).values_list("kind", "province_id").first()
+        if stored in (None, (self.kind, self.province_id)):
+            return {}
+        misfits = [
+            agreement
+            for agreement in self.agreements.order_by("period_start", "pk")
+            if agreement._counterparty_error(self)
+        ]
+        if not misfits:
+            return {}
+        named = {"count": len(misfits), "agreements": named_agreements(misfits)}
+        if self.kind == OrganisationKind.VNPT:
+            return {
+                "kind": ngettext(
+                    "This organisation is the counterparty of %(count)s agreement: "
+                    "%(agreements)s. VNPT is the other side of every agreement, so a "
+                    "counterparty cannot be of the kind VNPT.",
+                    "This organisation is the counterparty of %(count)s agreements: "
+                    "%(agreements)s. VNPT is the other side of every agreement, so a "
+                    "counterparty cannot be of the kind VNPT.",
+                    len(misfits),
+                )
+                % named
+            }
+        return {
+            "province": ngettext(
+                "%(province)s did not exist when %(count)s agreement of this organisation was "
+                "signed: %(agreements)s. A unit signs only while it exists: choose the province "
+                "as it was at the signing.",
+                "%(province)s did not exist when %(count)s agreements of this organisation were "
+                "signed: %(agreements)s. A unit signs only while it exists: choose the province "
+                "as it was at the signing.",
+                len(misfits),
+            )
+            % {**named, "province": self.province.name}
+        }
 
     def _folded_twin(self):
         """Another organisation of the province whose name reads the same to a search.
@@ -507,9 +631,22 @@ class Agreement(SearchableModel):
         return format_partial_date(self.signed_on, self.signed_precision)
 
     @property
+    def described(self) -> str:
+        """The agreement as a refusal names it: title, period and signing."""
+        return f"{self} ({self.period_label}, {self.signed_label})"
+
+    @property
     def has_named_signer(self) -> bool:
         """Whether the sources name anyone who signed (reads prefetched participants)."""
         return any(p.role == ParticipantRole.SIGNED for p in self.participants.all())
+
+    def covers(self, quarter: Quarter) -> bool:
+        """Whether `quarter` lies inside the agreement's period.
+
+        The one rule for a report's quarter (`milestones.checks.period_refusal`), a
+        target's date and a period that would leave either outside it.
+        """
+        return self.period_start <= quarter.year <= self.period_end
 
     def is_signed_by(self, today: datetime.date) -> bool:
         if self.signed_on:
@@ -566,8 +703,68 @@ class Agreement(SearchableModel):
         ):
             if message and field not in errors:
                 errors[field] = message
+        for field, messages in self._left_outside().items():
+            if field not in errors:
+                errors[field] = messages
         if errors:
             raise ValidationError(errors)
+
+    def _left_outside(self) -> dict[str, list[str]]:
+        """The reports and targets a new period would leave outside it, by the end they pass.
+
+        Values outside the period never count (`progress.rules.clip`) and a target outside
+        it judges no province or national figure, so such a period would quietly change the
+        dashboards while the reports still show as approved. Only a new period is checked: a
+        report stored outside the period by an old import is `check_values`' to list, and
+        must not block every other edit of the agreement.
+        """
+        if self.pk is None or self.period_start is None or self.period_end is None:
+            return {}
+        if self.period_end < self.period_start or self._period_error():
+            return {}
+        stored = (
+            Agreement.objects.filter(pk=self.pk).values_list("period_start", "period_end").first()
+        )
+        if stored in (None, (self.period_start, self.period_end)):
+            return {}
+        reports, targets = {}, {}
+        for code in self.reports.values_list("quarter", flat=True):
+            quarter = Quarter.from_code(code)
+            if not self.covers(quarter):
+                reports.setdefault(self._end_passed(quarter.year), set()).add(quarter)
+        for day in self.targets.values_list("target_on", flat=True):
+            if not self.covers(Quarter.containing(day)):
+                targets.setdefault(self._end_passed(day.year), []).append(day)
+        errors = {}
+        for field, quarters in reports.items():
+            errors.setdefault(field, []).append(
+                _(
+                    "The agreement has reports for %(quarters)s, outside the period %(period)s: "
+                    "their figures would no longer count. Keep those quarters in the period, or "
+                    "delete the reports first."
+                )
+                % {"quarters": runs_label(quarters), "period": self.period_label}
+            )
+        for field, days in targets.items():
+            errors.setdefault(field, []).append(
+                ngettext(
+                    "%(count)s KPI target of the agreement is dated %(dates)s, outside the period "
+                    "%(period)s: change its date first.",
+                    "%(count)s KPI targets of the agreement are dated %(dates)s, outside the "
+                    "period %(period)s: change their dates first.",
+                    len(days),
+                )
+                % {
+                    "count": len(days),
+                    "dates": ", ".join(date_label(day) for day in sorted(set(days))),
+                    "period": self.period_label,
+                }
+            )
+        return errors
+
+    def _end_passed(self, year: int) -> str:
+        """The field of the period's end that a year outside the period lies beyond."""
+        return "period_start" if year < self.period_start else "period_end"
 
     def _signing_error(self, phase=None):
         """Why the signing date does not fit `phase` (the agreement's own by default)."""
@@ -594,6 +791,9 @@ class Agreement(SearchableModel):
                 "first": FIRST_YEAR,
                 "last": LAST_YEAR,
             }
+        if self.period_end < self.period_start:
+            # Backwards, it shares a year with nothing: `clean` says why on its end year.
+            return None
         phase = phase or (self.phase if self.phase_id else None)
         # A period may run past its phase (Tuyên Quang's 2017–2022 in 2014–2020) or open
         # the year before it (Quảng Bình's 2020–2025), but it shares years with it.
@@ -604,18 +804,37 @@ class Agreement(SearchableModel):
             ) % {"period": self.period_label, "phase": phase.name}
         return None
 
-    def _counterparty_error(self):
-        if not self.counterparty_id:
+    def _counterparty_error(self, counterparty=None):
+        """Why `counterparty` (the agreement's own by default) cannot have signed it."""
+        counterparty = counterparty or (self.counterparty if self.counterparty_id else None)
+        if counterparty is None:
             return None
-        counterparty = self.counterparty
         if counterparty.kind == OrganisationKind.VNPT:
             return _("VNPT is the other side of every agreement; it cannot be the counterparty.")
         province = counterparty.province
-        if province is None:
-            return None
-        # A unit signs only while it exists: before the 2025 merger the former units,
-        # from it on the current provinces. Without a signing date, its period tells;
-        # a date known to the year or month fits if any day of it does.
+        missed = self.signing_outside(province) if province else None
+        if missed == "valid_until":
+            return _(
+                "%(province)s existed only until %(until)s and signed nothing after that: "
+                "choose the committee of the province it became part of."
+            ) % {"province": province.name, "until": date_label(province.valid_until)}
+        if missed == "valid_from":
+            return _(
+                "%(province)s exists only from %(from)s, after the signing: choose the committee "
+                "of the former unit that signed."
+            ) % {"province": province.name, "from": date_label(province.valid_from)}
+        return None
+
+    def signing_outside(self, province: Province) -> str | None:
+        """Which of `province`'s dates the signing falls outside, as its field's name.
+
+        "valid_until" when the unit had ended before the signing, "valid_from" when it
+        did not exist yet, None when it existed then. A unit signs only while it exists:
+        before the 2025 merger the former units, from it on the current provinces. Without
+        a signing date, its period tells; a date known to the year or month fits if any day
+        of it does. The one rule for an agreement's counterparty, an organisation's province
+        and a province's own dates.
+        """
         if self.signed_on:
             first, last = partial_date_bounds(self.signed_on, self.signed_precision)
             too_late = province.valid_until and first and first > province.valid_until
@@ -626,15 +845,9 @@ class Agreement(SearchableModel):
         else:
             return None
         if too_late:
-            return _(
-                "%(province)s existed only until %(until)s and signed nothing after that: "
-                "choose the committee of the province it became part of."
-            ) % {"province": province.name, "until": date_label(province.valid_until)}
+            return "valid_until"
         if too_early:
-            return _(
-                "%(province)s exists only from %(from)s, after the signing: choose the committee "
-                "of the former unit that signed."
-            ) % {"province": province.name, "from": date_label(province.valid_from)}
+            return "valid_from"
         return None
 
     def _predecessor_error(self):
@@ -742,6 +955,44 @@ class Participant(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.title_then}"
+
+    def clean(self):
+        if not (self.agreement_id and self.person_id and self.side and self.role):
+            return
+        others = Participant.objects.filter(
+            agreement_id=self.agreement_id, person_id=self.person_id, side=self.side
+        )
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        if refusal := attended_twice([self, *others]):
+            raise ValidationError({"role": refusal})
+
+
+# Signing and speaking each mean the person was there: listed as attending beside either,
+# they would count twice among those present.
+PRESENT_BY_ANOTHER_PART = (ParticipantRole.SIGNED, ParticipantRole.SPOKE)
+
+
+def attended_twice(parts) -> str:
+    """Why `parts` of one agreement list a person as attending beside signing or speaking on
+    the same side, or "". The one rule for a part saved beside stored ones and for the rows
+    of one page."""
+    roles = {}
+    for part in parts:
+        roles.setdefault((part.person_id, part.side), set()).add(part.role)
+    for (person_id, _side), held in roles.items():
+        present = [role for role in PRESENT_BY_ANOTHER_PART if role in held]
+        if ParticipantRole.ATTENDED in held and present:
+            person = next(part.person for part in parts if part.person_id == person_id)
+            return _(
+                "%(person)s is listed on this side both as “%(role)s” and as “%(attended)s”: "
+                "whoever signed or spoke was there, so keep only the “%(role)s” row."
+            ) % {
+                "person": person,
+                "role": ParticipantRole(present[0]).label,
+                "attended": ParticipantRole.ATTENDED.label,
+            }
+    return ""
 
 
 class ResponsibleSide(models.TextChoices):
@@ -979,6 +1230,15 @@ def _whole(value) -> bool:
     return Decimal(value) == Decimal(value).to_integral_value()
 
 
+def target_dated_in(years: tuple[int, int]) -> Q:
+    """Targets that judge the figures of a phase of `years`: those whose date they hold.
+
+    `progress.rules.target_in_years` is the same rule for a target in hand; a stored
+    target always has its date.
+    """
+    return Q(target_on__year__gte=years[0], target_on__year__lte=years[1])
+
+
 class KpiTargetQuerySet(ScopedQuerySet):
     province_path = "agreement__counterparty__province"
 
@@ -1047,28 +1307,54 @@ class KpiTarget(models.Model):
         return f"{self.kpi}: {self.target_value}"
 
     def clean(self):
-        if not self.kpi_id:
-            return
-        is_share = self.kpi.kind in (KpiKind.RATIO, KpiKind.PERCENTAGE)
         errors = {}
-        for field in ("baseline_value", "target_value"):
+        for field in ("baseline_value", "target_value") if self.kpi_id else ():
             value = getattr(self, field)
             if value is None:
                 continue
             if value < 0:
                 errors[field] = _("A target or baseline cannot be negative.")
-            elif is_share and value > HUNDRED:
+            elif self.kpi.kind in (KpiKind.RATIO, KpiKind.PERCENTAGE) and value > HUNDRED:
                 errors[field] = _("A share cannot be above 100 per cent.")
             elif fraction := self.kpi.fraction_error(value):
                 errors[field] = fraction
         if self.baseline_on and self.target_on and self.target_on < self.baseline_on:
             errors["target_on"] = _("The target date cannot come before the baseline date.")
+        elif refusal := self._period_refusal():
+            errors["target_on"] = refusal
         if self.baseline_source_id and self.baseline_is_demo:
             errors["baseline_is_demo"] = _(
                 "A baseline taken from a source is a fact, not demo data: clear one of the two."
             )
         if errors:
             raise ValidationError(errors)
+
+    def _period_refusal(self) -> str:
+        """Why the target date is refused for lying outside the agreement's period, or "".
+
+        The province and national figures count a target only in the phase whose years hold
+        its date (`target_dated_in`): outside the period, it would judge the agreement's own
+        page alone. The agreement may be the unsaved one of an admin page adding both.
+        """
+        try:
+            agreement = self.agreement
+        except Agreement.DoesNotExist:
+            return ""
+        start, end = agreement.period_start, agreement.period_end
+        # A period missing or backwards has its own error on the agreement.
+        if self.target_on is None or start is None or end is None or end < start:
+            return ""
+        if agreement.covers(Quarter.containing(self.target_on)):
+            return ""
+        return _(
+            "The target date %(date)s lies outside the agreement's period (%(period)s): choose "
+            "a date from %(first)s to %(last)s."
+        ) % {
+            "date": date_label(self.target_on),
+            "period": agreement.period_label,
+            "first": date_label(datetime.date(start, 1, 1)),
+            "last": date_label(datetime.date(end, 12, 31)),
+        }
 
     def save(self, *args, **kwargs):
         self.clean()

@@ -1,36 +1,28 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from core.admin import QuarterListFilter
-from core.quarters import Quarter
-from core.search import BoundedSearchAdminMixin, FoldedRelatedSearchMixin
+from core.admin import ComputedAdmin, QuarterListFilter, quarter_field
+from core.search import FoldedRelatedSearchMixin
 
 from .models import (
     AgreementProgress,
     NationalProgress,
     PendingRecompute,
+    ProgressFigures,
     ProvinceProgress,
     RecomputeRun,
     ReportingCompleteness,
+    RollupFigures,
 )
 
-
-class ComputedAdmin(BoundedSearchAdminMixin, admin.ModelAdmin):
-    """Rows the recompute writes: read here, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+LATEST_QUARTER = quarter_field(ProgressFigures, "latest_quarter")
+ROLLUP_QUARTERS = tuple(
+    quarter_field(RollupFigures, name)
+    for name in ("reference_quarter", "carried_from", "carried_until")
+)
 
 PROGRESS_FIGURES = (
     "kpi",
-    "latest_quarter",
+    LATEST_QUARTER,
     "value",
     "target_value",
     "attainment",
@@ -47,6 +39,7 @@ class AgreementProgressAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
     list_select_related = ("agreement", "kpi")
     search_fields = ("kpi__code",)
     folded_search_fields = ("agreement__search_text", "kpi__search_text")
+    written_fields = (LATEST_QUARTER,)
 
 
 @admin.register(ProvinceProgress)
@@ -56,6 +49,7 @@ class ProvinceProgressAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
     list_select_related = ("province", "phase", "kpi")
     search_fields = ("kpi__code",)
     folded_search_fields = ("province__search_text", "kpi__search_text")
+    written_fields = (LATEST_QUARTER, *ROLLUP_QUARTERS)
 
 
 @admin.register(NationalProgress)
@@ -65,13 +59,17 @@ class NationalProgressAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
     list_select_related = ("phase", "kpi")
     search_fields = ("kpi__code",)
     folded_search_fields = ("kpi__search_text",)
+    written_fields = (LATEST_QUARTER, *ROLLUP_QUARTERS)
+
+
+COMPLETENESS_QUARTER = quarter_field(ReportingCompleteness, "quarter")
 
 
 @admin.register(ReportingCompleteness)
 class ReportingCompletenessAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
     list_display = (
         "province",
-        "period",
+        COMPLETENESS_QUARTER,
         "expected",
         "approved",
         "submitted",
@@ -83,10 +81,7 @@ class ReportingCompletenessAdmin(FoldedRelatedSearchMixin, ComputedAdmin):
     list_select_related = ("province",)
     search_fields = ("province__code",)
     folded_search_fields = ("province__search_text",)
-
-    @admin.display(description=_("quarter"), ordering="quarter")
-    def period(self, completeness):
-        return str(Quarter.from_code(completeness.quarter))
+    written_fields = (COMPLETENESS_QUARTER,)
 
 
 @admin.register(RecomputeRun)

@@ -10,7 +10,7 @@ class ProgressConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from milestones.signals import report_changed
-        from partnerships.models import Agreement, Kpi, KpiTarget, Phase
+        from partnerships.models import Agreement, Kpi, KpiTarget, Organisation, Phase
 
         from . import receivers
 
@@ -19,7 +19,7 @@ class ProgressConfig(AppConfig):
         post_delete.connect(
             receivers.target_deleted, sender=KpiTarget, dispatch_uid="progress_target"
         )
-        for model in (Kpi, Phase):
+        for model in (Kpi, Phase, Organisation):
             uid = f"progress_rules_{model._meta.model_name}"
             pre_save.connect(receivers.rules_saving, sender=model, dispatch_uid=uid)
             post_save.connect(receivers.rules_saved, sender=model, dispatch_uid=uid)
@@ -28,4 +28,7 @@ class ProgressConfig(AppConfig):
         )
         post_save.connect(
             receivers.agreement_saved, sender=Agreement, dispatch_uid="progress_agreement"
+        )
+        post_delete.connect(
+            receivers.agreement_deleted, sender=Agreement, dispatch_uid="progress_agreement"
         )

@@ -6,6 +6,7 @@ Their tables keep the names they were created with in the milestones app.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import number
 from core.quarters import Quarter
 from partnerships.models import Agreement, Kpi
 from provinces.access import ScopedQuerySet
@@ -101,7 +102,7 @@ class ProgressFigures(models.Model):
         abstract = True
 
     def __str__(self):
-        return f"{self.kpi}: {self.value}"
+        return f"{self.kpi}: {number(self.value)}"
 
 
 class AgreementProgressQuerySet(ScopedQuerySet):

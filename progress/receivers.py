@@ -1,5 +1,6 @@
 """How the progress figures hear of changes: approved values, targets, the rules
-of the KPI catalogue and the phases, a new agreement and the terms of one.
+of the KPI catalogue and the phases, a new agreement, the terms of one and its deletion,
+and the province of a counterparty.
 
 The report workflow and the agreement terms do not know about progress; they
 send signals, and these receivers ask for a recompute inside the same
@@ -9,7 +10,7 @@ transaction, so the request is recorded (or rolled back) with the change.
 from django.db import transaction
 
 from core.queue import publish_on_commit
-from partnerships.models import Agreement, Kpi, Phase
+from partnerships.models import Agreement, Kpi, Organisation, Phase
 
 from .services import overlaps
 from .tasks import recompute_all, recompute_completeness, request_recompute
@@ -54,11 +55,15 @@ def target_deleted(sender, instance, **kwargs):
 # What a KPI's or a phase's figures follow: changing one changes figures of every agreement.
 KPI_RULES = ("kind", "time_aggregation", "space_aggregation", "higher_is_better")
 PHASE_YEARS = ("start_year", "end_year")
+# An organisation's agreements count for its province: moved, their figures leave one
+# province for another, as when an agreement's counterparty changes (`agreement_saving`).
+ORGANISATION_PLACE = ("province_id",)
+FIGURE_RULES = {Kpi: KPI_RULES, Phase: PHASE_YEARS, Organisation: ORGANISATION_PLACE}
 
 
 def rules_saving(sender, instance, raw=False, **kwargs):
     """Note, before the save, whether it changes the rules the figures follow."""
-    fields = KPI_RULES if sender is Kpi else PHASE_YEARS
+    fields = FIGURE_RULES[sender]
     stored = None
     if not raw and instance.pk:
         stored = sender.objects.filter(pk=instance.pk).values(*fields).first()
@@ -129,3 +134,9 @@ def agreement_saved(sender, instance, created=False, raw=False, **kwargs):
         publish_on_commit(recompute_all)
     else:
         request_recompute(instance.pk, reason="agreement terms changed")
+
+
+def agreement_deleted(sender, instance, **kwargs):
+    # Its own figures go with it, but the roll-ups of its province and of the nation count it
+    # until rebuilt. A job lost with the broker is made up by the scheduled full rebuild.
+    publish_on_commit(recompute_all)

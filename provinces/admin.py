@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin, LabelledTabularInline
+from core.admin import DeletionPageMixin, HistoryAdmin, LabelledTabularInline
 from core.search import BoundedSearchAdminMixin, FoldedRelatedSearchMixin, FoldedSearchAdminMixin
 
 from .models import Province, ProvinceAssignment
@@ -46,7 +46,7 @@ class PredecessorInline(LabelledTabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(FoldedSearchAdminMixin, HistoryAdmin):
+class ProvinceAdmin(DeletionPageMixin, FoldedSearchAdminMixin, HistoryAdmin):
     list_display = ("code", "name", "kind", "region", "is_current_display", "successor")
     list_filter = (CurrentOrFormerFilter, "kind", "region")
     list_select_related = ("successor",)
@@ -65,17 +65,9 @@ class ProvinceAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     def is_current_display(self, province):
         return province.is_current
 
-    def get_deleted_objects(self, objs, request):
-        # Listed with the protected objects, so the page says why and offers no "Yes".
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        links = [capfirst(link) for province in objs for link in province.merger_links()]
-        protected = [*protected, *links]
-        if protected:
-            # Django would name the permissions missing instead: those for the computed
-            # figures that go with the province. No permission lets a protected province go,
-            # so the protection is the reason to give, to every role.
-            perms_needed = set()
-        return deleted, counts, perms_needed, protected
+    def protections(self, objs):
+        # A unit of the merger record counts for its successor; only its delete() knows.
+        return [capfirst(link) for province in objs for link in province.merger_links()]
 
 
 @admin.register(ProvinceAssignment)

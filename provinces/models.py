@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.collation import CollatedModel
@@ -153,6 +153,7 @@ class Province(CollatedModel, SearchableModel):
         super().clean()
         self._clean_successor()
         self._clean_predecessors()
+        self._clean_signings()
 
     def _clean_successor(self):
         """The one rule of a merger: into another unit, never round in a loop, in date order.
@@ -223,6 +224,61 @@ class Province(CollatedModel, SearchableModel):
                     }
                 }
             )
+
+    def _clean_signings(self):
+        """The agreements its committees signed stay within its dates.
+
+        Each agreement's own rule judges it (`Agreement.signing_outside`): a unit signs
+        only while it exists, and an agreement outside its counterparty's dates could no
+        longer be saved. Only new dates can leave one outside.
+        """
+        if self.pk is None:
+            return
+        stored = (
+            Province.objects.filter(pk=self.pk).values_list("valid_from", "valid_until").first()
+        )
+        if stored in (None, (self.valid_from, self.valid_until)):
+            return
+        missed = {}
+        for organisation in self.organisations.prefetch_related("agreements"):
+            for agreement in organisation.agreements.all():
+                if field := agreement.signing_outside(self):
+                    missed.setdefault(field, []).append(agreement)
+        errors = {}
+        if late := missed.get("valid_until"):
+            errors["valid_until"] = ngettext(
+                "%(count)s agreement of this province's organisations was signed after "
+                "%(date)s: %(agreements)s. A unit signs only while it exists: keep a later "
+                "date, or first move the agreement to the committee of the province this one "
+                "became part of.",
+                "%(count)s agreements of this province's organisations were signed after "
+                "%(date)s: %(agreements)s. A unit signs only while it exists: keep a later "
+                "date, or first move the agreements to the committee of the province this one "
+                "became part of.",
+                len(late),
+            ) % {
+                "count": len(late),
+                "date": date_label(self.valid_until),
+                "agreements": "; ".join(agreement.described for agreement in late),
+            }
+        if early := missed.get("valid_from"):
+            errors["valid_from"] = ngettext(
+                "%(count)s agreement of this province's organisations was signed before "
+                "%(date)s: %(agreements)s. A unit signs only while it exists: keep an earlier "
+                "date, or first move the agreement to the committee of the former unit that "
+                "signed.",
+                "%(count)s agreements of this province's organisations were signed before "
+                "%(date)s: %(agreements)s. A unit signs only while it exists: keep an earlier "
+                "date, or first move the agreements to the committee of the former unit that "
+                "signed.",
+                len(early),
+            ) % {
+                "count": len(early),
+                "date": date_label(self.valid_from),
+                "agreements": "; ".join(agreement.described for agreement in early),
+            }
+        if errors:
+            raise ValidationError(errors)
 
     def merger_links(self) -> list[str]:
         """Why the unit belongs to the merger record, which a deletion would lose."""

@@ -1,10 +1,12 @@
-"""What the admin's change forms post: a model's stored fields, as a person would resubmit them."""
+"""What the admin's forms post: a model's fields as its page shows them, sent back."""
 
 import html
 
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.forms import CheckboxInput
+from django.test import RequestFactory
 from django.urls import reverse
-
-AGREEMENT_INLINES = ("participants", "commitments", "targets", "milestones")
 
 
 def management(*prefixes) -> dict:
@@ -22,65 +24,36 @@ def management(*prefixes) -> dict:
     return data
 
 
-def _fields(obj, names) -> dict:
+def _posted(field):
+    """What the browser sends for one field of the page as shown."""
+    widget = field.field.widget
+    # The admin wraps a related field's input in a box of add and change links.
+    widget = getattr(widget, "widget", widget)
+    if isinstance(widget, CheckboxInput):
+        return "on" if field.value() else None
+    shown = widget.format_value(field.value())
+    return "" if shown is None else shown
+
+
+def form_data(obj, **changes) -> dict:
+    """The fields of `obj`'s admin page (its add page while unsaved), as they are shown
+    and sent back, with `changes` and without touching any inline row."""
+    model_admin = admin.site.get_model_admin(type(obj))
+    request = RequestFactory().get("/")
+    # As the administrator, to whom the page shows every field and inline.
+    request.user = get_user_model()(is_active=True, is_superuser=True)
+    saved = obj if obj.pk else None
+    form = model_admin.get_form(request, saved, change=saved is not None)(instance=obj)
     data = {}
-    for name in names:
-        value = getattr(obj, name)
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = str(value)
-    return data
-
-
-def agreement_data(agreement, **changes) -> dict:
-    data = _fields(
-        agreement,
-        (
-            "title",
-            "counterparty_id",
-            "kind",
-            "phase_id",
-            "period_start",
-            "period_end",
-            "signed_on",
-            "signed_precision",
-            "place",
-            "signing_mode",
-            "predecessor_id",
-            "is_demo",
-        ),
-    )
-    data = {name.removesuffix("_id"): value for name, value in data.items()}
-    return {**data, **management(*AGREEMENT_INLINES), **changes}
-
-
-def kpi_data(kpi, **changes) -> dict:
-    data = _fields(
-        kpi,
-        (
-            "code",
-            "name_vi",
-            "name_en",
-            "unit_vi",
-            "unit_en",
-            "kind",
-            "time_aggregation",
-            "space_aggregation",
-            "higher_is_better",
-            "parent_id",
-            "area_id",
-            "is_headline",
-            "order",
-            "description",
-        ),
-    )
-    return {**{name.removesuffix("_id"): value for name, value in data.items()}, **changes}
-
-
-def phase_data(phase, **changes) -> dict:
-    return {**_fields(phase, ("code", "name", "start_year", "end_year")), **changes}
+    for field in form:
+        posted = _posted(field)
+        if posted is not None:
+            data[field.html_name] = posted
+    inlines = [
+        formset.get_default_prefix()
+        for formset, _inline in model_admin.get_formsets_with_inlines(request, saved)
+    ]
+    return {**data, **management(*inlines), **changes}
 
 
 def change(client, obj, data):

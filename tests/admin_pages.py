@@ -1,5 +1,8 @@
-"""Posting an admin change page back as a browser would, and reading its inline rows' errors."""
+"""Posting an admin change page back as a browser would, reading its inline rows' errors,
+and reading an admin page's words."""
 
+import html
+import re
 from decimal import Decimal
 
 
@@ -34,3 +37,10 @@ def row_errors(response) -> list[str]:
         for messages in form.errors.values()
         for message in messages
     ]
+
+
+def page_words(response) -> str:
+    """The page's text as a reader sees it: no markup, entities turned back into their
+    characters, one space between words."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from core.search import fold
-from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport
+from milestones.models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
 from notifications.models import Kind, Notification, Preference
 from partnerships.models import (
     Agreement,
@@ -180,6 +180,11 @@ class QuarterlyReportFactory(factory.django.DjangoModelFactory):
     agreement = factory.SubFactory(AgreementFactory)
     quarter = 20214
 
+    class Params:
+        # Waiting for review, at a version past the first as saving and submitting leave
+        # it: a decision sent with a stale or default version is refused.
+        submitted = factory.Trait(status=ReportStatus.SUBMITTED, version=3)
+
 
 class KpiValueFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -188,6 +193,15 @@ class KpiValueFactory(factory.django.DjangoModelFactory):
     report = factory.SubFactory(QuarterlyReportFactory)
     kpi = factory.SubFactory(KpiFactory)
     value = 10
+
+
+def submitted_report(scenario, quarter: int, bts_total=None) -> QuarterlyReport:
+    """A reporting scenario's report of `quarter` waiting for review, with its count of
+    BTS stations when given (tests/conftest.py's ReportingScenario)."""
+    report = QuarterlyReportFactory(agreement=scenario.agreement, quarter=quarter, submitted=True)
+    if bts_total is not None:
+        KpiValueFactory(report=report, kpi=scenario.bts_total, value=bts_total)
+    return report
 
 
 class CommitmentProgressFactory(factory.django.DjangoModelFactory):

@@ -1,19 +1,30 @@
 """Who can sign, and when: a committee exists with its province (on some day of a signing date
 known only to the month or year), VNPT is never its own partner, one organisation is not entered
-twice under spellings a search reads as one, and an agreement's period lies in sensible years
-and shares years with its phase, which keeps to the years of its agreements."""
+twice under spellings a search reads as one, and an agreement's period lies in sensible years,
+shares years with its phase and keeps its reports and targets inside it; a phase keeps to the
+years of its agreements and targets and shares none with another phase; an organisation keeps
+the kind and province its agreements were signed with."""
 
 import datetime
 import unicodedata
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from partnerships.models import Agreement, Organisation, OrganisationKind
+from core.quarters import Quarter, quarter_range
+from milestones.models import ReportStatus
+from partnerships.models import Agreement, Organisation, OrganisationKind, Phase
 
-from .admin_forms import add, agreement_data, change, page_text, phase_data
-from .factories import AgreementFactory, OrganisationFactory, PhaseFactory
+from .admin_forms import add, change, form_data, page_text
+from .factories import (
+    AgreementFactory,
+    KpiTargetFactory,
+    OrganisationFactory,
+    PhaseFactory,
+    QuarterlyReportFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +64,7 @@ def _new_agreement(counterparty, phase, **changes):
         signed_precision="day",
         signing_mode="unknown",
     )
-    return agreement_data(unsaved, **changes)
+    return form_data(unsaved, **changes)
 
 
 def test_it_adds_the_committee_of_the_current_province_beside_the_former_ones(
@@ -362,7 +373,7 @@ def test_it_refuses_phase_years_its_agreements_would_no_longer_fit(
         period_end=2030,
         signed_on=d(2026, 3, 2),
     )
-    data = phase_data(next_phase, name="2031–2035", start_year="2031", end_year="2035")
+    data = form_data(next_phase, name="2031–2035", start_year="2031", end_year="2035")
     response = change(admin_client, next_phase, data)
 
     assert response.status_code == 200
@@ -375,3 +386,234 @@ def test_it_refuses_phase_years_its_agreements_would_no_longer_fit(
     # Nothing was left that the agreement's own rules refuse.
     agreement.full_clean()
     agreement.save()
+
+
+def test_a_phase_reads_its_agreements_only_when_its_years_change(next_phase, provinces):
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partnerships.models import Phase
+
+    committee = OrganisationFactory(name=LAO_CAI_COMMITTEE, province=provinces.lao_cai)
+    AgreementFactory(
+        title="Thỏa thuận hợp tác giai đoạn 2026–2030",
+        counterparty=committee,
+        phase=next_phase,
+        period_start=2026,
+        period_end=2030,
+        signed_on=d(2026, 3, 2),
+    )
+    phase = Phase.objects.get(pk=next_phase.pk)
+    phase.name = "Giai đoạn 2026–2030"
+    with CaptureQueriesContext(connection) as renamed:
+        phase.full_clean()
+    assert not [query for query in renamed.captured_queries if "agreement" in query["sql"]]
+
+    phase.name, phase.start_year, phase.end_year = "Giai đoạn 2031–2035", 2031, 2035
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        phase.full_clean()
+    assert refused.value.message_dict[NON_FIELD_ERRORS] == [
+        "1 agreement of this phase would no longer fit the years 2031–2035 (its period must "
+        "share a year with the phase, and it must be signed from the year before the phase to "
+        "its last year): Thỏa thuận hợp tác giai đoạn 2026–2030 (2026–2030, 2 Mar 2026). Move "
+        "it to another phase or change its period first."
+    ]
+
+
+@pytest.fixture
+def current_phase():
+    return PhaseFactory(code="2021-2025", name="2021–2025", start_year=2021, end_year=2025)
+
+
+@pytest.fixture
+def reported(former_committee, current_phase):
+    """Lào Cai's 2021–2025 agreement, signed on 05/08/2021, with reports for Q3/2021 to
+    Q2/2025: approved, but the last one still a draft."""
+    agreement = AgreementFactory(
+        title="Thỏa thuận hợp tác VT-CNTT giai đoạn 2021–2025",
+        counterparty=former_committee,
+        phase=current_phase,
+        signed_on=d(2021, 8, 5),
+    )
+    quarters = quarter_range(Quarter(2021, 3), Quarter(2025, 2))
+    for quarter in quarters:
+        status = ReportStatus.DRAFT if quarter == quarters[-1] else ReportStatus.APPROVED
+        QuarterlyReportFactory(agreement=agreement, quarter=quarter.code, status=status)
+    return agreement
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"period_end": "2023"},
+            "Thỏa thuận đã có báo cáo cho Quý 1/2024–Quý 2/2025, nằm ngoài thời hạn 2021–2023: "
+            "số liệu của các báo cáo đó sẽ không còn được tính. Hãy giữ các quý đó trong thời "
+            "hạn, hoặc xóa các báo cáo đó trước.",
+        ),
+        (
+            {"period_start": "2022"},
+            "Thỏa thuận đã có báo cáo cho Quý 3/2021–Quý 4/2021, nằm ngoài thời hạn 2022–2025",
+        ),
+    ],
+)
+def test_it_refuses_a_period_that_would_leave_reports_outside_it(
+    admin_client, reported, changes, message
+):
+    response = change(admin_client, reported, form_data(reported, **changes))
+
+    assert response.status_code == 200
+    assert message in page_text(response)
+    reported.refresh_from_db()
+    assert reported.period_label == "2021–2025"
+
+
+def test_it_names_each_run_of_quarters_a_period_would_leave_outside(reported):
+    reported.reports.filter(quarter=20243).delete()
+    reported.period_end = 2023
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        reported.full_clean()
+
+    assert refused.value.message_dict["period_end"] == [
+        "The agreement has reports for Q1/2024–Q2/2024, Q4/2024–Q2/2025, outside the period "
+        "2021–2023: their figures would no longer count. Keep those quarters in the period, or "
+        "delete the reports first."
+    ]
+
+
+def test_it_saves_a_period_that_keeps_every_report_inside_it(admin_client, reported):
+    reported.reports.filter(quarter__gte=20241).delete()
+
+    response = change(admin_client, reported, form_data(reported, period_end="2023"))
+
+    assert response.status_code == 302
+    reported.refresh_from_db()
+    assert reported.period_label == "2021–2023"
+
+
+def test_it_refuses_a_period_that_would_leave_targets_outside_it(admin_client, reported):
+    KpiTargetFactory(agreement=reported, target_on=d(2025, 12, 31))
+    reported.reports.filter(quarter__gte=20251).delete()
+
+    response = change(admin_client, reported, form_data(reported, period_end="2024"))
+
+    assert response.status_code == 200
+    assert (
+        "1 mục tiêu KPI của thỏa thuận có thời hạn đạt mục tiêu 31/12/2025, nằm ngoài thời hạn "
+        "2021–2024: hãy sửa thời hạn đạt mục tiêu trước."
+    ) in page_text(response)
+    reported.refresh_from_db()
+    assert reported.period_end == 2025
+
+
+def test_it_says_only_that_a_backwards_period_runs_backwards(admin_client, provinces, next_phase):
+    committee = OrganisationFactory(province=provinces.lao_cai)
+    data = _new_agreement(committee, next_phase, period_start="2026", period_end="2025")
+    response = add(admin_client, Agreement, data)
+
+    assert response.status_code == 200
+    assert "Thời hạn không được kết thúc (2025) trước khi bắt đầu (2026)." in page_text(response)
+    assert "không có năm nào thuộc giai đoạn" not in page_text(response)
+    assert not Agreement.objects.exists()
+
+
+def test_it_refuses_to_make_a_counterparty_vnpt(admin_client, provinces, reported):
+    committee = reported.counterparty
+    data = _organisation_form(provinces.former_lao_cai, kind=OrganisationKind.VNPT)
+    response = change(admin_client, committee, data)
+
+    assert response.status_code == 200
+    assert (
+        "Tổ chức này là đối tác của 1 thỏa thuận: Thỏa thuận hợp tác VT-CNTT giai đoạn 2021–2025 "
+        "(2021–2025, 05/08/2021). VNPT là một bên của mọi thỏa thuận, nên đối tác không thể "
+        "thuộc loại VNPT."
+    ) in page_text(response)
+    committee.refresh_from_db()
+    assert committee.kind == OrganisationKind.PEOPLES_COMMITTEE
+
+
+def test_it_refuses_to_move_a_committee_to_a_province_that_did_not_exist_at_its_signings(
+    admin_client, provinces, reported
+):
+    committee = reported.counterparty
+    AgreementFactory(
+        title="Thỏa thuận hợp tác chiến lược giai đoạn 2014–2020",
+        counterparty=committee,
+        phase=PhaseFactory(code="2014-2020", name="2014–2020", start_year=2014, end_year=2020),
+        signed_on=d(2014, 9, 17),
+    )
+    # The current Lào Cai exists from 01/07/2025, after both signings.
+    response = change(admin_client, committee, _organisation_form(provinces.lao_cai))
+
+    assert response.status_code == 200
+    assert (
+        "Lào Cai không tồn tại vào thời điểm ký 2 thỏa thuận của tổ chức này: Thỏa thuận hợp tác "
+        "chiến lược giai đoạn 2014–2020 (2014–2020, 17/09/2014); Thỏa thuận hợp tác VT-CNTT giai "
+        "đoạn 2021–2025 (2021–2025, 05/08/2021). Một đơn vị chỉ ký kết được khi đang tồn tại: hãy "
+        "chọn tỉnh, thành phố như tại thời điểm ký."
+    ) in page_text(response)
+    committee.refresh_from_db()
+    assert committee.province == provinces.former_lao_cai
+    # Nothing was left that the agreements' own rules refuse.
+    reported.full_clean()
+
+
+def test_it_moves_a_committee_to_a_province_that_existed_at_its_signings(
+    admin_client, provinces, reported
+):
+    committee = reported.counterparty
+    response = change(admin_client, committee, _organisation_form(provinces.former_yen_bai))
+
+    assert response.status_code == 302
+    committee.refresh_from_db()
+    assert committee.province == provinces.former_yen_bai
+
+
+def test_it_refuses_phase_years_that_overlap_another_phase(admin_client, current_phase, next_phase):
+    data = form_data(current_phase, name="2021–2027", end_year="2027")
+    response = change(admin_client, current_phase, data)
+
+    assert response.status_code == 200
+    assert (
+        "Các năm 2021–2027 trùng với giai đoạn 2026–2030: mỗi quý chỉ thuộc một giai đoạn. Hãy "
+        "chọn các năm không thuộc giai đoạn khác."
+    ) in page_text(response)
+    current_phase.refresh_from_db()
+    assert (current_phase.start_year, current_phase.end_year) == (2021, 2025)
+
+
+def test_it_refuses_a_new_phase_inside_another(admin_client, current_phase):
+    data = form_data(
+        Phase(), code="2024", name="Giai đoạn bổ sung", start_year="2024", end_year="2024"
+    )
+    response = add(admin_client, Phase, data)
+
+    assert response.status_code == 200
+    assert "Các năm 2024–2024 trùng với giai đoạn 2021–2025:" in page_text(response)
+    assert list(Phase.objects.all()) == [current_phase]
+
+
+def test_it_adds_a_phase_that_follows_the_last(admin_client, current_phase):
+    data = form_data(
+        Phase(), code="2026-2030", name="2026–2030", start_year="2026", end_year="2030"
+    )
+    response = add(admin_client, Phase, data)
+
+    assert response.status_code == 302
+    assert Phase.objects.count() == 2
+
+
+def test_it_refuses_phase_years_that_would_leave_targets_out(admin_client, reported, current_phase):
+    KpiTargetFactory(agreement=reported, target_on=d(2025, 12, 31))
+    data = form_data(current_phase, name="2021–2024", end_year="2024")
+    response = change(admin_client, current_phase, data)
+
+    assert response.status_code == 200
+    assert (
+        "1 mục tiêu KPI của các thỏa thuận thuộc giai đoạn này có thời hạn đạt mục tiêu trong năm "
+        "2025, ngoài các năm 2021–2024"
+    ) in page_text(response)
+    current_phase.refresh_from_db()
+    assert current_phase.end_year == 2025

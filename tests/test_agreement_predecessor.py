@@ -10,7 +10,7 @@ import pytest
 
 from partnerships.models import Agreement
 
-from .admin_forms import agreement_data, change, page_text
+from .admin_forms import change, form_data, page_text
 from .factories import AgreementFactory, OrganisationFactory, PhaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def _agreement(province, phase, signed_on, **fields):
 
 def _refused(admin_client, agreement, message, **changes):
     before = Agreement.objects.get(pk=agreement.pk).predecessor_id
-    response = change(admin_client, agreement, agreement_data(agreement, **changes))
+    response = change(admin_client, agreement, form_data(agreement, **changes))
     assert response.status_code == 200
     assert message in page_text(response)
     assert Agreement.objects.get(pk=agreement.pk).predecessor_id == before
@@ -100,7 +100,7 @@ def test_it_lets_a_current_province_follow_a_former_unit_merged_into_it(
     yen_bai = _agreement(provinces.former_yen_bai, phases[2021], d(2021, 6, 1))
     lao_cai = _agreement(provinces.lao_cai, phases[2026], d(2026, 3, 2))
 
-    response = change(admin_client, lao_cai, agreement_data(lao_cai, predecessor=str(yen_bai.pk)))
+    response = change(admin_client, lao_cai, form_data(lao_cai, predecessor=str(yen_bai.pk)))
 
     assert response.status_code == 302
     assert Agreement.objects.get(pk=lao_cai.pk).predecessor == yen_bai

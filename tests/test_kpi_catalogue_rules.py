@@ -4,7 +4,7 @@ import pytest
 
 from partnerships.models import Kpi, KpiKind, SpaceAggregation
 
-from .admin_forms import change, kpi_data, page_text
+from .admin_forms import change, form_data, page_text
 from .progress_data import agreement_for, catalogue, report, target
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_it_keeps_the_kind_of_a_kpi_with_a_target(admin_client, provinces, kpis)
     response = change(
         admin_client,
         fibre,
-        kpi_data(fibre, kind=KpiKind.PERCENTAGE, space_aggregation=SpaceAggregation.NONE),
+        form_data(fibre, kind=KpiKind.PERCENTAGE, space_aggregation=SpaceAggregation.NONE),
     )
 
     assert response.status_code == 200
@@ -51,7 +51,7 @@ def test_it_keeps_the_kind_of_a_kpi_with_reported_values(admin_client, provinces
     response = change(
         admin_client,
         bts,
-        kpi_data(bts, kind=KpiKind.RATIO, space_aggregation=SpaceAggregation.RATIO_OF_SUMS),
+        form_data(bts, kind=KpiKind.RATIO, space_aggregation=SpaceAggregation.RATIO_OF_SUMS),
     )
 
     assert response.status_code == 200
@@ -65,7 +65,7 @@ def test_it_lets_the_kind_of_an_unused_kpi_change(admin_client, kpis):
     response = change(
         admin_client,
         fibre,
-        kpi_data(fibre, kind=KpiKind.PERCENTAGE, space_aggregation=SpaceAggregation.NONE),
+        form_data(fibre, kind=KpiKind.PERCENTAGE, space_aggregation=SpaceAggregation.NONE),
     )
 
     assert response.status_code == 302
@@ -75,7 +75,7 @@ def test_it_lets_the_kind_of_an_unused_kpi_change(admin_client, kpis):
 def test_it_refuses_a_kpi_part_of_itself(admin_client, kpis):
     bts = kpis["bts_total"]
 
-    response = change(admin_client, bts, kpi_data(bts, parent=str(bts.pk)))
+    response = change(admin_client, bts, form_data(bts, parent=str(bts.pk)))
 
     assert response.status_code == 200
     assert NO_LOOP in page_text(response)
@@ -86,7 +86,7 @@ def test_it_refuses_a_loop_of_parts(admin_client, kpis):
     """All stations as part of the 4G stations, which are part of all stations."""
     bts, bts_4g = kpis["bts_total"], kpis["bts_4g"]
 
-    response = change(admin_client, bts, kpi_data(bts, parent=str(bts_4g.pk)))
+    response = change(admin_client, bts, form_data(bts, parent=str(bts_4g.pk)))
 
     assert response.status_code == 200
     assert NO_LOOP in page_text(response)

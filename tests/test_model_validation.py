@@ -103,6 +103,30 @@ def test_it_refuses_a_target_date_before_the_baseline(db):
     assert _errors(target)["target_on"] == ["The target date cannot come before the baseline date."]
 
 
+@pytest.mark.parametrize(
+    ("target_on", "shown"),
+    [(datetime.date(2030, 12, 31), "31 Dec 2030"), (datetime.date(2019, 1, 1), "1 Jan 2019")],
+)
+def test_it_refuses_a_target_date_outside_the_agreements_period(db, target_on, shown):
+    target = KpiTarget(
+        agreement=AgreementFactory(phase=PhaseFactory(start_year=2021, end_year=2025)),
+        kpi=KpiFactory(),
+        target_value=100,
+        target_on=target_on,
+    )
+    assert _errors(target)["target_on"] == [
+        f"The target date {shown} lies outside the agreement's period (2021–2025): choose a "
+        "date from 1 Jan 2021 to 31 Dec 2025."
+    ]
+
+
+@pytest.mark.parametrize("target_on", [datetime.date(2021, 1, 1), datetime.date(2025, 12, 31)])
+def test_it_accepts_a_target_date_on_either_end_of_the_period(db, target_on):
+    agreement = AgreementFactory(phase=PhaseFactory(start_year=2021, end_year=2025))
+    KpiTarget(agreement=agreement, kpi=KpiFactory(), target_value=100, target_on=target_on).save()
+    assert agreement.targets.get().target_on == target_on
+
+
 def test_it_refuses_a_sourced_baseline_flagged_as_demo(db):
     target = KpiTarget(
         agreement=AgreementFactory(),
@@ -312,6 +336,24 @@ def test_it_shows_an_inline_targets_error_in_the_admin(admin_client, db):
     response = admin_client.post(reverse("admin:partnerships_agreement_add"), data, **EN)
     assert response.status_code == 200
     assert "A share cannot be above 100 per cent." in response.content.decode()
+    assert not Agreement.objects.exists()
+
+
+def test_it_refuses_a_target_dated_after_a_new_agreements_period_in_the_admin(admin_client, db):
+    data = _agreement_form(
+        **_management("targets", total=1),
+        **{
+            "targets-0-kpi": KpiFactory().pk,
+            "targets-0-target_value": "1500",
+            "targets-0-target_on": "2030-12-31",
+        },
+    )
+    response = admin_client.post(reverse("admin:partnerships_agreement_add"), data, **EN)
+    assert response.status_code == 200
+    assert (
+        "The target date 31 Dec 2030 lies outside the agreement&#x27;s period (2021–2025)"
+        in response.content.decode()
+    )
     assert not Agreement.objects.exists()
 
 

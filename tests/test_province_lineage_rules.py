@@ -18,7 +18,13 @@ from provinces.services import ensure_role_groups, load_provinces_from_package
 
 from .api import EN, VI, token_client
 from .api import url as api_url
-from .factories import OrganisationFactory, ProvinceFactory, UserFactory
+from .factories import (
+    AgreementFactory,
+    OrganisationFactory,
+    PhaseFactory,
+    ProvinceFactory,
+    UserFactory,
+)
 from .progress_data import agreement_for, catalogue, report
 
 # Long enough for any page on a loaded machine: the guard stops a loop, it times nothing.
@@ -146,6 +152,50 @@ def test_the_admin_saves_a_merger_in_order(admin_client, provinces):
     response = _change(admin_client, provinces.former_yen_bai, successor=provinces.quang_tri.pk)
     assert response.status_code == 302
     assert _stored(provinces.former_yen_bai)["successor_id"] == provinces.quang_tri.pk
+
+
+def _signed(province, signed_on, start, end):
+    """An agreement of `province`'s committee in the phase of `start`–`end`."""
+    return AgreementFactory(
+        title=f"Thỏa thuận hợp tác VT-CNTT giai đoạn {start}–{end}",
+        counterparty=OrganisationFactory(province=province),
+        phase=PhaseFactory(start_year=start, end_year=end),
+        signed_on=signed_on,
+    )
+
+
+def test_the_admin_refuses_a_last_day_before_its_committees_signed(admin_client, provinces):
+    _signed(provinces.former_lao_cai, datetime.date(2021, 8, 5), 2021, 2025)
+    response = _change(admin_client, provinces.former_lao_cai, valid_until="2020-06-30")
+
+    assert response.status_code == 200
+    assert (
+        "1 thỏa thuận của các tổ chức thuộc tỉnh này được ký sau ngày 30/06/2020: Thỏa thuận hợp "
+        "tác VT-CNTT giai đoạn 2021–2025 (2021–2025, 05/08/2021). Một đơn vị chỉ ký kết được khi "
+        "đang tồn tại: hãy giữ một ngày muộn hơn, hoặc trước hết chuyển thỏa thuận sang UBND của "
+        "tỉnh, thành phố mà đơn vị này đã hợp nhất vào."
+    ) in response.content.decode()
+    assert _stored(provinces.former_lao_cai)["valid_until"] == datetime.date(2025, 6, 30)
+
+
+def test_the_admin_refuses_a_first_day_after_its_committees_signed(admin_client, provinces):
+    _signed(provinces.lao_cai, datetime.date(2025, 9, 1), 2026, 2030)
+    response = _change(admin_client, provinces.lao_cai, valid_from="2026-01-01")
+
+    assert response.status_code == 200
+    assert (
+        "1 thỏa thuận của các tổ chức thuộc tỉnh này được ký trước ngày 01/01/2026: Thỏa thuận "
+        "hợp tác VT-CNTT giai đoạn 2026–2030 (2026–2030, 01/09/2025)."
+    ) in response.content.decode()
+    assert Province.objects.get(pk=provinces.lao_cai.pk).valid_from == datetime.date(2025, 7, 1)
+
+
+def test_the_admin_saves_a_last_day_still_after_its_committees_signed(admin_client, provinces):
+    _signed(provinces.former_lao_cai, datetime.date(2021, 8, 5), 2021, 2025)
+    response = _change(admin_client, provinces.former_lao_cai, valid_until="2024-12-31")
+
+    assert response.status_code == 302
+    assert _stored(provinces.former_lao_cai)["valid_until"] == datetime.date(2024, 12, 31)
 
 
 def _loop_lao_cai(provinces):

@@ -13,7 +13,7 @@ from partnerships.models import Agreement, TimeAggregation
 from progress import services as progress
 from progress.models import AgreementProgress, PendingRecompute, ProvinceProgress, RecomputeRun
 
-from .admin_forms import add, agreement_data, change, kpi_data, phase_data
+from .admin_forms import add, change, form_data
 from .factories import OrganisationFactory
 from .progress_data import agreement_for, catalogue, national_row, report
 
@@ -43,7 +43,7 @@ def test_it_recomputes_when_a_kpis_time_aggregation_changes(
     admin_client, bts, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = change(admin_client, bts, kpi_data(bts, time_aggregation=TimeAggregation.SUM))
+        response = change(admin_client, bts, form_data(bts, time_aggregation=TimeAggregation.SUM))
 
     assert response.status_code == 302
     # A flow adds up the quarters reported in the phase.
@@ -55,7 +55,7 @@ def test_it_recomputes_when_a_phases_years_change(
 ):
     phase = national_row(bts).phase
     with django_capture_on_commit_callbacks(execute=True):
-        response = change(admin_client, phase, phase_data(phase, name="2021–2023", end_year="2023"))
+        response = change(admin_client, phase, form_data(phase, name="2021–2023", end_year="2023"))
 
     assert response.status_code == 302
     # 2021Q4 is now the phase's latest quarter with approved values.
@@ -67,7 +67,9 @@ def test_it_leaves_the_figures_alone_when_only_a_name_changes(
 ):
     runs = _full_runs()
     with django_capture_on_commit_callbacks(execute=True):
-        response = change(admin_client, bts, kpi_data(bts, name_vi="Tổng số trạm BTS (mọi thế hệ)"))
+        response = change(
+            admin_client, bts, form_data(bts, name_vi="Tổng số trạm BTS (mọi thế hệ)")
+        )
 
     assert response.status_code == 302
     assert _full_runs() == runs
@@ -76,7 +78,7 @@ def test_it_leaves_the_figures_alone_when_only_a_name_changes(
 def test_it_refuses_a_phase_whose_name_contradicts_its_years(admin_client, bts):
     phase = national_row(bts).phase
 
-    response = change(admin_client, phase, phase_data(phase, end_year="2024"))
+    response = change(admin_client, phase, form_data(phase, end_year="2024"))
 
     assert response.status_code == 200
     assert (
@@ -99,7 +101,7 @@ def test_it_refuses_a_phase_with_impossible_years(admin_client, bts, years, fiel
     start, end = years
 
     response = change(
-        admin_client, phase, phase_data(phase, name="Giai đoạn", start_year=start, end_year=end)
+        admin_client, phase, form_data(phase, name="Giai đoạn", start_year=start, end_year=end)
     )
 
     assert response.status_code == 200
@@ -140,19 +142,19 @@ def test_it_recomputes_an_agreement_whose_period_changes(
     admin_client, next_agreement, django_capture_on_commit_callbacks
 ):
     bts = catalogue()["bts_total"]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = change(
-            admin_client, next_agreement, agreement_data(next_agreement, period_start="2027")
-        )
-
-    assert response.status_code == 302
-    # The 2026 reports lie outside the period now.
+    # Stored as an old import might have left it, around the rule that refuses a period
+    # leaving reports outside: the 2026 reports lie outside the period and do not count.
+    Agreement.objects.filter(pk=next_agreement.pk).update(period_start=2027)
+    progress.recompute_all()
     assert _counted(next_agreement, bts) is None
 
     next_agreement.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        change(admin_client, next_agreement, agreement_data(next_agreement, period_start="2026"))
+        response = change(
+            admin_client, next_agreement, form_data(next_agreement, period_start="2026")
+        )
 
+    assert response.status_code == 302
     assert _counted(next_agreement, bts) == D(120)
     assert not PendingRecompute.objects.exists()
 
@@ -167,9 +169,7 @@ def test_it_recomputes_both_provinces_when_the_counterparty_moves(
     assert _province_value(provinces.former_lao_cai, bts) == D(1050)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = change(
-            admin_client, agreement, agreement_data(agreement, counterparty=yen_bai.pk)
-        )
+        response = change(admin_client, agreement, form_data(agreement, counterparty=yen_bai.pk))
 
     assert response.status_code == 302
     assert _province_value(provinces.former_lao_cai, bts) is None
@@ -201,7 +201,7 @@ def _add_yen_bai_agreement(admin_client, provinces, phase, **inlines):
         signed_precision="day",
         signing_mode="unknown",
     )
-    response = add(admin_client, Agreement, agreement_data(unsaved, **inlines))
+    response = add(admin_client, Agreement, form_data(unsaved, **inlines))
     assert response.status_code == 302
 
 
@@ -249,8 +249,26 @@ def test_it_leaves_the_figures_alone_when_only_an_agreements_title_changes(
     runs = RecomputeRun.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         response = change(
-            admin_client, next_agreement, agreement_data(next_agreement, title="Thỏa thuận mới")
+            admin_client, next_agreement, form_data(next_agreement, title="Thỏa thuận mới")
         )
 
     assert response.status_code == 302
     assert RecomputeRun.objects.count() == runs
+
+
+def test_it_moves_an_organisations_figures_with_its_province(
+    admin_client, provinces, bts, fresh_cache, django_capture_on_commit_callbacks
+):
+    committee = Agreement.objects.get(counterparty__province=provinces.former_lao_cai).counterparty
+    data = form_data(committee, province=provinces.former_yen_bai.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change(admin_client, committee, data)
+
+    assert response.status_code == 302
+    assert _province_value(provinces.former_lao_cai, bts) is None
+    assert _province_value(provinces.former_yen_bai, bts) == D(1050)
+    # The dashboards follow at once: the stations now count for Yên Bái, no longer for Lào Cai.
+    stations = _rows(_dashboard(admin_client, "yen-bai-truoc-2025"), "progress")
+    assert stations["BTS stations (stations)"][3] == "1,050"
+    assert 'data-table="progress"' not in _dashboard(admin_client, "lao-cai-truoc-2025")
+    assert not PendingRecompute.objects.exists()
