@@ -3,12 +3,12 @@ queues and /healthz's checks, with the breaker (core/breaker.py) and without it.
 
     .venv/bin/python bench/hung_redis.py
 
-The stand-in for Redis is a port that accepts connections and never answers, as a Redis
-in `DEBUG SLEEP` or behind a half-open connection does; it is both the cache and the
-broker. "Without" is REDIS_SKIP_SECONDS=0, where every call waits out its own timeout
-(CACHE_TIMEOUT_SECONDS for the cache, CELERY_SOCKET_TIMEOUT for a publish); "with" is
-the default, where the first call waits and the rest skip Redis (/healthz then says so
-at once; its first answer, in a process that has not tripped yet, waits about a second).
+The stand-in for Redis is the tests' HungRedis (tests/services.py), a port that accepts
+connections and never answers; it is both the cache and the broker. "Without" is
+REDIS_SKIP_SECONDS=0, where every call waits out its own timeout (CACHE_TIMEOUT_SECONDS
+for the cache, CELERY_SOCKET_TIMEOUT for a publish); "with" is the default, where the
+first call waits and the rest skip Redis (/healthz then says so at once; its first
+answer, in a process that has not tripped yet, waits about a second).
 On 2 December 2026, without: a dashboard read's 8 cache calls 4.0 s, 13 jobs 13.1 s,
 /healthz 2.0 s; with: the first read 0.5 s, the next 0.0 s, 13 jobs 1.0 s.
 
@@ -17,30 +17,20 @@ This is a benchmark, not a test: nothing here fails on a number.
 
 import logging
 import os
-import socket
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-listener = socket.create_server(("127.0.0.1", 0))
-PORT = listener.getsockname()[1]
-accepted = []
+from tests.services import HungRedis
 
-
-def accept_and_never_answer():
-    while True:
-        accepted.append(listener.accept())
-
-
-threading.Thread(target=accept_and_never_answer, daemon=True).start()
+hung = HungRedis()
 os.environ.update(
     DJANGO_SETTINGS_MODULE="config.settings",
     SECRET_KEY="benchmark-only",
-    CACHE_URL=f"redis://127.0.0.1:{PORT}/1",
-    CELERY_BROKER_URL=f"redis://127.0.0.1:{PORT}/0",
+    CACHE_URL=hung.url(1),
+    CELERY_BROKER_URL=hung.url(0),
 )
 os.environ.pop("DATABASE_URL", None)
 
@@ -79,13 +69,13 @@ def healthz():
 
 
 def timed(step) -> tuple[float, int]:
-    before, started = len(accepted), time.perf_counter()
+    before, started = len(hung.accepted), time.perf_counter()
     step()
-    return time.perf_counter() - started, len(accepted) - before
+    return time.perf_counter() - started, len(hung.accepted) - before
 
 
 def main():
-    print(f"a Redis that hangs, on 127.0.0.1:{PORT}: seconds, and calls that waited")
+    print(f"a Redis that hangs, on 127.0.0.1:{hung.port}: seconds, and calls that waited")
     for label, skip in (("without the breaker", 0), ("with the breaker", 30)):
         with override_settings(REDIS_SKIP_SECONDS=skip):
             print(f"{label} (REDIS_SKIP_SECONDS={skip}):")

@@ -1,4 +1,5 @@
-"""Real Redis and Celery worker processes for the `services` tests, and broker switching.
+"""Real Redis and Celery worker processes for the `services` tests, a Redis that hangs,
+and broker switching.
 
 The worker runs as a separate process with CELERY_BROKER_URL pointing at a
 Redis started here, on 127.0.0.1 at a free port, with persistence off. It uses
@@ -17,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,6 +98,38 @@ class Redis:
     def close(self):
         self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class HungRedis:
+    """127.0.0.1 at a free port: accepts every connection and never answers, as a Redis
+    in `DEBUG SLEEP` or behind a half-open connection does. Each connection it accepts is
+    a call that waited out its timeout (tests/test_redis_hung.py, bench/hung_redis.py)."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:  # closed at the end of the test
+                return
+            self.accepted.append(connection)
+
+    def url(self, database: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{database}"
+
+    def calls_waited(self, at_least: int = 1) -> int:
+        wait_until(lambda: len(self.accepted) >= at_least, timeout=5, interval=0.05)
+        return len(self.accepted)
+
+    def close(self):
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
 
 
 PG_BIN = os.environ.get("PG_BIN") or next(

@@ -8,11 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from milestones import services as workflow
-from milestones.models import ReportStatus
 from notifications.models import Preference
 
 from .browser import login
-from .factories import QuarterlyReportFactory
+from .factories import submitted_report
 from .test_browser_phone import PASSWORD, PHONE, header_height, page_width, phone  # noqa: F401
 
 
@@ -24,9 +23,7 @@ def test_a_returned_report_is_read_from_the_header_on_a_phone(
     reviewer,
     laocai,
 ):
-    report = QuarterlyReportFactory(
-        agreement=laocai.agreement, quarter=20214, status=ReportStatus.SUBMITTED, version=3
-    )
+    report = submitted_report(laocai, 20214)
     workflow.return_report(report, reviewer, report.version, "Số trạm 4G cần kiểm tra lại.")
 
     login(phone, live_server, "staff_laocai", PASSWORD)

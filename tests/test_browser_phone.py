@@ -12,7 +12,7 @@ from progress import services as progress
 
 from .browser import TIMEOUT_MS, login
 from .dashboard_world import build_world
-from .factories import AgreementFactory, OrganisationFactory, QuarterlyReportFactory
+from .factories import AgreementFactory, OrganisationFactory, submitted_report
 
 PASSWORD = "secret-pass-123"
 PHONE = {"width": 390, "height": 844}
@@ -100,9 +100,7 @@ def test_every_link_of_the_navigation_shows_on_a_phone(phone, live_server, offic
 def test_the_report_lists_show_their_actions_on_a_phone(
     phone, live_server, staff_laocai, reviewer, laocai
 ):
-    submitted = QuarterlyReportFactory(
-        agreement=laocai.agreement, quarter=20214, status=ReportStatus.SUBMITTED
-    )
+    submitted = submitted_report(laocai, 20214)
     login(phone, live_server, "staff_laocai", PASSWORD)
     phone.goto(f"{live_server.url}/reports/")
     to_do = section(phone, "Cần thực hiện")

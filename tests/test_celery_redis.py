@@ -18,7 +18,7 @@ from milestones.models import ReportStatus
 from progress import services as progress
 from progress.models import NationalProgress, PendingRecompute
 
-from .factories import KpiValueFactory, QuarterlyReportFactory
+from .factories import submitted_report
 from .services import REDIS_SERVER, Redis, Worker, publishing_to, wait_until
 from .test_dashboards import EN, table_rows
 
@@ -72,14 +72,6 @@ def national_bts(client) -> str:
     return table_rows(response.content.decode(), "headline")[0][1]
 
 
-def submit(scenario, quarter: int, stations: int):
-    report = QuarterlyReportFactory(
-        agreement=scenario.agreement, quarter=quarter, status=ReportStatus.SUBMITTED, version=3
-    )
-    KpiValueFactory(report=report, kpi=scenario.bts_total, value=stations)
-    return report
-
-
 @pytest.fixture
 def dashboard(laocai, official, client):
     laocai.bts_total.is_headline = True
@@ -94,7 +86,7 @@ def test_it_changes_the_national_dashboard_soon_after_an_approval(
     laocai, reviewer, dashboard, redis, worker
 ):
     assert national_bts(dashboard) == "1,000"
-    report = submit(laocai, 20214, 1250)
+    report = submitted_report(laocai, 20214, 1250)
     with publishing_to(redis.url):
         services.approve_report(report, reviewer, version=report.version)
 
@@ -107,7 +99,7 @@ def test_it_changes_the_national_dashboard_soon_after_an_approval(
 def test_it_catches_up_after_redis_was_down_during_an_approval(
     laocai, reviewer, dashboard, redis, worker, caplog
 ):
-    report = submit(laocai, 20214, 1300)
+    report = submitted_report(laocai, 20214, 1300)
     redis.stop()
     try:
         with (

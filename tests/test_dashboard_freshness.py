@@ -335,7 +335,7 @@ def test_an_agreement_of_no_province_renews_its_phases_slipping_agreements(
     # Listed only once a KPI slips.
     assert agreement.title not in by_title(main(client_official.get(url, **EN)))
 
-    report = QuarterlyReportFactory(agreement=agreement, quarter=20204, status="submitted")
+    report = QuarterlyReportFactory(agreement=agreement, quarter=20204, submitted=True)
     KpiValueFactory(report=report, kpi=laocai.bts_total, value=100)
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_report(report, reviewer, version=report.version)

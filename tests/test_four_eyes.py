@@ -224,23 +224,18 @@ def test_the_review_list_asks_as_many_queries_for_many_reports_as_for_one(review
 
     from milestones import schedule
 
-    from .factories import QuarterlyReportFactory
-
-    def submit(quarter):
-        QuarterlyReportFactory(
-            agreement=laocai.agreement, quarter=quarter, status=ReportStatus.SUBMITTED
-        )
+    from .factories import submitted_report
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
             waiting = schedule.review_queue(reviewer)
         return len(waiting), len(captured)
 
-    submit(20221)
+    submitted_report(laocai, 20221)
     queries()  # what the user may review is read once, then kept on the user
     one = queries()
     for quarter in (20222, 20223, 20224, 20231):
-        submit(quarter)
+        submitted_report(laocai, quarter)
     many = queries()
     # The four-eyes rule is asked of the whole list at once: a national reviewer's list at
     # the end of a quarter holds hundreds.

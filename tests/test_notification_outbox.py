@@ -19,7 +19,7 @@ from notifications import outbox
 from notifications.models import Kind, Notification, Status
 from notifications.tasks import send_due_notifications, send_notification
 
-from .factories import NotificationFactory, QuarterlyReportFactory
+from .factories import NotificationFactory, submitted_report
 from .services import free_port, publishing_to
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -31,9 +31,7 @@ def returned(laocai, staff_laocai, reviewer):
     """Return a submitted report of Lào Cai; its staff member is told."""
 
     def return_one(quarter=20214, comment="Số trạm 4G cần kiểm tra lại."):
-        report = QuarterlyReportFactory(
-            agreement=laocai.agreement, quarter=quarter, status=ReportStatus.SUBMITTED, version=3
-        )
+        report = submitted_report(laocai, quarter)
         return workflow.return_report(report, reviewer, report.version, comment)
 
     return return_one

@@ -20,7 +20,7 @@ from milestones.models import ReportStatus
 from notifications import outbox
 from notifications.models import Kind, Notification, Status
 
-from .factories import NotificationFactory, QuarterlyReportFactory
+from .factories import NotificationFactory, submitted_report
 from .services import Worker, publishing_to, wait_until
 from .test_celery_redis import database_url, redis  # noqa: F401  (the module's Redis server)
 
@@ -59,12 +59,6 @@ def delivered(mailbox: Path) -> list[int]:
     ]
 
 
-def submitted(scenario, quarter):
-    return QuarterlyReportFactory(
-        agreement=scenario.agreement, quarter=quarter, status=ReportStatus.SUBMITTED, version=3
-    )
-
-
 QUARTERS = (20214, 20221, 20222, 20223, 20224, 20231, 20232, 20233, 20234, 20241)
 
 
@@ -80,9 +74,11 @@ def test_notices_written_while_redis_is_down_are_each_sent_once_it_is_back(
     needs_postgresql()
     # Twenty returns while Redis is down, in two provinces, as a reviewer's busy morning.
     during = [
-        submitted(scenario, quarter) for scenario in (laocai, quangbinh) for quarter in QUARTERS
+        submitted_report(scenario, quarter)
+        for scenario in (laocai, quangbinh)
+        for quarter in QUARTERS
     ]
-    after = submitted(laocai, 20242)
+    after = submitted_report(laocai, 20242)
     worker = worker_for(redis.url, tmp_path)
     worker.start()
     try:

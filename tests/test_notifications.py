@@ -164,17 +164,13 @@ def test_weekly_overdue_notices_stop_once_the_report_is_submitted(
     first = mails_to(run_daily_job(django_capture_on_commit_callbacks, day(1)), staff_laocai)
     assert first[0].subject == "Overdue: submit 2 quarterly reports"
 
-    QuarterlyReportFactory(
-        agreement=world["laocai"], quarter=Q3, status=ReportStatus.SUBMITTED, version=3
-    )
+    QuarterlyReportFactory(agreement=world["laocai"], quarter=Q3, submitted=True)
     (week,) = mails_to(run_daily_job(django_capture_on_commit_callbacks, day(8)), staff_laocai)
     assert week.subject == "Overdue: submit 1 quarterly report"
     assert world["laocai"].title not in week.body
     assert world["yenbai"].title in week.body
 
-    QuarterlyReportFactory(
-        agreement=world["yenbai"], quarter=Q3, status=ReportStatus.SUBMITTED, version=3
-    )
+    QuarterlyReportFactory(agreement=world["yenbai"], quarter=Q3, submitted=True)
     assert mails_to(run_daily_job(django_capture_on_commit_callbacks, day(15)), staff_laocai) == []
 
 
@@ -182,9 +178,7 @@ def test_a_returned_report_is_overdue_again(
     world, staff_laocai, reviewer, django_capture_on_commit_callbacks
 ):
     for agreement in (world["laocai"], world["yenbai"]):
-        QuarterlyReportFactory(
-            agreement=agreement, quarter=Q3, status=ReportStatus.SUBMITTED, version=3
-        )
+        QuarterlyReportFactory(agreement=agreement, quarter=Q3, submitted=True)
     assert mails_to(run_daily_job(django_capture_on_commit_callbacks, day(1)), staff_laocai) == []
     report = world["laocai"].reports.get()
     workflow.return_report(report, reviewer, report.version, "Thiếu số liệu tháng 9.")
@@ -200,9 +194,7 @@ def test_a_returned_report_sends_its_comment_at_once(
     world, staff_laocai, staff_quangtri, reviewer, django_capture_on_commit_callbacks
 ):
     Preference.objects.create(user=staff_laocai, language="en")
-    report = QuarterlyReportFactory(
-        agreement=world["yenbai"], quarter=Q3, status=ReportStatus.SUBMITTED, version=3
-    )
+    report = QuarterlyReportFactory(agreement=world["yenbai"], quarter=Q3, submitted=True)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.return_report(report, reviewer, report.version, "Số trạm 4G cần kiểm tra lại.")
 
@@ -217,9 +209,7 @@ def test_a_returned_report_sends_its_comment_at_once(
 
 
 def test_a_refused_return_writes_no_notice(world, staff_laocai, reviewer):
-    report = QuarterlyReportFactory(
-        agreement=world["laocai"], quarter=Q3, status=ReportStatus.SUBMITTED, version=3
-    )
+    report = QuarterlyReportFactory(agreement=world["laocai"], quarter=Q3, submitted=True)
     with pytest.raises(workflow.ReportConflict):
         workflow.return_report(report, reviewer, report.version - 1, "Sai phiên bản.")
     assert not Notification.objects.exists(), "the notice rolls back with the decision"
@@ -228,9 +218,7 @@ def test_a_refused_return_writes_no_notice(world, staff_laocai, reviewer):
 def test_approval_notices_are_off_until_asked_for(
     world, staff_laocai, reviewer, django_capture_on_commit_callbacks
 ):
-    report = QuarterlyReportFactory(
-        agreement=world["laocai"], quarter=Q3, status=ReportStatus.SUBMITTED, version=3
-    )
+    report = QuarterlyReportFactory(agreement=world["laocai"], quarter=Q3, submitted=True)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve_report(report, reviewer, report.version)
     assert mail.outbox == []
@@ -262,9 +250,8 @@ def waiting(world):
         submitted[name] = QuarterlyReportFactory(
             agreement=world[name],
             quarter=Q3,
-            status=ReportStatus.SUBMITTED,
+            submitted=True,
             submitted_at=datetime.datetime(2025, 10, when, 9, tzinfo=VIETNAM),
-            version=3,
         )
     return submitted
 

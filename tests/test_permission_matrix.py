@@ -7,8 +7,7 @@ the user may see but not act on answers 403.
 import pytest
 from django.urls import reverse
 
-from milestones.models import ReportStatus
-from tests.factories import QuarterlyReportFactory
+from tests.factories import QuarterlyReportFactory, submitted_report
 
 from .conftest import report_form_data
 
@@ -146,9 +145,7 @@ def test_it_answers_each_role_as_the_matrix_says(
     scenario = laocai if side == OWN else quangbinh
     reports = {
         "draft": QuarterlyReportFactory(agreement=scenario.agreement, quarter=20214),
-        "submitted": QuarterlyReportFactory(
-            agreement=scenario.agreement, quarter=20221, status=ReportStatus.SUBMITTED
-        ),
+        "submitted": submitted_report(scenario, 20221),
         "approved": scenario.previous_report,
     }
     user = request_user(role)

@@ -11,19 +11,11 @@ from django.db import transaction
 from milestones import services
 from milestones.models import ReportStatus
 
-from .factories import KpiValueFactory, QuarterlyReportFactory
+from .factories import submitted_report
 from .services import publishing_to
 from .test_celery_redis import redis  # noqa: F401  (the module's Redis server)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def submitted(scenario, quarter: int):
-    report = QuarterlyReportFactory(
-        agreement=scenario.agreement, quarter=quarter, status=ReportStatus.SUBMITTED, version=3
-    )
-    KpiValueFactory(report=report, kpi=scenario.bts_total, value=1100)
-    return report
 
 
 @pytest.fixture
@@ -48,7 +40,11 @@ def recomputes(waiting) -> list[str]:
 def test_approving_several_reports_of_an_agreement_at_once_queues_one_recompute(
     laocai, quangbinh, reviewer, queue
 ):
-    reports = [submitted(laocai, 20214), submitted(laocai, 20221), submitted(quangbinh, 20214)]
+    reports = [
+        submitted_report(laocai, 20214, 1100),
+        submitted_report(laocai, 20221, 1100),
+        submitted_report(quangbinh, 20214, 1100),
+    ]
 
     with transaction.atomic():
         for report in reports:
@@ -61,7 +57,7 @@ def test_approving_several_reports_of_an_agreement_at_once_queues_one_recompute(
 
 def test_each_transaction_queues_its_own_jobs(laocai, reviewer, queue):
     for quarter in (20214, 20221):
-        report = submitted(laocai, quarter)
+        report = submitted_report(laocai, quarter, 1100)
         services.approve_report(report, reviewer, version=report.version)
 
     assert recomputes(queue()) == [f"({laocai.agreement.pk},)"] * 2
@@ -70,7 +66,7 @@ def test_each_transaction_queues_its_own_jobs(laocai, reviewer, queue):
 def test_a_job_asked_for_in_a_rolled_back_savepoint_is_still_queued_by_the_rest(
     laocai, reviewer, queue
 ):
-    first, second = submitted(laocai, 20214), submitted(laocai, 20221)
+    first, second = submitted_report(laocai, 20214, 1100), submitted_report(laocai, 20221, 1100)
 
     with transaction.atomic():
         try:

@@ -20,19 +20,11 @@ from progress.models import (
     RecomputeStatus,
 )
 
-from .factories import KpiValueFactory, QuarterlyReportFactory
+from .factories import submitted_report
 from .progress_data import agreement_for, catalogue, report, snapshot, target
 from .services import free_port, publishing_to
 
 D = Decimal
-
-
-def submitted(scenario, quarter, bts):
-    report = QuarterlyReportFactory(
-        agreement=scenario.agreement, quarter=quarter, status=ReportStatus.SUBMITTED, version=3
-    )
-    KpiValueFactory(report=report, kpi=scenario.bts_total, value=bts)
-    return report
 
 
 @pytest.fixture
@@ -70,7 +62,7 @@ def test_it_recomputes_the_agreement_when_its_report_is_approved(
     laocai, reviewer, django_capture_on_commit_callbacks
 ):
     progress.recompute_all()
-    report = submitted(laocai, 20214, 1234)
+    report = submitted_report(laocai, 20214, 1234)
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_report(report, reviewer, version=report.version)
 
@@ -111,7 +103,7 @@ def test_it_approves_and_keeps_the_request_when_the_broker_is_unreachable(
     laocai, reviewer, broker_down, caplog, django_capture_on_commit_callbacks
 ):
     progress.recompute_all()
-    report = submitted(laocai, 20214, 1234)
+    report = submitted_report(laocai, 20214, 1234)
     with (
         caplog.at_level(logging.WARNING, logger="progress.tasks"),
         django_capture_on_commit_callbacks(execute=True),

@@ -1,72 +1,24 @@
 """A Redis that hangs (accepts connections, never answers) costs a process one timeout,
 not one per call: the pages, an approval, a submission and /healthz carry on at once.
 
-The stand-in for the hung Redis is a listening socket that accepts and never replies, as
-a Redis in `DEBUG SLEEP` or behind a half-open connection does; each connection it
-accepts is a call that waited out its timeout. It is both the cache (CACHE_URL) and the
-broker (CELERY_BROKER_URL), as in production.
+The hung Redis (tests/services.py's HungRedis) is both the cache (CACHE_URL), configured
+as the settings configure one, and the broker (CELERY_BROKER_URL), as in production.
 """
 
 import logging
-import socket
-import threading
 
 import pytest
 from django.urls import reverse
 
+from config.settings import redis_cache
 from milestones.models import QuarterlyReport, ReportStatus
 from progress import services as progress
 from progress.models import PendingRecompute
 
 from .conftest import report_form_data
-from .services import publishing_to, wait_until
+from .services import HungRedis, publishing_to
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-class HungRedis:
-    """127.0.0.1 at a free port: accepts every connection and never answers."""
-
-    def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.accepted: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                connection, _address = self.listener.accept()
-            except OSError:  # closed at the end of the test
-                return
-            self.accepted.append(connection)
-
-    def url(self, database: int) -> str:
-        return f"redis://127.0.0.1:{self.port}/{database}"
-
-    def calls_waited(self, at_least: int = 1) -> int:
-        wait_until(lambda: len(self.accepted) >= at_least, timeout=5, interval=0.05)
-        return len(self.accepted)
-
-    def close(self):
-        self.listener.close()
-        for connection in self.accepted:
-            connection.close()
-
-
-def shared_cache(url: str, **extra) -> dict:
-    """As settings.CACHES reads with CACHE_URL set (tests/test_settings.py checks it)."""
-    return {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": url,
-        "OPTIONS": {
-            "CLIENT_CLASS": "core.breaker.BreakerClient",
-            "IGNORE_EXCEPTIONS": True,
-            "SOCKET_CONNECT_TIMEOUT": 0.5,
-            "SOCKET_TIMEOUT": 0.5,
-        },
-        **extra,
-    }
 
 
 @pytest.fixture
@@ -75,8 +27,8 @@ def hung_redis(settings):
     settings.REDIS_SKIP_SECONDS = 30
     settings.CACHE_URL = hung.url(1)
     settings.CACHES = {
-        "default": shared_cache(hung.url(1)),
-        "throttle": shared_cache(hung.url(1), KEY_PREFIX="throttle"),
+        "default": redis_cache(hung.url(1)),
+        "throttle": redis_cache(hung.url(1), KEY_PREFIX="throttle"),
     }
     settings.CELERY_BROKER_URL = hung.url(0)
     try:

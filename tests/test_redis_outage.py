@@ -17,7 +17,7 @@ from progress import services as progress
 from progress.models import PendingRecompute
 from provinces.access import Role
 
-from .factories import KpiValueFactory, QuarterlyReportFactory, UserFactory
+from .factories import UserFactory, submitted_report
 from .services import Gunicorn, Worker, wait_until
 from .test_celery_redis import database_url, redis  # noqa: F401  (the module's Redis server)
 from .test_dashboards import table_rows
@@ -92,10 +92,7 @@ def test_approvals_and_dashboards_carry_on_while_redis_is_down_and_catch_up_afte
     assert official.submit("/accounts/login/", username="official", password="official-password")
     assert national_bts(official) == "1.000"
     token = Token.objects.create(user=UserFactory(username="reviewer", roles=[Role.REVIEWER])).key
-    report = QuarterlyReportFactory(
-        agreement=laocai.agreement, quarter=20214, status=ReportStatus.SUBMITTED, version=3
-    )
-    KpiValueFactory(report=report, kpi=laocai.bts_total, value=1300)
+    report = submitted_report(laocai, 20214, 1300)
 
     redis.stop()
     try:
