@@ -196,7 +196,7 @@ def period_refusal(agreement: Agreement, quarter: Quarter) -> str:
     The form, the API and the import all refuse with this message; quarters inside the
     period that are not reportable yet (before the signing, not ended) are the schedule's.
     """
-    if agreement.period_start <= quarter.year <= agreement.period_end:
+    if agreement.covers(quarter):
         return ""
     return _("%(quarter)s lies outside the agreement's period (%(period)s).") % {
         "quarter": quarter,
@@ -243,11 +243,19 @@ def same_figure(kpi: Kpi, old, new) -> bool:
 
 
 def check_report(
-    report: QuarterlyReport, readings: dict[int, Reading], *, require_all: bool = False
+    report: QuarterlyReport,
+    readings: dict[int, Reading],
+    *,
+    require_all: bool = False,
+    lines: list[KpiLine] | None = None,
 ) -> ReportCheck:
-    """Refusals and warnings for a set of readings; nothing is saved."""
+    """Refusals and warnings for a set of readings; nothing is saved.
+
+    `lines` are the report's `kpi_lines` when the caller has them already (the form
+    it was typed into): read again, they would cost a save several queries more.
+    """
     check = ReportCheck()
-    lines = {line.kpi.pk: line for line in kpi_lines(report)}
+    lines = {line.kpi.pk: line for line in (kpi_lines(report) if lines is None else lines)}
     quarter = report.period
     for kpi_id, line in lines.items():
         kpi = line.kpi

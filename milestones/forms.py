@@ -184,7 +184,7 @@ class ReportForm(forms.Form):
         Every error of a submission shows at once: a field refused as typed keeps
         that one message, and the rest are checked as the save would check them.
         """
-        check = check_report(report, self.readings(), require_all=submitting)
+        check = check_report(report, self.readings(), require_all=submitting, lines=self.lines)
         for key, messages in check.errors.items():
             if key in self.fields and key not in self.errors:
                 for message in messages:

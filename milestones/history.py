@@ -86,10 +86,11 @@ def _changes(model, record, previous):
     ]
 
 
-def _reopens(model, record, previous) -> bool:
+def _reopens(record, previous) -> bool:
+    """Whether the saved version `record` of a report, after `previous`, is a reopening:
+    only an administrator's reopening takes an approved report back to its authors."""
     return (
-        model is QuarterlyReport
-        and previous is not None
+        previous is not None
         and previous.status == ReportStatus.APPROVED
         and record.status == ReportStatus.RETURNED
     )
@@ -129,13 +130,13 @@ def reopened(report: QuarterlyReport) -> bool:
     # Only a comment is framed: without one there is nothing to say, and no history to read.
     if report.pk is None or report.reviewed_at is None or not report.review_comment:
         return False
-    before = (
-        report.history.filter(history_date__lt=report.reviewed_at)
-        .order_by("-history_date", "-history_id")
-        .values_list("status", flat=True)
+    # The decision's own version is the first to carry its time; the later saves keep it.
+    decision = (
+        report.history.filter(reviewed_at=report.reviewed_at)
+        .order_by("history_date", "history_id")
         .first()
     )
-    return before == ReportStatus.APPROVED
+    return decision is not None and _reopens(decision, decision.prev_record)
 
 
 def report_history(report: QuarterlyReport) -> list[HistorySave]:
@@ -176,7 +177,7 @@ def report_history(report: QuarterlyReport) -> list[HistorySave]:
             saves.append(current)
         for name, old, new in _changes(model, record, previous):
             label = model._meta.get_field(name).verbose_name
-            if name == "review_comment" and _reopens(model, record, previous):
+            if name == "review_comment" and _reopens(record, previous):
                 label = _("reason for reopening")
             current.changes.append(
                 HistoryEntry(

@@ -89,13 +89,15 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self):
+        """Keep the rows of a filled-in template; any other file is refused, saying why."""
         upload = self.cleaned_data["file"]
-        extension = os.path.splitext(upload.name)[1].lower()
-        if extension not in imports.FORMATS:
-            raise forms.ValidationError(_("Upload a CSV or XLSX file, such as the template."))
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(too_large_message(upload.size, settings.IMPORT_MAX_BYTES))
         try:
+            # The kind first: a large file of another kind is told what to upload instead.
+            imports.file_format(upload.name)
+            if upload.size > settings.IMPORT_MAX_BYTES:
+                raise forms.ValidationError(
+                    too_large_message(upload.size, settings.IMPORT_MAX_BYTES)
+                )
             # Read here, once: the rows are what the preview and the confirmation use.
             self.rows = imports.read_rows(upload.read(), upload.name)
         except imports.ImportFileError as exc:

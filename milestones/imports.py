@@ -152,9 +152,10 @@ class ReportPlan:
     readings: dict[int, Reading]
     lines: dict[int, Kpi] = field(default_factory=dict)
     rows: dict[str, Row] = field(default_factory=dict)
-    # By KPI code: the reasons the file gives, and those stored with the report.
+    # By KPI code: the reasons the file gives, and the stored values that carry one, read
+    # once for the rows that repeat their reason and for the check of the new warnings.
     reasons: dict[str, str] = field(default_factory=dict)
-    stored_reasons: dict[str, str] = field(default_factory=dict)
+    reasoned: dict[str, KpiValue] = field(default_factory=dict)
     # The KPI codes whose row differs from what is stored.
     changed_kpis: set[str] = field(default_factory=set)
 
@@ -310,15 +311,21 @@ def _cell_as_shown(cell):
     return value
 
 
+def file_format(filename: str) -> str:
+    """A file's format by its name, CSV or XLSX; a file of any other kind is refused."""
+    extension = os.path.splitext(filename)[1].lower()
+    if extension not in FORMATS:
+        raise ImportFileError(_("Upload a CSV or XLSX file, such as the template."))
+    return extension
+
+
 def read_rows(data: bytes, filename: str) -> list[Row]:
     """The file's data rows, numbered as a spreadsheet numbers them (the header is row 1).
 
     At most settings.IMPORT_MAX_ROWS rows and IMPORT_MAX_COLUMNS columns are read; a file
     with more is refused as a whole rather than read in part.
     """
-    extension = os.path.splitext(filename)[1].lower()
-    if extension not in FORMATS:
-        raise ImportFileError(_("Upload a CSV or XLSX file, such as the template."))
+    extension = file_format(filename)
     table = _table_from_csv(data) if extension == CSV else _table_from_xlsx(data)
     header, header_number = None, 0
     for header_number, cells in enumerate(table, start=1):
@@ -642,7 +649,8 @@ def _plan_row(row: Row, catalogue: Catalogue, groups: dict, plan: ImportPlan) ->
     reason = row.text("reason")
     # The template repeats a stored reason: kept beside a changed value it explains
     # nothing new, so only a reason other than the stored one confirms a new warning.
-    if reason and reason != group.stored_reasons.get(kpi.code):
+    stored = group.reasoned.get(kpi.code)
+    if reason and reason != (stored.warning_reason if stored else ""):
         group.reasons[kpi.code] = reason
     old = group.readings.get(kpi.pk)
     if _same(kpi, old, reading):
@@ -670,11 +678,7 @@ def _open_group(agreement: Agreement, quarter: Quarter) -> ReportPlan:
     readings = readings_of(report) if report.pk else {}
     lines = report_kpis(report)
     group = ReportPlan(agreement, quarter, report, readings, lines)
-    if report.pk:
-        group.stored_reasons = {
-            value.kpi.code: value.warning_reason
-            for value in report.values.select_related("kpi").exclude(warning_reason="")
-        }
+    group.reasoned = {value.kpi.code: value for value in services.reasoned_values(report)}
     return group
 
 
@@ -700,7 +704,9 @@ def _check_group(group: ReportPlan, plan: ImportPlan) -> None:
         for message in messages:
             plan.error(row, column, message)
     # The entry form's rule: a value confirmed before and unchanged needs no new reason.
-    unconfirmed = services.unconfirmed_warnings(group.report, check.warnings, group.readings)
+    unconfirmed = services.unconfirmed_warnings(
+        group.report, check.warnings, group.readings, reasoned=group.reasoned.values()
+    )
     for key, message in unconfirmed.items():
         if not group.reasons.get(kpi_code_of(key)):
             row, column = _row_of(group, key, first_row)

@@ -120,7 +120,7 @@ def report_autosave(request, agreement_pk: int, quarter: int):
         )
     draft = form.draft()
     try:
-        report = services.save_draft(report, request.user, **draft)
+        report = services.save_draft(report, request.user, **draft, lines=form.lines)
     except services.ReportNotFound as exc:
         raise Http404 from exc
     except services.ReportConflict as exc:
@@ -156,11 +156,13 @@ def _save_report_form(request, report, form, context):
 
     try:
         if "submit" in request.POST:
-            report = services.save_and_submit(report, request.user, **form.draft(), attach=attach)
+            report = services.save_and_submit(
+                report, request.user, **form.draft(), lines=form.lines, attach=attach
+            )
             messages.success(request, _("The report was submitted for review."))
             return redirect(report.get_absolute_url())
         draft = form.draft()
-        report = services.save_draft(report, request.user, **draft)
+        report = services.save_draft(report, request.user, **draft, lines=form.lines)
         if attach is not None:
             attach(report)
         if attach is None and services.changed_nothing(report, draft["version"]):

@@ -16,11 +16,11 @@ from openpyxl import Workbook, load_workbook
 
 from core.quarters import Quarter
 from milestones import import_views, imports
-from milestones.models import KpiValue, QuarterlyReport, ReportStatus
+from milestones.models import KpiValue, QuarterlyReport
 
 from .api import EN
 from .conftest import report_form_data
-from .factories import KpiValueFactory, QuarterlyReportFactory
+from .factories import KpiValueFactory, QuarterlyReportFactory, submitted_report
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +201,7 @@ def test_it_asks_for_a_reason_for_an_unusual_value_and_keeps_it(staff_laocai, la
 
 
 def test_it_refuses_rows_for_a_report_already_submitted(staff_laocai, laocai):
-    QuarterlyReportFactory(agreement=laocai.agreement, quarter=20214, status=ReportStatus.SUBMITTED)
+    submitted_report(laocai, 20214)
     plan = plan_of(staff_laocai, *good_rows())
     assert len(plan.errors) == 4
     assert plan.errors[0].message.startswith("This report was submitted for review")
@@ -862,3 +862,63 @@ def test_a_series_approved_without_a_target_can_be_imported(staff_laocai, laocai
     assert errors_of(plan) == []
     imports.apply_import(plan, staff_laocai)
     assert KpiValue.objects.get(report__quarter=20214, kpi=bts_2g).value == 125
+
+
+def test_a_confirm_after_a_colleagues_save_names_them(
+    client, staff_laocai, laocai, provinces, settings, tmp_path
+):
+    from django.test import Client
+
+    from provinces.access import Role
+
+    from .factories import UserFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff_laocai)
+    location = upload(client, csv_bytes(*good_rows()))["Location"]
+    client.get(location, **EN)
+    colleagues_browser = Client()
+    colleagues_browser.force_login(
+        UserFactory(username="colleague", roles=[Role.STAFF], provinces=[provinces.lao_cai])
+    )
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, 20214])
+    colleagues_browser.post(edit, report_form_data(laocai, **{"kpi-bts_total-value": "1050"}))
+    response = client.post(
+        reverse("milestones:import-confirm", args=[token_of(location)]), follow=True, **EN
+    )
+    page = response.content.decode()
+    assert "colleague saved this report at" in page
+    assert "you saved this report" not in page
+    assert KpiValue.objects.get(report__quarter=20214, kpi=laocai.bts_total).value == 1050
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"a,b\n1,2\n", "other.csv", "The file has no column Province, Quarter, KPI code, Value."),
+        (b"%PDF", "report.pdf", "Upload a CSV or XLSX file, such as the template."),
+    ],
+)
+def test_the_upload_form_alone_refuses_a_file_that_is_not_the_template(content, name, message):
+    form = import_views.UploadForm(files={"file": _named(content, name)})
+    with translation.override("en"):
+        assert not form.is_valid()
+        assert form.errors["file"][0].startswith(message.rstrip("."))
+
+
+def test_a_preview_reads_the_stored_reasons_once(staff_laocai, laocai, monkeypatch):
+    from milestones import services
+
+    report = QuarterlyReportFactory(agreement=laocai.agreement, quarter=20214)
+    KpiValueFactory(report=report, kpi=laocai.bts_4g, value=1000, warning_reason="Trạm mới.")
+    reads = []
+    original = services.reasoned_values
+    monkeypatch.setattr(
+        services, "reasoned_values", lambda report: reads.append(1) or original(report)
+    )
+    rows = good_rows()
+    rows[0][4] = "4000"  # more than three times the approved 1,000: a warning to confirm
+    plan = plan_of(staff_laocai, *rows)
+    assert [error.row for error in plan.errors] == [2]
+    assert "If it is right, say why" in plan.errors[0].message
+    assert len(reads) == 1

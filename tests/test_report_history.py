@@ -231,3 +231,29 @@ def test_notes_stored_with_the_old_sentence_keep_only_the_reason(admin_user, lao
     assert set(
         report.history.exclude(review_comment="").values_list("review_comment", flat=True)
     ) == {"Sai số trạm."}
+
+
+def test_a_reopening_is_told_through_later_saves_until_the_next_decision(
+    client, admin_user, staff_laocai, reviewer, laocai
+):
+    from milestones import services
+
+    report = services.reopen_report(laocai.previous_report, admin_user, "Sai số trạm.")
+    report = services.submit_report(report, staff_laocai, report.version)
+    client.force_login(reviewer)
+    resubmitted = client.get(report.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Reopened by an administrator" in resubmitted.content.decode()
+
+    services.return_report(report, reviewer, report.version, "Kiểm tra lại số trạm.")
+    returned = client.get(report.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Reopened by an administrator" not in returned.content.decode()
+    comments = [
+        (change.field, change.new)
+        for save in returned.context["history"]
+        for change in save.changes
+        if change.new in ("Sai số trạm.", "Kiểm tra lại số trạm.")
+    ]
+    assert comments == [
+        ("reviewer's comment", "Kiểm tra lại số trạm."),
+        ("reason for reopening", "Sai số trạm."),
+    ]

@@ -9,7 +9,7 @@ from milestones.checks import kpi_lines
 from milestones.models import QuarterlyReport, ReportStatus
 
 from .conftest import report_form_data
-from .factories import KpiValueFactory, QuarterlyReportFactory
+from .factories import KpiValueFactory, QuarterlyReportFactory, submitted_report
 
 pytestmark = pytest.mark.django_db
 
@@ -200,10 +200,7 @@ def test_each_kpi_is_compared_with_its_own_latest_approved_value(laocai):
         agreement=laocai.agreement, quarter=20214, status=ReportStatus.APPROVED
     )
     KpiValueFactory(report=latest, kpi=laocai.bts_total, value=1050)
-    submitted = QuarterlyReportFactory(
-        agreement=laocai.agreement, quarter=20221, status=ReportStatus.SUBMITTED
-    )
-    KpiValueFactory(report=submitted, kpi=laocai.bts_total, value=2000)
+    submitted_report(laocai, 20221, 2000)
 
     entry = QuarterlyReport(agreement=laocai.agreement, quarter=20222)
     previous = {
