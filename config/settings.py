@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The API's language is its requests' Accept-Language, before the cookie.
+    "core.languages.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -170,8 +172,10 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
 # Guessing passwords: after LOGIN_FAILURE_LIMIT failed sign-ins for one account, or from
-# one address, further attempts are refused for LOGIN_LOCKOUT_MINUTES (each new failure
-# starts the wait again); an administrator can unlock earlier (Axes in the admin).
+# one address for that many different accounts (core.accounts.LoginFailures), further
+# attempts are refused for LOGIN_LOCKOUT_MINUTES (each new failure starts the wait again);
+# an administrator can unlock earlier (Axes in the admin).
+AXES_HANDLER = "core.accounts.LoginFailures"
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -241,10 +245,11 @@ CACHE_TIMEOUT_SECONDS = envfloat("CACHE_TIMEOUT_SECONDS", 0.5)
 REDIS_SKIP_SECONDS = envfloat("REDIS_SKIP_SECONDS", 30)
 
 
-def _shared_cache(**extra) -> dict:
+def redis_cache(url: str, **extra) -> dict:
+    """A cache at the Redis `url`; tests/test_redis_hung.py points one at a Redis that hangs."""
     return {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": CACHE_URL,
+        "LOCATION": url,
         "OPTIONS": {
             "CLIENT_CLASS": "core.breaker.BreakerClient",
             "IGNORE_EXCEPTIONS": True,
@@ -257,13 +262,13 @@ def _shared_cache(**extra) -> dict:
 
 
 CACHES = {
-    "default": _shared_cache()
+    "default": redis_cache(CACHE_URL)
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # The API's request counts (REST_FRAMEWORK's throttles), kept apart from the pages.
     # With Redis down the count is lost and requests are let through: a slower API for
     # a minute is better than none.
-    "throttle": _shared_cache(KEY_PREFIX="throttle")
+    "throttle": redis_cache(CACHE_URL, KEY_PREFIX="throttle")
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
 }
@@ -385,8 +390,10 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
     # Every error in JSON, in the shape of the refusals: never Django's HTML pages.
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    # Day first, as the forms read them (core/date_formats.py); ISO 8601 first.
-    "DATE_INPUT_FORMATS": ["iso-8601", *DATE_INPUT_FORMATS],
+    # Day first, as the forms and the import read them (core/date_formats.py). DRF's
+    # "iso-8601" adds only forms nobody types (20260205, 2026-W06-4) to 2026-02-05, and
+    # named YYYY-MM-DD a second time in the refusal's list of forms.
+    "DATE_INPUT_FORMATS": list(DATE_INPUT_FORMATS),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "VNPT partnerships portal API",
@@ -395,10 +402,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its documentation are for signed-in users and systems with a token.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    # Swagger UI and Redoc are served from the sidecar package, not from a CDN.
+    # Swagger UI is served from the sidecar package, not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # Several models have a `status`; each choice set gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "AgreementStateEnum": "partnerships.models.AgreementState",

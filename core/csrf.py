@@ -5,8 +5,8 @@ is refused. Django's own answer is a bare English page with no way on; this one
 says, in the user's language, that nothing was saved and how to send the form
 again. A sign-in refused this way from a browser that is already signed in (two
 login tabs) simply goes on to where the sign-in was heading. The API's session
-writes are checked by DRF, which answers in JSON itself; a script's request that
-reaches this view is answered in the API's JSON shape too.
+writes are checked by DRF, whose refusal core/api.py words as this page does; a
+script's request that reaches this view is answered in the API's JSON shape too.
 """
 
 from django.conf import settings
@@ -14,19 +14,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
 from . import api
 
 LOGIN_VIEWS = {"login", "admin:login"}
-
-
-def _wants_json(request) -> bool:
-    return (
-        request.path.startswith("/api/")
-        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
-        or not request.accepts("text/html")
-    )
 
 
 def _on_this_site(request, url: str) -> bool:
@@ -43,11 +34,8 @@ def _is_login(request) -> bool:
 
 
 def csrf_failure(request, reason=""):
-    message = _(
-        "Nothing was saved: this page was opened before signing in or out in another tab. "
-        "Go back, reload the page and send it again."
-    )
-    if _wants_json(request):
+    message = api.stale_token_message()
+    if api.wants_json(request):
         return JsonResponse(api.refusal(message, "csrf_failed"), status=403)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and _is_login(request):

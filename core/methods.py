@@ -5,11 +5,14 @@ Django answers a GET of a POST-only view (`require_POST`, LogoutView) with an em
 it back with a GET) or when an address is reloaded or bookmarked; the user then sees
 nothing and may believe what they pressed was done. The pages that know what was
 interrupted say so themselves; this is the safety net for every other one. The
-API's 405s are DRF's JSON answers, never empty, and are left as they are.
+API's 405s are DRF's JSON answers, never empty, and are left as they are, as is
+any other answer to a client that wants JSON (`api.wants_json`), not a page.
 """
 
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
+
+from . import api
 
 
 class NotAllowedPageMiddleware:
@@ -22,7 +25,7 @@ class NotAllowedPageMiddleware:
             isinstance(response, HttpResponseNotAllowed)
             and not response.content
             and request.method in ("GET", "HEAD")
-            and request.accepts("text/html")
+            and not api.wants_json(request)
         ):
             page = render(request, "405.html", status=405)
             page["Allow"] = response["Allow"]

@@ -30,10 +30,11 @@ _GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$", re.ASCII)
 # Decimal also takes 1_480, 1e3 and other scripts' digits (１４８０), which nobody means.
 _PLAIN = re.compile(r"^(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 _DIGITS = re.compile(r"^-?\d+$", re.ASCII)
+_FRACTION = re.compile(r"^(-?\d*)\.(\d*?)0*$", re.ASCII)
 
 
 def parse_quarter(text) -> Quarter:
-    """A quarter written as 2021Q4, 2021-Q4, Q4/2021 or 20214, between 1990 and 2100."""
+    """A quarter written as 2021Q4, 2021-Q4, Q4/2021, Quý 4/2021 or 20214, between 1990 and 2100."""
     try:
         quarter = Quarter.parse(str(text))
     except (ValueError, TypeError):
@@ -77,7 +78,19 @@ def _canonical_number(text: str) -> str:
             cleaned = cleaned.replace(",", ".")
     if not _PLAIN.match(cleaned):
         raise ValidationError(_DECIMAL_FIELD.error_messages["invalid"], code="invalid")
-    return sign + cleaned
+    return _without_closing_zeros(sign + cleaned)
+
+
+def _without_closing_zeros(text: str) -> str:
+    """1.480 is exactly 1.48: zeros closing a fraction are no decimal places the limit of
+    two should refuse. Only zeros go; 1.485 keeps its 5 and is refused, never rounded."""
+    fraction = _FRACTION.match(text)
+    if fraction is None:
+        return text
+    whole, decimals = fraction.groups()
+    if whole in ("", "-"):
+        whole += "0"
+    return f"{whole}.{decimals}" if decimals else whole
 
 
 def parse_number(value) -> Decimal | None:
@@ -90,7 +103,7 @@ def parse_number(value) -> Decimal | None:
         # Spreadsheet arithmetic leaves binary noise (0.30000000000000004).
         text = format(value, ".15g")
     elif isinstance(value, int | Decimal):
-        text = str(value)
+        text = _without_closing_zeros(str(value))
     else:
         text = _canonical_number(str(value))
     try:

@@ -1,7 +1,8 @@
 """Who is knocking, and what a locked-out login is told (django-axes calls both).
 
 Sign-in attempts are counted per account and per address by django-axes
-(settings AXES_*); these are the two places where the portal decides for it.
+(settings AXES_*; how they are judged is core.accounts.LoginFailures); these
+are the two other places where the portal decides for it.
 """
 
 from django.conf import settings

@@ -62,4 +62,18 @@ STOCK_MESSAGES = (
     gettext_noop('Unsupported media type "{media_type}" in request.'),
     gettext_noop("Authentication credentials were not provided."),
     gettext_noop("Incorrect authentication credentials."),
+    gettext_noop("Invalid token."),
+    gettext_noop("Invalid token header. No credentials provided."),
+    gettext_noop("Invalid token header. Token string should not contain spaces."),
+    gettext_noop("Invalid token header. Token string should not contain invalid characters."),
+    gettext_noop("Invalid page."),
+    gettext_noop("Could not satisfy the request Accept header."),
+    gettext_noop('Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'),
+    gettext_noop("Surrogate characters are not allowed: U+{code_point:X}."),
+    # A 429 says both, joined by a space. DRF translates the second as two messages of
+    # their own, singular and plural, and only then asks ngettext to pick one of the two
+    # (already formatted) strings: a plural entry here would never be looked up.
+    gettext_noop("Request was throttled."),
+    gettext_noop("Expected available in {wait} second."),
+    gettext_noop("Expected available in {wait} seconds."),
 )

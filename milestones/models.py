@@ -10,7 +10,15 @@ from core.dates import DatePrecision, format_partial_date
 from core.formatting import number
 from core.quarters import Quarter
 from partnerships.models import Agreement, Commitment, Kpi, KpiKind, Source
-from provinces.access import Action, Role, ScopedQuerySet, has_role, is_admin, province_scope
+from provinces.access import (
+    Action,
+    Role,
+    ScopedQuerySet,
+    can,
+    has_role,
+    is_admin,
+    province_scope,
+)
 
 
 class ReportStatus(models.TextChoices):
@@ -32,7 +40,8 @@ class QuarterlyReportQuerySet(ScopedQuerySet):
         Unlike agreements, reports are not all public: staff see their own
         provinces' reports at every stage and no other province's; reviewers see
         what reaches review in their provinces; officials read every approved
-        report; administrators see everything.
+        report; administrators see everything. `reads_reports_of` asks the same of a
+        province: a change here is a change there.
         """
         if action != Action.VIEW or is_admin(user):
             return super().restrict(user, action)
@@ -51,6 +60,20 @@ class QuarterlyReportQuerySet(ScopedQuerySet):
         elif review_scope:
             visible |= Q(**{path: review_scope}) & ~Q(status=ReportStatus.DRAFT)
         return self.filter(visible)
+
+
+def reads_reports_of(user, province_id: int) -> bool:
+    """Whether `user` reads some of a province's reports, at one stage or another: the
+    rule of `QuarterlyReportQuerySet.restrict`, asked of a province rather than of rows.
+
+    Told apart whatever reports exist: a report the user may not fill in is forbidden
+    to such a user (who may see it, or will), and not found for anyone else.
+    """
+    return (
+        has_role(user, Role.OFFICIAL)
+        or can(user, Action.EDIT, province_id)
+        or can(user, Action.REVIEW, province_id)
+    )
 
 
 class QuarterlyReport(models.Model):

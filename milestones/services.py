@@ -23,12 +23,13 @@ from provinces.access import Action, can, is_admin
 
 from .checks import (
     CommitmentReading,
+    KpiLine,
     Reading,
     check_report,
     kpi_code_of,
+    kpi_lines,
     period_refusal,
     readings_of,
-    report_kpis,
     same_figure,
 )
 from .four_eyes import approval_refusal
@@ -140,8 +141,11 @@ class ReportConflict(ReportError):
             "user": self.saved_by,
             "time": datetime_label(self.saved_at),
         }
-        # "someone" is lower case in a language that starts the sentence with it.
-        return text if place == "import" else capfirst(text)
+        # "someone" is lower case in a language that starts the sentence with it; a
+        # username is kept as typed (staff_laocai, as `saved_by` gives it).
+        if place == "import" or self.report.updated_by_id is not None:
+            return text
+        return capfirst(text)
 
 
 class ReportLocked(ReportError):
@@ -249,6 +253,7 @@ def save_draft(
     narrative: str | None = None,
     warning_reason: str = "",
     warning_reasons: dict[str, str] | None = None,
+    lines: list[KpiLine] | None = None,
 ) -> QuarterlyReport:
     """Save what the user typed, refusing bad values and unconfirmed warnings.
 
@@ -257,6 +262,9 @@ def save_draft(
     as each row of an import gives it. A save that changes nothing (no value,
     commitment or narrative) writes nothing and leaves the version and the last
     saver as they were (`changed_nothing`); the version is checked all the same.
+    `lines`, the report's `kpi_lines` as the form that was typed into was built
+    from them, are read here when not given: the KPIs a save takes are those the
+    user was offered, and an autosave every few seconds does not read them again.
     """
     if not can_edit(user, report.agreement):
         raise ReportNotFound()
@@ -275,7 +283,9 @@ def save_draft(
         report = lock_report(report)
         ensure_editable(report)
         ensure_version(report, version, user)
-        check = check_report(report, readings)
+        if lines is None:
+            lines = kpi_lines(report)
+        check = check_report(report, readings, lines=lines)
         if check.errors:
             raise ReportInvalid(check.errors)
         unconfirmed = unconfirmed_warnings(report, check.warnings, readings)
@@ -288,7 +298,8 @@ def save_draft(
         }
         if missing:
             raise ReportNeedsConfirmation(missing)
-        written = _write_values(report, user, readings, check.warnings, reasons)
+        kpis = {line.kpi.pk: line.kpi for line in lines}
+        written = _write_values(report, user, kpis, readings, check.warnings, reasons)
         written += _write_commitments(report, user, commitments or {})
         if narrative is not None and narrative != report.narrative:
             report.narrative = narrative
@@ -312,29 +323,40 @@ def changed_nothing(report: QuarterlyReport, version: int) -> bool:
     return report.version == version
 
 
-def unconfirmed_warnings(report, warnings: dict[str, str], readings: dict[int, Reading]) -> dict:
+def unconfirmed_warnings(
+    report, warnings: dict[str, str], readings: dict[int, Reading], reasoned=None
+) -> dict:
     """The warnings still to confirm: a value confirmed with a reason and unchanged since is not.
 
     The one rule for a save, a submission and an import's preview alike, so a
-    reason given once holds until the value it explained changes.
+    reason given once holds until the value it explained changes. `reasoned`, the
+    report's stored values that carry a reason, are read here unless the caller
+    read them already (an import's preview, which also compares the file's reasons).
     """
     if not warnings:
         # Almost every save and autosave: nothing unusual, nothing stored to read.
         return {}
-    stored = report.values.select_related("kpi").exclude(warning_reason="") if report.pk else []
+    if reasoned is None:
+        reasoned = reasoned_values(report)
     confirmed = {
         value.kpi.code
-        for value in stored
+        for value in reasoned
         if value.kpi_id in readings and same_figure(value.kpi, value, readings[value.kpi_id])
     }
     return {key: message for key, message in warnings.items() if kpi_code_of(key) not in confirmed}
 
 
-def _write_values(report, user, readings, warnings, reasons: dict[str, str]) -> int:
-    """Write the readings, answering how many values changed; `reasons` explain the newly
-    warned values, a kept one stays."""
+def reasoned_values(report: QuarterlyReport) -> list[KpiValue]:
+    """The report's stored values that carry a reason for an unusual figure."""
+    if report.pk is None:
+        return []
+    return list(report.values.select_related("kpi").exclude(warning_reason=""))
+
+
+def _write_values(report, user, kpis, readings, warnings, reasons: dict[str, str]) -> int:
+    """Write the readings of the report's `kpis` (by id), answering how many values changed;
+    `reasons` explain the newly warned values, a kept one stays."""
     warned = {kpi_code_of(key) for key in warnings}
-    kpis = report_kpis(report)
     existing = {value.kpi_id: value for value in report.values.all()}
     before = {kpi_id: _fields(value, VALUE_FIELDS) for kpi_id, value in existing.items()}
     written = 0

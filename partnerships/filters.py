@@ -4,7 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from core.filters import FilterSet
 from core.search import SearchFilter
 from provinces.api.filters import LineageFilterMixin, province_filter
 from provinces.models import Province
@@ -21,8 +24,10 @@ from .models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class YearFilter(django_filters.NumberFilter):
-    """A whole year: the date lookups refuse the Decimal a NumberFilter gives."""
+    """A whole year: the date lookups refuse the Decimal a NumberFilter gives, and the
+    schema says integer where a NumberFilter's says any number."""
 
     field_class = forms.IntegerField
 
@@ -81,7 +86,7 @@ class AgreementFilterSet(django_filters.FilterSet):
         return queryset.in_state(value)
 
 
-class KpiFilterSet(django_filters.FilterSet):
+class KpiFilterSet(FilterSet):
     area = django_filters.CharFilter(field_name="area__code")
 
     class Meta:
@@ -89,7 +94,7 @@ class KpiFilterSet(django_filters.FilterSet):
         fields = ["kind", "time_aggregation", "space_aggregation", "is_headline", "area"]
 
 
-class KpiTargetFilterSet(LineageFilterMixin, django_filters.FilterSet):
+class KpiTargetFilterSet(LineageFilterMixin, FilterSet):
     agreement = django_filters.ModelChoiceFilter(queryset=Agreement.objects.all())
     province = province_filter("agreement__counterparty__province")
     kpi = django_filters.ModelChoiceFilter(queryset=Kpi.objects.all(), to_field_name="code")

@@ -55,7 +55,8 @@ MATRIX = {
         read_draft=404,
         read_submitted=404,
         read_approved=200,
-        open=404,
+        # Officials read every province's approved reports: theirs to see, not to fill in.
+        open=403,
         save=404,
         submit=404,
         approve=404,
@@ -67,7 +68,7 @@ MATRIX = {
         read_draft=404,
         read_submitted=200,
         read_approved=200,
-        open=404,
+        open=403,
         save=404,
         submit=404,
         approve=200,
@@ -213,3 +214,22 @@ def test_it_lets_an_administrator_create_a_token_in_the_admin(client, admin_user
     key = Token.objects.get(user=staff_laocai).key
     answer = token_client(None).get(url("report-list"), HTTP_AUTHORIZATION=f"Token {key}")
     assert answer.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["official", "reviewer"])
+def test_opening_a_report_one_may_read_but_not_fill_in_is_forbidden(request_fixture, role, laocai):
+    body = {"agreement": laocai.agreement.pk, "quarter": "2022Q2"}
+    response = token_client(request_fixture(role)).post(url("report-list"), body, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You do not enter progress for this agreement's province."
+    assert not QuarterlyReport.objects.filter(quarter=FRESH_QUARTER).exists()
+
+
+def test_opening_another_provinces_report_is_not_found_whatever_exists(
+    laocai, quangbinh, staff_laocai
+):
+    complete_report(quangbinh, quarter=FRESH_QUARTER)
+    body = {"agreement": quangbinh.agreement.pk, "quarter": "2022Q2"}
+    response = token_client(staff_laocai).post(url("report-list"), body, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

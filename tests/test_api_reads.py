@@ -2,9 +2,12 @@
 
 import datetime
 
+import django_filters
 import pytest
 from django.utils import timezone
+from drf_spectacular.generators import EndpointEnumerator
 
+from core.filters import BooleanFilter
 from milestones.models import ReportStatus
 from progress.models import AgreementProgress, ProvinceProgress
 
@@ -252,3 +255,73 @@ def test_it_lists_reports_with_their_values_in_a_fixed_number_of_queries(
         "bts_total": "300.00",
         "level4_services_pct": "50.00",
     }
+
+
+@pytest.fixture
+def demo_value(laocai):
+    """An approved demonstration value next to the scenario's real ones (2021Q3)."""
+    demo = QuarterlyReportFactory(
+        agreement=laocai.agreement, quarter=20214, status=ReportStatus.APPROVED, is_demo=True
+    )
+    return KpiValueFactory(report=demo, kpi=laocai.bts_total, value=1100)
+
+
+@pytest.mark.parametrize(
+    ("given", "quarters"),
+    [
+        ("true", ["2021Q4"]),
+        ("True", ["2021Q4"]),
+        ("1", ["2021Q4"]),
+        ("false", ["2021Q3"]),
+        ("0", ["2021Q3"]),
+        ("", ["2021Q3", "2021Q4"]),
+    ],
+)
+def test_a_yes_or_no_filter_reads_true_false_1_and_0(api, laocai, demo_value, given, quarters):
+    response = api.get(url("value-list"), {"kpi": "bts_total", "is_demo": given})
+    assert response.status_code == 200, response.json()
+    assert sorted(item["quarter"] for item in response.json()["results"]) == quarters
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "name", "given"),
+    [
+        ("value-list", "is_demo", "no"),
+        ("value-list", "is_demo", "maybe"),
+        ("value-list", "is_demo", "2"),
+        ("target-list", "is_demo", "no"),
+        ("kpi-list", "is_headline", "maybe"),
+    ],
+)
+def test_a_yes_or_no_filter_refuses_any_other_value_naming_it(
+    api, laocai, demo_value, endpoint, name, given
+):
+    response = api.get(url(endpoint), {name: given})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["errors"] == {name: ["Enter true or false (or 1 or 0)."]}
+
+
+def test_a_yes_or_no_filter_refuses_in_the_clients_language(official, laocai):
+    response = token_client(official, language="vi").get(url("value-list"), {"is_demo": "có"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"is_demo": ["Nhập true hoặc false (hoặc 1, 0)."]}
+
+
+def test_every_yes_or_no_filter_of_the_api_is_the_strict_one():
+    """A filterset with django-filter's own BooleanFilter would answer a bad value with the
+    whole list again; core.filters.FilterSet gives a boolean named in Meta.fields the strict one."""
+    found = {
+        (view.filterset_class.__name__, name, type(filter_) is BooleanFilter)
+        for _path, _regex, _method, callback in EndpointEnumerator().get_api_endpoints()
+        if (view := getattr(callback, "cls", None)) and getattr(view, "filterset_class", None)
+        for name, filter_ in view.filterset_class.base_filters.items()
+        if isinstance(filter_, django_filters.BooleanFilter)
+    }
+    assert {
+        ("ApprovedValueFilterSet", "is_demo", True),
+        ("KpiTargetFilterSet", "is_demo", True),
+        ("KpiFilterSet", "is_headline", True),
+    } <= found
+    assert [entry for entry in found if not entry[2]] == []

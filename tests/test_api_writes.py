@@ -12,6 +12,8 @@ from .test_api_permissions import complete_report
 
 pytestmark = pytest.mark.django_db
 
+WHOLE_NUMBER = "Nhập một số nguyên, chỉ gồm chữ số."
+
 
 @pytest.fixture
 def staff(staff_laocai):
@@ -195,9 +197,9 @@ def test_it_refuses_a_percentage_above_100_for_a_commitment(staff, laocai, draft
     response = patch(staff, draft, version=draft.version, commitments=body)
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "commitments": {
-            "0": {"percent_complete": ["Ensure this value is less than or equal to 100."]}
-        }
+        f"commitment-{laocai.commitment.pk}-percent_complete": [
+            "Ensure this value is less than or equal to 100."
+        ]
     }
 
 
@@ -315,11 +317,12 @@ def test_it_refuses_a_number_the_form_and_import_refuse(staff_laocai, laocai, dr
     body = response.json()
     assert (body["code"], body["warnings"]) == ("invalid", {})
     number = "Nhập một số, ví dụ 79500, 79.500 hoặc 91,7."
-    assert body["errors"]["values"] == {
-        "0": {"value": [number]},
-        "1": {"numerator": [number], "denominator": [number]},
+    assert body["errors"] == {
+        "kpi-bts_total-value": [number],
+        "kpi-villages_fibre-numerator": [number],
+        "kpi-villages_fibre-denominator": [number],
+        f"commitment-{laocai.commitment.pk}-percent_complete": [WHOLE_NUMBER],
     }
-    assert body["errors"]["commitments"] == {"0": {"percent_complete": [number]}}
     draft.refresh_from_db()
     assert draft.version == 1
     assert value_of(draft, laocai.bts_total).value == 1100
@@ -348,12 +351,9 @@ def test_it_refuses_a_commitment_percentage_with_a_fraction(staff, laocai, draft
     response = patch(staff, draft, version=draft.version, commitments=body)
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "commitments": {"0": {"percent_complete": ["A valid integer is required."]}}
+        f"commitment-{laocai.commitment.pk}-percent_complete": ["Enter a whole number in digits."]
     }
     assert not CommitmentProgress.objects.filter(report=draft, percent_complete=60).exists()
-
-
-NOT_A_NUMBER = "Nhập một số, ví dụ 79500, 79.500 hoặc 91,7."
 
 
 def oddly_written(number: int, style: str) -> str:
@@ -374,7 +374,7 @@ def test_it_refuses_a_version_written_as_nobody_writes_ten(staff_laocai, laocai,
 
     for response in (saved, submitted):
         assert response.status_code == 400
-        assert response.json()["errors"] == {"version": [NOT_A_NUMBER]}
+        assert response.json()["errors"] == {"version": [WHOLE_NUMBER]}
     draft.refresh_from_db()
     assert (draft.version, draft.status) == (10, ReportStatus.DRAFT)
     assert value_of(draft, laocai.bts_total).value == 1100
@@ -391,14 +391,15 @@ def test_it_refuses_an_id_written_as_nobody_writes_it(staff_laocai, laocai, draf
         url("report-list"), {"agreement": agreement, "quarter": "2022Q2"}, format="json"
     )
     assert opened.status_code == 400
-    assert opened.json()["errors"] == {"agreement": [NOT_A_NUMBER]}
+    assert opened.json()["errors"] == {"agreement": [WHOLE_NUMBER]}
     assert not QuarterlyReport.objects.filter(quarter=20222).exists()
 
     commitment = oddly_written(laocai.commitment.pk, style)
     body = [{"commitment": commitment, "status": "in_progress"}]
     saved = patch(vietnamese, draft, version=draft.version, commitments=body)
     assert saved.status_code == 400
-    assert saved.json()["errors"] == {"commitments": {"0": {"commitment": [NOT_A_NUMBER]}}}
+    # An id that cannot be read names no commitment: the item is told by its place.
+    assert saved.json()["errors"] == {"commitments-0-commitment": [WHOLE_NUMBER]}
     assert not CommitmentProgress.objects.filter(report=draft).exists()
 
 
@@ -424,8 +425,9 @@ def test_it_refuses_a_number_too_long_for_any_field_not_with_a_server_error(
     assert saved.status_code == 400
     assert saved.json()["errors"] == {
         "version": [too_long],
-        "values": {"0": {"value": [too_long]}},
-        "commitments": {"0": {"commitment": [too_long], "percent_complete": [too_long]}},
+        "kpi-bts_total-value": [too_long],
+        f"commitment-{long}": [too_long],
+        f"commitment-{long}-percent_complete": [too_long],
     }
     assert value_of(draft, laocai.bts_total).value == 1100
 
@@ -436,5 +438,190 @@ def test_a_whole_number_is_plain_digits_in_the_api_as_on_the_form(staff, laocai,
     response = patch(staff, draft, version=draft.version, commitments=body)
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "commitments": {"0": {"percent_complete": ["A valid integer is required."]}}
+        f"commitment-{laocai.commitment.pk}-percent_complete": ["Enter a whole number in digits."]
     }
+
+
+# What a PATCH does not store is refused, never dropped: all or nothing --------------
+
+
+def unchanged(draft, laocai):
+    """Nothing of a refused PATCH was saved: the version and the values are as they were."""
+    draft.refresh_from_db()
+    fibre = value_of(draft, laocai.villages_fibre)
+    return (
+        draft.version,
+        value_of(draft, laocai.bts_total).value,
+        value_of(draft, laocai.bts_4g).value,
+        (fibre.numerator, fibre.denominator),
+    ) == (1, 1100, 400, (1100, 1569))
+
+
+def vietnamese_by_default(user):
+    """A client that names no language, as a province's system might be."""
+    client = token_client(user)
+    del client.defaults["HTTP_ACCEPT_LANGUAGE"]
+    return client
+
+
+def test_it_refuses_a_value_for_a_ratio_as_the_form_offers_none(staff_laocai, laocai, draft):
+    only_value = [{"kpi": "villages_fibre", "value": "90"}]
+    response = patch(vietnamese_by_default(staff_laocai), draft, version=1, values=only_value)
+    assert response.status_code == 400
+    assert response["Content-Language"] == "vi"
+    assert response.json()["errors"] == {
+        "kpi-villages_fibre-value": [
+            "Thôn có cáp quang là chỉ tiêu tỷ lệ: hãy gửi tử số (numerator) và mẫu số "
+            "(denominator) để cổng thông tin tự tính tỷ lệ phần trăm, không gửi giá trị (value)."
+        ]
+    }
+    # With its parts the value would be replaced by their share (89.23): refused all the same.
+    beside_parts = [
+        {"kpi": "villages_fibre", "value": "90", "numerator": "1400", "denominator": "1569"},
+        {"kpi": "bts_total", "value": "1150"},
+    ]
+    response = patch(token_client(staff_laocai), draft, version=1, values=beside_parts)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "kpi-villages_fibre-value": [
+            "Villages with fibre is a ratio: send its numerator and denominator, from which "
+            "the portal works out the percentage, and no value."
+        ]
+    }
+    assert unchanged(draft, laocai)
+
+
+def test_it_refuses_a_numerator_or_denominator_for_a_count(staff, laocai, draft):
+    parts = [{"kpi": "bts_total", "numerator": "1150", "denominator": "1200"}]
+    response = patch(staff, draft, version=1, values=parts)
+    assert response.status_code == 400
+    takes_a_value = "BTS stations takes a value only; a numerator and a denominator are for ratios."
+    assert response.json()["errors"] == {
+        "kpi-bts_total-numerator": [takes_a_value],
+        "kpi-bts_total-denominator": [takes_a_value],
+    }
+    assert unchanged(draft, laocai)
+
+
+def test_it_refuses_a_misspelt_key_naming_it(staff_laocai, laocai, draft):
+    misspelt = patch(
+        token_client(staff_laocai), draft, version=1, values=[{"kpi": "bts_4g", "valeu": "760"}]
+    )
+    assert misspelt.status_code == 400
+    assert misspelt.json()["errors"] == {
+        "kpi-bts_4g-valeu": [
+            "There is no field “valeu” here; the fields are: kpi, value, measured_on, note."
+        ]
+    }
+    singular = patch(
+        vietnamese_by_default(staff_laocai),
+        draft,
+        version=1,
+        value=[{"kpi": "bts_4g", "value": "760"}],
+    )
+    assert singular.status_code == 400
+    assert singular.json()["errors"] == {
+        "value": [
+            "Không có trường “value” ở đây; các trường được nhận là: version, values, "
+            "commitments, narrative, warning_reason."
+        ]
+    }
+    assert unchanged(draft, laocai)
+
+
+def test_it_refuses_a_kpi_or_commitment_sent_twice(staff, laocai, draft):
+    twice = [{"kpi": "bts_total", "value": "1150"}, {"kpi": "bts_total", "value": "1200"}]
+    commitments = [
+        {"commitment": laocai.commitment.pk, "status": "in_progress"},
+        {"commitment": str(laocai.commitment.pk), "status": "done"},
+    ]
+    response = patch(staff, draft, version=1, values=twice, commitments=commitments)
+    assert response.status_code == 400
+    pk = laocai.commitment.pk
+    assert response.json()["errors"] == {
+        "kpi-bts_total": ["The KPI bts_total is sent more than once; send each KPI once."],
+        f"commitment-{pk}": [f"Commitment {pk} is sent more than once; send each commitment once."],
+    }
+    assert unchanged(draft, laocai)
+    assert not CommitmentProgress.objects.filter(report=draft).exists()
+
+
+def test_a_refusal_of_one_item_saves_none_of_the_others(staff, laocai, draft):
+    values = [
+        {"kpi": "bts_total", "value": "1150"},
+        {"kpi": "villages_fibre", "numerator": "1200", "denominator": "1569"},
+        {"kpi": "bts_4g", "value": "410", "unit": "trạm"},
+    ]
+    response = patch(staff, draft, version=1, values=values, narrative="Quý IV.")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["kpi-bts_4g-unit"]
+    assert unchanged(draft, laocai)
+    assert draft.narrative != "Quý IV."
+
+
+def test_every_field_error_is_keyed_like_the_form_with_a_list_of_messages(staff, laocai, draft):
+    values = [
+        {"kpi": "bts_4g", "value": "bốn trăm"},
+        {"kpi": "villages_fibre", "numerator": "x", "measured_on": "hôm qua"},
+        {"value": "5"},
+        "bts_total=5",
+    ]
+    commitments = [{"commitment": laocai.commitment.pk, "status": "xong"}]
+    response = patch(staff, draft, version=1, values=values, commitments=commitments)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {
+        "kpi-bts_4g-value",
+        "kpi-villages_fibre-numerator",
+        "kpi-villages_fibre-measured_on",
+        # Items that name no KPI are told by their place in the list.
+        "values-2-kpi",
+        "values-3",
+        f"commitment-{laocai.commitment.pk}-status",
+    }
+    assert all(
+        isinstance(messages, list) and all(isinstance(message, str) for message in messages)
+        for messages in errors.values()
+    )
+    assert errors[f"commitment-{laocai.commitment.pk}-status"] == [
+        "“xong” is not one of the choices: not_started, in_progress, done, at_risk, dropped."
+    ]
+    not_a_list = patch(staff, draft, version=1, values={"kpi": "bts_4g", "value": "410"})
+    assert list(not_a_list.json()["errors"]) == ["values"]
+    assert unchanged(draft, laocai)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"agreement": "abc", "quarter": "2022Q2"}, {"agreement": True, "quarter": "2022Q2"}],
+)
+def test_an_id_that_is_no_whole_number_is_told_so_without_figure_examples(
+    staff_laocai, laocai, body
+):
+    response = token_client(staff_laocai, language="vi").post(
+        url("report-list"), body, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"agreement": [WHOLE_NUMBER]}
+
+
+@pytest.mark.parametrize("version", [True, "một", 1.5])
+def test_a_version_that_is_no_whole_number_is_told_so(staff, laocai, draft, version):
+    response = patch(staff, draft, version=version, values=[{"kpi": "bts_total", "value": "1"}])
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"version": ["Enter a whole number in digits."]}
+    assert unchanged(draft, laocai)
+
+
+def test_a_conflict_names_the_saver_as_typed_and_its_time_as_the_report_does(
+    staff, staff_laocai, laocai, draft
+):
+    patch(staff, draft, version=1, values=[{"kpi": "bts_total", "value": "1150"}])
+    vietnamese = vietnamese_by_default(staff_laocai)
+    stale = patch(vietnamese, draft, version=1, values=[{"kpi": "bts_total", "value": "1300"}])
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["saved_by"] == "staff_laocai"
+    assert body["detail"].startswith("staff_laocai đã lưu báo cáo này lúc ")
+    assert body["saved_at"] == body["current"]["updated_at"]
+    assert body["saved_at"].endswith("+07:00")

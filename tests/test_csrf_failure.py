@@ -8,6 +8,7 @@ already signed in goes on; scripts get JSON.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from rest_framework.authentication import CSRFCheck
 
 from milestones.models import ReportStatus
 
@@ -123,8 +124,78 @@ def test_an_autosave_with_a_stale_token_is_answered_in_json(
     assert response.json()["detail"].startswith("Nothing was saved")
 
 
-def test_an_api_address_keeps_a_json_answer(browser, official):
+def test_a_write_to_an_unknown_api_address_is_not_found_not_refused_for_its_token(
+    browser, official
+):
     browser.force_login(official)
     response = browser.post("/api/v1/no-such-thing/", {}, **EN)
-    assert response.status_code == 403
-    assert response.json()["code"] == "csrf_failed"
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_an_api_write_from_a_signed_in_browser_with_a_stale_token_is_told_in_its_language(
+    browser, reviewer, submitted_laocai
+):
+    browser.force_login(reviewer)
+    approve = reverse("v1:report-approve", args=[submitted_laocai.pk])
+    for language, text in (
+        (EN, "Nothing was saved: this page was opened before signing in or out in another tab."),
+        (VI, "Chưa có dữ liệu nào được lưu"),
+    ):
+        response = browser.post(
+            approve,
+            {"version": submitted_laocai.version},
+            content_type="application/json",
+            HTTP_X_CSRFTOKEN=STALE,
+            **language,
+        )
+        assert response.status_code == 403
+        body = response.json()
+        assert body["code"] == "csrf_failed"
+        assert body["detail"].startswith(text)
+        assert "CSRF" not in body["detail"]
+    submitted_laocai.refresh_from_db()
+    assert submitted_laocai.status == ReportStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [("missing", "CSRF token missing."), ("other_site", "Origin checking failed")],
+)
+def test_an_api_write_refused_for_a_missing_token_or_another_sites_origin_is_worded_too(
+    browser, reviewer, submitted_laocai, settings, monkeypatch, case, reason
+):
+    # DRF's check returns Django's reason instead of logging it: listen to make sure each
+    # case is refused for the reason it names.
+    reasons = []
+    refuse = CSRFCheck._reject
+    monkeypatch.setattr(
+        CSRFCheck,
+        "_reject",
+        lambda check, request, why: reasons.append(why) or refuse(check, request, why),
+    )
+    browser.force_login(reviewer)
+    # A valid cookie, so that the refusal is for the token (or the origin), not the cookie.
+    browser.cookies[settings.CSRF_COOKIE_NAME] = "a" * 32
+    extra = {"HTTP_ORIGIN": "https://phishing.example"} if case == "other_site" else {}
+    approve = reverse("v1:report-approve", args=[submitted_laocai.pk])
+    for language, text in (
+        (EN, "Nothing was saved: this page was opened before signing in or out in another tab."),
+        (VI, "Chưa có dữ liệu nào được lưu"),
+    ):
+        response = browser.post(
+            approve,
+            {"version": submitted_laocai.version},
+            content_type="application/json",
+            **extra,
+            **language,
+        )
+        assert response.status_code == 403
+        body = response.json()
+        assert body["code"] == "csrf_failed"
+        assert body["detail"].startswith(text)
+        assert "CSRF" not in body["detail"]
+    assert len(reasons) == 2
+    assert all(why.startswith(reason) for why in reasons), reasons
+    submitted_laocai.refresh_from_db()
+    assert submitted_laocai.status == ReportStatus.SUBMITTED

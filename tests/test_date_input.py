@@ -98,7 +98,9 @@ def test_the_api_refuses_a_month_first_date_with_an_example(language, example):
         assert not serializer.is_valid()
         message = str(serializer.errors["measured_on"][0])
     assert example in message
-    assert "DD/MM/YYYY" in message
+    # Each form the API reads, named once: the forms' own, day first.
+    assert "DD/MM/YYYY, YYYY-MM-DD, DD-MM-YYYY, DD.MM.YYYY" in message
+    assert message.count("YYYY-MM-DD") == 1
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -193,6 +193,19 @@ def test_any_other_form_address_opened_shows_a_page_saying_nothing_was_done(
     ).exists()
 
 
+def test_a_script_opening_a_form_address_is_not_sent_a_page(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    autosave = reverse("milestones:report-autosave", args=[laocai.agreement.pk, laocai.quarter])
+    for script in (
+        {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"},
+        {"HTTP_ACCEPT": "application/json"},
+    ):
+        response = client.get(autosave, **script, **EN)
+        assert response.status_code == 405
+        assert response["Allow"] == "POST"
+        assert b"<html" not in response.content
+
+
 def test_the_api_keeps_answering_a_wrong_method_in_json(reviewer, submitted_laocai):
     response = token_client(reviewer).get(url("report-approve", submitted_laocai.pk))
     assert response.status_code == 405

@@ -1,5 +1,6 @@
-"""Guessing passwords is stopped: sign-ins lock per account and per address, and the lock
-expires; the API counts requests per address and per user."""
+"""Guessing passwords is stopped: sign-ins lock per account and per address (for the accounts
+tried from it, so one person mistyping locks no colleague out), and the lock expires; the API
+counts requests per address and per user."""
 
 import datetime
 
@@ -68,6 +69,34 @@ def test_an_address_trying_many_accounts_is_locked_too(client, person, settings)
     assert (
         sign_in(client, "/accounts/login/", "official_hn", PASSWORD, "10.0.0.2").status_code == 302
     )
+
+
+def test_one_person_mistyping_behind_an_offices_address_locks_no_colleague_out(
+    client, person, settings
+):
+    colleague = UserFactory(username="colleague_hn", password=PASSWORD)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(client, "/accounts/login/", "official_hn", "guess")
+    assert response.status_code == 429
+    signed_in = sign_in(client, "/accounts/login/", "colleague_hn", PASSWORD)
+    assert signed_in.status_code == 302
+    assert client.session["_auth_user_id"] == str(colleague.pk)
+    client.logout()
+    # The mistyped account itself stays locked, from the office as from anywhere.
+    assert sign_in(client, "/accounts/login/", "official_hn", PASSWORD).status_code == 429
+    assert (
+        sign_in(client, "/accounts/login/", "official_hn", PASSWORD, "10.9.9.9").status_code == 429
+    )
+
+
+def test_a_colleagues_sign_in_does_not_forget_the_accounts_tried_from_the_address(
+    client, person, settings
+):
+    for number in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "/accounts/login/", f"someone{number}", "guess")
+    assert sign_in(client, "/accounts/login/", "official_hn", PASSWORD).status_code == 302
+    client.logout()
+    assert sign_in(client, "/accounts/login/", "someone_else", "guess").status_code == 429
 
 
 def test_a_success_before_the_limit_forgets_the_failures(client, person, settings):
@@ -140,3 +169,25 @@ def test_a_deactivated_account_is_told_so_but_only_with_its_password(client, per
         "/accounts/login/", {"username": "official_hn", "password": PASSWORD}
     ).content.decode()
     assert "Tài khoản này đã bị vô hiệu hóa" in vietnamese
+
+
+def test_a_deactivated_accounts_password_typed_again_and_again_locks_nothing(
+    client, person, settings
+):
+    person.is_active = False
+    person.save()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        refused = sign_in(client, "/accounts/login/", "official_hn", PASSWORD)
+        assert refused.status_code == 200
+        assert "This account has been deactivated" in refused.content.decode()
+    person.is_active = True
+    person.save()
+    assert sign_in(client, "/accounts/login/", "official_hn", PASSWORD).status_code == 302
+
+
+def test_guesses_at_a_deactivated_account_still_lock_it(client, person, settings):
+    person.is_active = False
+    person.save()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(client, "/accounts/login/", "official_hn", "guess")
+    assert response.status_code == 429

@@ -7,6 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from core.parsing import NumberField, input_number, parse_number
+from milestones.models import KpiValue
+
+from .api import token_client, url
+from .test_api_permissions import complete_report
 
 
 @pytest.mark.parametrize(
@@ -65,3 +69,65 @@ def test_a_stored_number_shows_as_it_would_be_typed_again(stored, vietnamese, en
             assert input_number(stored) == shown
             # What the form shows, it reads back as the same number.
             assert parse_number(shown) == stored
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "read"),
+    [
+        ("en", "1.480", Decimal("1.48")),
+        ("en", "0.500", Decimal("0.5")),
+        ("en", "12.000", Decimal("12")),
+        ("en", "1,480.50", Decimal("1480.5")),
+        ("vi", "1.480", Decimal("1480")),
+        ("vi", "2,500", Decimal("2.5")),
+        ("vi", "-0,50", Decimal("-0.5")),
+        ("vi", ",50", Decimal("0.5")),
+    ],
+)
+def test_zeros_closing_a_fraction_are_no_decimal_places(language, typed, read):
+    with translation.override(language):
+        assert parse_number(typed) == read
+        assert NumberField(max_digits=16, decimal_places=2, required=False).clean(typed) == read
+
+
+def test_a_number_given_as_a_number_drops_its_closing_zeros_too():
+    assert parse_number(Decimal("1.480")) == Decimal("1.48")
+    assert parse_number(Decimal("1E+3")) == 1000
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "message"),
+    [
+        ("en", "1.485", "Ensure that there are no more than 2 decimal places."),
+        ("en", "1.4801", "Ensure that there are no more than 2 decimal places."),
+        ("vi", "1,485", "Chỉ được nhập tối đa 2 chữ số sau dấu phẩy."),
+    ],
+)
+def test_a_third_decimal_that_is_not_zero_is_refused_never_rounded(language, typed, message):
+    with translation.override(language):
+        with pytest.raises(ValidationError) as refused:
+            parse_number(typed)
+        assert refused.value.messages == [message]
+        with pytest.raises(ValidationError):
+            NumberField(max_digits=16, decimal_places=2, required=False).clean(typed)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "kpi", "read"),
+    [("en", "level4_services_pct", Decimal("1.48")), ("vi", "bts_total", Decimal("1480"))],
+)
+def test_the_api_reads_1_480_as_the_language_writes_it(staff_laocai, laocai, language, kpi, read):
+    draft = complete_report(laocai)
+    response = token_client(staff_laocai, language=language).patch(
+        url("report-detail", draft.pk),
+        {
+            "version": draft.version,
+            "values": [{"kpi": kpi, "value": "1.480"}],
+            # The share falls from last quarter's 30: unusual, so it needs its reason.
+            "warning_reason": "Đã rà soát lại cách tính.",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert KpiValue.objects.get(report=draft, kpi__code=kpi).value == read

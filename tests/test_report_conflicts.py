@@ -190,3 +190,36 @@ def test_saving_a_draft_with_nothing_changed_says_so_and_costs_a_colleague_no_co
     assert changed.status_code == 302
     report.refresh_from_db()
     assert (report.version, report.values.get(kpi=laocai.bts_total).value) == (2, 1150)
+
+
+@pytest.mark.parametrize(
+    ("place", "by_themselves", "by_someone_else"),
+    [
+        # A username is kept as typed, even where it starts the sentence.
+        ("form", "You saved this report in another tab at", "colleague saved this report at"),
+        (
+            "autosave",
+            "Not saved automatically: you saved this report in another tab at",
+            "Not saved automatically: colleague saved this report at",
+        ),
+        ("import", "you saved this report at", "colleague saved this report at"),
+        # An API client has no tabs: the account that saved is named, even the caller's own.
+        ("api", "colleague saved this report at", "colleague saved this report at"),
+    ],
+)
+def test_a_conflict_is_told_as_the_users_other_tab_or_as_another_persons_save(
+    place, by_themselves, by_someone_else, staff_laocai, laocai, provinces
+):
+    from django.utils import translation
+
+    from milestones import services
+    from provinces.access import Role
+
+    colleague = UserFactory(username="colleague", roles=[Role.STAFF], provinces=[provinces.lao_cai])
+    unsaved = QuarterlyReport(agreement=laocai.agreement, quarter=laocai.quarter, version=0)
+    saved = services.save_draft(unsaved, colleague, version=0, readings={})
+    with translation.override("en"):
+        own = services.ReportConflict(saved, colleague).told_for(place)
+        other = services.ReportConflict(saved, staff_laocai).told_for(place)
+    assert own.startswith(by_themselves)
+    assert other.startswith(by_someone_else)

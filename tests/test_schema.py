@@ -6,6 +6,8 @@ administrator's token, so that every write path is reachable; no answer may be a
 server error.
 """
 
+import re
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -18,6 +20,9 @@ from .api import token_client
 from .test_api_permissions import complete_report
 
 pytestmark = pytest.mark.django_db
+
+# An address on another host, in an attribute or a script: src="https://…", url(//…).
+EXTERNAL = re.compile(r"""(?:https?:)?//(?!testserver[/"'])[\w.-]+\.[a-z]{2,}""")
 
 
 def test_it_generates_a_schema_without_errors_or_warnings(tmp_path):
@@ -34,17 +39,31 @@ def test_it_renders_the_browsable_documentation(client, official):
     assert response.status_code == 200
     page = response.content.decode()
     assert "swagger-ui" in page
-    assert "cdn." not in page, "the documentation serves its scripts itself"
+    assert EXTERNAL.findall(page) == [], "the documentation serves its scripts itself"
     assert "<script>" not in page, "no inline script, as the Content-Security-Policy wants"
     setup = client.get("/api/docs/", {"script": ""})
     assert "/api/schema/" in setup.content.decode()
+    assert EXTERNAL.findall(setup.content.decode()) == []
+
+
+def test_it_offers_no_redoc_which_would_load_its_logo_from_a_cdn(client, official):
+    client.force_login(official)
+    response = client.get("/api/redoc/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_the_schema_types_a_signing_year_as_a_whole_number(official):
+    schema = token_client(official).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    parameters = schema["paths"]["/api/v1/agreements/"]["get"]["parameters"]
+    (year,) = [parameter for parameter in parameters if parameter["name"] == "signed_year"]
+    assert year["schema"]["type"] == "integer"
 
 
 def test_the_schema_and_documentation_are_for_signed_in_users(client):
-    for path in ("/api/docs/", "/api/redoc/"):
-        response = client.get(path)
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/?next=")
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert schema.status_code == 401
     assert schema.json()["code"] == "not_authenticated"

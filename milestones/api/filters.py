@@ -6,6 +6,7 @@ These records have no list page of their own, so their filters live with the API
 import django_filters
 
 from core.api import QuarterFilter
+from core.filters import BooleanFilter, FilterSet
 from partnerships.models import Agreement, Kpi, KpiKind
 from provinces.api.filters import LineageFilterMixin, province_filter
 
@@ -25,7 +26,7 @@ class ReportFilterSet(LineageFilterMixin, django_filters.FilterSet):
         fields = ["agreement", "province", "quarter", "quarter_from", "quarter_to", "status"]
 
 
-class ApprovedValueFilterSet(LineageFilterMixin, django_filters.FilterSet):
+class ApprovedValueFilterSet(LineageFilterMixin, FilterSet):
     province_path = "report__agreement__counterparty__province"
 
     agreement = django_filters.ModelChoiceFilter(
@@ -37,7 +38,7 @@ class ApprovedValueFilterSet(LineageFilterMixin, django_filters.FilterSet):
     quarter = QuarterFilter(field_name="report__quarter")
     quarter_from = QuarterFilter(field_name="report__quarter", lookup_expr="gte")
     quarter_to = QuarterFilter(field_name="report__quarter", lookup_expr="lte")
-    is_demo = django_filters.BooleanFilter(field_name="report__is_demo")
+    is_demo = BooleanFilter(field_name="report__is_demo")
 
     class Meta:
         model = KpiValue

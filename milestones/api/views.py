@@ -12,6 +12,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.fields import DateTimeField
 from rest_framework.response import Response
 
 from provinces.access import Action
@@ -22,9 +23,14 @@ from ..checks import (
     Reading,
     readings_of,
     report_kpis,
-    untracked_kpi_message,
 )
-from ..models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
+from ..models import (
+    CommitmentProgress,
+    KpiValue,
+    QuarterlyReport,
+    ReportStatus,
+    reads_reports_of,
+)
 from . import filters, serializers
 
 REFUSALS = {
@@ -134,7 +140,8 @@ class ReportViewSet(
                 "stale_version",
                 detail=exc.told_for("api"),
                 saved_by=exc.saved_by,
-                saved_at=exc.saved_at,
+                # In the portal's time zone, as `current.updated_at` and every other time.
+                saved_at=DateTimeField().to_representation(exc.saved_at),
                 current=self._report_data(exc.report),
             )
             return Response(body, status=status.HTTP_409_CONFLICT)
@@ -178,7 +185,12 @@ class ReportViewSet(
         agreement = incoming.validated_data["agreement"]
         quarter = incoming.validated_data["quarter"]
         if not services.can_edit(request.user, agreement):
-            # As on the pages: another province's reports are not found, whatever exists.
+            # Another province's reports are not found, whatever exists; a report the user
+            # reads (an official, a reviewer) is theirs to see, not to open or fill in.
+            if reads_reports_of(request.user, agreement.counterparty.province_id):
+                raise PermissionDenied(
+                    _("You do not enter progress for this agreement's province.")
+                )
             raise NotFound()
         existed = agreement.reports.filter(quarter=quarter).exists()
         try:
@@ -209,10 +221,17 @@ class ReportViewSet(
             services.can_edit(request.user, report.agreement),
             _("You do not enter progress for this agreement's province."),
         )
-        incoming = serializers.ReportDraftSerializer(data=request.data)
+        kpis = {kpi.code: kpi for kpi in report_kpis(report).values()}
+        incoming = serializers.ReportDraftSerializer(
+            data=request.data,
+            context={
+                "kpis": kpis,
+                "commitments": set(report.agreement.commitments.values_list("pk", flat=True)),
+            },
+        )
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        readings = self._readings(report, data.get("values", []))
+        readings = self._readings(report, kpis, data.get("values", []))
         commitments = self._commitments(report, data.get("commitments", []))
         return self._run(
             report,
@@ -227,15 +246,9 @@ class ReportViewSet(
             ),
         )
 
-    def _readings(self, report, incoming) -> dict[int, Reading]:
+    def _readings(self, report, kpis, incoming) -> dict[int, Reading]:
         """The report's stored readings with the sent fields laid over them."""
-        kpis = {kpi.code: kpi for kpi in report_kpis(report).values()}
         readings = readings_of(report)
-        unknown = [item["kpi"] for item in incoming if item["kpi"] not in kpis]
-        if unknown:
-            raise ApiValidationError(
-                {f"kpi-{code}": [untracked_kpi_message(code)] for code in unknown}
-            )
         for item in incoming:
             kpi = kpis[item["kpi"]]
             reading = readings.get(kpi.pk) or Reading()
@@ -247,15 +260,6 @@ class ReportViewSet(
 
     def _commitments(self, report, incoming) -> dict[int, CommitmentReading]:
         stored = {update.commitment_id: update for update in report.commitment_updates.all()}
-        allowed = set(report.agreement.commitments.values_list("pk", flat=True))
-        unknown = [item["commitment"] for item in incoming if item["commitment"] not in allowed]
-        if unknown:
-            raise ApiValidationError(
-                {
-                    f"commitment-{pk}": [_("This agreement has no commitment %(id)s.") % {"id": pk}]
-                    for pk in unknown
-                }
-            )
         commitments = {}
         for item in incoming:
             update = stored.get(item["commitment"])

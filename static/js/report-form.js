@@ -132,6 +132,11 @@
         keep();
         return { saved: false, message: form.dataset.sessionMessage };
       }
+      // The portal's error answer (core/errors.py), JSON to this script, says nothing of
+      // the draft: it is told as the portal out of reach.
+      if (response.status >= 500) {
+        throw new Error(response.statusText);
+      }
       return response.json();
     });
     try {
