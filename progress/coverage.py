@@ -19,6 +19,13 @@ def coverage(figures) -> str:
     reference = getattr(figures, "reference_quarter", None) or figures.latest_quarter
     if not reference:
         return ""
+    # A unit whose value is too old to count: the value shown is of its last report, not of
+    # the reference quarter.
+    single = getattr(figures, "units_expected", None) == 1
+    if single and not figures.units_reporting and figures.latest_quarter:
+        return _("last reported %(quarter)s") % {
+            "quarter": Quarter.from_code(figures.latest_quarter)
+        }
     parts = [_("as of %(quarter)s") % {"quarter": Quarter.from_code(reference)}]
     expected = getattr(figures, "provinces_expected", None)
     if expected is not None:

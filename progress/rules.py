@@ -275,9 +275,11 @@ def figures_at(
                 figures["numerator"] = q2(latest.numerator)
                 figures["denominator"] = q2(latest.denominator)
         # A projection runs to a target's date and is judged against it: without a target
-        # there is nothing to project to, so no page, download or API response shows one.
-        # Once the period has ended, what it reached is what it is judged by.
-        if target is not None:
+        # there is nothing to project to, so no page, download or API response shows one,
+        # nor from a value too old to count (not reporting), which nothing judges. Once the
+        # period has ended, what it reached is what it is judged by.
+        reporting = reference.index() - latest_index <= CARRY_QUARTERS
+        if target is not None and reporting:
             figures["projected_value"] = q2(
                 value
                 if ended or quarters_left <= 0
@@ -288,7 +290,7 @@ def figures_at(
             value=q2(value),
             change_last_year=q2(change),
             includes_demo=figures["includes_demo"] or any(r.is_demo for r in readings),
-            reporting=reference.index() - latest_index <= CARRY_QUARTERS,
+            reporting=reporting,
         )
     figures["attainment"] = (
         attainment_for(kpi, *on_target(kpi, figures, figures["target_value"]))
@@ -677,13 +679,18 @@ def status_on_target(kpi: Kpi, sums, ended: bool) -> str:
 def province_at(
     own: Rollup | None, former: list[Rollup], kpi: Kpi, former_units: int
 ) -> Rollup | None:
-    """A province at the reference quarter: its own figure where it has one, else its former units'.
+    """A province at the reference quarter: its own figure where it reported that quarter,
+    else its former units' (DOMAIN.md: the choice is made quarter by quarter).
 
-    `former_units` is how many units merged into it, so that its coverage says
-    "1 of 2" even when one of them signed nothing.
+    Its own figure carried from an earlier quarter stands only when none of its former
+    units has a figure at the reference quarter either: a province that reported Q3/2025
+    on its own, and not Q4/2025, is at Q4/2025 what its former units reported then.
+    `former_units` is how many units merged into it, so that its coverage says "1 of 2"
+    even when one of them signed nothing.
     """
     parts = [part for part in former if part is not None]
-    if own is not None and own.units_reporting:
+    formers_report = any(part.units_reporting for part in parts)
+    if own is not None and own.units_reporting and not (own.units_carried and formers_report):
         if own.units_with_target or not parts:
             return own
         return judged_by(kpi, own, combine(kpi, parts))

@@ -1,13 +1,16 @@
 """How agreements' figures add up into provinces, merged provinces, regions and the nation."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from dashboards.services import _region_rollups
 from milestones.models import ReportStatus
 from partnerships.models import OrganisationKind
 from progress import services as progress
+from progress.coverage import coverage
 from progress.models import AgreementProgress, NationalProgress, ProgressStatus
 from provinces.models import Region
 
@@ -142,6 +145,43 @@ def test_it_lets_a_merged_province_report_on_its_own_after_the_merger(provinces,
     assert national_row(bts).value == D(1500)
 
 
+def test_a_merged_province_adds_up_its_former_units_at_a_quarter_it_did_not_report(provinces, kpis):
+    # Quảng Trị reported Q3/2025 on its own, then not Q4/2025, when both former units did:
+    # at Q4/2025 its figure is theirs, not its own carried from Q3/2025 (DOMAIN.md).
+    bts = kpis["bts_total"]
+    report(agreement_for(provinces.former_quang_binh), "2025Q4", {bts: 700})
+    report(agreement_for(provinces.former_quang_tri), "2025Q4", {bts: 800})
+    own = agreement_for(provinces.quang_tri, signed_on=datetime.date(2025, 7, 15))
+    report(own, "2025Q3", {bts: 1400})
+    progress.recompute_all()
+
+    row = province_row(provinces.quang_tri, bts)
+    assert row.value == D(1500)
+    assert (row.units_reporting, row.units_carried) == (2, 0)
+    with translation.override("en"):
+        assert coverage(row) == "as of Q4/2025 · 2 of 2 former units reporting"
+    assert national_row(bts).value == D(1500)
+
+
+def test_a_merged_province_keeps_its_own_carried_figure_when_no_former_unit_reports(
+    provinces, kpis
+):
+    # The former units last reported over a year before Q4/2025 and add nothing; the
+    # province's own Q3/2025 figure carries to Q4/2025, set by another province's report.
+    bts = kpis["bts_total"]
+    report(agreement_for(provinces.former_quang_binh), "2024Q2", {bts: 700})
+    own = agreement_for(provinces.quang_tri, signed_on=datetime.date(2025, 7, 15))
+    report(own, "2025Q3", {bts: 1400})
+    report(agreement_for(provinces.former_lai_chau), "2025Q4", {bts: 500})
+    progress.recompute_all()
+
+    row = province_row(provinces.quang_tri, bts)
+    assert row.value == D(1400)
+    with translation.override("en"):
+        assert coverage(row) == "as of Q4/2025 · carried from Q3/2025"
+    assert national_row(bts).value == D(1900)
+
+
 def test_it_keeps_phases_apart(provinces, kpis):
     ftth = kpis["ftth_subscribers"]
     old = agreement_for(provinces.former_lao_cai, start=2014, end=2020)
@@ -238,3 +278,30 @@ def test_where_lower_is_better_a_province_reaches_its_target_as_its_agreement_do
     assert AgreementProgress.objects.get(agreement=agreement, kpi=uncovered).attainment == D(75)
     assert province_row(provinces.former_lai_chau, uncovered).attainment == D(75)
     assert national_row(uncovered).attainment == D(75)
+
+
+def test_a_unit_not_reporting_shows_its_last_value_as_of_then_with_nothing_projected(
+    provinces, kpis
+):
+    # Lai Châu last reported Q3/2024, five quarters before Q4/2025: it adds nothing, and its
+    # own row says the value is of Q3/2024, not of Q4/2025, with no projection from it.
+    bts = kpis["bts_total"]
+    stale = agreement_for(provinces.former_lai_chau)
+    report(stale, "2024Q3", {bts: 1010})
+    target(stale, bts, 1040)
+    report(agreement_for(provinces.former_lao_cai), "2025Q4", {bts: 1490})
+    progress.recompute_all()
+
+    unit = province_row(provinces.former_lai_chau, bts)
+    assert (unit.value, unit.status, unit.projected_value) == (
+        D(1010),
+        ProgressStatus.NOT_REPORTING,
+        None,
+    )
+    agreement = AgreementProgress.objects.get(agreement=stale, kpi=bts)
+    assert agreement.projected_value is None
+    with translation.override("en"):
+        assert coverage(unit) == "last reported Q3/2024"
+        assert coverage(agreement) == "as of Q3/2024"
+    assert province_row(provinces.lai_chau, bts).value is None
+    assert national_row(bts).value == D(1490)

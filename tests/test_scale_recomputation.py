@@ -4,7 +4,8 @@ The test reads the raw approved values and applies DOMAIN.md's rules written out
 here again, without `progress.rules`: a value counts inside its agreement's period
 and its phase's years; a unit's stock at the reference quarter is its latest value
 at most four quarters old, the later-signed agreement winning a quarter; a current
-province uses its own figure where it has one and else adds up its former units;
+province uses its own figure where it reported the reference quarter and else adds up
+its former units (its own figure carried from before when none of them reports);
 the nation adds up the current provinces at the phase's reference quarter.
 """
 
@@ -97,15 +98,15 @@ def test_the_stored_national_and_province_figures_follow_the_rules_on_the_scale_
         current = Province.objects.current().prefetch_related("predecessors")
         expected = {}
         for province in current:
-            own = at(series.get(province.pk, {}), reference)
-            if own is not None:
-                expected[province.pk] = (own, 1)
-                continue
+            own_series = series.get(province.pk, {})
+            own = at(own_series, reference)
             formers = [
                 at(series.get(unit.pk, {}), reference) for unit in province.predecessors.all()
             ]
             reporting = [value for value in formers if value is not None]
-            if reporting:
+            if own is not None and (reference in own_series or not reporting):
+                expected[province.pk] = (own, 1)
+            elif reporting:
                 expected[province.pk] = (sum(reporting), len(reporting))
 
         national = NationalProgress.objects.get(phase=phase, kpi=kpi)
