@@ -223,8 +223,15 @@ def field_key(kpi: Kpi, part: str) -> str:
 
 
 def kpi_code_of(key: str) -> str:
-    """The KPI's code in a field key of `field_key`."""
-    return key.split("-")[1]
+    """The KPI's code in a field key of `field_key`: a code may hold a "-" (a slug), a part
+    never does."""
+    return key_parts(key)[0]
+
+
+def key_parts(key: str) -> tuple[str, str]:
+    """The KPI's code and the part of a field key of `field_key`."""
+    code, _dash, part = key.removeprefix("kpi-").rpartition("-")
+    return code, part
 
 
 def figure_parts(kpi: Kpi) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.parsing import parse_date, parse_number, parse_quarter, quarter_label
 from core.quarters import Quarter
-from core.search import fold
+from core.search import fold, fold_code
 from core.spreadsheets import append_row, safe_cell, unescaped
 from milestones.models import KpiValue, QuarterlyReport
 from partnerships.models import Agreement, Kpi, KpiKind
@@ -46,6 +46,7 @@ from .checks import (
     agreements_kpis,
     check_report,
     figure_parts,
+    key_parts,
     kpi_code_of,
     period_refusal,
     readings_of,
@@ -430,9 +431,12 @@ class Catalogue:
             # Every signed agreement: `reports_on` keeps each to the quarters it still owes.
             for agreement in Agreement.objects.signed_by().select_related("counterparty__province")
         }
-        self.kpis = {kpi.code: kpi for kpi in Kpi.objects.all()}
+        kpis = list(Kpi.objects.all())
+        # Codes are read folded (`fold_code`), as the API reads them. A twin that migration
+        # 0013 left without a folded code is found by its names only.
+        self.kpis = {kpi.folded_code: kpi for kpi in kpis if kpi.folded_code}
         self.kpis_by_name = {}
-        for kpi in self.kpis.values():
+        for kpi in kpis:
             self.kpis_by_name[fold(kpi.name_vi)] = kpi
             self.kpis_by_name[fold(kpi.name_en)] = kpi
         self._quarters: dict[int, list[Quarter]] = {}
@@ -455,7 +459,7 @@ class Catalogue:
         return can(self.user, Action.EDIT, agreement.counterparty.province_id)
 
     def kpi(self, text: str) -> Kpi | None:
-        return self.kpis.get(text.strip().lower()) or self.kpis_by_name.get(fold(text))
+        return self.kpis.get(fold_code(text)) or self.kpis_by_name.get(fold(text))
 
 
 def _match_agreement(row: Row, catalogue: Catalogue, quarter: Quarter, plan: ImportPlan):
@@ -722,10 +726,10 @@ def _with_hint(warning: str) -> str:
 
 def _row_of(group: ReportPlan, key: str, default: int) -> tuple[int, str]:
     """The row and column of a field key such as kpi-bts_4g-value."""
-    parts = key.split("-")
-    if len(parts) == 3 and parts[1] in group.rows:
-        return group.rows[parts[1]].number, parts[2]
-    return default, parts[-1]
+    code, part = key_parts(key)
+    if key.startswith("kpi-") and code in group.rows:
+        return group.rows[code].number, part
+    return default, key.rpartition("-")[2]
 
 
 # Applying ---------------------------------------------------------------------------

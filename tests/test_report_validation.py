@@ -5,11 +5,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from milestones.checks import kpi_lines
+from milestones.checks import field_key, kpi_code_of, kpi_lines
 from milestones.models import QuarterlyReport, ReportStatus
 
 from .conftest import report_form_data
-from .factories import KpiValueFactory, QuarterlyReportFactory, submitted_report
+from .factories import KpiFactory, KpiValueFactory, QuarterlyReportFactory, submitted_report
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +275,11 @@ def test_a_new_reason_explains_only_the_newly_unusual_value(logged_in, laocai):
     )
     assert report.values.get(kpi=laocai.bts_total).warning_reason == "Bão lũ"
     assert report.values.get(kpi=laocai.level4).warning_reason == reason
+
+
+@pytest.mark.parametrize("code", ["bts_total", "xa-lom-song", "BTS-4G"])
+def test_a_field_key_gives_back_its_kpis_code_even_with_a_dash_in_it(code):
+    # A KPI code is a slug: "xa-lom-song" must not be read back as "xa", or its warning's
+    # reason would be looked for under another KPI.
+    kpi = KpiFactory.build(code=code)
+    assert kpi_code_of(field_key(kpi, "warning_reason")) == code
