@@ -19,7 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_manager_for_model
 
 from .formatting import datetime_label
-from .parsing import NumberField, parse_quarter
+from .parsing import DateField, NumberField, parse_quarter
 from .quarters import Quarter
 from .search import BoundedSearchAdminMixin
 
@@ -207,17 +207,23 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class NumberInputsMixin:
-    """Figures typed in the admin are read as the report form reads them.
+class TypedInputsMixin:
+    """Figures and dates typed in the admin are read as the report form reads them.
 
     Django's own decimal input is type=number: Chromium in Vietnamese turns 12,5 into
     125 there, and the server refuses 79.500 and 91,7, which the portal's own messages
     suggest. `NumberField` reads them in the active language and shows 12,5 back.
+    `DateField` says that 31/02/2021 is no date, where Django's would ask for the form
+    the user followed.
     """
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.DecimalField):
             kwargs.setdefault("form_class", NumberField)
+        elif isinstance(db_field, models.DateField) and not isinstance(
+            db_field, models.DateTimeField
+        ):
+            kwargs.setdefault("form_class", DateField)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -327,7 +333,7 @@ class SavedStateForm(ModelForm):
         return f"{told} {advice}"
 
 
-class HistoryAdmin(NumberInputsMixin, BoundedSearchAdminMixin, SimpleHistoryAdmin):
+class HistoryAdmin(TypedInputsMixin, BoundedSearchAdminMixin, SimpleHistoryAdmin):
     """An admin whose History page lists every change as field: old → new, and whose
     change page refuses to save over a change saved since it was opened (`SavedStateForm`).
 
@@ -457,7 +463,7 @@ class LabelledInlineFormSet(BaseInlineFormSet):
         return super().get_unique_error_message(labels)
 
 
-class LabelledTabularInline(NumberInputsMixin, admin.TabularInline):
+class LabelledTabularInline(TypedInputsMixin, admin.TabularInline):
     """A tabular inline whose every input is named for a screen reader.
 
     Django's tabular inline names its columns in the table's header only, so each

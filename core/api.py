@@ -22,7 +22,13 @@ from rest_framework.utils import html
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import busy
-from .parsing import parse_number, parse_quarter, plain_whole_number, quarter_label
+from .parsing import (
+    impossible_date_refusal,
+    parse_number,
+    parse_quarter,
+    plain_whole_number,
+    quarter_label,
+)
 
 QUARTER_SCHEMA = {
     "type": "string",
@@ -68,6 +74,19 @@ WHOLE_NUMBER_SCHEMA = {
     "example": 3,
     "description": "A whole number, as a JSON integer or in plain digits.",
 }
+
+
+class DateField(serializers.DateField):
+    """A date as the API reads one: day first (REST_FRAMEWORK's DATE_INPUT_FORMATS), and a day
+    its month does not have refused as such (`impossible_date_refusal`), as on the forms."""
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except serializers.ValidationError:
+            if refusal := impossible_date_refusal(value):
+                raise serializers.ValidationError(refusal, code="no_such_date") from None
+            raise
 
 
 @extend_schema_field(NUMBER_SCHEMA)

@@ -7,6 +7,7 @@ report services, so a rule gives the same message on every path.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
@@ -18,12 +19,12 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from .date_formats import DATE_INPUT_FORMATS
+from .formatting import month_label
 from .quarters import Quarter
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 # The same limits as the entry form's number fields, so the same refusals.
 _DECIMAL_FIELD = forms.DecimalField(max_digits=16, decimal_places=2)
-_DATE_FIELD = forms.DateField(input_formats=DATE_INPUT_FORMATS)
 
 _GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$", re.ASCII)
 # What a number is once its separators are resolved: ASCII digits and one point. Python's
@@ -175,6 +176,63 @@ class WholeNumberField(forms.IntegerField):
         if isinstance(value, str) and value.strip() and not plain_whole_number(value):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
+
+
+# Each form dates are typed in (core.date_formats), as its day, month and year in digits.
+_DATE_PARTS = {"%d": r"(?P<day>\d{1,2})", "%m": r"(?P<month>\d{1,2})", "%Y": r"(?P<year>\d{4})"}
+
+
+def _date_pattern(input_format: str) -> re.Pattern:
+    pattern = re.escape(input_format)
+    for directive, part in _DATE_PARTS.items():
+        pattern = pattern.replace(directive, part)
+    return re.compile(pattern, re.ASCII)
+
+
+_TYPED_DATES = tuple(_date_pattern(input_format) for input_format in DATE_INPUT_FORMATS)
+
+
+def impossible_date_refusal(value) -> str | None:
+    """Why `value`, typed as a day, month and year in one of the forms dates are typed in,
+    names no day of the calendar (31/02/2021); None for anything else.
+
+    The one rule for the forms, the admin, the import and the API: the user followed the
+    form, so "type day/month/year" would send them looking for a mistake they did not
+    make. A month above 12 (12/31/2030, typed month first) is the form not followed.
+    """
+    if not isinstance(value, str):
+        return None
+    typed = value.strip()
+    match = next(filter(None, (pattern.fullmatch(typed) for pattern in _TYPED_DATES)), None)
+    if match is None:
+        return None
+    day, month, year = (int(match[part]) for part in ("day", "month", "year"))
+    if not 1 <= month <= 12 or year < datetime.MINYEAR:
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if 1 <= day <= days:
+        return None
+    return _("%(typed)s is no date: %(month)s has %(days)s days.") % {
+        "typed": typed,
+        "month": month_label(datetime.date(year, month, 1)),
+        "days": days,
+    }
+
+
+class DateField(forms.DateField):
+    """A date field of every form and of the admin: typed day first (`DATE_INPUT_FORMATS`),
+    and a day its month does not have refused as such (`impossible_date_refusal`)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if refusal := impossible_date_refusal(value):
+                raise ValidationError(refusal, code="no_such_date") from None
+            raise
+
+
+_DATE_FIELD = DateField(input_formats=DATE_INPUT_FORMATS)
 
 
 def parse_date(value) -> datetime.date | None:

@@ -27,6 +27,15 @@ def fold(text: str) -> str:
     return " ".join(unidecode(text or "").lower().split())
 
 
+def fold_code(code: str) -> str:
+    """A KPI's code as the import, the API and the catalogue's own rule read it.
+
+    A code is an identifier people type into import files and API calls: BTS_TOTAL and
+    bts-total mean bts_total, so capitals and "-" for "_" make no other code.
+    """
+    return (code or "").strip().lower().replace("-", "_")
+
+
 def search_refusal(query: str) -> str | None:
     """What is wrong with a search that is too long to run, for the user; None if it runs."""
     words = (query or "").split()

@@ -11,7 +11,8 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Kpi, Phase
+from partnerships.filters import KpiFilter
+from partnerships.models import Phase
 from progress.models import SLIPPING, AgreementProgress, ProgressStatus, ProvinceProgress
 from provinces.models import Region, current_q, former_q
 
@@ -72,9 +73,7 @@ class DashboardFilterSet(django_filters.FilterSet):
         label=_("Region"),
         empty_label=_("All regions"),
     )
-    kpi = django_filters.ModelChoiceFilter(
-        queryset=Kpi.objects.all(),
-        to_field_name="code",
+    kpi = KpiFilter(
         label=_("KPI"),
         empty_label=_("All KPIs (map: first headline KPI)"),
     )
@@ -135,9 +134,7 @@ class CompareForm(FilterForm):
 class CompareFilterSet(django_filters.FilterSet):
     """The phase comparison's filters; its rows are the provinces' progress."""
 
-    kpi = django_filters.ModelChoiceFilter(
-        queryset=Kpi.objects.all(),
-        to_field_name="code",
+    kpi = KpiFilter(
         label=_("KPI"),
         empty_label=None,
     )

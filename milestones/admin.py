@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import LabelledTabularInline, NumberInputsMixin, QuarterListFilter
+from core.admin import LabelledTabularInline, QuarterListFilter, TypedInputsMixin
 from core.search import FoldedRelatedSearchMixin
 
 from .models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, ReportStatus
@@ -131,7 +131,7 @@ class QuarterlyReportAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(KpiValue)
-class KpiValueAdmin(NumberInputsMixin, FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+class KpiValueAdmin(TypedInputsMixin, FoldedRelatedSearchMixin, SimpleHistoryAdmin):
     """Every reading across reports, with its history; entered and changed on the report."""
 
     list_display = ("kpi", "report", "display", "measured_on", "report_status")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.parsing import NumberField, WholeNumberField, input_number
+from core.parsing import DateField, NumberField, WholeNumberField, input_number
 from core.text import MultilineField
 from milestones.models import CommitmentStatus
 from partnerships.models import KpiKind
@@ -73,7 +73,7 @@ class ReportForm(forms.Form):
                 )
             else:
                 self.fields[field_key(kpi, "value")] = NumberField(label=_("Value"), **DECIMAL)
-            self.fields[field_key(kpi, "measured_on")] = forms.DateField(
+            self.fields[field_key(kpi, "measured_on")] = DateField(
                 label=_("Measured on"),
                 required=False,
                 widget=forms.DateInput(

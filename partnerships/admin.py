@@ -51,8 +51,26 @@ class PhaseAdmin(DeletionPageMixin, WrittenFieldsMixin, HistoryAdmin):
     written_fields = PHASE_YEARS
 
 
+class TwinCheckedAgainMixin:
+    """A page that checks its form again when the database refused the save for a twin.
+
+    A name or code that differs from another's only in capitals, accents or spaces is
+    refused by the model's clean(), and by a unique constraint when another save wrote
+    the twin after those checks.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            # Another save wrote a twin between this form's checks and its own write, which
+            # the database refused and rolled back. Checked again, the form now finds the
+            # twin and names it, as it does for one saved earlier.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(FoldedSearchAdminMixin, HistoryAdmin):
+class OrganisationAdmin(TwinCheckedAgainMixin, FoldedSearchAdminMixin, HistoryAdmin):
     list_display = ("name", "short_name", "kind", "province")
     list_filter = ("kind", "province__region")
     list_select_related = ("province",)
@@ -62,15 +80,6 @@ class OrganisationAdmin(FoldedSearchAdminMixin, HistoryAdmin):
     def get_queryset(self, request):
         # Autocomplete labels name the province's end for a former unit's committee.
         return super().get_queryset(request).select_related("province")
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except IntegrityError:
-            # Another save wrote a twin of the name between this form's checks and its own
-            # write, which the database refused and rolled back. Checked again, the form
-            # now finds the twin and names it, as it does for one saved earlier.
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class PartsInline(LabelledTabularInline):
@@ -94,7 +103,7 @@ class PartsInline(LabelledTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearchAdminMixin, HistoryAdmin):
+class PersonAdmin(TwinCheckedAgainMixin, FoldedSearchAdminMixin, HistoryAdmin):
     list_display = ("full_name", "organisation")
     list_filter = ("organisation__kind",)
     list_select_related = ("organisation__province",)
@@ -104,7 +113,7 @@ class PersonAdmin(FoldedSearchAdminMixin, HistoryAdmin):
 
 
 @admin.register(CommitmentArea)
-class CommitmentAreaAdmin(HistoryAdmin):
+class CommitmentAreaAdmin(TwinCheckedAgainMixin, HistoryAdmin):
     list_display = ("code", "name_vi", "name_en", "order")
     list_editable = ("order",)
     search_fields = ("code", "name_vi", "name_en")
@@ -286,7 +295,7 @@ class AgreementAdmin(DeletionPageMixin, FoldedSearchAdminMixin, HistoryAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(DeletionPageMixin, FoldedSearchAdminMixin, HistoryAdmin):
+class KpiAdmin(TwinCheckedAgainMixin, DeletionPageMixin, FoldedSearchAdminMixin, HistoryAdmin):
     list_display = (
         "code",
         "name_vi",

@@ -4,11 +4,12 @@ import django_filters
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import FilterSet
-from core.search import SearchFilter
+from core.search import SearchFilter, fold_code
 from provinces.api.filters import LineageFilterMixin, province_filter
 from provinces.models import Province
 
@@ -86,6 +87,29 @@ class AgreementFilterSet(django_filters.FilterSet):
         return queryset.in_state(value)
 
 
+class KpiCodeField(ModelChoiceField):
+    """A KPI chosen by its code, read as the import and the report changes read one: capitals
+    and "-" for "_" make no other code (`fold_code`). Choices are offered by the stored code."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in self.empty_values:
+            kpi = self.queryset.filter(folded_code=fold_code(value)).first()
+            if kpi is not None:
+                return kpi
+        return super().to_python(value)
+
+
+class KpiFilter(django_filters.ModelChoiceFilter):
+    """The `kpi` of the lists, the API and the dashboards: a KPI by its code, however spelled."""
+
+    field_class = KpiCodeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Kpi.objects.all())
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(*args, **kwargs)
+
+
 class KpiFilterSet(FilterSet):
     area = django_filters.CharFilter(field_name="area__code")
 
@@ -97,7 +121,7 @@ class KpiFilterSet(FilterSet):
 class KpiTargetFilterSet(LineageFilterMixin, FilterSet):
     agreement = django_filters.ModelChoiceFilter(queryset=Agreement.objects.all())
     province = province_filter("agreement__counterparty__province")
-    kpi = django_filters.ModelChoiceFilter(queryset=Kpi.objects.all(), to_field_name="code")
+    kpi = KpiFilter()
 
     class Meta:
         model = KpiTarget

@@ -24,17 +24,25 @@ from core.formatting import date_label, number
 from core.links import walk
 from core.parsing import FIRST_YEAR, LAST_YEAR
 from core.quarters import Quarter, runs_label
-from core.search import SearchableModel, fold
+from core.search import SearchableModel, fold, fold_code
 from provinces.access import ScopedQuerySet
 from provinces.lineage import with_predecessors
 from provinces.models import Province
 
 
 class BilingualName(models.Model):
-    """A catalogue entry named in Vietnamese and English."""
+    """A catalogue entry named in Vietnamese and English, and known by its `code`."""
 
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
+    # Each name as a search reads it (`fold`), kept by save() so that the database itself
+    # refuses a twin that two saves at once would each have found absent in clean().
+    folded_name_vi = models.TextField(_("folded name (Vietnamese)"), null=True, editable=False)
+    folded_name_en = models.TextField(_("folded name (English)"), null=True, editable=False)
+
+    # The refusal of a name another entry already bears, naming that entry's %(code)s and
+    # the %(existing)s name.
+    name_twin_message = ""
 
     class Meta:
         abstract = True
@@ -45,6 +53,33 @@ class BilingualName(models.Model):
 
     def __str__(self):
         return self.name
+
+    def name_twin_errors(self) -> dict[str, str]:
+        """The names that read as another entry's name, in either language, by field.
+
+        Selectors list the entries by name and the import finds one by its name in either
+        language, folded (`fold`): "TỔNG SỐ TRẠM BTS" beside "Tổng số trạm BTS" would be one
+        entry shown twice, and an import row naming it would land on either.
+        """
+        others = type(self)._default_manager.all()
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        errors = {}
+        for field in ("name_vi", "name_en"):
+            folded = _folded_name(getattr(self, field))
+            if folded is None:
+                continue
+            twin = others.filter(Q(folded_name_vi=folded) | Q(folded_name_en=folded)).first()
+            if twin is not None:
+                existing = twin.name_vi if twin.folded_name_vi == folded else twin.name_en
+                errors[field] = self.name_twin_message % {"code": twin.code, "existing": existing}
+        return errors
+
+    def save(self, *args, **kwargs):
+        self.folded_name_vi = _folded_name(self.name_vi)
+        self.folded_name_en = _folded_name(self.name_en)
+        _also_update(kwargs, "folded_name_vi", "folded_name_en")
+        super().save(*args, **kwargs)
 
 
 class Source(models.Model):
@@ -297,6 +332,12 @@ class Organisation(CollatedModel, SearchableModel):
                 condition=Q(province__isnull=True),
                 name="organisation_unique_folded_name_without_province",
             ),
+            # VNPT is the one other side of every agreement; its units are of another kind.
+            models.UniqueConstraint(
+                fields=("kind",),
+                condition=Q(kind=OrganisationKind.VNPT),
+                name="organisation_one_vnpt",
+            ),
         ]
 
     def __str__(self):
@@ -319,6 +360,16 @@ class Organisation(CollatedModel, SearchableModel):
                 )
             )
             raise ValidationError({"name": message % {"existing": twin.name}})
+        if vnpt := self._other_vnpt():
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "VNPT is already in the portal as “%(existing)s”, and there is one VNPT: "
+                        "edit that organisation, or give this one another kind."
+                    )
+                    % {"existing": vnpt.name}
+                }
+            )
         if refusal := self._agreements_refusal():
             raise ValidationError(refusal)
 
@@ -382,16 +433,33 @@ class Organisation(CollatedModel, SearchableModel):
             others = others.exclude(pk=self.pk)
         return others.only("name").first()
 
+    def _other_vnpt(self):
+        """The organisation of the kind VNPT, when this one would be a second."""
+        if self.kind != OrganisationKind.VNPT:
+            return None
+        others = Organisation.objects.filter(kind=OrganisationKind.VNPT)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        return others.only("name").first()
+
     def save(self, *args, **kwargs):
         self.folded_name = _folded_name(self.name)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "folded_name"}
+        _also_update(kwargs, "folded_name")
         super().save(*args, **kwargs)
 
 
 def _folded_name(name: str) -> str | None:
-    """What `Organisation.folded_name` stores for `name`; the data migration stores the same."""
+    """What a folded name column stores for `name`; the data migrations store the same.
+
+    A name of no letters or digits is stored as NULL, which no unique constraint holds.
+    """
     return fold(name) or None
+
+
+def _also_update(save_kwargs: dict, *fields: str):
+    """A save of some fields also writes `fields`, which save() derives from them."""
+    if save_kwargs.get("update_fields") is not None:
+        save_kwargs["update_fields"] = {*save_kwargs["update_fields"], *fields}
 
 
 class Person(SearchableModel):
@@ -409,16 +477,69 @@ class Person(SearchableModel):
         related_name="people",
     )
     notes = models.TextField(_("notes"), blank=True)
-    # The search text is derived from the name; its history would only repeat the name's.
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    # The name as a search reads it (`fold`), kept by save(), as an organisation's is.
+    folded_name = models.TextField(_("folded name"), null=True, editable=False)
+    # The search text and folded name derive from the name; their history would only repeat it.
+    history = HistoricalRecords(excluded_fields=["search_text", "folded_name"])
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ("full_name",)
+        # Namesakes in different organisations are different people, told apart by their
+        # organisation. People of no organisation are refused a twin by clean() alone: an
+        # organisation's deletion leaves its people without one, and a database rule would
+        # make that deletion fail on a namesake.
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "folded_name"),
+                name="person_unique_folded_name_per_organisation",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        if twin := self._folded_twin():
+            message = (
+                _(
+                    "%(organisation)s already has a person named “%(existing)s”: the names "
+                    "differ only in capitals, accents or spaces."
+                )
+                if self.organisation_id
+                else _(
+                    "A person of no organisation, “%(existing)s”, already exists: the names "
+                    "differ only in capitals, accents or spaces. If they are two people, give "
+                    "this one an organisation."
+                )
+            )
+            raise ValidationError(
+                {
+                    "full_name": message
+                    % {"existing": twin.full_name, "organisation": self.organisation}
+                }
+            )
+
+    def _folded_twin(self):
+        """Another person of the same organisation (or of none) whose name reads the same.
+
+        Participants are chosen by name: "TRỊNH XUÂN TRƯỜNG" beside "Trịnh Xuân Trường" of
+        the same committee would be one person listed twice, with their parts split
+        between the two.
+        """
+        folded = _folded_name(self.full_name)
+        if folded is None:
+            return None
+        others = Person.objects.filter(organisation_id=self.organisation_id, folded_name=folded)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        return others.only("full_name").first()
+
+    def save(self, *args, **kwargs):
+        self.folded_name = _folded_name(self.full_name)
+        _also_update(kwargs, "folded_name")
+        super().save(*args, **kwargs)
 
 
 class CommitmentArea(BilingualName):
@@ -426,12 +547,30 @@ class CommitmentArea(BilingualName):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    # The folded names derive from the names; their history would only repeat them.
+    history = HistoricalRecords(excluded_fields=["folded_name_vi", "folded_name_en"])
+
+    name_twin_message = _(
+        "The commitment area %(code)s is already named “%(existing)s”: the names differ only "
+        "in capitals, accents or spaces."
+    )
 
     class Meta:
         verbose_name = _("commitment area")
         verbose_name_plural = _("commitment areas")
         ordering = ("order", "code")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("folded_name_vi",), name="commitmentarea_unique_folded_name_vi"
+            ),
+            models.UniqueConstraint(
+                fields=("folded_name_en",), name="commitmentarea_unique_folded_name_en"
+            ),
+        ]
+
+    def clean(self):
+        if errors := self.name_twin_errors():
+            raise ValidationError(errors)
 
 
 class AgreementKind(models.TextChoices):
@@ -1087,6 +1226,9 @@ class Kpi(SearchableModel, BilingualName):
     search_fields = ("code", "name_vi", "name_en")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    # The code as the import and the API read one (`fold_code`), kept by save() so that
+    # the database itself refuses a twin, as it does a twin name.
+    folded_code = models.TextField(_("folded code"), null=True, editable=False)
     unit_vi = models.CharField(_("unit (Vietnamese)"), max_length=40, blank=True)
     unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=KpiKind.choices)
@@ -1120,8 +1262,16 @@ class Kpi(SearchableModel, BilingualName):
     is_headline = models.BooleanField(_("headline on the national dashboard"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
+    # The search text and folded code and names derive from the code and names; their
+    # history would only repeat them.
     history = HistoricalRecords(
-        table_name="partnerships_historicalkpi", excluded_fields=["search_text"]
+        table_name="partnerships_historicalkpi",
+        excluded_fields=["search_text", "folded_code", "folded_name_vi", "folded_name_en"],
+    )
+
+    name_twin_message = _(
+        "The KPI %(code)s is already named “%(existing)s”: the names differ only in capitals, "
+        "accents or spaces."
     )
 
     class Meta:
@@ -1129,6 +1279,11 @@ class Kpi(SearchableModel, BilingualName):
         verbose_name = _("KPI")
         verbose_name_plural = _("KPI catalogue")
         ordering = ("order", "code")
+        constraints = [
+            models.UniqueConstraint(fields=("folded_code",), name="kpi_unique_folded_code"),
+            models.UniqueConstraint(fields=("folded_name_vi",), name="kpi_unique_folded_name_vi"),
+            models.UniqueConstraint(fields=("folded_name_en",), name="kpi_unique_folded_name_en"),
+        ]
 
     @property
     def unit(self) -> str:
@@ -1151,7 +1306,12 @@ class Kpi(SearchableModel, BilingualName):
             raise ValidationError(
                 {"space_aggregation": _("Only a ratio has numerators and denominators to add up.")}
             )
-        errors = {}
+        errors = self.name_twin_errors()
+        if twin := self._code_twin():
+            errors["code"] = _(
+                "The KPI “%(existing)s” already has the code %(code)s: codes that differ only in "
+                "capitals, or in “-” for “_”, are one code to the import and the API."
+            ) % {"existing": twin.name, "code": twin.code}
         if self.pk and self.kind:
             stored = Kpi.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
             # Values and targets were entered as the stored kind: read as another they
@@ -1169,6 +1329,22 @@ class Kpi(SearchableModel, BilingualName):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _code_twin(self):
+        """Another KPI whose code reads as this one's; an identical code is the field's own
+        unique rule."""
+        folded = fold_code(self.code)
+        if not folded:
+            return None
+        others = Kpi.objects.filter(folded_code=folded).exclude(code=self.code)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        return others.first()
+
+    def save(self, *args, **kwargs):
+        self.folded_code = fold_code(self.code) or None
+        _also_update(kwargs, "folded_code")
+        super().save(*args, **kwargs)
 
     def reading_errors(self, value=None, numerator=None, denominator=None, prefix=""):
         """Field errors for one reading of this KPI; the one rule every entry path uses."""

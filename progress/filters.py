@@ -2,7 +2,8 @@
 
 import django_filters
 
-from partnerships.models import Agreement, Kpi, Phase
+from partnerships.filters import KpiFilter
+from partnerships.models import Agreement, Phase
 from provinces.api.filters import LineageFilterMixin, province_filter
 from provinces.models import Province
 
@@ -12,7 +13,7 @@ from .models import AgreementProgress, NationalProgress, ProvinceProgress
 class AgreementProgressFilterSet(LineageFilterMixin, django_filters.FilterSet):
     agreement = django_filters.ModelChoiceFilter(queryset=Agreement.objects.all())
     province = province_filter("agreement__counterparty__province")
-    kpi = django_filters.ModelChoiceFilter(queryset=Kpi.objects.all(), to_field_name="code")
+    kpi = KpiFilter()
 
     class Meta:
         model = AgreementProgress
@@ -25,7 +26,7 @@ class ProvinceProgressFilterSet(django_filters.FilterSet):
         queryset=Province.objects.all(), to_field_name="slug"
     )
     phase = django_filters.ModelChoiceFilter(queryset=Phase.objects.all(), to_field_name="code")
-    kpi = django_filters.ModelChoiceFilter(queryset=Kpi.objects.all(), to_field_name="code")
+    kpi = KpiFilter()
 
     class Meta:
         model = ProvinceProgress
@@ -34,7 +35,7 @@ class ProvinceProgressFilterSet(django_filters.FilterSet):
 
 class NationalProgressFilterSet(django_filters.FilterSet):
     phase = django_filters.ModelChoiceFilter(queryset=Phase.objects.all(), to_field_name="code")
-    kpi = django_filters.ModelChoiceFilter(queryset=Kpi.objects.all(), to_field_name="code")
+    kpi = KpiFilter()
 
     class Meta:
         model = NationalProgress

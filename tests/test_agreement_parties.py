@@ -1,6 +1,7 @@
 """Who can sign, and when: a committee exists with its province (on some day of a signing date
-known only to the month or year), VNPT is never its own partner, one organisation is not entered
-twice under spellings a search reads as one, and an agreement's period lies in sensible years,
+known only to the month or year), VNPT is never its own partner and is entered once, one
+organisation, or one person of an organisation, is not entered twice under spellings a search
+reads as one, and an agreement's period lies in sensible years,
 shares years with its phase and keeps its reports and targets inside it; a phase keeps to the
 years of its agreements and targets and shares none with another phase; an organisation keeps
 the kind and province its agreements were signed with."""
@@ -10,18 +11,20 @@ import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import translation
 
 from core.quarters import Quarter, quarter_range
 from milestones.models import ReportStatus
-from partnerships.models import Agreement, Organisation, OrganisationKind, Phase
+from partnerships.models import Agreement, Organisation, OrganisationKind, Person, Phase
 
 from .admin_forms import add, change, form_data, page_text
 from .factories import (
     AgreementFactory,
     KpiTargetFactory,
     OrganisationFactory,
+    PersonFactory,
     PhaseFactory,
     QuarterlyReportFactory,
 )
@@ -359,6 +362,120 @@ def test_it_renames_an_organisation_in_capitals_of_its_own(
     assert response.status_code == 302
     former_committee.refresh_from_db()
     assert former_committee.name == "ỦY BAN NHÂN DÂN TỈNH LÀO CAI"
+
+
+@pytest.fixture
+def vnpt(db):
+    return OrganisationFactory(
+        name="Tập đoàn Bưu chính Viễn thông Việt Nam",
+        short_name="VNPT",
+        kind=OrganisationKind.VNPT,
+        province=None,
+    )
+
+
+def test_it_refuses_a_second_vnpt(admin_client, vnpt):
+    data = {"name": "VNPT Lào Cai", "short_name": "", "kind": OrganisationKind.VNPT, "province": ""}
+
+    response = add(admin_client, Organisation, data)
+
+    assert response.status_code == 200
+    assert (
+        "VNPT đã có trên cổng thông tin với tên “Tập đoàn Bưu chính Viễn thông Việt Nam” và chỉ "
+        "có một VNPT: hãy sửa tổ chức đó, hoặc chọn loại khác cho tổ chức này."
+    ) in page_text(response)
+    assert list(Organisation.objects.all()) == [vnpt]
+    # VNPT's own units are organisations of another kind.
+    other = add(admin_client, Organisation, {**data, "kind": OrganisationKind.OTHER})
+    assert other.status_code == 302
+
+
+def test_it_refuses_to_make_another_organisation_vnpt(admin_client, vnpt, former_committee):
+    data = _organisation_form(former_committee.province, kind=OrganisationKind.VNPT)
+
+    response = change(admin_client, former_committee, data)
+
+    assert response.status_code == 200
+    assert "chỉ có một VNPT" in page_text(response)
+    former_committee.refresh_from_db()
+    assert former_committee.kind == OrganisationKind.PEOPLES_COMMITTEE
+
+
+def test_the_database_keeps_one_vnpt(vnpt):
+    with pytest.raises(IntegrityError):
+        OrganisationFactory(
+            name="VNPT", short_name="VNPT", kind=OrganisationKind.VNPT, province=None
+        )
+
+
+TRUONG = "Trịnh Xuân Trường"
+
+
+def _person_form(organisation, name, person=None):
+    """The person's add page (its change page for `person`) as an administrator fills it in."""
+    return form_data(
+        person or Person(), full_name=name, organisation=organisation.pk if organisation else ""
+    )
+
+
+@pytest.mark.parametrize("name", ["TRỊNH XUÂN TRƯỜNG", "Trinh Xuan Truong", "Trịnh  Xuân Trường"])
+def test_it_refuses_a_person_of_the_same_organisation_named_as_another(
+    admin_client, former_committee, name
+):
+    PersonFactory(full_name=TRUONG, organisation=former_committee)
+
+    response = add(admin_client, Person, _person_form(former_committee, name))
+
+    assert response.status_code == 200
+    assert (
+        f"{former_committee} đã có người tên “{TRUONG}”: hai tên chỉ khác nhau về chữ hoa, dấu "
+        "hoặc khoảng trắng."
+    ) in page_text(response)
+    assert Person.objects.count() == 1
+
+
+def test_it_refuses_a_person_of_no_organisation_named_as_another(admin_client, db):
+    PersonFactory(full_name="Đặng Xuân Phong", organisation=None)
+
+    response = add(admin_client, Person, _person_form(None, "ĐẶNG XUÂN PHONG"))
+
+    assert response.status_code == 200
+    assert (
+        "Đã có người không thuộc tổ chức nào mang tên “Đặng Xuân Phong”: hai tên chỉ khác nhau về "
+        "chữ hoa, dấu hoặc khoảng trắng. Nếu đây là hai người khác nhau, hãy ghi tổ chức của "
+        "người này."
+    ) in page_text(response)
+    assert Person.objects.count() == 1
+
+
+def test_it_adds_a_namesake_of_another_organisation(admin_client, former_committee, vnpt):
+    """Vietnamese names repeat: a namesake elsewhere is another person, told apart by the
+    organisation shown beside the name."""
+    PersonFactory(full_name=TRUONG, organisation=former_committee)
+
+    response = add(admin_client, Person, _person_form(vnpt, TRUONG))
+
+    assert response.status_code == 302
+    assert Person.objects.filter(full_name=TRUONG).count() == 2
+
+
+def test_it_renames_a_person_in_capitals_of_their_own(admin_client, former_committee):
+    person = PersonFactory(full_name=TRUONG, organisation=former_committee)
+
+    response = change(
+        admin_client, person, _person_form(former_committee, "TRỊNH XUÂN TRƯỜNG", person)
+    )
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.full_name == "TRỊNH XUÂN TRƯỜNG"
+
+
+def test_the_database_refuses_a_person_twin_saved_around_the_form(former_committee):
+    PersonFactory(full_name=TRUONG, organisation=former_committee)
+
+    with pytest.raises(IntegrityError):
+        PersonFactory(full_name="Trinh Xuan Truong", organisation=former_committee)
 
 
 def test_it_refuses_phase_years_its_agreements_would_no_longer_fit(

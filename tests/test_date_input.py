@@ -2,7 +2,8 @@
 
 05/02/2026 is 5 February 2026 for a Vietnamese official and for one browsing in
 English alike; 31/12/2030 is a date, not an error; what cannot be read is refused
-with an example of the form to follow.
+with an example of the form to follow, and a day its month does not have (31/02/2021),
+typed in the right form, is refused as no date.
 """
 
 import datetime
@@ -15,11 +16,18 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework import serializers
 
+from core.api import DateField
 from core.parsing import parse_date
-from milestones.models import QuarterlyReport
+from milestones import imports
+from milestones.models import KpiValue, QuarterlyReport
 from partnerships.models import Agreement
 
+from .admin_forms import add, page_text
+from .api import token_client, url
 from .conftest import report_form_data
+from .factories import OrganisationFactory, PhaseFactory
+from .test_api_permissions import complete_report
+from .test_import import csv_bytes
 
 FEBRUARY_5 = datetime.date(2026, 2, 5)
 TYPED = {
@@ -33,6 +41,24 @@ REFUSAL = {
     "vi": "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/02/2026",
     "en": "Enter a date as day/month/year, such as 05/02/2026",
 }
+# Typed in a form dates are typed in, naming a day the calendar does not have.
+NO_SUCH_DAY = {
+    "vi": {
+        "31/02/2021": "Ngày 31/02/2021 không có trên lịch: tháng 2/2021 có 28 ngày.",
+        "2023-02-29": "Ngày 2023-02-29 không có trên lịch: tháng 2/2023 có 28 ngày.",
+        "31.04.2021": "Ngày 31.04.2021 không có trên lịch: tháng 4/2021 có 30 ngày.",
+    },
+    "en": {
+        "31/02/2021": "31/02/2021 is no date: February 2021 has 28 days.",
+        "2023-02-29": "2023-02-29 is no date: February 2023 has 28 days.",
+        "31.04.2021": "31.04.2021 is no date: April 2021 has 30 days.",
+    },
+}
+IMPOSSIBLE = [
+    (language, typed, said)
+    for language, days in NO_SUCH_DAY.items()
+    for typed, said in days.items()
+]
 
 
 def admin_signing_date_field(admin_user):
@@ -58,6 +84,65 @@ def test_the_admin_refuses_a_month_first_date_with_an_example(db, admin_user, la
         assert REFUSAL[language] in refused.value.messages[0]
 
 
+@pytest.mark.parametrize(("language", "typed", "said"), IMPOSSIBLE)
+def test_the_admin_says_a_day_its_month_does_not_have_is_no_date(
+    db, admin_user, language, typed, said
+):
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        admin_signing_date_field(admin_user).clean(typed)
+    assert refused.value.messages == [said]
+
+
+def _admin_date_fields(admin_user):
+    """A date of each kind of admin page: an agreement's own, a target's in its inline rows,
+    and a reported value's, whose page is no history page."""
+    request = RequestFactory().get("/admin/")
+    request.user = admin_user
+    agreements = admin.site._registry[Agreement]
+    targets = next(
+        inline
+        for inline in agreements.get_inline_instances(request)
+        if inline.model.__name__ == "KpiTarget"
+    )
+    values = admin.site._registry[KpiValue]
+    return [
+        agreements.get_form(request).base_fields["signed_on"],
+        targets.get_formset(request).form.base_fields["target_on"],
+        values.get_form(request).base_fields["measured_on"],
+    ]
+
+
+def test_every_admin_date_says_a_day_its_month_does_not_have_is_no_date(db, admin_user):
+    with translation.override("en"):
+        for field in _admin_date_fields(admin_user):
+            with pytest.raises(ValidationError) as refused:
+                field.clean("31/02/2021")
+            assert refused.value.messages == [NO_SUCH_DAY["en"]["31/02/2021"]], field
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_admins_agreement_page_says_the_signing_date_is_no_date(
+    admin_client, provinces, language
+):
+    committee = OrganisationFactory(province=provinces.former_lao_cai)
+    data = {
+        "counterparty": committee.pk,
+        "title": "Thỏa thuận hợp tác 2021–2025",
+        "kind": "strategic",
+        "phase": PhaseFactory(start_year=2021, end_year=2025).pk,
+        "period_start": "2021",
+        "period_end": "2025",
+        "signed_on": "31/02/2021",
+        "signed_precision": "day",
+        "signing_mode": "unknown",
+    }
+    admin_client.cookies["django_language"] = language
+    response = add(admin_client, Agreement, data)
+    assert response.status_code == 200
+    assert NO_SUCH_DAY[language]["31/02/2021"] in page_text(response)
+    assert not Agreement.objects.exists()
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize(("typed", "meant"), list(TYPED.items()))
 def test_the_import_reads_a_typed_date_day_first(language, typed, meant):
@@ -73,10 +158,30 @@ def test_the_import_refuses_a_month_first_date_with_an_example(language):
         assert REFUSAL[language] in refused.value.messages[0]
 
 
+@pytest.mark.parametrize(("language", "typed", "said"), IMPOSSIBLE)
+def test_the_import_says_a_day_its_month_does_not_have_is_no_date(language, typed, said):
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        parse_date(typed)
+    assert refused.value.messages == [said]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_an_import_row_with_no_such_date_is_refused_in_its_column(staff_laocai, laocai, language):
+    content = csv_bytes(
+        ["Lào Cai", "", "2021Q4", "bts_total", "1100", "31/02/2021"],
+        header=["province", "agreement_id", "quarter", "kpi", "value", "measured_on"],
+    )
+    with translation.override(language):
+        plan = imports.plan_import(imports.read_rows(content, "f.csv"), staff_laocai)
+        errors = [(error.column, error.message) for error in plan.errors]
+        column = str(imports.COLUMN_LABELS["measured_on"])
+    assert errors == [(column, NO_SUCH_DAY[language]["31/02/2021"])]
+
+
 class MeasuredOn(serializers.Serializer):
     """The API's date field, as the report values' serializer declares it."""
 
-    measured_on = serializers.DateField()
+    measured_on = DateField()
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -101,6 +206,46 @@ def test_the_api_refuses_a_month_first_date_with_an_example(language, example):
     # Each form the API reads, named once: the forms' own, day first.
     assert "DD/MM/YYYY, YYYY-MM-DD, DD-MM-YYYY, DD.MM.YYYY" in message
     assert message.count("YYYY-MM-DD") == 1
+
+
+@pytest.mark.parametrize(("language", "typed", "said"), IMPOSSIBLE)
+def test_the_api_says_a_day_its_month_does_not_have_is_no_date(language, typed, said):
+    with translation.override(language):
+        serializer = MeasuredOn(data={"measured_on": typed})
+        assert not serializer.is_valid()
+        assert [str(message) for message in serializer.errors["measured_on"]] == [said]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_report_change_through_the_api_with_no_such_date_is_refused(
+    staff_laocai, laocai, language
+):
+    draft = complete_report(laocai)
+    sent = {
+        "version": draft.version,
+        "values": [{"kpi": "bts_total", "value": "1100", "measured_on": "31/02/2021"}],
+    }
+    client = token_client(staff_laocai, language=language)
+    response = client.patch(url("report-detail", draft.pk), sent, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "kpi-bts_total-measured_on": [NO_SUCH_DAY[language]["31/02/2021"]]
+    }
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_report_form_says_a_day_its_month_does_not_have_is_no_date(
+    client, staff_laocai, laocai, language
+):
+    client.force_login(staff_laocai)
+    url_ = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    data = report_form_data(laocai, **{"kpi-bts_total-measured_on": "31/02/2021"})
+    response = client.post(url_, data, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert NO_SUCH_DAY[language]["31/02/2021"] in page_text(response)
+    assert not QuarterlyReport.objects.filter(
+        agreement=laocai.agreement, quarter=laocai.quarter
+    ).exists()
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -175,3 +175,60 @@ def test_it_keeps_organisations_whose_names_differ_only_in_capitals(admin_client
         "Tỉnh này đã có tổ chức đối tác “Ủy ban nhân dân tỉnh Lào Cai”: hai tên chỉ khác nhau về "
         "chữ hoa, dấu hoặc khoảng trắng."
     ) in html.unescape(response.content.decode())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_kpis_people_and_a_second_vnpt_that_differ_only_in_capitals(admin_client):
+    old = _migrate([("partnerships", "0012_organisation_unique_folded_name")])
+    models = {name: old.get_model("partnerships", name).objects for name in ("Kpi", "Person")}
+    organisations = old.get_model("partnerships", "Organisation").objects
+    count = {"kind": "count", "space_aggregation": "sum"}
+    # Rows written before anything refused them.
+    bts = models["Kpi"].create(code="bts_total", name_vi="Tổng số trạm BTS", name_en="BTS", **count)
+    twin = models["Kpi"].create(
+        code="BTS-TOTAL", name_vi="TỔNG SỐ TRẠM BTS", name_en="BTS stations", **count
+    )
+    vnpt = organisations.create(name="Tập đoàn VNPT", kind="vnpt")
+    second = organisations.create(name="VNPT Lào Cai", kind="vnpt")
+    models["Person"].create(full_name="Trịnh Xuân Trường", organisation_id=vnpt.pk)
+    models["Person"].create(full_name="TRỊNH XUÂN TRƯỜNG", organisation_id=vnpt.pk)
+
+    _migrate(_latest())
+
+    from partnerships.models import Kpi, Organisation, OrganisationKind, Person
+
+    assert Kpi.objects.values_list("code", "folded_code", "folded_name_vi").get(pk=bts.pk) == (
+        "bts_total",
+        "bts_total",
+        "tong so tram bts",
+    )
+    # The later twin keeps its rows and its own English name, and none of the folded twins.
+    assert Kpi.objects.values_list("folded_code", "folded_name_vi", "folded_name_en").get(
+        pk=twin.pk
+    ) == (None, None, "bts stations")
+    assert sorted(Person.objects.values_list("full_name", flat=True)) == [
+        "TRỊNH XUÂN TRƯỜNG",
+        "Trịnh Xuân Trường",
+    ]
+    assert dict(Organisation.objects.values_list("pk", "kind")) == {
+        vnpt.pk: OrganisationKind.VNPT,
+        second.pk: OrganisationKind.OTHER,
+    }
+    # The twin's next edit is refused, naming the KPI it repeats.
+    twin = Kpi.objects.get(pk=twin.pk)
+    response = admin_client.post(
+        reverse("admin:partnerships_kpi_change", args=[twin.pk]),
+        {
+            "code": twin.code,
+            "name_vi": twin.name_vi,
+            "name_en": twin.name_en,
+            "kind": "count",
+            "time_aggregation": "latest",
+            "space_aggregation": "sum",
+            "order": "0",
+        },
+    )
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Chỉ tiêu “Tổng số trạm BTS” đã mang mã bts_total" in page
+    assert "Chỉ tiêu bts_total đã mang tên “Tổng số trạm BTS”" in page

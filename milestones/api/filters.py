@@ -7,7 +7,8 @@ import django_filters
 
 from core.api import QuarterFilter
 from core.filters import BooleanFilter, FilterSet
-from partnerships.models import Agreement, Kpi, KpiKind
+from partnerships.filters import KpiFilter
+from partnerships.models import Agreement, KpiKind
 from provinces.api.filters import LineageFilterMixin, province_filter
 
 from ..models import KpiValue, QuarterlyReport, ReportStatus
@@ -33,7 +34,7 @@ class ApprovedValueFilterSet(LineageFilterMixin, FilterSet):
         field_name="report__agreement", queryset=Agreement.objects.all()
     )
     province = province_filter("report__agreement__counterparty__province")
-    kpi = django_filters.ModelChoiceFilter(queryset=Kpi.objects.all(), to_field_name="code")
+    kpi = KpiFilter()
     kind = django_filters.ChoiceFilter(field_name="kpi__kind", choices=KpiKind.choices)
     quarter = QuarterFilter(field_name="report__quarter")
     quarter_from = QuarterFilter(field_name="report__quarter", lookup_expr="gte")

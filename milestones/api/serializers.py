@@ -8,12 +8,14 @@ from rest_framework.utils import html
 
 from core.api import (
     ChoiceField,
+    DateField,
     NumberField,
     QuarterField,
     StrictSerializer,
     WholeNumberField,
     flat_errors,
 )
+from core.search import fold_code
 from partnerships.models import Agreement, KpiKind
 from provinces.api.serializers import NestedProvinceSerializer
 
@@ -138,23 +140,29 @@ class ReadingSerializer(StrictSerializer):
     the portal's to work out, so a `value` sent for one is refused, not compared.
     Fields left out keep what the report holds; null clears them.
 
-    Needs the report's KPIs by code in the context (`kpis`).
+    Needs the report's KPIs by folded code (`fold_code`) in the context (`kpis`).
     """
 
-    kpi = serializers.SlugField(help_text="The KPI's code, as bts_total.")
+    kpi = serializers.SlugField(
+        help_text="The KPI's code, as bts_total; capitals and - for _ make no other code "
+        "(BTS-TOTAL is bts_total)."
+    )
     value = NumberField(**DECIMAL, required=False, allow_null=True)
     numerator = NumberField(**DECIMAL, required=False, allow_null=True)
     denominator = NumberField(**DECIMAL, required=False, allow_null=True)
-    measured_on = serializers.DateField(required=False, allow_null=True)
+    measured_on = DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
 
     def validate_kpi(self, code):
-        if code not in self.context["kpis"]:
+        kpi = self.context["kpis"].get(fold_code(code))
+        if kpi is None:
             raise serializers.ValidationError(untracked_kpi_message(code))
-        return code
+        # As stored: the code the form keys its fields by, and a KPI sent twice in two
+        # spellings is one KPI sent twice.
+        return kpi.code
 
     def _kpi(self, data):
-        return self.context["kpis"].get(_item_name(data, "kpi"))
+        return self.context["kpis"].get(fold_code(_item_name(data, "kpi")))
 
     def taken_keys(self, data) -> list[str]:
         kpi = self._kpi(data)
@@ -226,7 +234,9 @@ class ReportDraftSerializer(StrictSerializer):
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            raise serializers.ValidationError(_keyed_like_the_form(exc.detail, data)) from exc
+            raise serializers.ValidationError(
+                _keyed_like_the_form(exc.detail, data, self.context["kpis"])
+            ) from exc
 
     def validate(self, attrs):
         """Each KPI and commitment once: of two values sent for one, which was meant?"""
@@ -275,11 +285,12 @@ def _item_name(item, key: str) -> str | None:
     return name.strip()
 
 
-def _keyed_like_the_form(errors, data) -> dict[str, list[str]]:
+def _keyed_like_the_form(errors, data, kpis) -> dict[str, list[str]]:
     """The change's errors as one map of message lists, DRF's positions in its lists
     (`{"values": {"0": {"value": [...]}}}`) replaced by what each item names, as on the
-    form: `kpi-bts_total-value`, and `kpi-bts_total` for the KPI itself. An item that
-    names nothing usable keeps its position (`values-0-kpi`)."""
+    form: `kpi-bts_total-value`, and `kpi-bts_total` for the KPI itself, by its code as
+    stored however the item spelled it (`kpis`, by folded code). An item that names
+    nothing usable keeps its position (`values-0-kpi`)."""
     keyed = {}
     for name, nested in errors.items():
         item_key = ITEMS.get(name)
@@ -290,6 +301,8 @@ def _keyed_like_the_form(errors, data) -> dict[str, list[str]]:
         items = _items(data, name)
         for index, item_errors in nested.items():
             item_name = _item_name(items[index], item_key)
+            if item_key == "kpi" and (kpi := kpis.get(fold_code(item_name))):
+                item_name = kpi.code
             if item_name is None:
                 _add(keyed, flat_errors(item_errors, f"{name}-{index}"))
                 continue

@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.fields import DateTimeField
 from rest_framework.response import Response
 
+from core.search import fold_code
 from provinces.access import Action
 
 from .. import services
@@ -221,7 +222,7 @@ class ReportViewSet(
             services.can_edit(request.user, report.agreement),
             _("You do not enter progress for this agreement's province."),
         )
-        kpis = {kpi.code: kpi for kpi in report_kpis(report).values()}
+        kpis = {kpi.folded_code: kpi for kpi in report_kpis(report).values()}
         incoming = serializers.ReportDraftSerializer(
             data=request.data,
             context={
@@ -250,7 +251,7 @@ class ReportViewSet(
         """The report's stored readings with the sent fields laid over them."""
         readings = readings_of(report)
         for item in incoming:
-            kpi = kpis[item["kpi"]]
+            kpi = kpis[fold_code(item["kpi"])]
             reading = readings.get(kpi.pk) or Reading()
             for name in ("value", "numerator", "denominator", "measured_on", "note"):
                 if name in item:

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from rest_framework import viewsets
 
+from core.search import fold_code
 from provinces.access import Action
 
 from ..filters import AgreementFilterSet, KpiFilterSet, KpiTargetFilterSet
@@ -60,10 +61,17 @@ class KpiViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = KpiSerializer
     queryset = Kpi.objects.select_related("parent", "area")
-    lookup_field = "code"
+    lookup_field = "folded_code"
+    lookup_url_kwarg = "code"
     filterset_class = KpiFilterSet
     ordering_fields = ("order", "code")
     ordering = ("order", "code")
+
+    def get_object(self):
+        # The code in the address is read as the import and the report changes read one:
+        # /kpis/BTS-TOTAL/ is bts_total.
+        self.kwargs["code"] = fold_code(self.kwargs["code"])
+        return super().get_object()
 
 
 class KpiTargetViewSet(viewsets.ReadOnlyModelViewSet):
