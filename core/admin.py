@@ -102,12 +102,8 @@ class WrittenFieldsMixin:
         return [written.get(name, name) for name in fields]
 
 
-class ComputedAdmin(WrittenFieldsMixin, BoundedSearchAdminMixin, admin.ModelAdmin):
-    """Rows a computation writes: read here, never edited or deleted by hand.
-
-    They go with the item they were computed from (`DeletionPageMixin`), and the next
-    computation writes them again.
-    """
+class ReadOnlyAdminMixin:
+    """Rows the admin shows and never adds, changes or deletes: they are written elsewhere."""
 
     def has_add_permission(self, request):
         return False
@@ -117,6 +113,16 @@ class ComputedAdmin(WrittenFieldsMixin, BoundedSearchAdminMixin, admin.ModelAdmi
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ComputedAdmin(
+    ReadOnlyAdminMixin, WrittenFieldsMixin, BoundedSearchAdminMixin, admin.ModelAdmin
+):
+    """Rows a computation writes: read here, never edited or deleted by hand.
+
+    They go with the item they were computed from (`DeletionPageMixin`), and the next
+    computation writes them again.
+    """
 
 
 class DeletionPageMixin:

@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import LabelledTabularInline, QuarterListFilter, TypedInputsMixin
+from core.admin import (
+    LabelledTabularInline,
+    QuarterListFilter,
+    ReadOnlyAdminMixin,
+    TypedInputsMixin,
+)
 from core.search import FoldedRelatedSearchMixin
 
 from .models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, ReportStatus
@@ -131,7 +136,9 @@ class QuarterlyReportAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(KpiValue)
-class KpiValueAdmin(TypedInputsMixin, FoldedRelatedSearchMixin, SimpleHistoryAdmin):
+class KpiValueAdmin(
+    ReadOnlyAdminMixin, TypedInputsMixin, FoldedRelatedSearchMixin, SimpleHistoryAdmin
+):
     """Every reading across reports, with its history; entered and changed on the report."""
 
     list_display = ("kpi", "report", "display", "measured_on", "report_status")
@@ -147,12 +154,3 @@ class KpiValueAdmin(TypedInputsMixin, FoldedRelatedSearchMixin, SimpleHistoryAdm
     @admin.display(description=_("status"), ordering="report__status")
     def report_status(self, value):
         return value.report.get_status_display()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
