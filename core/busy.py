@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,12 @@ class DatabaseBusyMiddleware:
         if not is_busy(exception):
             return None
         logger.warning("%s %s: database busy: %s", request.method, request.path, exception)
-        response = render(request, "busy.html", {"message": busy_message()}, status=503)
+        # Imported here: core.api answers the API's own busy refusals with this module.
+        from .api import refusal, wants_json
+
+        if wants_json(request):
+            response = JsonResponse(refusal(busy_message(), "busy"), status=503)
+        else:
+            response = render(request, "busy.html", {"message": busy_message()}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -122,6 +122,27 @@ def test_a_save_that_waited_too_long_answers_try_again(client, staff_laocai, lao
 
 
 @pytest.mark.django_db
+def test_an_autosave_that_waited_too_long_is_told_so_in_json(
+    client, staff_laocai, laocai, monkeypatch
+):
+    # The form's script shows the message it is given; a page of HTML it cannot show.
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "save_draft", locked)
+    client.force_login(staff_laocai)
+    response = client.post(
+        reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter]),
+        report_form_data(laocai),
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+        **EN,
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json() == {"detail": BUSY, "code": "busy", "errors": {}, "warnings": {}}
+
+
+@pytest.mark.django_db
 def test_an_api_decision_that_waited_too_long_answers_try_again_in_json(
     reviewer, laocai, monkeypatch
 ):
