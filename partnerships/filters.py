@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.validators import slug_re
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
@@ -92,7 +93,9 @@ class KpiCodeField(ModelChoiceField):
     and "-" for "_" make no other code (`fold_code`). Choices are offered by the stored code."""
 
     def to_python(self, value):
-        if isinstance(value, str) and value not in self.empty_values:
+        # Only what could be a code is looked up: PostgreSQL refuses a NUL in a query's
+        # text, and Django's own lookup below turns any such value into "not a choice".
+        if isinstance(value, str) and slug_re.match(fold_code(value)):
             kpi = self.queryset.filter(folded_code=fold_code(value)).first()
             if kpi is not None:
                 return kpi
