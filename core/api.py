@@ -22,6 +22,7 @@ from rest_framework.utils import html
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import busy
+from .answers import refusal
 from .parsing import (
     impossible_date_refusal,
     parse_number,
@@ -201,22 +202,6 @@ class QuarterFilter(django_filters.CharFilter):
 # Errors: the API always answers in JSON -------------------------------------------------
 
 logger = logging.getLogger(__name__)
-
-
-def refusal(detail, code: str, **extra) -> dict:
-    """The shape of every refusal the API gives: a message, a code, field errors, warnings."""
-    return {"detail": str(detail), "code": code, "errors": {}, "warnings": {}, **extra}
-
-
-def wants_json(request) -> bool:
-    """Whether an error is answered in the refusals' JSON shape rather than as a page: under
-    /api/, to the portal's own scripts (the report form's autosave sends X-Requested-With),
-    and to any client that does not take HTML."""
-    return (
-        request.path.startswith("/api/")
-        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
-        or not request.accepts("text/html")
-    )
 
 
 def stale_token_message() -> str:

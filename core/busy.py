@@ -15,6 +15,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .answers import refusal, wants_json
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
@@ -87,9 +89,6 @@ class DatabaseBusyMiddleware:
         if not is_busy(exception):
             return None
         logger.warning("%s %s: database busy: %s", request.method, request.path, exception)
-        # Imported here: core.api answers the API's own busy refusals with this module.
-        from .api import refusal, wants_json
-
         if wants_json(request):
             response = JsonResponse(refusal(busy_message(), "busy"), status=503)
         else:

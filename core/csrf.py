@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import api
+from . import answers, api
 
 LOGIN_VIEWS = {"login", "admin:login"}
 
@@ -35,8 +35,8 @@ def _is_login(request) -> bool:
 
 def csrf_failure(request, reason=""):
     message = api.stale_token_message()
-    if api.wants_json(request):
-        return JsonResponse(api.refusal(message, "csrf_failed"), status=403)
+    if answers.wants_json(request):
+        return JsonResponse(answers.refusal(message, "csrf_failed"), status=403)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and _is_login(request):
         target = request.POST.get("next") or request.GET.get("next", "")

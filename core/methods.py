@@ -6,13 +6,13 @@ it back with a GET) or when an address is reloaded or bookmarked; the user then 
 nothing and may believe what they pressed was done. The pages that know what was
 interrupted say so themselves; this is the safety net for every other one. The
 API's 405s are DRF's JSON answers, never empty, and are left as they are, as is
-any other answer to a client that wants JSON (`api.wants_json`), not a page.
+any other answer to a client that wants JSON (`answers.wants_json`), not a page.
 """
 
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 
-from . import api
+from . import answers
 
 
 class NotAllowedPageMiddleware:
@@ -25,7 +25,7 @@ class NotAllowedPageMiddleware:
             isinstance(response, HttpResponseNotAllowed)
             and not response.content
             and request.method in ("GET", "HEAD")
-            and not api.wants_json(request)
+            and not answers.wants_json(request)
         ):
             page = render(request, "405.html", status=405)
             page["Allow"] = response["Allow"]
