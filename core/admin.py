@@ -5,11 +5,11 @@ import hashlib
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import display_for_field
+from django.contrib.admin.utils import display_for_field, flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms import ModelChoiceField, ModelForm
-from django.forms.models import BaseInlineFormSet, _get_foreign_key
+from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -281,14 +281,14 @@ class SavedStateForm(ModelForm):
     """
 
     opened_state = forms.CharField(widget=forms.HiddenInput, required=False)
-    # Set by `HistoryAdmin.get_form`: the models and foreign keys of the page's inline
-    # rows, and who is saving.
-    children = ()
+    # Set by `HistoryAdmin.get_form`: the models and foreign keys of the inline rows the
+    # page writes (None on a page that saves nothing, which needs no digest), and who saves.
+    children = None
     editor = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound and not self.instance._state.adding:
+        if self.children is not None and not self.is_bound and not self.instance._state.adding:
             self.initial["opened_state"] = stored_state(
                 self._meta.model, self.instance.pk, self.children
             )
@@ -305,14 +305,14 @@ class SavedStateForm(ModelForm):
             # Locked until the admin's transaction ends, so that a save sent at the same
             # moment waits for this one and then finds the item changed.
             list(model._base_manager.select_for_update().filter(pk=self.instance.pk).values("pk"))
-            if stored_state(model, self.instance.pk, self.children) != opened:
+            if stored_state(model, self.instance.pk, self.children or ()) != opened:
                 raise ValidationError(self.conflict_message(), code="conflict")
         return cleaned_data
 
     def conflict_message(self) -> str:
         """Who saved the item since the page was opened, and when, and what to do now."""
         model = self._meta.model
-        record = last_save(model, self.instance.pk, self.children)
+        record = last_save(model, self.instance.pk, self.children or ())
         if record is None:
             # Rows written by an import keep no history: who changed them is not known.
             told = gettext("This %(item)s was changed after this page was opened.")
@@ -339,6 +339,17 @@ class SavedStateForm(ModelForm):
         return f"{told} {advice}"
 
 
+def _writes_rows(inline, request, obj) -> bool:
+    """Whether an inline's rows can be added, deleted or changed from its page."""
+    if inline.has_add_permission(request, obj):
+        return True
+    if inline.can_delete and inline.has_delete_permission(request, obj):
+        return True
+    fields = set(flatten_fieldsets(inline.get_fieldsets(request, obj)))
+    editable = fields - set(inline.get_readonly_fields(request, obj))
+    return bool(editable) and inline.has_change_permission(request, obj)
+
+
 class HistoryAdmin(TypedInputsMixin, BoundedSearchAdminMixin, SimpleHistoryAdmin):
     """An admin whose History page lists every change as field: old → new, and whose
     change page refuses to save over a change saved since it was opened (`SavedStateForm`).
@@ -356,10 +367,16 @@ class HistoryAdmin(TypedInputsMixin, BoundedSearchAdminMixin, SimpleHistoryAdmin
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.children = tuple(
-            (inline.model, _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name))
-            for inline in self.inlines
-        )
+        if obj is not None and self.has_change_permission(request, obj):
+            # Only the rows this page writes: a read-only inline (a person's parts in
+            # agreements) changed from another page is no conflict with this one.
+            form.children = tuple(
+                {
+                    inline.model: (inline.model, inline.get_formset(request, obj).fk)
+                    for inline in self.get_inline_instances(request, obj)
+                    if _writes_rows(inline, request, obj)
+                }.values()
+            )
         form.editor = request.user
         return form
 

@@ -148,11 +148,13 @@ class ParticipantFormSet(LabelledInlineFormSet):
         """The page's rows, as they will be saved, checked together: each row's own check
         sees only the rows already stored, not another new row of the same page."""
         super().clean()
+        if any(self.errors):
+            # A row refused on its own (no person chosen) is told so first.
+            return
         kept = [
             form.instance
             for form in self.forms
-            if form.has_changed() or form.instance.pk
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            if (form.has_changed() or form.instance.pk) and not form.cleaned_data.get("DELETE")
         ]
         problem = attended_twice(kept)
         if problem:

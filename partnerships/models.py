@@ -1118,7 +1118,9 @@ def attended_twice(parts) -> str:
     of one page."""
     roles = {}
     for part in parts:
-        roles.setdefault((part.person_id, part.side), set()).add(part.role)
+        # A part without a person yet is refused for that on its own.
+        if part.person_id is not None:
+            roles.setdefault((part.person_id, part.side), set()).add(part.role)
     for (person_id, _side), held in roles.items():
         present = [role for role in PRESENT_BY_ANOTHER_PART if role in held]
         if ParticipantRole.ATTENDED in held and present:

@@ -22,6 +22,7 @@ from .factories import (
     AgreementFactory,
     KpiFactory,
     KpiTargetFactory,
+    ParticipantFactory,
     ProvinceFactory,
     UserFactory,
 )
@@ -178,3 +179,21 @@ def test_every_history_keeping_admin_refuses_a_page_opened_before_a_save(admin_c
     assert "sau khi trang này được mở" in page_words(response)
     province.refresh_from_db()
     assert (province.name, province.full_name) == ("Lào Cai", "Tỉnh Lào Cai (sau sắp xếp)")
+
+
+def test_a_change_to_rows_a_page_only_shows_does_not_refuse_its_save(
+    admin_client, colleague, agreement
+):
+    # A person's page lists their parts in agreements, read only: a colleague editing that
+    # part on the agreement's page changed nothing this page writes.
+    part = ParticipantFactory(agreement=agreement, title_then="Chủ tịch UBND tỉnh")
+    person_url = reverse("admin:partnerships_person_change", args=[part.person.pk])
+    person_page = as_posted(admin_client.get(person_url))
+    tab_a = as_posted(colleague.get(_url(agreement)))
+    tab_a["participants-0-title_then"] = "Bí thư Tỉnh ủy"
+    _saved_in_tab_a(colleague, _url(agreement), tab_a)
+
+    person_page["notes"] = "Ghi chú mới"
+    assert admin_client.post(person_url, person_page).status_code == 302
+    part.person.refresh_from_db()
+    assert part.person.notes == "Ghi chú mới"

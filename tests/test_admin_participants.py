@@ -41,6 +41,12 @@ def _with_signers(page_data, *people, title="Chủ tịch UBND tỉnh", role=Par
     return data
 
 
+def participants_errors(response) -> list[str]:
+    """The errors of the participants' rows taken together, as the page shows them."""
+    formset = response.context["inline_admin_formsets"][0].formset
+    return [str(error) for error in formset.non_form_errors()]
+
+
 def test_a_signer_saved_meanwhile_in_another_tab_is_refused_with_a_message(admin_client, agreement):
     person = PersonFactory(full_name="Trịnh Văn Chiến")
     url = reverse("admin:partnerships_agreement_change", args=[agreement.pk])
@@ -75,11 +81,7 @@ def test_the_same_signer_twice_on_one_page_is_named_by_its_labels(admin_client, 
     response = admin_client.post(url, data, HTTP_ACCEPT_LANGUAGE="vi")
 
     assert response.status_code == 200
-    errors = [
-        str(error)
-        for error in response.context["inline_admin_formsets"][0].formset.non_form_errors()
-    ]
-    assert errors == [
+    assert participants_errors(response) == [
         "Có các dòng trùng nhau về cá nhân và vai trò; mỗi tổ hợp này chỉ được nhập một lần, "
         "vui lòng sửa lại."
     ]
@@ -121,11 +123,7 @@ def test_a_signer_and_an_attendee_added_on_one_page_are_refused_with_a_message(
     response = admin_client.post(url, data, HTTP_ACCEPT_LANGUAGE="vi")
 
     assert response.status_code == 200
-    errors = [
-        str(error)
-        for error in response.context["inline_admin_formsets"][0].formset.non_form_errors()
-    ]
-    assert errors == [
+    assert participants_errors(response) == [
         "Trịnh Xuân Trường được ghi ở bên này vừa là “Ký kết” vừa là “Tham dự”: người đã ký hoặc "
         "phát biểu thì đã có mặt, nên chỉ giữ dòng “Ký kết”."
     ]
@@ -165,3 +163,19 @@ def test_a_signer_may_also_have_spoken(agreement):
         role=ParticipantRole.SPOKE,
         title_then="Chủ tịch UBND tỉnh",
     ).full_clean()
+
+
+def test_rows_without_a_person_are_told_to_choose_one_not_answered_with_an_error_page(
+    admin_client, agreement
+):
+    url = reverse("admin:partnerships_agreement_change", args=[agreement.pk])
+    data = as_posted(admin_client.get(url))
+    data = _with_signers(data, PersonFactory())
+    data = _with_signers(data, PersonFactory(), role=ParticipantRole.ATTENDED)
+    for row in (0, 1):
+        data[f"participants-{row}-person"] = ""
+    response = admin_client.post(url, data, HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.status_code == 200
+    assert BANNER in response.content.decode()
+    assert not agreement.participants.exists()
