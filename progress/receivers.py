@@ -58,17 +58,29 @@ PHASE_YEARS = ("start_year", "end_year")
 # An organisation's agreements count for its province: moved, their figures leave one
 # province for another, as when an agreement's counterparty changes (`agreement_saving`).
 ORGANISATION_PLACE = ("province_id",)
-FIGURE_RULES = {Kpi: KPI_RULES, Phase: PHASE_YEARS, Organisation: ORGANISATION_PLACE}
+# Each model's rules, and the rows whose figures follow them: a change with none of those
+# rows (a new KPI, a phase or an organisation without agreements yet) rewrites no figure.
+FIGURE_RULES = {
+    Kpi: (KPI_RULES, ("values", "targets")),
+    Phase: (PHASE_YEARS, ("agreements",)),
+    Organisation: (ORGANISATION_PLACE, ("agreements",)),
+}
 
 
-def rules_saving(sender, instance, raw=False, **kwargs):
+def rules_saving(sender, instance, raw=False, update_fields=None, **kwargs):
     """Note, before the save, whether it changes the rules the figures follow."""
-    fields = FIGURE_RULES[sender]
-    stored = None
-    if not raw and instance.pk:
-        stored = sender.objects.filter(pk=instance.pk).values(*fields).first()
-    instance._changes_figures = stored is not None and any(
-        stored[name] != getattr(instance, name) for name in fields
+    fields, followers = FIGURE_RULES[sender]
+    instance._changes_figures = False
+    if raw or not instance.pk:
+        return
+    names = {*fields, *(name.removesuffix("_id") for name in fields)}
+    if update_fields is not None and not names & set(update_fields):
+        return
+    stored = sender.objects.filter(pk=instance.pk).values(*fields).first()
+    instance._changes_figures = (
+        stored is not None
+        and any(stored[name] != getattr(instance, name) for name in fields)
+        and any(getattr(instance, follower).exists() for follower in followers)
     )
 
 

@@ -272,3 +272,17 @@ def test_it_moves_an_organisations_figures_with_its_province(
     assert stations["BTS stations (stations)"][3] == "1,050"
     assert 'data-table="progress"' not in _dashboard(admin_client, "lao-cai-truoc-2025")
     assert not PendingRecompute.objects.exists()
+
+
+def test_it_leaves_the_figures_alone_when_an_organisation_without_agreements_moves(
+    admin_client, provinces, bts, django_capture_on_commit_callbacks
+):
+    # A department entered under the wrong province has no figures to move: no full rebuild.
+    department = OrganisationFactory(province=provinces.former_lao_cai)
+    runs = _full_runs()
+    data = form_data(department, province=provinces.former_yen_bai.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change(admin_client, department, data)
+
+    assert response.status_code == 302
+    assert _full_runs() == runs
