@@ -1,4 +1,5 @@
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
@@ -242,9 +243,9 @@ class ReportDraftSerializer(StrictSerializer):
         """Each KPI and commitment once: of two values sent for one, which was meant?"""
         repeated = {}
         for name, key in ITEMS.items():
-            sent = [item[key] for item in attrs.get(name, [])]
-            for item_name in dict.fromkeys(sent):
-                if sent.count(item_name) > 1:
+            sent = Counter(item[key] for item in attrs.get(name, []))
+            for item_name, times in sent.items():
+                if times > 1:
                     repeated[f"{key}-{item_name}"] = [REPEATED[key] % {"name": item_name}]
         if repeated:
             raise serializers.ValidationError(repeated)

@@ -34,6 +34,12 @@ from ..models import (
 )
 from . import filters, serializers
 
+
+def not_your_province() -> str:
+    """Why a user who may read a report may not change it."""
+    return _("You do not enter progress for this agreement's province.")
+
+
 REFUSALS = {
     400: OpenApiResponse(serializers.RefusalSerializer, description="Refused: see `errors`."),
     403: OpenApiResponse(description="Visible, but not yours to change."),
@@ -189,9 +195,7 @@ class ReportViewSet(
             # Another province's reports are not found, whatever exists; a report the user
             # reads (an official, a reviewer) is theirs to see, not to open or fill in.
             if reads_reports_of(request.user, agreement.counterparty.province_id):
-                raise PermissionDenied(
-                    _("You do not enter progress for this agreement's province.")
-                )
+                raise PermissionDenied(not_your_province())
             raise NotFound()
         existed = agreement.reports.filter(quarter=quarter).exists()
         try:
@@ -220,7 +224,7 @@ class ReportViewSet(
         report = self.get_object()
         self._ensure(
             services.can_edit(request.user, report.agreement),
-            _("You do not enter progress for this agreement's province."),
+            not_your_province(),
         )
         kpis = {kpi.folded_code: kpi for kpi in report_kpis(report).values()}
         incoming = serializers.ReportDraftSerializer(
@@ -285,7 +289,7 @@ class ReportViewSet(
         report = self.get_object()
         self._ensure(
             services.can_edit(request.user, report.agreement),
-            _("You do not enter progress for this agreement's province."),
+            not_your_province(),
         )
         incoming = serializers.VersionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
