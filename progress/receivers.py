@@ -13,7 +13,12 @@ from core.queue import publish_on_commit
 from partnerships.models import Agreement, Kpi, Organisation, Phase
 
 from .services import overlaps
-from .tasks import recompute_all, recompute_completeness, request_recompute
+from .tasks import (
+    recompute_all,
+    recompute_completeness,
+    recompute_province,
+    request_recompute,
+)
 
 # Only these change which values count: approving adds a report's values, reopening takes
 # them away.
@@ -106,11 +111,12 @@ def agreement_saving(sender, instance, raw=False, **kwargs):
     """Note, before the save, how far a change of the agreement's terms reaches.
 
     Its own recompute rewrites its province's roll-ups in the phases its period now
-    touches, and tells its phase's pages. What it would leave stale needs the full
-    rebuild: the province it moves away from, a phase its period no longer touches,
-    and the pages of the phase it leaves.
+    touches, and tells its phase's pages. What that would leave stale, the province it
+    moves away from, a phase its period no longer touches and the pages of the phase it
+    leaves, is recomputed as if it had been deleted from where it was (`_left`).
     """
-    instance._terms_reach = None
+    instance._terms_changed = False
+    instance._left = None
     if raw or not instance.pk:
         return
     stored = (
@@ -120,13 +126,12 @@ def agreement_saving(sender, instance, raw=False, **kwargs):
     )
     if stored is None or all(stored[name] == getattr(instance, name) for name in AGREEMENT_TERMS):
         return
+    instance._terms_changed = True
     province_id = instance.counterparty.province_id if instance.counterparty_id else None
     left_province = stored["counterparty__province_id"] not in (None, province_id)
-    period = {"period_start": instance.period_start, "period_end": instance.period_end}
-    phases = Phase.objects.only("start_year", "end_year")
-    left_phase = any(overlaps(stored, phase) and not overlaps(period, phase) for phase in phases)
-    moved = left_province or left_phase or stored["phase_id"] != instance.phase_id
-    instance._terms_reach = "everything" if moved else "agreement"
+    before, after = _touched_phases(stored), _touched_phases(instance)
+    if left_province or set(before) - set(after):
+        instance._left = (stored["counterparty__province_id"], before)
 
 
 def agreement_saved(sender, instance, created=False, raw=False, **kwargs):
@@ -138,17 +143,28 @@ def agreement_saved(sender, instance, created=False, raw=False, **kwargs):
         # them. Like a report's opening, a lost job is made up by the scheduled full rebuild.
         publish_on_commit(recompute_completeness, instance.pk)
         return
-    reach = getattr(instance, "_terms_reach", None)
-    if reach is None:
-        return
-    if reach == "everything":
+    if getattr(instance, "_left", None):
         # A job lost with the broker is made up by the scheduled full rebuild.
-        publish_on_commit(recompute_all)
-    else:
+        publish_on_commit(recompute_province, *instance._left)
+    if getattr(instance, "_terms_changed", False):
         request_recompute(instance.pk, reason="agreement terms changed")
 
 
 def agreement_deleted(sender, instance, **kwargs):
     # Its own figures go with it, but the roll-ups of its province and of the nation count it
-    # until rebuilt. A job lost with the broker is made up by the scheduled full rebuild.
-    publish_on_commit(recompute_all)
+    # until recomputed without it. A job lost with the broker is made up by the scheduled
+    # full rebuild.
+    province = Organisation.objects.filter(pk=instance.counterparty_id).values("province_id")
+    if not province.exists():
+        # Its organisation went with it: what else went is for the rebuild to find.
+        publish_on_commit(recompute_all)
+        return
+    publish_on_commit(recompute_province, province.get()["province_id"], _touched_phases(instance))
+
+
+def _touched_phases(agreement) -> list[int]:
+    """The phases an agreement's figures count in (an agreement or a row of its terms): its
+    own, and those its period touches."""
+    terms = agreement if isinstance(agreement, dict) else vars(agreement)
+    phases = Phase.objects.only("start_year", "end_year")
+    return sorted({phase.pk for phase in phases if overlaps(terms, phase)} | {terms["phase_id"]})

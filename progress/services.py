@@ -69,7 +69,7 @@ from milestones.models import KpiValue, QuarterlyReport, ReportStatus
 from milestones.schedule import deadline_for, reportable_quarters
 from partnerships.models import Agreement, Kpi, KpiTarget, Phase
 from provinces.lineage import ProvinceTree
-from provinces.models import current_q
+from provinces.models import Province, current_q
 
 from .models import (
     AgreementProgress,
@@ -652,7 +652,12 @@ def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
     overlapping = [phase for phase in Phase.objects.all() if overlaps(agreement, phase)]
     tree = ProvinceTree() if agreement["province_id"] else None
     chain = tree.chain(agreement["province_id"]) if tree else []
-    data = _chain_data(agreement, chain, overlapping)
+    data = _chain_data(
+        chain,
+        min([agreement["period_start"], *(phase.start_year for phase in overlapping)]),
+        max([agreement["period_end"], *(phase.end_year for phase in overlapping)]),
+        alone=agreement,
+    )
     rows = _agreement_rows(
         agreement,
         kpis,
@@ -674,20 +679,18 @@ def _recompute_agreement_locked(agreement_id: int, now, kpis: dict) -> int:
     return written
 
 
-def _chain_data(agreement: dict, chain: list[int], phases: list[Phase]) -> dict:
-    """What one agreement's recompute reads, read once: the agreements of its unit and of
-    the provinces that unit merged into (`chain`; the agreement alone without a province),
-    with their values in the quarters of its period and of the phases it touches.
+def _chain_data(chain: list[int], first: int, last: int, alone: dict | None = None) -> dict:
+    """What a recompute of one unit reads, read once: the agreements of the unit and of the
+    provinces it merged into (`chain`), or the agreement `alone` when it has no province,
+    with their values in the years `first` to `last` (its period's and its phases').
 
     Each rule counts only the quarters it should (the agreement's period, the phase's
     years), as it does on the full rebuild, which reads every value.
     """
-    first = min([agreement["period_start"], *(phase.start_year for phase in phases)])
-    last = max([agreement["period_end"], *(phase.end_year for phase in phases)])
     agreements = (
         _agreement_dicts(Agreement.objects.filter(counterparty__province_id__in=chain))
         if chain
-        else [agreement]
+        else [alone]
     )
     # By the keys of the agreements just read, not by their provinces again: that took
     # two more joins for every approved report of the quarters, nationwide.
@@ -702,6 +705,37 @@ def _chain_data(agreement: dict, chain: list[int], phases: list[Phase]) -> dict:
         ),
         "targets": _targets(KpiTarget.objects.filter(agreement_id__in=ids)),
     }
+
+
+def recompute_province(province_id: int | None, phase_ids: list[int]) -> int:
+    """The roll-ups an agreement no longer feeds, once it was deleted or moved to another
+    province: those of `province_id`, where it counted, and of the provinces that unit
+    merged into, in the phases `phase_ids` its period touched; the province's reporting
+    completeness; and the pages of those phases.
+
+    Its own rows went with it (or follow it, recomputed as its own). The full rebuild
+    would reach the same rows, reading every value of the country for a few.
+    """
+    with transaction.atomic():
+        _take_lock()
+        now = timezone.now()
+        phases = list(Phase.objects.filter(pk__in=phase_ids))
+        written = 0
+        if province_id is not None and Province.objects.filter(pk=province_id).exists():
+            kpis, today, tree = _kpis(), last_completed(), ProvinceTree()
+            chain = tree.chain(province_id)
+            if phases:
+                data = _chain_data(
+                    chain,
+                    min(phase.start_year for phase in phases),
+                    max(phase.end_year for phase in phases),
+                )
+                for phase in phases:
+                    written += _recompute_phase_locked(phase, chain, tree, now, kpis, today, data)
+            written += _recompute_completeness_locked(tree, chain, now)
+        _count_recomputes({phase.pk for phase in phases})
+        _announce(None)
+        return written
 
 
 def _count_recomputes(phase_ids: set[int]):

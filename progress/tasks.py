@@ -63,6 +63,17 @@ def recompute_completeness(self, agreement_id: int):
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
+@shared_task(bind=True, max_retries=RECOMPUTE_MAX_RETRIES, acks_late=True)
+def recompute_province(self, province_id: int | None, phase_ids: list[int]):
+    """Recompute a province's roll-ups without an agreement it no longer has."""
+    try:
+        return services.recompute_province(province_id, phase_ids)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
 @shared_task(acks_late=True)
 def recompute_pending():
     """Catch up on agreements whose recompute could not be queued or kept failing."""

@@ -35,7 +35,7 @@ from .factories import (
     SourceFactory,
     UserFactory,
 )
-from .progress_data import agreement_for, catalogue, report
+from .progress_data import agreement_for, catalogue, report, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +252,44 @@ def test_the_figures_are_recomputed_once_an_agreement_is_deleted(
     assert response.status_code == 302
     owed = ReportingCompleteness.objects.get(province=provinces.former_lao_cai, quarter=20214)
     assert owed.expected == 1
+
+
+def test_deleting_an_agreement_recomputes_its_province_as_the_full_rebuild_would(
+    admin_client, provinces, django_capture_on_commit_callbacks
+):
+    bts = catalogue()["bts_total"]
+    kept = agreement_for(provinces.former_lao_cai)
+    report(kept, "2023Q4", {bts: 500})
+    # Signed later in the same province and phase by mistake, before any report: the unit
+    # was judged by its target.
+    mistaken = AgreementFactory(
+        counterparty=kept.counterparty, phase=kept.phase, signed_on=datetime.date(2022, 5, 6)
+    )
+    KpiTargetFactory(agreement=mistaken, kpi=bts, target_value=1000)
+    elsewhere = agreement_for(provinces.former_yen_bai)
+    report(elsewhere, "2023Q4", {bts: 300})
+    progress.recompute_all()
+    unit = ProvinceProgress.objects.get(
+        province=provinces.former_lao_cai, phase=kept.phase, kpi=bts
+    )
+    assert (unit.value, unit.target_value, unit.agreements) == (500, 1000, 2)
+    full_rebuilds = RecomputeRun.objects.filter(agreement__isnull=True).count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(_delete_url(mistaken), {"post": "yes"}, **VI)
+
+    assert response.status_code == 302
+    # Rewritten rows are new rows.
+    unit = ProvinceProgress.objects.get(
+        province=provinces.former_lao_cai, phase=kept.phase, kpi=bts
+    )
+    assert (unit.value, unit.target_value, unit.agreements) == (500, None, 1)
+    merged = ProvinceProgress.objects.get(province=provinces.lao_cai, phase=kept.phase, kpi=bts)
+    assert (merged.value, merged.target_value) == (800, None)
+    national = NationalProgress.objects.get(phase=kept.phase, kpi=bts)
+    assert (national.value, national.target_value) == (800, None)
+    # Only the province was recomputed, and to the figures the full rebuild gives.
+    assert RecomputeRun.objects.filter(agreement__isnull=True).count() == full_rebuilds
+    after_deletion = snapshot()
+    progress.recompute_all()
+    assert snapshot() == after_deletion

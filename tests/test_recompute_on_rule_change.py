@@ -15,7 +15,7 @@ from progress.models import AgreementProgress, PendingRecompute, ProvinceProgres
 
 from .admin_forms import add, change, form_data
 from .factories import OrganisationFactory
-from .progress_data import agreement_for, catalogue, national_row, report
+from .progress_data import agreement_for, catalogue, national_row, report, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +119,9 @@ def _counted(agreement, kpi):
     return row.value if row else None
 
 
-def _province_value(province, kpi):
+def _province_value(province, kpi, phase_start=2021):
     row = ProvinceProgress.objects.filter(
-        province=province, kpi=kpi, phase__start_year=2021
+        province=province, kpi=kpi, phase__start_year=phase_start
     ).first()
     return row.value if row else None
 
@@ -167,6 +167,7 @@ def test_it_recomputes_both_provinces_when_the_counterparty_moves(
         name="Ủy ban nhân dân tỉnh Yên Bái", province=provinces.former_yen_bai
     )
     assert _province_value(provinces.former_lao_cai, bts) == D(1050)
+    full_rebuilds = _full_runs()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = change(admin_client, agreement, form_data(agreement, counterparty=yen_bai.pk))
@@ -175,6 +176,36 @@ def test_it_recomputes_both_provinces_when_the_counterparty_moves(
     assert _province_value(provinces.former_lao_cai, bts) is None
     assert _province_value(provinces.former_yen_bai, bts) == D(1050)
     assert _province_value(provinces.lao_cai, bts) == D(1050)
+    # Both provinces were recomputed, not the country, to what the full rebuild gives.
+    assert _full_runs() == full_rebuilds
+    moved = snapshot()
+    progress.recompute_all()
+    assert snapshot() == moved
+
+
+def test_it_recomputes_the_phase_an_agreements_period_leaves(
+    admin_client, provinces, bts, django_capture_on_commit_callbacks
+):
+    agreement = Agreement.objects.get(counterparty__province=provinces.former_lao_cai)
+    # Yên Bái's agreement of 2014–2020 makes that phase.
+    agreement_for(provinces.former_yen_bai, 2014, 2020)
+    Agreement.objects.filter(pk=agreement.pk).update(period_start=2020)
+    report(agreement, "2020Q4", {bts: 700})
+    progress.recompute_all()
+    assert _province_value(provinces.former_lao_cai, bts, phase_start=2014) == D(700)
+    agreement.refresh_from_db()
+    agreement.reports.filter(quarter=20204).delete()
+    full_rebuilds = _full_runs()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = change(admin_client, agreement, form_data(agreement, period_start="2021"))
+
+    assert response.status_code == 302
+    assert _province_value(provinces.former_lao_cai, bts, phase_start=2014) is None
+    assert _full_runs() == full_rebuilds
+    shrunk = snapshot()
+    progress.recompute_all()
+    assert snapshot() == shrunk
 
 
 def _rows(html, table):
