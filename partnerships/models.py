@@ -61,9 +61,7 @@ class BilingualName(models.Model):
         language, folded (`fold`): "TỔNG SỐ TRẠM BTS" beside "Tổng số trạm BTS" would be one
         entry shown twice, and an import row naming it would land on either.
         """
-        others = type(self)._default_manager.all()
-        if self.pk is not None:
-            others = others.exclude(pk=self.pk)
+        others = others_than(self)
         errors = {}
         for field in ("name_vi", "name_en"):
             folded = _folded_name(getattr(self, field))
@@ -171,10 +169,10 @@ class Phase(models.Model):
         A quarter belongs to the one phase whose years hold it: phases that overlap would
         both count it, and both be offered wherever a phase is chosen.
         """
-        others = Phase.objects.filter(start_year__lte=self.end_year, end_year__gte=self.start_year)
-        if self.pk is not None:
-            others = others.exclude(pk=self.pk)
-        others = list(others)
+        overlapping = Phase.objects.filter(
+            start_year__lte=self.end_year, end_year__gte=self.start_year
+        )
+        others = list(others_than(self, overlapping))
         if not others:
             return ""
         return ngettext(
@@ -255,6 +253,13 @@ class Phase(models.Model):
             "end": self.end_year,
             "agreements": named_agreements(misfits),
         }
+
+
+def others_than(instance, rows=None):
+    """`rows` (every row of the instance's model by default) but the instance itself, which a
+    rule about the other rows must not count: an unsaved one is none of them yet."""
+    rows = type(instance)._default_manager.all() if rows is None else rows
+    return rows if instance.pk is None else rows.exclude(pk=instance.pk)
 
 
 def named_agreements(agreements) -> str:
@@ -428,18 +433,14 @@ class Organisation(CollatedModel, SearchableModel):
         if folded is None:
             return None
         others = Organisation.objects.filter(province_id=self.province_id, folded_name=folded)
-        others = others.exclude(name=self.name)
-        if self.pk:
-            others = others.exclude(pk=self.pk)
+        others = others_than(self, others.exclude(name=self.name))
         return others.only("name").first()
 
     def _other_vnpt(self):
         """The organisation of the kind VNPT, when this one would be a second."""
         if self.kind != OrganisationKind.VNPT:
             return None
-        others = Organisation.objects.filter(kind=OrganisationKind.VNPT)
-        if self.pk:
-            others = others.exclude(pk=self.pk)
+        others = others_than(self, Organisation.objects.filter(kind=OrganisationKind.VNPT))
         return others.only("name").first()
 
     def save(self, *args, **kwargs):
@@ -531,9 +532,9 @@ class Person(SearchableModel):
         folded = _folded_name(self.full_name)
         if folded is None:
             return None
-        others = Person.objects.filter(organisation_id=self.organisation_id, folded_name=folded)
-        if self.pk:
-            others = others.exclude(pk=self.pk)
+        others = others_than(
+            self, Person.objects.filter(organisation_id=self.organisation_id, folded_name=folded)
+        )
         return others.only("full_name").first()
 
     def save(self, *args, **kwargs):
@@ -1098,11 +1099,12 @@ class Participant(models.Model):
     def clean(self):
         if not (self.agreement_id and self.person_id and self.side and self.role):
             return
-        others = Participant.objects.filter(
-            agreement_id=self.agreement_id, person_id=self.person_id, side=self.side
+        others = others_than(
+            self,
+            Participant.objects.filter(
+                agreement_id=self.agreement_id, person_id=self.person_id, side=self.side
+            ),
         )
-        if self.pk is not None:
-            others = others.exclude(pk=self.pk)
         if refusal := attended_twice([self, *others]):
             raise ValidationError({"role": refusal})
 
@@ -1338,9 +1340,7 @@ class Kpi(SearchableModel, BilingualName):
         folded = fold_code(self.code)
         if not folded:
             return None
-        others = Kpi.objects.filter(folded_code=folded).exclude(code=self.code)
-        if self.pk:
-            others = others.exclude(pk=self.pk)
+        others = others_than(self, Kpi.objects.filter(folded_code=folded).exclude(code=self.code))
         return others.first()
 
     def save(self, *args, **kwargs):
