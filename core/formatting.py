@@ -88,3 +88,14 @@ def datetime_label(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
     return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+# A refusal names this many of the rows it concerns, and counts them all.
+NAMED_IN_A_REFUSAL = 5
+
+
+def first_few(names) -> str:
+    """Names as a refusal lists them: the first few, then an ellipsis for the rest."""
+    names = list(names)
+    listed = "; ".join(names[:NAMED_IN_A_REFUSAL])
+    return listed + " …" if len(names) > NAMED_IN_A_REFUSAL else listed

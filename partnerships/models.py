@@ -20,7 +20,7 @@ from core.dates import (
     partial_date_bounds,
     validate_partial_date,
 )
-from core.formatting import date_label, number
+from core.formatting import date_label, first_few, number
 from core.links import walk
 from core.parsing import FIRST_YEAR, LAST_YEAR
 from core.quarters import Quarter, runs_label
@@ -101,9 +101,6 @@ class Source(models.Model):
 
 
 _YEARS_IN_NAME = re.compile(r"(?<!\d)\d{4}(?!\d)")
-
-# A refusal names this many of the agreements it concerns, and counts them all.
-MISFITS_NAMED = 5
 
 
 class Phase(models.Model):
@@ -264,8 +261,7 @@ def others_than(instance, rows=None):
 
 def named_agreements(agreements) -> str:
     """Agreements as a refusal names them: title, period and signing, the first few only."""
-    named = "; ".join(agreement.described for agreement in agreements[:MISFITS_NAMED])
-    return named + " …" if len(agreements) > MISFITS_NAMED else named
+    return first_few(agreement.described for agreement in agreements)
 
 
 class OrganisationKind(models.TextChoices):

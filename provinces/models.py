@@ -10,7 +10,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.collation import CollatedModel
-from core.formatting import date_label
+from core.formatting import date_label, first_few
 from core.links import walk
 from core.search import SearchableModel
 
@@ -259,7 +259,7 @@ class Province(CollatedModel, SearchableModel):
             ) % {
                 "count": len(late),
                 "date": date_label(self.valid_until),
-                "agreements": "; ".join(agreement.described for agreement in late),
+                "agreements": first_few(agreement.described for agreement in late),
             }
         if early := missed.get("valid_from"):
             errors["valid_from"] = ngettext(
@@ -275,7 +275,7 @@ class Province(CollatedModel, SearchableModel):
             ) % {
                 "count": len(early),
                 "date": date_label(self.valid_from),
-                "agreements": "; ".join(agreement.described for agreement in early),
+                "agreements": first_few(agreement.described for agreement in early),
             }
         if errors:
             raise ValidationError(errors)

@@ -190,6 +190,26 @@ def test_the_admin_refuses_a_first_day_after_its_committees_signed(admin_client,
     assert Province.objects.get(pk=provinces.lao_cai.pk).valid_from == datetime.date(2025, 7, 1)
 
 
+def test_the_refusal_names_the_first_five_agreements_and_counts_them_all(admin_client, provinces):
+    committee = _signed(
+        provinces.former_lao_cai, datetime.date(2021, 1, 5), 2021, 2025
+    ).counterparty
+    for month in range(2, 8):
+        AgreementFactory(
+            title=f"Thỏa thuận bổ sung số {month}",
+            counterparty=committee,
+            phase=PhaseFactory(start_year=2021, end_year=2025),
+            signed_on=datetime.date(2021, month, 5),
+        )
+    response = _change(admin_client, provinces.former_lao_cai, valid_until="2020-06-30")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "7 thỏa thuận của các tổ chức thuộc tỉnh này được ký sau ngày 30/06/2020" in page
+    assert "(2021–2025, 05/05/2021) …" in page
+    assert "05/06/2021" not in page
+
+
 def test_the_admin_saves_a_last_day_still_after_its_committees_signed(admin_client, provinces):
     _signed(provinces.former_lao_cai, datetime.date(2021, 8, 5), 2021, 2025)
     response = _change(admin_client, provinces.former_lao_cai, valid_until="2024-12-31")
