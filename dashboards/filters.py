@@ -8,6 +8,7 @@ the form.
 
 import django_filters
 from django import forms
+from django.forms import BoundField
 from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,21 @@ class FilterForm(forms.Form):
     """
 
     default_renderer = Jinja2()
+
+
+class AppliedChoice(BoundField):
+    """A choice shown as the filter applied it, not as the address spelled it.
+
+    A select marks the option whose value is the address's text: `?kpi=BTS_TOTAL`
+    marked no KPI while the page showed bts_total's figures (`KpiFilter` reads any
+    spelling of a code). A choice refused keeps the text typed, beside its error.
+    """
+
+    def value(self):
+        cleaned = getattr(self.form, "cleaned_data", {})
+        if self.name in cleaned:
+            return self.field.prepare_value(cleaned[self.name])
+        return super().value()
 
 
 def _by_units(queryset, name, value):
@@ -76,6 +92,7 @@ class DashboardFilterSet(django_filters.FilterSet):
     kpi = KpiFilter(
         label=_("KPI"),
         empty_label=_("All KPIs (map: first headline KPI)"),
+        bound_field_class=AppliedChoice,
     )
     status = StatusFilter(
         choices=ProgressStatus.choices,
@@ -92,12 +109,14 @@ class DashboardFilterSet(django_filters.FilterSet):
 class ProvinceMapFilterSet(django_filters.FilterSet):
     """The national map's rows: the provinces' progress in a phase, for a KPI, in one era.
 
-    Its phase and KPI are codes the national form has checked already, so they are
-    matched as codes rather than looked up a second time.
+    Its phase is a code the national form has checked already, so it is matched as a
+    code rather than looked up a second time. Its KPI is read as every list reads one
+    (`KpiFilter`): a code spelled differently is the same KPI, and one that names no
+    KPI is refused with the field named, never matched as nothing.
     """
 
     phase = django_filters.CharFilter(field_name="phase__code")
-    kpi = django_filters.CharFilter(field_name="kpi__code")
+    kpi = KpiFilter()
     units = django_filters.ChoiceFilter(
         choices=MapUnits.CHOICES,
         method=_by_units,
@@ -137,6 +156,7 @@ class CompareFilterSet(django_filters.FilterSet):
     kpi = KpiFilter(
         label=_("KPI"),
         empty_label=None,
+        bound_field_class=AppliedChoice,
     )
     region = django_filters.ChoiceFilter(
         choices=Region.choices,

@@ -7,10 +7,13 @@ from core.admin import (
     QuarterListFilter,
     ReadOnlyAdminMixin,
     TypedInputsMixin,
+    quarter_field,
 )
 from core.search import FoldedRelatedSearchMixin
 
 from .models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, ReportStatus
+
+REPORT_QUARTER = quarter_field(QuarterlyReport, "quarter")
 
 
 class ReportChildInline:
@@ -70,7 +73,15 @@ class EvidenceInline(LabelledTabularInline):
 
 @admin.register(QuarterlyReport)
 class QuarterlyReportAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
-    list_display = ("agreement", "period", "status", "version", "is_demo", "source", "updated_at")
+    list_display = (
+        "agreement",
+        REPORT_QUARTER,
+        "status",
+        "version",
+        "is_demo",
+        "source",
+        "updated_at",
+    )
     list_filter = ("status", "is_demo", QuarterListFilter, "agreement__phase")
     list_select_related = ("agreement", "source")
     autocomplete_fields = ("agreement", "source")
@@ -112,7 +123,7 @@ class QuarterlyReportAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
         # Moving a report with figures to another agreement or quarter would
         # silently rewrite that agreement's history.
         if obj is not None:
-            return (*fields, "agreement", "period_label")
+            return (*fields, "agreement", REPORT_QUARTER)
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -120,13 +131,9 @@ class QuarterlyReportAdmin(FoldedRelatedSearchMixin, SimpleHistoryAdmin):
             return self.fieldsets
         # A saved report shows its quarter as people write it (Q3/2025), not as 20253.
         main = tuple(
-            "period_label" if name == "quarter" else name for name in self.fieldsets[0][1]["fields"]
+            REPORT_QUARTER if name == "quarter" else name for name in self.fieldsets[0][1]["fields"]
         )
         return ((None, {"fields": main}), *self.fieldsets[1:])
-
-    @admin.display(description=_("quarter"))
-    def period_label(self, report):
-        return str(report.period)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -59,7 +59,7 @@ def _reports_listed(client, quarter):
         reverse("admin:milestones_quarterlyreport_changelist"), {"quarter": quarter}, **VI
     )
     assert response.status_code == 200
-    return sorted(_cells(response, "period"))
+    return sorted(_cells(response, "quarter"))
 
 
 @pytest.mark.parametrize("typed", ["20244", "Q4/2024", "Quý 4/2024", "quý 4/2024", " q4/2024 "])
@@ -102,6 +102,45 @@ def test_the_completeness_list_reads_a_typed_quarter_too(admin_client):
 
 
 # Quarters and years as the portal writes them.
+
+
+def _column_sort_link(response, name) -> tuple[str, str]:
+    """A list column's title, and the address its title links to to sort by it."""
+    heading = re.search(
+        rf'<th scope="col" class="[^"]*\bcolumn-{name}\b[^"]*">(.*?)</th>',
+        page_text(response),
+        re.S,
+    )
+    assert heading, f"no sortable column {name}"
+    link = re.search(r'<div class="text"><a href="([^"]*)">(.*?)</a>', heading.group(1), re.S)
+    return link.group(2).strip(), link.group(1)
+
+
+@pytest.mark.parametrize(
+    ("headers", "title", "written"),
+    [(VI, "Quý", ["Quý 4/2024", "Quý 1/2025"]), (EN, "Quarter", ["Q4/2024", "Q1/2025"])],
+)
+def test_the_reports_list_shows_and_sorts_its_quarter_as_written(
+    admin_client, reports, headers, title, written
+):
+    url = reverse("admin:milestones_quarterlyreport_changelist")
+
+    shown_title, sort = _column_sort_link(admin_client.get(url, **headers), "quarter")
+    earliest_first = admin_client.get(url + sort, **headers)
+
+    assert shown_title == title
+    assert _cells(earliest_first, "quarter") == written
+    _title, reverse_sort = _column_sort_link(earliest_first, "quarter")
+    assert _cells(admin_client.get(url + reverse_sort, **headers), "quarter") == written[::-1]
+    assert "20.244" not in page_words(earliest_first)
+    assert "20,244" not in page_words(earliest_first)
+
+
+def test_a_saved_reports_page_shows_its_quarter_as_written(admin_client, reports):
+    url = reverse("admin:milestones_quarterlyreport_change", args=[reports["Q4/2024"].pk])
+
+    assert _cells(admin_client.get(url, **VI), "quarter") == ["Quý 4/2024"]
+    assert _cells(admin_client.get(url, **EN), "quarter") == ["Q4/2024"]
 
 
 @pytest.mark.parametrize(("headers", "years"), [(VI, ["2014", "2020"]), (EN, ["2014", "2020"])])

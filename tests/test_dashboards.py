@@ -5,11 +5,15 @@ import re
 
 import pytest
 import time_machine
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboards.filters import ProvinceMapFilterSet
+from partnerships.filters import KpiTargetFilterSet
+from partnerships.models import KpiTarget
 from progress import services as progress
-from progress.models import PendingRecompute
+from progress.models import PendingRecompute, ProvinceProgress
 from progress.tasks import request_recompute
 from provinces.access import Role
 
@@ -112,6 +116,45 @@ def test_it_colours_the_map_by_the_chosen_kpi(client_official, world):
     assert "FTTH subscribers by province" in html
     quang_binh = by_name(table_rows(html, "map"))["Quảng Bình"]
     assert quang_binh[1:4] == ["44,000", "49,000", "89.8%"]
+
+
+def chosen_kpi(html: str) -> list[str]:
+    """The values of the KPI options the filter form marks as chosen."""
+    select = re.search(r'<select name="kpi".*?</select>', html, re.S)
+    assert select, "no KPI selector"
+    return re.findall(r'<option value="([^"]*)" selected>', select.group(0))
+
+
+@pytest.mark.parametrize("spelt", ["FTTH_SUBSCRIBERS", "ftth-subscribers", "Ftth_Subscribers"])
+def test_a_kpi_code_spelled_otherwise_shows_and_chooses_that_kpi(client_official, world, spelt):
+    exact = page(client_official, "/?kpi=ftth_subscribers&units=former")
+    html = page(client_official, f"/?kpi={spelt}&units=former")
+
+    assert "FTTH subscribers by province" in html
+    for table in ("headline", "map", "at_risk"):
+        assert table_rows(html, table) == table_rows(exact, table)
+    assert chosen_kpi(html) == chosen_kpi(exact) == ["ftth_subscribers"]
+    compared = page(client_official, f"/compare/?kpi={spelt}")
+    assert table_rows(compared, "compare") == table_rows(
+        page(client_official, "/compare/?kpi=ftth_subscribers"), "compare"
+    )
+    assert chosen_kpi(compared) == ["ftth_subscribers"]
+
+
+def test_the_map_reads_a_kpi_code_as_every_list_does(world):
+    def map_filter(kpi):
+        data = QueryDict(mutable=True)
+        data.update({"phase": "2021-2025", "kpi": kpi, "units": "former"})
+        return ProvinceMapFilterSet(data, queryset=ProvinceProgress.objects.all())
+
+    exact = list(map_filter("ftth_subscribers").qs)
+    assert exact
+    assert list(map_filter("FTTH-Subscribers").qs) == exact
+    # A code naming no KPI is refused with the field named, as on the other lists.
+    unknown = map_filter("no_such_kpi")
+    targets = KpiTargetFilterSet(QueryDict("kpi=no_such_kpi"), queryset=KpiTarget.objects.all())
+    assert not unknown.is_valid()
+    assert unknown.errors["kpi"] == targets.errors["kpi"]
 
 
 def test_it_lists_the_agreements_slipping_worst_first(client_official, world):

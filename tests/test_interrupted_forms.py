@@ -193,17 +193,58 @@ def test_any_other_form_address_opened_shows_a_page_saying_nothing_was_done(
     ).exists()
 
 
-def test_a_script_opening_a_form_address_is_not_sent_a_page(client, staff_laocai, laocai):
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        (EN, "This address does not take a GET request; it takes POST."),
+        (VI, "Địa chỉ này không nhận yêu cầu GET; chỉ nhận yêu cầu POST."),
+    ],
+)
+def test_a_script_opening_a_form_address_is_told_why_in_json(
+    client, staff_laocai, laocai, language, told
+):
     client.force_login(staff_laocai)
     autosave = reverse("milestones:report-autosave", args=[laocai.agreement.pk, laocai.quarter])
     for script in (
         {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"},
         {"HTTP_ACCEPT": "application/json"},
     ):
-        response = client.get(autosave, **script, **EN)
+        response = client.get(autosave, **script, **language)
         assert response.status_code == 405
         assert response["Allow"] == "POST"
-        assert b"<html" not in response.content
+        assert response.json() == {
+            "detail": told,
+            "code": "method_not_allowed",
+            "errors": {},
+            "warnings": {},
+        }
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        (EN, "This address does not take a PUT request; it takes GET, POST, OPTIONS."),
+        (VI, "Địa chỉ này không nhận yêu cầu PUT; chỉ nhận yêu cầu GET, POST, OPTIONS."),
+    ],
+)
+def test_a_script_sending_a_method_a_view_does_not_take_is_told_why_in_json(
+    client, staff_laocai, language, told
+):
+    # A class-based view's refusal (the sign-out page), and a function's (the health check).
+    client.force_login(staff_laocai)
+    json = {"HTTP_ACCEPT": "application/json", **language}
+
+    response = client.put(reverse("logout"), **json)
+    health = client.post(reverse("healthz"), **json)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST, OPTIONS"
+    assert response.json()["detail"] == told
+    assert response.json()["code"] == "method_not_allowed"
+    assert health.status_code == 405
+    assert health["Allow"] == "GET"
+    assert health.json()["code"] == "method_not_allowed"
+    assert client.get(reverse("provinces:list")).status_code == 200, "still signed in"
 
 
 def test_the_api_keeps_answering_a_wrong_method_in_json(reviewer, submitted_laocai):

@@ -158,3 +158,39 @@ def test_an_api_decision_that_waited_too_long_answers_try_again_in_json(
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert response.json() == {"detail": BUSY, "code": "busy", "errors": {}, "warnings": {}}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("en", BUSY),
+        (
+            "vi",
+            "Hệ thống đang bận lưu các thay đổi khác. Dữ liệu của anh/chị chưa được lưu: "
+            "vui lòng thử lại.",
+        ),
+    ],
+)
+def test_a_script_saving_a_form_that_waited_too_long_is_told_so_in_json_in_its_language(
+    client, staff_laocai, laocai, monkeypatch, language, told
+):
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "save_draft", locked)
+    client.force_login(staff_laocai)
+    address = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    sent = report_form_data(laocai)
+
+    script = client.post(
+        address, sent, HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    browser = client.post(address, sent, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert script.status_code == 503
+    assert script["Retry-After"] == "5"
+    assert script.json() == {"detail": told, "code": "busy", "errors": {}, "warnings": {}}
+    assert browser.status_code == 503
+    assert browser["Content-Type"].startswith("text/html")
+    assert told in browser.content.decode()
