@@ -5,16 +5,16 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.parsing import parse_quarter
+from core.parsing import input_number, parse_quarter
 from core.quarters import Quarter
 from partnerships.models import Agreement
 from provinces.access import is_admin
 
 from . import history, schedule, services
-from .checks import commitment_lines, kpi_lines, readings_of
+from .checks import commitment_lines, field_key, figure_parts, kpi_lines, readings_of
 from .evidence import attach_evidence, remove_evidence
 from .forms import ReopenForm, ReportForm, ReviewForm
 from .models import Evidence, QuarterlyReport, ReportStatus
@@ -114,10 +114,7 @@ def report_autosave(request, agreement_pk: int, quarter: int):
         raise Http404 from exc
     form = ReportForm(request.POST, lines=kpi_lines(report), commitments=commitment_lines(report))
     if not form.is_valid():
-        return JsonResponse(
-            {"saved": False, "message": _("Not saved automatically: some values need correcting.")},
-            status=400,
-        )
+        return JsonResponse({"saved": False, "message": _autosave_refusal(form)}, status=400)
     draft = form.draft()
     try:
         report = services.save_draft(report, request.user, **draft, lines=form.lines)
@@ -125,6 +122,9 @@ def report_autosave(request, agreement_pk: int, quarter: int):
         raise Http404 from exc
     except services.ReportConflict as exc:
         return JsonResponse({"saved": False, "message": exc.told_for("autosave")}, status=409)
+    except services.ReportInvalid as exc:
+        form.add_service_errors(exc.errors)
+        return JsonResponse({"saved": False, "message": _autosave_refusal(form)}, status=400)
     except services.ReportError as exc:
         message = (
             _("Not saved automatically: some values look unusual; save the draft to give a reason.")
@@ -143,6 +143,21 @@ def report_autosave(request, agreement_pk: int, quarter: int):
             % {"time": timezone.localtime(report.updated_at).strftime("%H:%M")},
         }
     )
+
+
+def _autosave_refusal(form) -> str:
+    """Why a draft was not kept while the user typed, naming the first field refused: the
+    form marks the fields only once saved by hand, so "see the marked fields" would send
+    the user looking for marks that are not there."""
+    refused = form.error_summary()
+    if not refused:
+        return _("Not saved automatically: some values need correcting.")
+    _input, label, errors = refused[0]
+    return ngettext(
+        "Not saved automatically, %(count)s field to correct: %(field)s: %(problem)s",
+        "Not saved automatically, %(count)s fields to correct; the first: %(field)s: %(problem)s",
+        len(refused),
+    ) % {"count": len(refused), "field": label, "problem": errors[0]}
 
 
 def _save_report_form(request, report, form, context):
@@ -177,20 +192,49 @@ def _save_report_form(request, report, form, context):
         context["warnings"] = exc.warnings
         messages.warning(request, exc.message)
     except services.ReportConflict as exc:
+        theirs = readings_of(exc.report)
+        # The user has now seen the other values; saving again is a deliberate choice.
+        form.data = form.data.copy()
+        form.data["version"] = exc.report.version
         context["conflict"] = {
             "by_self": exc.by_self,
             "saved_by": exc.saved_by,
             "saved_at": exc.saved_at,
-            "theirs": readings_of(exc.report),
+            "theirs": theirs,
+            "kept": _keep_theirs_where_left_empty(form, theirs),
         }
-        # The user has now seen the other values; saving again is a deliberate choice.
-        form.data = form.data.copy()
-        form.data["version"] = exc.report.version
         messages.error(request, exc.message)
     except services.ReportLocked as exc:
         messages.error(request, exc.message)
     context["report"] = report
     return None
+
+
+def _keep_theirs_where_left_empty(form, theirs: dict) -> list[str]:
+    """Put the other save's values into the rows this page left empty, and name those KPIs.
+
+    Saving again takes the page as it stands: a row left empty would erase a value the
+    user never touched, only because their page was opened before it was saved. A row
+    with anything typed in it stays as typed, so that no figure mixes the two saves.
+    """
+    kept = []
+    for line in form.lines:
+        reading = theirs.get(line.kpi.pk)
+        keys = {
+            part: field_key(line.kpi, part)
+            for part in (*figure_parts(line.kpi), "measured_on", "note")
+        }
+        if reading is None or any(str(form.data.get(key, "")).strip() for key in keys.values()):
+            continue
+        for part, key in keys.items():
+            saved = getattr(reading, part)
+            if part == "measured_on":
+                saved = saved.isoformat() if saved else ""
+            elif part != "note":
+                saved = input_number(saved) or ""
+            form.data[key] = saved
+        kept.append(line.kpi.name)
+    return kept
 
 
 def _visible_report(request, pk):

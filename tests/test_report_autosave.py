@@ -42,10 +42,36 @@ def test_it_saves_nothing_while_a_value_needs_correcting(client, staff_laocai, l
     typed = report_form_data(laocai, **{"kpi-bts_total-value": "một nghìn"})
     response = client.post(autosave_url(laocai), typed, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert response.json() == {
-        "saved": False,
-        "message": "Not saved automatically: some values need correcting.",
-    }
+    answer = response.json()
+    assert answer["saved"] is False
+    # The fields are marked only once saved by hand: the line names the one to correct.
+    assert answer["message"].startswith(
+        f"Not saved automatically, 1 field to correct: {laocai.bts_total.name_en}: Value: "
+    )
+    assert "marked" not in answer["message"]
+    assert not the_report(laocai).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        ("en", "Not saved automatically, 2 fields to correct; the first: {kpi}: Value: "),
+        ("vi", "Chưa tự động lưu được (2 ô cần sửa), trước hết: {kpi}: Giá trị: "),
+    ],
+)
+def test_it_names_the_first_field_to_correct_and_counts_them(
+    client, staff_laocai, laocai, language, named
+):
+    client.force_login(staff_laocai)
+    typed = report_form_data(
+        laocai, **{"kpi-bts_total-value": "một nghìn", "kpi-bts_4g-value": "abc"}
+    )
+    response = client.post(autosave_url(laocai), typed, HTTP_ACCEPT_LANGUAGE=language)
+
+    message = response.json()["message"]
+    # The first in the form's order: 4G stations are listed before the total.
+    kpi = laocai.bts_4g.name_en if language == "en" else laocai.bts_4g.name_vi
+    assert message.startswith(named.format(kpi=kpi))
     assert not the_report(laocai).exists()
 
 

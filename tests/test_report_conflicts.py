@@ -223,3 +223,43 @@ def test_a_conflict_is_told_as_the_users_other_tab_or_as_another_persons_save(
         other = services.ReportConflict(saved, staff_laocai).told_for(place)
     assert own.startswith(by_themselves)
     assert other.startswith(by_someone_else)
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        (
+            "en",
+            "Rows you had left empty now hold the saved values, so that saving again does not "
+            "erase them: Villages with fibre.",
+        ),
+        (
+            "vi",
+            "Các dòng bạn để trống nay mang giá trị đã lưu, để khi lưu lại không xóa mất các "
+            "giá trị đó: Thôn có cáp quang.",
+        ),
+    ],
+)
+def test_saving_again_after_a_conflict_keeps_the_values_the_user_never_touched(
+    client, staff_laocai, laocai, provinces, language, told
+):
+    from provinces.access import Role
+
+    colleague = UserFactory(username="colleague", roles=[Role.STAFF], provinces=[provinces.lao_cai])
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    client.force_login(colleague)
+    client.post(url, report_form_data(laocai, **{"kpi-bts_total-value": "1111"}))
+
+    # Opened before the colleague's save: the fibre row was empty and stays untouched.
+    client.force_login(staff_laocai)
+    untouched = {"kpi-villages_fibre-numerator": "", "kpi-villages_fibre-denominator": ""}
+    mine = report_form_data(laocai, version=0, **{"kpi-bts_total-value": "1222", **untouched})
+    refused = client.post(url, mine, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert told in " ".join(refused.content.decode().split())
+    again = client.post(url, refused.context["form"].data.copy(), HTTP_ACCEPT_LANGUAGE=language)
+    assert again.status_code == 302
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    assert report.values.get(kpi=laocai.bts_total).value == 1222
+    fibre = report.values.get(kpi=laocai.villages_fibre)
+    assert (fibre.numerator, fibre.denominator) == (1100, 1569)
