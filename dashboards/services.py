@@ -62,7 +62,12 @@ from progress.models import (
     ReportingCompleteness,
 )
 from progress.rules import AgreementTerms, Rollup, clip, combine, latest_signed, usable
-from progress.services import COMPLETENESS_COUNTS, approved_readings, phase_completeness
+from progress.services import (
+    COMPLETENESS_COUNTS,
+    approved_readings,
+    phase_completeness,
+    provinces_in_phase,
+)
 from provinces.lineage import with_predecessors
 from provinces.models import Province, Region, current_q
 
@@ -980,10 +985,11 @@ def _region_rollups(phase: Phase, kpis: list[Kpi], region: str) -> dict:
     for row in rows:
         parts[row.kpi_id].append(Rollup.from_row(row))
     by_kpi = {kpi.pk: kpi for kpi in kpis}
+    expected = len(provinces_in_phase(phase, region)) if parts else 0
     result = {}
     for kpi_id, rollups in parts.items():
         total = combine(by_kpi[kpi_id], rollups)
-        total.provinces_expected = len(rollups)
+        total.provinces_expected = expected
         total.provinces_reporting = sum(1 for part in rollups if part.units_reporting)
         total.provinces_carried = sum(
             1 for part in rollups if part.units_reporting and part.units_carried

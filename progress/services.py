@@ -438,7 +438,6 @@ NATIONAL_AGGREGATES = {
     **{name: Sum(name) for name in (*UNIT_COUNTS, *ON_TARGET_SUMS)},
 }
 NATIONAL_PROVINCE_COUNTS = {
-    "provinces_expected": Count("pk"),
     "provinces_carried": Count("pk", filter=_REPORTING & Q(units_carried__gt=0)),
 }
 
@@ -456,10 +455,38 @@ def _national_totals_query(phase_id):
     )
 
 
+def provinces_in_phase(phase: Phase, region: str | None = None) -> set[int]:
+    """The provinces that exist today and signed for the phase: an agreement of theirs, or
+    of a unit merged into them, shares a year with it (`overlaps`), in `region` if given.
+
+    They are the provinces each of the phase's figures expects to hear from: "2 of 10
+    provinces reporting", not "2 of 2", when eight signed and sent no value for the KPI.
+    """
+    signed = (
+        Agreement.objects.filter(
+            period_start__lte=phase.end_year,
+            period_end__gte=phase.start_year,
+            counterparty__province__isnull=False,
+        )
+        .order_by()
+        .values_list("counterparty__province_id", flat=True)
+        .distinct()
+    )
+    tree = ProvinceTree()
+    current = {tree.chain(province_id)[-1] for province_id in signed}
+    if region is not None:
+        current = set(
+            Province.objects.filter(pk__in=current, region=region).values_list("pk", flat=True)
+        )
+    return current
+
+
 def _write_national(phase_id: int, kpis: dict, now) -> int:
     """Replace a phase's national rows; call after its province rows are written."""
+    expected = len(provinces_in_phase(Phase.objects.get(pk=phase_id)))
     rows = []
     for kpi_id, (totals, provinces) in _national_totals(phase_id).items():
+        provinces["provinces_expected"] = expected
         figures = _stored(finish(kpis[kpi_id], totals))
         del figures["agreements"]
         rows.append(

@@ -26,9 +26,12 @@ from .progress_data import agreement_for, report
 # agreements, the reports of the quarter shown, the lineage and the provinces listed.
 # The national map reads its KPI's code as every list reads one (`KpiFilter`): a lookup
 # of the KPI the page's own form has read already, so that a code has one reading.
+# A region's figures, added up from its provinces' stored rows, count the region's
+# provinces that signed for the phase (`progress.services.provinces_in_phase`): the
+# agreements, the lineage and the region's provinces among them.
 BUDGETS = {
     "national": 25,
-    "national_region": 24,
+    "national_region": 27,
     "province": 20,
     "agreement": 19,
     "compare": 20,

@@ -248,6 +248,19 @@ def test_it_adds_up_a_region_from_stored_rows_as_the_full_computation_does(provi
     assert national_row(fibre).value == D("53.70")
 
 
+def test_a_region_expects_its_provinces_that_signed_for_the_phase(provinces, kpis):
+    bts = kpis["bts_total"]
+    report(agreement_for(provinces.former_yen_bai), "2024Q4", {bts: 800})
+    # Lai Châu signed for the phase and sent nothing; Quảng Trị is in another region.
+    agreement_for(provinces.former_lai_chau)
+    report(agreement_for(provinces.former_quang_binh), "2024Q4", {bts: 900})
+    progress.recompute_all()
+
+    north = _region_rollups(national_row(bts).phase, [bts], Region.NORTHERN_MIDLANDS)
+
+    assert (north[bts.pk].provinces_reporting, north[bts.pk].provinces_expected) == (1, 2)
+
+
 def test_a_province_of_one_agreement_reaches_the_share_of_its_target_its_agreement_does(
     provinces, kpis
 ):

@@ -78,6 +78,22 @@ def test_it_adds_the_former_units_up_where_the_current_province_has_not_reported
     assert (row.units_reporting, row.units_expected) == (2, 2)
 
 
+def test_the_nation_expects_every_province_that_signed_for_the_phase(provinces, kpis):
+    bts = kpis["bts_total"]
+    report(agreement_for(provinces.former_lao_cai), "2025Q3", {bts: 1000})
+    # Signed for the phase; one set a target, the other nothing yet: neither sent a value.
+    target(agreement_for(provinces.former_quang_binh), bts, 900)
+    agreement_for(provinces.former_lai_chau)
+    # Signed for another phase only.
+    agreement_for(provinces.quang_tri, start=2026, end=2030, signed_on=datetime.date(2025, 8, 1))
+    progress.recompute_all()
+
+    national = national_row(bts)
+    assert (national.provinces_reporting, national.provinces_expected) == (1, 3)
+    with translation.override("en"):
+        assert coverage(national) == "as of Q3/2025 · 1 of 3 provinces reporting"
+
+
 def test_it_carries_a_stale_stock_for_four_quarters_and_then_counts_it_no_more(provinces, kpis):
     bts = kpis["bts_total"]
     lao_cai = agreement_for(provinces.former_lao_cai)
