@@ -1,20 +1,24 @@
 """Admin pieces every app shares. Nothing is registered here."""
 
+import datetime
 import hashlib
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import display_for_field, flatten_fieldsets
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import display_for_field, flatten_fieldsets, unquote
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import ModelChoiceField, ModelForm
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.exceptions import NotHistoricalModelError
+from simple_history.models import is_historic
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_manager_for_model
 
@@ -254,8 +258,9 @@ def stored_state(model, pk, children) -> str:
     return hashlib.sha256(repr(values).encode()).hexdigest()
 
 
-def last_save(model, pk, children):
-    """The newest history record of the item `pk` or of its rows in `children`, or None."""
+def last_save(model, pk, children, *, since: datetime.datetime):
+    """The newest history record of the item `pk` or of its rows in `children` made after
+    `since`, or None."""
     histories = [get_history_manager_for_model(model).filter(**{model._meta.pk.attname: pk})]
     for child, fk in children:
         try:
@@ -263,7 +268,10 @@ def last_save(model, pk, children):
         except NotHistoricalModelError:
             continue
     newest = [
-        history.select_related("history_user").order_by("-history_date", "-pk").first()
+        history.filter(history_date__gt=since)
+        .select_related("history_user")
+        .order_by("-history_date", "-pk")
+        .first()
         for history in histories
     ]
     return max(filter(None, newest), key=lambda record: record.history_date, default=None)
@@ -276,8 +284,9 @@ class SavedStateForm(ModelForm):
     the second to save would silently undo the first (a place emptied, a target back to
     its old figure), and an inline row deleted meanwhile left only an error nobody could
     see. The page carries a digest of what was stored of the item and its inline rows when
-    it was opened (`stored_state`); if that has moved on, nothing of the page is saved and
-    the form says who saved, and when, as the report form does for reports.
+    it was opened (`stored_state`), and when that was, signed; if the digest has moved on,
+    nothing of the page is saved and the form says who saved since, and when, as the report
+    form does for reports.
     """
 
     opened_state = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -285,36 +294,58 @@ class SavedStateForm(ModelForm):
     # page writes (None on a page that saves nothing, which needs no digest), and who saves.
     children = None
     editor = None
+    opened_state_salt = "core.admin.SavedStateForm.opened_state"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.children is not None and not self.is_bound and not self.instance._state.adding:
-            self.initial["opened_state"] = stored_state(
-                self._meta.model, self.instance.pk, self.children
+            opened_at = timezone.now()
+            state = stored_state(self._meta.model, self.instance.pk, self.children)
+            self.initial["opened_state"] = signing.dumps(
+                [state, opened_at.isoformat()], salt=self.opened_state_salt
             )
 
     def clean(self):
         cleaned_data = super().clean()
         opened = cleaned_data.get("opened_state")
-        # A page without the digest (the History page's revert, a page opened before the
-        # portal carried it) is saved as Django's admin always did.
+        # A page without the digest (a page opened before the portal carried it) is saved as
+        # Django's admin always did.
         if not opened or self.instance._state.adding:
             return cleaned_data
+        state, opened_at = self._opened(opened)
         model = self._meta.model
         with transaction.atomic(using=self.instance._state.db):
             # Locked until the admin's transaction ends, so that a save sent at the same
             # moment waits for this one and then finds the item changed.
             list(model._base_manager.select_for_update().filter(pk=self.instance.pk).values("pk"))
-            if stored_state(model, self.instance.pk, self.children or ()) != opened:
-                raise ValidationError(self.conflict_message(), code="conflict")
+            if stored_state(model, self.instance.pk, self.children or ()) != state:
+                raise ValidationError(self.conflict_message(opened_at), code="conflict")
         return cleaned_data
 
-    def conflict_message(self) -> str:
-        """Who saved the item since the page was opened, and when, and what to do now."""
+    def _opened(self, opened: str) -> tuple[str, datetime.datetime | None]:
+        """The digest the page carries, and when the page was opened.
+
+        A page opened before the portal signed the time carries the bare digest, and no
+        time that can be believed.
+        """
+        try:
+            state, opened_at = signing.loads(opened, salt=self.opened_state_salt)
+        except signing.BadSignature:
+            return opened, None
+        return state, datetime.datetime.fromisoformat(opened_at)
+
+    def conflict_message(self, opened_at: datetime.datetime | None) -> str:
+        """Who saved the item since the page was opened at `opened_at`, and when, and what
+        to do now."""
         model = self._meta.model
-        record = last_save(model, self.instance.pk, self.children or ())
+        record = (
+            last_save(model, self.instance.pk, self.children or (), since=opened_at)
+            if opened_at
+            else None
+        )
         if record is None:
-            # Rows written by an import keep no history: who changed them is not known.
+            # Rows written by an import keep no history: who changed them is not known, and
+            # the newest save that kept one may be older than the page, so it is not named.
             told = gettext("This %(item)s was changed after this page was opened.")
         elif self.editor is not None and record.history_user_id == self.editor.pk:
             told = gettext(
@@ -360,14 +391,18 @@ class HistoryAdmin(TypedInputsMixin, BoundedSearchAdminMixin, SimpleHistoryAdmin
 
     form = SavedStateForm
     change_form_template = "admin/saved_state_change_form.html"
+    object_history_form_template = "admin/saved_state_history_form.html"
 
     def get_fields(self, request, obj=None):
-        # The digest is no field of the item: the template puts it in the page, hidden.
+        # The digest is no field of the item: the templates put it in the page, hidden.
         return [name for name in super().get_fields(request, obj) if name != "opened_state"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and self.has_change_permission(request, obj):
+        if obj is not None and is_historic(obj):
+            # The History page's revert writes back the item's own fields, none of its rows.
+            form.children = ()
+        elif obj is not None and self.has_change_permission(request, obj):
             # Only the rows this page writes: a read-only inline (a person's parts in
             # agreements) changed from another page is no conflict with this one.
             form.children = tuple(
@@ -379,6 +414,15 @@ class HistoryAdmin(TypedInputsMixin, BoundedSearchAdminMixin, SimpleHistoryAdmin
             )
         form.editor = request.user
         return form
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history only hides the Revert button from an account that may view
+        # the item but not change it: the revert it posted anyway was saved.
+        if request.method == "POST" and not self.has_change_history_permission(
+            request, self.get_object(request, unquote(object_id))
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(

@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.forms import Textarea
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
@@ -30,6 +31,14 @@ from .models import (
     Source,
     attended_twice,
 )
+from .services import implausible_targets
+
+
+def warn_of_implausible_targets(request, targets):
+    """Once `targets` are saved, a warning for each figure among them that looks wrong."""
+    advice = gettext("The figures were saved as entered: check them against the agreement.")
+    for doubt in implausible_targets(targets):
+        messages.warning(request, f"{doubt} {advice}")
 
 
 @admin.register(Source)
@@ -283,6 +292,14 @@ class AgreementAdmin(DeletionPageMixin, FoldedSearchAdminMixin, HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is KpiTarget:
+            # The targets this page wrote: one left as it was is not told of again each
+            # time another part of the agreement is saved.
+            written = [*formset.new_objects, *(row for row, _fields in formset.changed_objects)]
+            warn_of_implausible_targets(request, written)
+
     @admin.display(description=_("period"), ordering="period_start")
     def period(self, agreement):
         return agreement.period_label
@@ -330,6 +347,12 @@ class KpiTargetAdmin(FoldedRelatedSearchMixin, HistoryAdmin):
     autocomplete_fields = ("agreement", "kpi", "baseline_source", "source")
     search_fields = ("note",)
     folded_search_fields = ("agreement__search_text", "kpi__search_text")
+
+    def save_model(self, request, obj, form, change):
+        # The History page's revert saves here too, and may bring back a figure that
+        # no longer fits the targets beside it.
+        super().save_model(request, obj, form, change)
+        warn_of_implausible_targets(request, [obj])
 
 
 @admin.register(Milestone)

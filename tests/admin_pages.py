@@ -7,9 +7,12 @@ from decimal import Decimal
 
 
 def as_posted(response) -> dict:
-    """What the change page posts back when saved untouched: its form and every inline's."""
+    """What the change page posts back when saved untouched: its form and every inline's.
+
+    The History page's revert form, which has no inlines, posts its form alone.
+    """
     forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", ()):
         forms += [inline.formset.management_form, *inline.formset.forms]
     data = {}
     for form in forms:

@@ -1,5 +1,6 @@
 """Two tabs on one item in the admin: the second to save, from a page opened before the
-first saved, is refused saying who saved and when, and writes nothing.
+first saved, is refused saying who saved and when, and writes nothing; so is a revert from
+the History page.
 
 Without the check Django's admin writes back every value the older page showed: a place
 set in the other tab is emptied again, a target put back to its old figure, and an edit
@@ -7,12 +8,16 @@ of a row deleted meanwhile is lost behind an error nobody can see.
 """
 
 import datetime
+import re
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
+from core.admin import SavedStateForm
 from partnerships.models import KpiTarget
 
 from .admin_forms import change, form_data, page_text
@@ -28,6 +33,8 @@ from .factories import (
 )
 
 SAVED_AT = datetime.datetime(2025, 3, 10, 14, 5, tzinfo=VIETNAM)
+# Both tabs are opened before tab A saves.
+OPENED_AT = SAVED_AT - datetime.timedelta(minutes=20)
 
 REFUSED = {
     "vi": (
@@ -65,6 +72,12 @@ def _url(agreement):
     return reverse("admin:partnerships_agreement_change", args=[agreement.pk])
 
 
+def _opened(client, url) -> dict:
+    """What a tab opened at `OPENED_AT` posts back."""
+    with time_machine.travel(OPENED_AT, tick=False):
+        return as_posted(client.get(url))
+
+
 def _saved_in_tab_a(client, url, data):
     with time_machine.travel(SAVED_AT, tick=False):
         assert client.post(url, data).status_code == 302
@@ -75,8 +88,8 @@ def test_a_save_from_a_page_opened_before_another_save_is_refused(
     admin_client, colleague, agreement, language
 ):
     url = _url(agreement)
-    tab_a = as_posted(colleague.get(url))
-    tab_b = as_posted(admin_client.get(url))
+    tab_a = _opened(colleague, url)
+    tab_b = _opened(admin_client, url)
     tab_a.update({"place": "Lào Cai", "targets-0-target_value": "900"})
     _saved_in_tab_a(colleague, url, tab_a)
     records = agreement.history.count()
@@ -98,8 +111,8 @@ def test_an_edit_of_a_row_deleted_in_another_tab_is_refused_with_the_same_messag
     admin_client, colleague, agreement
 ):
     url = _url(agreement)
-    tab_a = as_posted(colleague.get(url))
-    tab_b = as_posted(admin_client.get(url))
+    tab_a = _opened(colleague, url)
+    tab_b = _opened(admin_client, url)
     tab_a["targets-0-DELETE"] = "on"
     _saved_in_tab_a(colleague, url, tab_a)
 
@@ -119,8 +132,8 @@ def test_a_second_tab_of_the_same_administrator_is_told_it_was_their_own_save(
     admin_client, agreement
 ):
     url = _url(agreement)
-    tab_a = as_posted(admin_client.get(url))
-    tab_b = as_posted(admin_client.get(url))
+    tab_a = _opened(admin_client, url)
+    tab_b = _opened(admin_client, url)
     tab_a["place"] = "Lào Cai"
     _saved_in_tab_a(admin_client, url, tab_a)
 
@@ -136,8 +149,8 @@ def test_a_second_tab_of_the_same_administrator_is_told_it_was_their_own_save(
 
 def test_a_save_after_reloading_the_page_goes_through(admin_client, colleague, agreement):
     url = _url(agreement)
-    tab_a = as_posted(colleague.get(url))
-    tab_b = as_posted(admin_client.get(url))
+    tab_a = _opened(colleague, url)
+    tab_b = _opened(admin_client, url)
     _saved_in_tab_a(colleague, url, {**tab_a, "place": "Lào Cai"})
     assert admin_client.post(url, {**tab_b, "notes": "Ghi chú"}).status_code == 200
 
@@ -197,3 +210,144 @@ def test_a_change_to_rows_a_page_only_shows_does_not_refuse_its_save(
     assert admin_client.post(person_url, person_page).status_code == 302
     part.person.refresh_from_db()
     assert part.person.notes == "Ghi chú mới"
+
+
+# The save named is one made after the page was opened.
+
+
+def test_a_change_that_kept_no_history_is_not_told_as_an_older_save(
+    admin_client, colleague, agreement
+):
+    url = _url(agreement)
+    _saved_in_tab_a(colleague, url, {**_opened(colleague, url), "place": "Lào Cai"})
+    with time_machine.travel(SAVED_AT + datetime.timedelta(hours=1), tick=False):
+        page = as_posted(admin_client.get(url))
+    # Written as an import writes: no history is kept.
+    KpiTarget.objects.filter(agreement=agreement).update(target_value=950)
+
+    response = admin_client.post(url, {**page, "notes": "Ghi chú"}, HTTP_ACCEPT_LANGUAGE="vi")
+
+    words = page_words(response)
+    assert (
+        "Thỏa thuận này đã được thay đổi sau khi trang này được mở. Những gì đã nhập trên "
+        "trang này chưa được lưu" in words
+    )
+    assert "hoang.thu.ha" not in words
+    agreement.refresh_from_db()
+    assert agreement.notes == ""
+
+
+def test_a_page_opened_before_it_carried_its_opening_time_is_checked_all_the_same(
+    admin_client, colleague, agreement
+):
+    url = _url(agreement)
+
+    def bare(page):
+        # Such a page carries the digest alone, unsigned.
+        digest, _opened_at = signing.loads(
+            page["opened_state"], salt=SavedStateForm.opened_state_salt
+        )
+        return {**page, "opened_state": digest}
+
+    stale = bare(_opened(admin_client, url))
+    _saved_in_tab_a(colleague, url, {**_opened(colleague, url), "place": "Lào Cai"})
+
+    response = admin_client.post(url, {**stale, "notes": "Ghi chú"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    # When it was opened is not known: no save is named.
+    assert "This agreement was changed after this page was opened." in page_words(response)
+    reloaded = bare(as_posted(admin_client.get(url)))
+    assert admin_client.post(url, {**reloaded, "notes": "Ghi chú"}).status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.place, agreement.notes) == ("Lào Cai", "Ghi chú")
+
+
+# The History page's revert, from a page opened before another save.
+
+
+@pytest.fixture
+def first_notes(agreement):
+    """The version of the agreement to go back to: its notes as first written, before
+    they were overwritten by mistake."""
+    for days, notes in ((20, "Ghi chú ban đầu"), (10, "Ghi chú sửa nhầm")):
+        with time_machine.travel(SAVED_AT - datetime.timedelta(days=days), tick=False):
+            agreement.notes = notes
+            agreement.save()
+    version = agreement.history.get(notes="Ghi chú ban đầu")
+    return reverse(
+        "admin:partnerships_agreement_simple_history", args=[agreement.pk, version.history_id]
+    )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_revert_from_a_page_opened_before_another_save_is_refused(
+    admin_client, colleague, agreement, first_notes, language
+):
+    reverting = _opened(admin_client, first_notes)
+    tab_a = _opened(colleague, _url(agreement))
+    _saved_in_tab_a(colleague, _url(agreement), {**tab_a, "place": "Lào Cai"})
+    records = agreement.history.count()
+
+    response = admin_client.post(first_notes, reverting, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 200
+    assert REFUSED[language] in page_words(response)
+    # Still the page of the version chosen, to revert to once reloaded.
+    assert "Ghi chú ban đầu" in page_text(response)
+    agreement.refresh_from_db()
+    assert (agreement.place, agreement.notes) == ("Lào Cai", "Ghi chú sửa nhầm")
+    assert agreement.history.count() == records
+
+
+def test_a_revert_from_the_reloaded_page_goes_through(
+    admin_client, colleague, agreement, first_notes
+):
+    reverting = _opened(admin_client, first_notes)
+    tab_a = _opened(colleague, _url(agreement))
+    _saved_in_tab_a(colleague, _url(agreement), {**tab_a, "place": "Lào Cai"})
+    assert admin_client.post(first_notes, reverting).status_code == 200
+
+    reloaded = as_posted(admin_client.get(first_notes))
+    assert admin_client.post(first_notes, reloaded).status_code == 302
+
+    agreement.refresh_from_db()
+    # What the user chose to go back to, having seen the other save.
+    assert (agreement.place, agreement.notes) == ("", "Ghi chú ban đầu")
+
+
+def test_a_change_to_rows_a_revert_does_not_write_does_not_refuse_it(
+    admin_client, colleague, agreement, first_notes
+):
+    reverting = _opened(admin_client, first_notes)
+    tab_a = _opened(colleague, _url(agreement))
+    tab_a["targets-0-target_value"] = "900"
+    _saved_in_tab_a(colleague, _url(agreement), tab_a)
+
+    assert admin_client.post(first_notes, reverting).status_code == 302
+
+    agreement.refresh_from_db()
+    assert agreement.notes == "Ghi chú ban đầu"
+    assert [target.target_value for target in agreement.targets.all()] == [900]
+
+
+def test_an_account_that_may_only_view_the_item_cannot_revert_it(
+    client, admin_client, agreement, first_notes
+):
+    reverting = as_posted(admin_client.get(first_notes))
+    viewer = UserFactory(username="nguoi.xem", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_agreement"))
+    client.force_login(viewer)
+
+    assert client.post(first_notes, reverting).status_code == 403
+
+    agreement.refresh_from_db()
+    assert agreement.notes == "Ghi chú sửa nhầm"
+
+
+@pytest.mark.parametrize("page", ["change", "revert"])
+def test_the_page_carries_its_digest_hidden(admin_client, agreement, first_notes, page):
+    url = {"change": _url(agreement), "revert": first_notes}[page]
+
+    shown = page_text(admin_client.get(url))
+
+    assert re.search(r'<input type="hidden" name="opened_state" value="[^"]+"', shown)
