@@ -317,13 +317,16 @@ def late_requests_cutoff() -> datetime.datetime:
 
 
 def freshness(computed_queryset, agreement_ids=None) -> Freshness:
-    """When the page's figures were computed, and whether any recompute is owed or failed.
+    """When the page's figures were last computed, and whether any recompute is owed or failed.
 
+    A recompute rewrites every row an approval reaches and leaves the others as they
+    were, still true: the newest row says when the page's figures were brought up to
+    date. The oldest said 07:17 beside a value approved and computed at 07:23.
     The recomputes owed are the page's own agreements' when it names them (a
     province's or an agreement's page), at once; else every agreement's that has
     waited longer than PENDING_SHOWN_AFTER.
     """
-    as_of = computed_queryset.aggregate(as_of=Min("computed_at"))["as_of"]
+    as_of = computed_queryset.aggregate(as_of=Max("computed_at"))["as_of"]
     empty = as_of is None
     if empty:
         # A scope without figures (a phase not begun, a province without an agreement) was

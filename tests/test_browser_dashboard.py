@@ -33,7 +33,7 @@ def test_it_lets_an_official_filter_by_phase_and_open_a_province_from_the_map(
     expect(page).to_have_url(re.compile(r"phase=2014-2020"))
     expect(page.locator("h1")).to_contain_text("phase 2014–2020")
     expect(ftth).to_contain_text("46,495")
-    expect(page.locator(".freshness")).to_contain_text("Data as of")
+    expect(page.locator(".freshness")).to_contain_text("Figures computed at")
 
     page.locator('#map svg a[href$="/dashboards/provinces/lao-cai/"]').click()
 

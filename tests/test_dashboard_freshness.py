@@ -357,3 +357,39 @@ def by_title(page: str) -> dict[str, list[str]]:
     if 'data-table="at_risk"' not in page:
         return {}
     return {row[0].removesuffix(" DEMO"): row for row in table_rows(page, "at_risk")}
+
+
+def test_a_page_of_two_phases_says_when_its_newest_figures_were_computed(
+    january_2022,
+    laocai,
+    quangbinh,
+    staff_laocai,
+    reviewer,
+    client_official,
+    django_capture_on_commit_callbacks,
+):
+    earlier = AgreementFactory(
+        counterparty=quangbinh.agreement.counterparty,
+        phase=PhaseFactory(start_year=2014, end_year=2020),
+        signed_on=datetime.date(2016, 3, 1),
+    )
+    KpiTargetFactory(agreement=earlier, kpi=quangbinh.bts_total, target_value=800)
+    approved = QuarterlyReportFactory(agreement=earlier, quarter=20194, status="approved")
+    KpiValueFactory(report=approved, kpi=quangbinh.bts_total, value=750)
+    with time_machine.travel(datetime.datetime(2022, 1, 10, 9, 0, tzinfo=VIETNAM), tick=False):
+        progress.recompute_all()
+
+    # Approved and computed half an hour later, in 2021–2025 only: the 2014–2020 rows are
+    # still true, and the page's figures are as of the approval.
+    with time_machine.travel(datetime.datetime(2022, 1, 10, 9, 30, tzinfo=VIETNAM), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            report = services.get_or_create_report(laocai.agreement, QUARTER, staff_laocai)
+            report = services.save_and_submit(
+                report, staff_laocai, version=report.version, readings=readings(laocai, 1100)
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.approve_report(report, reviewer, version=report.version)
+
+    compare = main(client_official.get("/compare/?first=2014-2020&second=2021-2025", **EN))
+    assert 'data-as-of="2022-01-10T09:30:00+07:00"' in compare
+    assert "Figures computed at" in compare

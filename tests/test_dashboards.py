@@ -231,7 +231,7 @@ def test_it_shows_completeness_of_the_last_quarter_due(client_official, world):
 
 def test_it_says_when_its_figures_were_computed(client_official, world):
     html = page(client_official, "/")
-    assert "Data as of" in html
+    assert "Figures computed at" in html
     assert "waiting for a recompute" not in html
     request_recompute(world.lao_cai_2021.pk, reason="test")
     assert PendingRecompute.objects.count() == 1
@@ -408,7 +408,7 @@ def test_it_says_when_a_scope_without_figures_was_computed(
     ):
         html = page(client_official, url)
         assert "not computed yet" not in html
-        assert re.search(r"Data as of [^<]*\d{4}[^<]* · no approved value yet", html), url
+        assert re.search(r"Figures computed at [^<]*\d{4}[^<]* · no approved value yet", html), url
     assert " · no approved value yet" not in page(client_official, "/")
 
 

@@ -93,7 +93,7 @@ def test_the_national_figure_is_the_same_on_the_page_in_its_download_and_in_the_
     assert shown["Trạng thái"].endswith(label(served["status"]))
     assert downloaded["Trạng thái"] == label(served["status"])
     coverage = served["coverage"]
-    assert coverage.startswith("số liệu tính đến Quý 2/2025 · 2/2 tỉnh, thành phố có báo cáo")
+    assert coverage.startswith("số liệu tính đến Quý 2/2025 · 2/2 tỉnh, thành phố có số liệu")
     assert (
         shown["Số liệu tính đến và mức độ báo cáo"]
         == downloaded["Số liệu tính đến và mức độ báo cáo"]
@@ -125,7 +125,7 @@ def test_a_merged_province_says_the_same_on_the_map_its_page_its_download_and_th
         assert row["Số liệu tính đến và mức độ báo cáo"] == served["coverage"]
     assert downloaded["Trạng thái"] == label(served["status"])
     assert downloaded["Số liệu tính đến và mức độ báo cáo"] == served["coverage"]
-    assert "2/2 đơn vị cũ có báo cáo" in served["coverage"]
+    assert "2/2 đơn vị cũ có số liệu" in served["coverage"]
 
 
 def download_xlsx_row(client, address: str, first_cells: tuple) -> dict:
