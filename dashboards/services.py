@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core import prepared
 from core.formatting import number, plain_number, points, share
@@ -1243,11 +1243,7 @@ def completeness_table(region: str = "", phase: Phase | None = None) -> dict:
         _completeness_title(quarter, phase, today),
         [
             Column("province", _("Province")),
-            Column("expected", _("Reports due"), "int"),
-            Column("approved", _("Approved"), "int"),
-            Column("submitted", _("Submitted, awaiting review"), "int"),
-            Column("in_progress", _("Draft or returned"), "int"),
-            Column("overdue", _("Overdue"), "int"),
+            *COMPLETENESS_COLUMNS,
         ],
         rows,
         footer={"province": _("Total"), **totals} if rows else None,
@@ -1753,6 +1749,18 @@ def milestones_table(agreements: list[Agreement]) -> Table:
     )
 
 
+# How complete the reporting is, in the national table and a province's history alike. A
+# report overdue is one not sent by its deadline, a draft or a returned one included: the
+# columns after "Approved" do not add up to the reports due.
+COMPLETENESS_COLUMNS = (
+    Column("expected", gettext_lazy("Reports due"), "int"),
+    Column("approved", gettext_lazy("Approved"), "int"),
+    Column("submitted", gettext_lazy("Submitted, awaiting review"), "int"),
+    Column("in_progress", gettext_lazy("Draft or returned"), "int"),
+    Column("overdue", gettext_lazy("Overdue, drafts included"), "int"),
+)
+
+
 def completeness_history(
     province: Province, quarters: int = 8, phase: Phase | None = None
 ) -> Table:
@@ -1773,17 +1781,21 @@ def completeness_history(
         }
         for row in scope
     ]
+    # Cut to the latest quarters, it says so: the province's pack lists every quarter.
+    title = (
+        _("Reporting completeness by quarter")
+        if phase is not None or len(rows) < quarters
+        else ngettext(
+            "Reporting completeness of the last quarter",
+            "Reporting completeness of the last %(count)s quarters",
+            quarters,
+        )
+        % {"count": quarters}
+    )
     return Table(
         "completeness",
-        _("Reporting completeness by quarter"),
-        [
-            Column("quarter", _("Quarter"), "quarter"),
-            Column("expected", _("Reports due"), "int"),
-            Column("approved", _("Approved"), "int"),
-            Column("submitted", _("Submitted, awaiting review"), "int"),
-            Column("in_progress", _("Draft or returned"), "int"),
-            Column("overdue", _("Overdue"), "int"),
-        ],
+        title,
+        [Column("quarter", _("Quarter"), "quarter"), *COMPLETENESS_COLUMNS],
         rows,
     )
 

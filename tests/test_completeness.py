@@ -176,3 +176,26 @@ def test_a_region_shows_the_last_quarter_its_own_agreements_owed(provinces, clie
         )
         assert table_rows(region, "completeness") == [["Quảng Trị", "1", "1", "0", "0", "0"]]
         assert "1 of 1 reports approved" in region
+
+
+@pytest.mark.usefixtures("fresh_cache")
+def test_a_province_says_its_completeness_is_of_its_last_eight_quarters(provinces, client_official):
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=VIETNAM), tick=True):
+        agreement_for(provinces.former_lao_cai)
+        progress.recompute_all()
+        lao_cai = f"/dashboards/provinces/{provinces.lao_cai.slug}/"
+
+        assert "Reporting completeness of the last 8 quarters" in page(client_official, lao_cai)
+        assert "Tình hình nộp báo cáo 8 quý gần nhất" in page(client_official, lao_cai, VI)
+
+
+def test_the_overdue_column_says_it_counts_the_drafts_too(provinces, client_official):
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=VIETNAM), tick=True):
+        quang_binh = agreement_for(provinces.former_quang_binh)
+        report(quang_binh, "2025Q4", {}, status=ReportStatus.DRAFT)
+        progress.recompute_all()
+
+        ended = page(client_official, "/?phase=2021-2025")
+        assert table_rows(ended, "completeness") == [["Quảng Trị", "1", "0", "0", "1", "1"]]
+        assert "Overdue, drafts included" in ended
+        assert "Quá hạn (kể cả bản nháp)" in page(client_official, "/?phase=2021-2025", VI)
