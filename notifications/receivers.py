@@ -33,7 +33,7 @@ def report_changed(sender, report, event, user=None, **kwargs):
             person,
             kind,
             key,
-            decision_subject(kind, report),
+            decision_subject(event, report),
             kind,
             {"report": report, "reviewer": user, "event": event},
             link,
@@ -45,9 +45,12 @@ def report_changed(sender, report, event, user=None, **kwargs):
     send_on_commit(notices)
 
 
-def decision_subject(kind: str, report):
+def decision_subject(event: str, report):
     def subject():
-        if kind == Kind.RETURNED:
+        if event == "reopened":
+            # An approved quarter taken back by an administrator, not a reviewer's return.
+            return _("Reopened, correct and resubmit: %(report)s") % {"report": report}
+        if event == "returned":
             return _("Correct and resubmit: %(report)s") % {"report": report}
         return _("Approved, nothing more to do: %(report)s") % {"report": report}
 

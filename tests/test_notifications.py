@@ -233,9 +233,10 @@ def test_approval_notices_are_off_until_asked_for(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve_report(report, reviewer, report.version)
     subjects = [message.subject for message in mail.outbox]
-    assert subjects[0].startswith("Đề nghị chỉnh sửa và nộp lại"), (
+    assert subjects[0].startswith("Đã mở lại, đề nghị chỉnh sửa và nộp lại"), (
         "the reopening, in Vietnamese by default"
     )
+    assert "Lý do mở lại:\nKiểm toán." in mail.outbox[0].body
     assert subjects[1].startswith("Đã được duyệt, không cần bổ sung")
 
 
