@@ -1,6 +1,7 @@
 """API pieces every app shares: quarters as 2021Q4 in serializers and filters, and errors in JSON."""
 
 import logging
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -155,7 +156,7 @@ class StrictSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         refused = {}
-        if isinstance(data, Mapping) and not html.is_html_input(data):
+        if isinstance(data, Mapping):
             refused = self.refused_keys(data)
         try:
             validated = super().to_internal_value(data)
@@ -173,7 +174,24 @@ class StrictSerializer(serializers.Serializer):
     def refused_keys(self, data) -> dict[str, list[str]]:
         """Each key of `data` this input does not take, with why."""
         taken = self.taken_keys(data)
-        return {str(key): [unknown_key_message(key, taken)] for key in data if key not in taken}
+        return {
+            str(key): [unknown_key_message(key, taken)]
+            for key in _sent_keys(data)
+            if key not in taken
+        }
+
+
+# A form posted to the API carries its token beside the fields.
+FORM_TOKEN = "csrfmiddlewaretoken"
+
+
+def _sent_keys(data) -> list[str]:
+    """The fields `data` sends: a form's `values[0]kpi` and `values[1]kpi` are one `values`."""
+    if not html.is_html_input(data):
+        return list(data)
+    names = dict.fromkeys(re.split(r"[\[.]", str(key), maxsplit=1)[0] for key in data)
+    names.pop(FORM_TOKEN, None)
+    return list(names)
 
 
 def unknown_key_message(key, taken) -> str:

@@ -625,3 +625,29 @@ def test_a_conflict_names_the_saver_as_typed_and_its_time_as_the_report_does(
     assert body["detail"].startswith("staff_laocai đã lưu báo cáo này lúc ")
     assert body["saved_at"] == body["current"]["updated_at"]
     assert body["saved_at"].endswith("+07:00")
+
+
+def test_a_form_sent_to_the_api_is_refused_a_misspelt_key_as_json_is(staff, laocai, draft):
+    # A browser form or a script posting form fields: its lists are spelt values[0]kpi.
+    form = {
+        "version": "1",
+        "values[0]kpi": "bts_4g",
+        "values[0]value": "760",
+        "narative": "Quý này lắp thêm 100 trạm.",
+        "csrfmiddlewaretoken": "sent-by-a-browser-form",
+    }
+    response = staff.patch(url("report-detail", draft.pk), form, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "narative": [
+            "There is no field “narative” here; the fields are: version, values, "
+            "commitments, narrative, warning_reason."
+        ]
+    }
+    assert unchanged(draft, laocai)
+
+    del form["narative"]
+    response = staff.patch(url("report-detail", draft.pk), form, format="multipart")
+    assert response.status_code == 200
+    assert value_of(draft, laocai.bts_4g).value == 760
