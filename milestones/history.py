@@ -52,7 +52,9 @@ class HistorySave:
     changes: list[HistoryEntry] = field(default_factory=list)
 
 
-def _shown(model, name, value) -> str:
+def shown_value(model, name, value) -> str:
+    """A field's value as the report's history writes it ("" for none): the import's preview
+    writes its changes so too."""
     if value is None or value == "":
         return ""
     model_field = model._meta.get_field(name)
@@ -82,7 +84,7 @@ def _changes(model, record, previous):
     return [
         (name, old, new)
         for name, old, new in changes
-        if _shown(model, name, old) != _shown(model, name, new)
+        if shown_value(model, name, old) != shown_value(model, name, new)
     ]
 
 
@@ -185,8 +187,8 @@ def report_history(report: QuarterlyReport) -> list[HistorySave]:
                     who=who,
                     subject=str(subject(record)),
                     field=str(label),
-                    old=_shown(model, name, old),
-                    new=_shown(model, name, new),
+                    old=shown_value(model, name, old),
+                    new=shown_value(model, name, new),
                 )
             )
         # Every save ends with the report's own row, whose version it moves on (the row

@@ -9,6 +9,7 @@ transaction: all of it or none of it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -38,7 +39,7 @@ from provinces.access import Action, can
 from provinces.lineage import ProvinceTree
 from provinces.models import Province
 
-from . import schedule, services
+from . import history, schedule, services
 from .checks import (
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -51,7 +52,6 @@ from .checks import (
     period_refusal,
     readings_of,
     report_kpis,
-    same_figure,
     untracked_kpi_message,
 )
 
@@ -90,6 +90,7 @@ COLUMNS = (
 COLUMN_LABELS = {column.key: column.label for column in COLUMNS}
 REQUIRED_COLUMNS = ("province", "quarter", "kpi")
 FIGURES = ("value", "numerator", "denominator")
+KEPT_WITHOUT_THEIR_COLUMN = ("measured_on", "note")
 
 
 class ImportFileError(Exception):
@@ -132,6 +133,19 @@ class RowError:
     message: str
 
 
+@dataclass(frozen=True)
+class ChangedColumn:
+    """One column a row changes, old and new as the report's history shows them ("" for none)."""
+
+    column: str
+    old: str
+    new: str
+
+    @property
+    def cleared(self) -> bool:
+        return bool(self.old) and not self.new
+
+
 @dataclass
 class Change:
     row: int
@@ -139,8 +153,10 @@ class Change:
     agreement: Agreement
     quarter: Quarter
     kpi: Kpi
+    # The figure before and after, whichever of its columns changed.
     old: str
     new: str
+    columns: list[ChangedColumn] = field(default_factory=list)
 
 
 @dataclass
@@ -159,6 +175,9 @@ class ReportPlan:
     reasoned: dict[str, KpiValue] = field(default_factory=dict)
     # The KPI codes whose row differs from what is stored.
     changed_kpis: set[str] = field(default_factory=set)
+    # By row number: the columns that could not be read. The rules see those cells empty,
+    # and their refusal of an empty cell would only repeat the reading error.
+    unreadable: dict[int, set[str]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -219,6 +238,17 @@ def _header_aliases() -> dict[str, str]:
 
 
 def _table_from_csv(data: bytes) -> Iterator[list[object]]:
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark. Windows-1258 would read its
+    # bytes as Latin letters and NULs, and the file would be refused for its headings.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFileError(
+            _(
+                "The file is saved as Unicode text (UTF-16), which the import cannot read. "
+                "Save it again as “CSV UTF-8 (Comma delimited)” or as an Excel workbook "
+                "(.xlsx)."
+            )
+        )
+    # UTF-8, as the template is written; Windows-1258 for a CSV saved by an older Excel.
     for encoding in ("utf-8-sig", "cp1258"):
         try:
             text = data.decode(encoding)
@@ -226,7 +256,12 @@ def _table_from_csv(data: bytes) -> Iterator[list[object]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportFileError(_("The file is not text in UTF-8; save it again as CSV UTF-8."))
+        raise ImportFileError(
+            _(
+                "The file is not text in UTF-8, the encoding the import reads. Save it again "
+                "as “CSV UTF-8 (Comma delimited)” or as an Excel workbook (.xlsx)."
+            )
+        )
     # PostgreSQL refuses NUL in text, and no spreadsheet writes one on purpose.
     text = text.replace("\x00", "")
     # Only the delimiter is guessed, from the header: a guessed quoting rule would read
@@ -525,24 +560,29 @@ def _match_agreement(row: Row, catalogue: Catalogue, quarter: Quarter, plan: Imp
     return None
 
 
-def _reading(row: Row, kpi: Kpi, plan: ImportPlan) -> Reading | None:
-    reading, valid = Reading(note=row.text("note")), True
-    for name, limit in (("note", NOTE_MAX_LENGTH), ("reason", REASON_MAX_LENGTH)):
-        try:
-            MaxLengthValidator(limit)(row.text(name))
-        except ValidationError as exc:
-            plan.error(row.number, name, exc.messages[0])
-            valid = False
-    for name in (*figure_parts(kpi), "measured_on"):
+def _reading(row: Row, kpi: Kpi | None, plan: ImportPlan) -> tuple[Reading, set[str]]:
+    """The row's reading and the columns of it that could not be read, each told to the plan.
+
+    What was read is kept for the report's rules, so a row shows every problem it has at
+    once. Without a known KPI, every figure column given is read.
+    """
+    reading, unreadable = Reading(note=row.text("note")), set()
+    for name in (*(figure_parts(kpi) if kpi else FIGURES), "measured_on"):
         try:
             parsed = (parse_date if name == "measured_on" else parse_number)(row.cells.get(name))
         except ValidationError as exc:
             for message in exc.messages:
                 plan.error(row.number, name, message)
-            valid = False
+            unreadable.add(name)
             continue
         setattr(reading, name, parsed)
-    return reading if valid else None
+    for name, limit in (("note", NOTE_MAX_LENGTH), ("reason", REASON_MAX_LENGTH)):
+        try:
+            MaxLengthValidator(limit)(row.text(name))
+        except ValidationError as exc:
+            plan.error(row.number, name, exc.messages[0])
+            unreadable.add(name)
+    return reading, unreadable
 
 
 def _display(kpi: Kpi, reading: Reading | None) -> str:
@@ -554,14 +594,27 @@ def _display(kpi: Kpi, reading: Reading | None) -> str:
     return value.display
 
 
-def _same(kpi: Kpi, old: Reading | None, new: Reading) -> bool:
-    """Whether a row changes nothing of what is stored: its figure, date and note."""
+def _changed_columns(kpi: Kpi, old: Reading | None, new: Reading) -> list[ChangedColumn]:
+    """Each column of a row that differs from what is stored: the figure's, the date, the note.
+
+    Empty for a row that repeats what is stored, which is then no change.
+    """
     old = old or Reading()
-    return (
-        same_figure(kpi, old, new)
-        and old.measured_on == new.measured_on
-        and (old.note or "") == (new.note or "")
-    )
+    return [
+        ChangedColumn(
+            str(COLUMN_LABELS[name]),
+            history.shown_value(KpiValue, name, getattr(old, name)),
+            history.shown_value(KpiValue, name, getattr(new, name)),
+        )
+        for name in (*figure_parts(kpi), "measured_on", "note")
+        if _comparable(old, name) != _comparable(new, name)
+    ]
+
+
+def _comparable(reading: Reading, name: str):
+    value = getattr(reading, name)
+    # A stored note may be None where the file has an empty cell: both are no note.
+    return (value or None) if name == "note" else value
 
 
 # Checking -------------------------------------------------------------------------
@@ -598,6 +651,9 @@ def _plan_row(row: Row, catalogue: Catalogue, groups: dict, plan: ImportPlan) ->
     """Match and check one row, adding it to its report's group or an error to the plan."""
     if all(row.text(name) == "" for name in FIGURES):
         return
+    # The cells are read before the row is matched: a row shows all its problems at once.
+    kpi = catalogue.kpi(row.text("kpi"))
+    reading, unreadable = _reading(row, kpi, plan)
     try:
         quarter = parse_quarter(row.text("quarter"))
     except ValidationError as exc:
@@ -626,7 +682,6 @@ def _plan_row(row: Row, catalogue: Catalogue, groups: dict, plan: ImportPlan) ->
             % {"agreement": agreement, "quarter": quarter},
         )
         return
-    kpi = catalogue.kpi(row.text("kpi"))
     group = groups.get((agreement.pk, quarter.code))
     if group is None:
         group = _open_group(agreement, quarter)
@@ -646,10 +701,9 @@ def _plan_row(row: Row, catalogue: Catalogue, groups: dict, plan: ImportPlan) ->
             % {"kpi": kpi.code, "row": group.rows[kpi.code].number},
         )
         return
-    reading = _reading(row, kpi, plan)
-    if reading is None:
-        return
     group.rows[kpi.code] = row
+    if unreadable:
+        group.unreadable[row.number] = unreadable
     reason = row.text("reason")
     # The template repeats a stored reason: kept beside a changed value it explains
     # nothing new, so only a reason other than the stored one confirms a new warning.
@@ -657,7 +711,16 @@ def _plan_row(row: Row, catalogue: Catalogue, groups: dict, plan: ImportPlan) ->
     if reason and reason != (stored.warning_reason if stored else ""):
         group.reasons[kpi.code] = reason
     old = group.readings.get(kpi.pk)
-    if _same(kpi, old, reading):
+    if old is not None:
+        # A file without the column says nothing of it: the stored date or note stays.
+        # Only an empty cell of a column the file has clears it.
+        for name in KEPT_WITHOUT_THEIR_COLUMN:
+            if name not in row.cells:
+                setattr(reading, name, getattr(old, name))
+    columns = _changed_columns(kpi, old, reading)
+    # A cell that cannot be read was typed over (the stored values read back), so its row
+    # is checked with the report as a change, and refused for that cell.
+    if not columns and not unreadable:
         plan.unchanged += 1
     else:
         group.changed_kpis.add(kpi.code)
@@ -670,6 +733,7 @@ def _plan_row(row: Row, catalogue: Catalogue, groups: dict, plan: ImportPlan) ->
                 kpi,
                 _display(kpi, old),
                 _display(kpi, reading),
+                columns,
             )
         )
     group.readings[kpi.pk] = reading
@@ -705,6 +769,8 @@ def _check_group(group: ReportPlan, plan: ImportPlan) -> None:
     check = check_report(group.report, group.readings)
     for key, messages in check.errors.items():
         row, column = _row_of(group, key, first_row)
+        if column in group.unreadable.get(row, ()):
+            continue
         for message in messages:
             plan.error(row, column, message)
     # The entry form's rule: a value confirmed before and unchanged needs no new reason.
