@@ -737,9 +737,12 @@ ACCOUNTS = [
 
 # Synthetic figures ---------------------------------------------------------------
 
+# Demo figures cover 2021–2025 only: the 2014–2020 phase shows the articles' facts alone,
+# which a demo report of the same unit and quarter would otherwise outrank.
+FIRST_DEMO_QUARTER = Quarter(2021, 1)
 LAST_DEMO_QUARTER = Quarter(2025, 2)
 DEMO_TARGET_ON = d(2025, 12, 31)
-DEMO_NARRATIVE = "Số liệu minh họa do lệnh seed_demo sinh ra, không lấy từ nguồn nào."
+DEMO_NARRATIVE = "Số liệu minh họa, không phải số liệu thực; không lấy từ nguồn nào."
 
 
 @dataclass
@@ -790,9 +793,12 @@ class Network:
         return out
 
     def step(self, rng: random.Random):
+        """One quarter on; every count moves, so none stays at an article's figure."""
         total = self.bts_2g + self.bts_3g + self.bts_4g
         self.bts_4g += max(1, round(total * rng.uniform(0.01, 0.035)))
-        self.bts_3g += rng.choice((0, 0, 1, 2))
+        self.bts_3g += rng.choice((1, 1, 2))
+        # 2G is being switched off: a few stations a quarter are decommissioned.
+        self.bts_2g -= max(1, round(self.bts_2g * rng.uniform(0.005, 0.015)))
         self.mobile = round(self.mobile * rng.uniform(1.002, 1.012))
         self.mobile_broadband = min(
             self.mobile, self.mobile_broadband + round(self.mobile * rng.uniform(0.008, 0.025))
@@ -830,6 +836,9 @@ class SyntheticSeries:
     # The article whose figures the series starts from: those are facts, reported
     # once by the article, never again as a synthetic report or a demo baseline.
     baseline_source: str | None = None
+    # KPIs the article gives as already complete (every commune covered): a demo
+    # figure could only repeat the article's, so the series does not report them.
+    unreported: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -877,6 +886,7 @@ SYNTHETIC = [
         Quarter(2020, 4),
         _network((311, 391, 298), 222402, 70198, 46495, (152, 152), 1569, (1542, 1556, 1024), "28"),
         baseline_source="003",
+        unreported=("communes_mobile",),
     ),
     SyntheticSeries(
         "quang-binh-2020",
@@ -1194,9 +1204,10 @@ def load_demo_agreements(loaded: Loaded):
             {
                 "period_start": 2021,
                 "kind": AgreementKind.STRATEGIC,
+                # The portal marks a demo agreement with its DEMO badge, not in its title.
                 "title": (
-                    "[Dữ liệu minh họa] Thỏa thuận hợp tác chiến lược về VT-CNTT giai đoạn "
-                    f"2021–2025 giữa UBND tỉnh {demo.name} và Tập đoàn VNPT"
+                    "Thỏa thuận hợp tác chiến lược về VT-CNTT giai đoạn 2021–2025 giữa UBND "
+                    f"tỉnh {demo.name} và Tập đoàn VNPT"
                 ),
                 "phase": loaded.phases["2021-2025"],
                 "period_end": 2025,
@@ -1237,8 +1248,9 @@ def load_synthetic(loaded: Loaded):
         network = Network(**series.network)
         baseline = network.shares()
         published = _published_baselines(series)
-        first = Quarter.containing(agreement.signed_on)
+        first = max(Quarter.containing(agreement.signed_on), FIRST_DEMO_QUARTER)
         last = series.submitted_quarter or LAST_DEMO_QUARTER
+        _remove_stale_demo(loaded, agreement, first, series.unreported)
         for quarter in quarter_range(series.start, last):
             if quarter > series.start:
                 network.step(rng)
@@ -1262,15 +1274,23 @@ def load_synthetic(loaded: Loaded):
             report = loaded.put(
                 QuarterlyReport, {"agreement": agreement, "quarter": quarter.code}, values
             )
-            readings = network.readings()
-            if quarter == series.start:
-                # The article reported these figures for this quarter; a demo report
-                # must not repeat them as its own.
-                readings = [r for r in readings if r.kpi not in published]
-                # An earlier seed wrote them; take them away again.
-                KpiValue.objects.filter(report=report, kpi__code__in=published).delete()
+            readings = [r for r in network.readings() if r.kpi not in series.unreported]
             _put_readings(loaded, report, readings)
         _put_demo_targets(loaded, series, agreement, baseline, network, rng, published)
+
+
+def _remove_stale_demo(loaded: Loaded, agreement: Agreement, first: Quarter, unreported):
+    """Take away what an earlier seed wrote and this one no longer does.
+
+    Its demo reports before 2021 outranked the articles' 2014–2020 facts, and its
+    figures of a KPI the series leaves out repeated an article's.
+    """
+    demo_reports = agreement.reports.filter(is_demo=True)
+    stale_values = KpiValue.objects.filter(report__in=demo_reports, kpi__code__in=unreported)
+    loaded.outcomes[(KpiValue, "deleted")] += stale_values.delete()[0]
+    by_model = demo_reports.filter(quarter__lt=first.code).delete()[1]
+    for model in (QuarterlyReport, KpiValue):
+        loaded.outcomes[(model, "deleted")] += by_model.get(model._meta.label, 0)
 
 
 def _published_baselines(series) -> dict[str, tuple[Decimal, datetime.date]]:
@@ -1320,10 +1340,10 @@ def _put_demo_targets(loaded, series, agreement, baseline, network, rng, publish
                 "target_on": DEMO_TARGET_ON,
                 "source": None,
                 "note": (
-                    "Chỉ tiêu minh họa do lệnh seed_demo sinh ra; giá trị ban đầu lấy từ bài "
+                    "Chỉ tiêu minh họa, không phải số liệu thực; giá trị ban đầu lấy từ bài "
                     f"{series.baseline_source}."
                     if fact
-                    else "Chỉ tiêu và giá trị ban đầu minh họa do lệnh seed_demo sinh ra."
+                    else "Chỉ tiêu và giá trị ban đầu minh họa, không phải số liệu thực."
                 ),
                 "is_demo": True,
             },

@@ -6,6 +6,7 @@ of the loader's own tables, so a slip in either shows up here.
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -83,6 +84,8 @@ def test_it_gives_identical_counts_when_run_twice(data):
     with translation.override("en"):
         call_command("seed_demo", stdout=out)
     assert row_counts() == before
+    # The same figures every run: nothing to write, nothing to recompute.
+    assert "Nothing changed" in out.getvalue()
     assert before["partnerships.Agreement"] == 20
     assert before["partnerships.HistoricalAgreement"] > 0
     assert "staff_laocai" in out.getvalue()
@@ -322,6 +325,78 @@ def test_it_reports_quang_binhs_thirty_per_cent_once(data):
     assert [(v.report.agreement.period_start, v.report.is_demo) for v in level4] == [(2015, False)]
 
 
+def test_it_writes_no_demo_figure_before_2021(data):
+    """The 2014–2020 phase shows the articles' facts alone, even under a 2020–2025 agreement."""
+    assert not QuarterlyReport.objects.filter(is_demo=True, quarter__lt=20211).exists()
+    quang_binh = agreement("Quảng Bình", 2020)
+    assert min(quang_binh.reports.values_list("quarter", flat=True)) == 20211
+
+
+@pytest.mark.usefixtures("fresh_cache")
+def test_the_2014_2020_headlines_are_the_articles_figures(data, client):
+    client.force_login(get_user_model().objects.get(username="official"))
+    page = client.get("/?phase=2014-2020", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    cards = dict(re.findall(r'data-kpi="(\w+)">(.*?)</article>', page, re.S))
+    # Quảng Bình's 30% of September 2020 (article 002), carried to the phase's last quarter.
+    level4 = re.sub(r"<[^>]+>|\s+", " ", cards["level4_services_pct"])
+    assert " 30.0% " in level4 and "carried from Q3/2020" in level4, level4
+    assert " 1,000 " in re.sub(r"<[^>]+>|\s+", " ", cards["bts_total"])
+    for kpi, card in cards.items():
+        assert "badge demo" not in card, kpi
+
+
+def test_no_demo_figure_repeats_an_articles_figure(data):
+    """Each demo value of a unit differs from every figure the articles give for it."""
+    facts = {}
+    for reading in KpiValue.objects.filter(report__source__isnull=False).select_related(
+        "report__agreement__counterparty", "kpi"
+    ):
+        unit = reading.report.agreement.counterparty.province_id
+        facts.setdefault((unit, reading.kpi.code), set()).add(reading.value)
+    compared = set()
+    for reading in KpiValue.objects.filter(report__is_demo=True).select_related(
+        "report__agreement__counterparty__province", "kpi"
+    ):
+        province = reading.report.agreement.counterparty.province
+        published = facts.get((province.pk, reading.kpi.code), set())
+        assert reading.value not in published, (province.name, reading.kpi.code, reading)
+        if published:
+            compared.add((province.name, reading.kpi.code))
+    assert {name for name, _kpi in compared} == {"Lào Cai", "Quảng Bình"}
+    assert ("Lào Cai", "bts_2g") in compared
+    assert ("Quảng Bình", "level4_services_pct") in compared
+
+
+def test_it_decommissions_2g_stations_slowly(data):
+    """From Lào Cai's 311 at the end of 2020, a few 2G stations go every quarter."""
+    for synthetic in Agreement.objects.filter(reports__is_demo=True).distinct():
+        stations = list(
+            KpiValue.objects.filter(report__agreement=synthetic, kpi__code="bts_2g")
+            .order_by("report__quarter")
+            .values_list("value", flat=True)
+        )
+        assert stations == sorted(stations, reverse=True) and len(set(stations)) == len(stations)
+        assert stations[-1] > stations[0] * Decimal("0.7"), synthetic
+    lao_cai = KpiValue.objects.filter(
+        report__agreement=agreement("Lào Cai", 2021), kpi__code="bts_2g"
+    ).order_by("report__quarter")
+    assert 290 < lao_cai.first().value < 311
+
+
+def test_it_names_no_internal_command_to_the_reader(data):
+    texts = [
+        *QuarterlyReport.objects.filter(is_demo=True).values_list("narrative", flat=True),
+        *KpiTarget.objects.filter(is_demo=True).values_list("note", flat=True),
+        *Agreement.objects.filter(is_demo=True).values_list("notes", flat=True),
+    ]
+    assert texts
+    for text in texts:
+        assert "seed_demo" not in text and "lệnh" not in text
+        assert "minh họa" in text
+    for note in KpiTarget.objects.filter(is_demo=True).values_list("note", flat=True):
+        assert note.startswith("Chỉ tiêu") and "không phải số liệu thực" in note
+
+
 # party, start, words in the title, date, precision, source; "by": done by then, day not given.
 MILESTONES = [
     ("Quảng Bình", 2015, "Tân Trạch", d(2020, 9, 17), "day", "002"),
@@ -472,7 +547,9 @@ def test_it_never_flags_a_fact_as_demo_and_always_flags_synthetic_data(data):
     demo = Agreement.objects.filter(is_demo=True).select_related("predecessor__counterparty")
     assert demo.count() == 6
     for synthetic in demo:
-        assert "minh họa" in synthetic.title
+        # The DEMO badge marks it on the pages; its title reads as a real one would.
+        assert synthetic.title.startswith("Thỏa thuận hợp tác chiến lược về VT-CNTT")
+        assert "minh họa" in synthetic.notes
         assert synthetic.predecessor.counterparty == synthetic.counterparty
         assert not synthetic.predecessor.is_demo
         assert synthetic.reports.exists()
@@ -569,15 +646,24 @@ def test_it_leaves_staff_laocai_reports_to_fill_in(data):
 
 
 def test_it_shows_the_missing_quarters_in_the_staff_worklists(data):
-    """The current agreements owe their last two quarters; the closed 2014–2020 ones owe none."""
-    for username, title_words in (("staff_laocai", "Lào Cai"), ("staff_quangtri", "Quảng Bình")):
+    """The current agreements owe their last two quarters; the closed 2014–2020 ones owe none.
+
+    Quảng Bình's 2020–2025 agreement also owes its two quarters of 2020: demo figures start
+    in 2021, and article 002 gives that September's figures under the 2015–2020 agreement.
+    """
+    owed = (("staff_laocai", "Lào Cai", set()), ("staff_quangtri", "Quảng Bình", {20203, 20204}))
+    for username, title_words, of_2020 in owed:
         staff = get_user_model().objects.get(username=username)
         due = {
             (item.agreement.title, item.quarter.code)
             for item in worklist(staff, today=d(2026, 1, 31))
             if item.report is None
         }
-        assert {quarter for title, quarter in due if title_words in title} == {20253, 20254}
+        assert {quarter for title, quarter in due if title_words in title} == {
+            20253,
+            20254,
+            *of_2020,
+        }
 
 
 def test_it_leaves_quang_binh_reports_to_fill_in(data):
@@ -622,11 +708,20 @@ def test_it_takes_away_a_part_the_articles_do_not_support_when_seeded_again(data
     assert Participant.objects.count() == len(PARTICIPANTS)
 
 
-def test_it_takes_away_a_demo_repeat_of_an_articles_figure_when_seeded_again(data):
-    report = QuarterlyReport.objects.get(agreement=agreement("Quảng Bình", 2020), quarter=20203)
-    assert report.is_demo
-    KpiValue.objects.create(
-        report=report, kpi=Kpi.objects.get(code="level4_services_pct"), value=30
+def test_it_takes_away_what_an_earlier_seed_wrote_over_the_articles_when_seeded_again(data):
+    """Its Q4/2020 report outranked Quảng Bình's 30%; Lào Cai's 152 of 152 communes repeated 003."""
+    level4 = Kpi.objects.get(code="level4_services_pct")
+    communes = Kpi.objects.get(code="communes_mobile")
+    old = QuarterlyReport.objects.create(
+        agreement=agreement("Quảng Bình", 2020),
+        quarter=20204,
+        status=ReportStatus.APPROVED,
+        is_demo=True,
     )
+    KpiValue.objects.create(report=old, kpi=level4, value=Decimal("35.5"))
+    lao_cai = agreement("Lào Cai", 2021).reports.get(quarter=20252)
+    KpiValue.objects.create(report=lao_cai, kpi=communes, numerator=152, denominator=152)
     call_command("seed_demo", stdout=io.StringIO())
-    assert not report.values.filter(kpi__code="level4_services_pct").exists()
+    assert not QuarterlyReport.objects.filter(pk=old.pk).exists()
+    assert not lao_cai.values.filter(kpi=communes).exists()
+    assert NationalProgress.objects.get(phase__code="2014-2020", kpi=level4).value == 30
