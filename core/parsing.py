@@ -10,23 +10,24 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .date_formats import DATE_INPUT_FORMATS
 from .formatting import month_label
 from .quarters import Quarter
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
-# The same limits as the entry form's number fields, so the same refusals.
-_DECIMAL_FIELD = forms.DecimalField(max_digits=16, decimal_places=2)
 
-_GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$", re.ASCII)
+# Thousands as grouped in writing: 1.480 or 1,480. A first group from 0 (0.125) groups no
+# thousands in any language: it is a decimal, never 125.
+_GROUPED = re.compile(r"^[1-9]\d{0,2}([.,])\d{3}(\1\d{3})*$", re.ASCII)
 # What a number is once its separators are resolved: ASCII digits and one point. Python's
 # Decimal also takes 1_480, 1e3 and other scripts' digits (１４８０), which nobody means.
 _PLAIN = re.compile(r"^(\d+(\.\d*)?|\.\d+)$", re.ASCII)
@@ -57,13 +58,11 @@ def _canonical_number(text: str) -> str:
     """Turn 1.234,5 / 1,234.5 / 1 234 into 1234.5, resolving 1.234 by the active language.
 
     A single separator followed by exactly three digits is read as a thousands
-    separator in Vietnamese and as a decimal point in English, as the entry form does.
+    separator in Vietnamese and as a decimal point in English, but three zeros after the
+    language's decimal point (133,000 in Vietnamese) are refused: see `_either_number`.
     Anything else that Python would read as a number (1_480, 1e3, １４８０) is refused.
     """
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    sign = ""
-    if cleaned[:1] in "+-":
-        sign, cleaned = cleaned[0].replace("+", ""), cleaned[1:]
+    sign, cleaned = _sign_and_body(text)
     if "," in cleaned and "." in cleaned:
         decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
         thousands = "." if decimal == "," else ","
@@ -76,10 +75,102 @@ def _canonical_number(text: str) -> str:
         ):
             cleaned = cleaned.replace(separator, "")
         else:
+            grouping = _grouping_read_as_decimal(cleaned)
+            if grouping and grouping[1] == "000":
+                raise ValidationError(
+                    _either_number(text.strip(), sign + grouping[0]), code="ambiguous"
+                )
             cleaned = cleaned.replace(",", ".")
     if not _PLAIN.match(cleaned):
         raise ValidationError(_DECIMAL_FIELD.error_messages["invalid"], code="invalid")
     return _without_closing_zeros(sign + cleaned)
+
+
+def _sign_and_body(text: str) -> tuple[str, str]:
+    """The minus sign of a typed number ("" for none or +) and the rest, spaces taken out."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if cleaned[:1] in ("+", "-"):
+        return cleaned[0].replace("+", ""), cleaned[1:]
+    return "", cleaned
+
+
+def _grouping_read_as_decimal(body: str) -> tuple[str, str] | None:
+    """1.480 in English, 1,480 in Vietnamese, as ("1", "480"): thousands grouped as the other
+    language groups them, which this language reads as a decimal point and three decimals.
+
+    None for anything else.
+    """
+    grouped = _GROUPED.match(body)
+    if grouped is None:
+        return None
+    separator = grouped.group(1)
+    if body.count(separator) > 1 or separator == get_format("THOUSAND_SEPARATOR"):
+        return None
+    whole, decimals = body.split(separator)
+    return whole, decimals
+
+
+def _either_number(typed: str, whole: str) -> str:
+    """Why 133,000 in Vietnamese (133.000 in English) is refused, for every number alike.
+
+    Nobody writes three closing zeros to mean a whole 133, but the other language's
+    thousands look just so: read as 133, a copied 133,000 would silently be a thousandth of
+    what was meant. What is read here does not know which KPI it is for, so a percentage
+    typed 50,000 is refused too, told how to write 50.
+    """
+    # The English text names English; each translation names its own language and decimal
+    # separator (Vietnamese: the comma), as %(grouped)s is written with its grouping.
+    return _(
+        "%(typed)s could be %(small)s or %(large)s: in English, “.” is the decimal point; "
+        "for %(small)s, write %(small)s; for %(large)s, write %(grouped)s or %(plain)s."
+    ) % {
+        "typed": typed,
+        "small": whole,
+        "large": f"{whole}\u00a0000",
+        "grouped": f"{whole}{get_format('THOUSAND_SEPARATOR')}000",
+        "plain": f"{whole}000",
+    }
+
+
+def _grouping_hint(typed: str) -> str:
+    """How to write the thousands meant when `typed` groups them as the other language does
+    (1.569 in English), after a refusal of its reading (1.569, too many decimals); "" when
+    it does not."""
+    sign, body = _sign_and_body(typed)
+    grouping = _grouping_read_as_decimal(body)
+    if grouping is None:
+        return ""
+    whole, rest = sign + grouping[0], grouping[1]
+    # The English text names English; each translation names its own language and decimal
+    # separator (Vietnamese: the comma), as %(grouped)s is written with its grouping.
+    return _(
+        "in English, “.” is the decimal point; for %(number)s, write %(grouped)s or %(plain)s"
+    ) % {
+        "number": f"{whole}\u00a0{rest}",
+        "grouped": f"{whole}{get_format('THOUSAND_SEPARATOR')}{rest}",
+        "plain": whole + rest,
+    }
+
+
+def _too_many_decimals(typed: str, number: Decimal, limit: int) -> str:
+    """The refusal of a number with more than `limit` decimals, quoting it as typed (a number
+    from a spreadsheet cell as the language writes it), rather than Django's bare "Ensure
+    that there are no more than 2 decimal places", which says nothing of 1.569 in English
+    being read as one and a bit."""
+    values = {"typed": typed or input_number(number), "max": limit}
+    if hint := _grouping_hint(typed):
+        message = ngettext(
+            "%(typed)s has more than %(max)s decimal place: %(hint)s.",
+            "%(typed)s has more than %(max)s decimal places: %(hint)s.",
+            limit,
+        )
+        return message % {**values, "hint": hint}
+    message = ngettext(
+        "%(typed)s has more than %(max)s decimal place.",
+        "%(typed)s has more than %(max)s decimal places.",
+        limit,
+    )
+    return message % values
 
 
 def _without_closing_zeros(text: str) -> str:
@@ -95,23 +186,22 @@ def _without_closing_zeros(text: str) -> str:
 
 
 def parse_number(value) -> Decimal | None:
-    """A number from a spreadsheet cell or typed text; empty means no value."""
+    """A number from a spreadsheet cell or typed text; empty means no value.
+
+    Text is read, and refused, as the entry form reads it (`NumberField`).
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise ValidationError(_DECIMAL_FIELD.error_messages["invalid"], code="invalid")
     if isinstance(value, float):
         # Spreadsheet arithmetic leaves binary noise (0.30000000000000004).
-        text = format(value, ".15g")
+        value = Decimal(format(value, ".15g"))
     elif isinstance(value, int | Decimal):
-        text = _without_closing_zeros(str(value))
+        value = Decimal(_without_closing_zeros(str(value)))
     else:
-        text = _canonical_number(str(value))
-    try:
-        Decimal(text)
-    except InvalidOperation as exc:
-        raise ValidationError(_DECIMAL_FIELD.error_messages["invalid"], code="invalid") from exc
-    return _DECIMAL_FIELD.clean(text)
+        value = str(value)
+    return _DECIMAL_FIELD.clean(value)
 
 
 def input_number(value) -> str | None:
@@ -148,15 +238,30 @@ class NumberField(forms.DecimalField):
     """A number field of a form that reads what people type as the import does.
 
     79.500 and 79 500 are seventy-nine thousand five hundred in Vietnamese; 91,7 is
-    a decimal; see `_canonical_number`.
+    a decimal; see `_canonical_number`. More decimals than the field takes are refused
+    here, before Django's DecimalValidator would, quoting what was typed
+    (`_too_many_decimals`).
     """
 
     widget = NumberInput
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip():
-            value = _canonical_number(value)
-        return super().to_python(value)
+        typed = value.strip() if isinstance(value, str) else ""
+        number = super().to_python(_canonical_number(typed) if typed else value)
+        if (
+            number is not None
+            and number.is_finite()
+            and self.decimal_places is not None
+            and -number.as_tuple().exponent > self.decimal_places
+        ):
+            raise ValidationError(
+                _too_many_decimals(typed, number, self.decimal_places), code="max_decimal_places"
+            )
+        return number
+
+
+# The same limits as the entry form's number fields, so the same refusals.
+_DECIMAL_FIELD = NumberField(max_digits=16, decimal_places=2)
 
 
 def plain_whole_number(text: str) -> bool:
