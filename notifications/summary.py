@@ -63,10 +63,10 @@ def at_risk(province: Province | None, tree: ProvinceTree | None = None):
     return at_risk_table(scope, list(Kpi.objects.order_by("order", "code")))
 
 
-def completeness(province: Province | None) -> dict:
-    """The national page's reporting completeness, of the phase it opens on (a quarter can
-    hold reports of two phases' agreements): the country's totals, or the province's row."""
-    found = completeness_table(phase=latest_phase())
+def completeness(province: Province | None, found: dict) -> dict:
+    """The national page's reporting completeness (`found`, its `completeness_table`, of the
+    phase it opens on: a quarter can hold reports of two phases' agreements): the country's
+    totals, or the province's row."""
     if province is None:
         return {
             "quarter": found["quarter"],
@@ -159,10 +159,13 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
     tree = ProvinceTree()
     # The same condition as review_pack's, at the time of writing.
     pack_attached = latest_phase() is not None
+    # The country's table, counted once: each province's summary reads its own row of it.
+    national = None
     for person in people:
         province = person.notification_preference.summary_province
         if scope_key(province) not in figures_of:
-            table, figures = at_risk(province, tree), completeness(province)
+            national = national or completeness_table(phase=latest_phase())
+            table, figures = at_risk(province, tree), completeness(province, national)
             figures_of[scope_key(province)] = (figures, _snapshot(province, table, figures))
         figures, snapshot = figures_of[scope_key(province)]
         previous = (

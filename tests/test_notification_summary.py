@@ -166,6 +166,29 @@ def test_more_officials_of_the_same_provinces_do_not_read_the_provinces_more(
     assert trees_built(OCTOBER, 4) == two
 
 
+def test_officials_of_more_provinces_do_not_count_the_country_again(
+    world, provinces, monkeypatch
+):
+    from notifications.summary import write_monthly_summaries
+
+    built = []
+    read = ProvinceTree.__init__
+    monkeypatch.setattr(ProvinceTree, "__init__", lambda tree: built.append(tree) or read(tree))
+
+    def trees_built(month: datetime.date, officials: int) -> int:
+        built.clear()
+        with at(month):
+            assert len(write_monthly_summaries(month)) == officials
+        return len(built)
+
+    subscriber("official_laocai", province=provinces.lao_cai)
+    one_province = trees_built(SEPTEMBER, 1)
+    # The country's completeness is counted once for every province's summary.
+    subscriber("official_quangtri", province=provinces.quang_tri)
+    subscriber("official_laichau", province=provinces.lai_chau)
+    assert trees_built(OCTOBER, 3) == one_province
+
+
 def test_nobody_gets_a_summary_without_asking(world, official, django_capture_on_commit_callbacks):
     assert mails_to(run_daily_job(django_capture_on_commit_callbacks, SEPTEMBER), official) == []
     assert not Notification.objects.filter(kind=Kind.MONTHLY_SUMMARY).exists()
