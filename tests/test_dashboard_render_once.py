@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.signals import template_rendered
 from django.utils import translation
@@ -280,3 +280,24 @@ def test_the_job_renders_each_choice_and_language_read_lately_and_nothing_else(
     # The English reader of that choice got the job's render, without rendering.
     assert body_renders == by_the_job
     assert "Lào Cai" in again and "Lào Cai" in english
+
+
+def test_an_edit_of_a_fact_has_the_worker_render_the_pages_again(
+    laocai, fresh_cache, national_renders, warming, django_capture_on_commit_callbacks
+):
+    progress.recompute_all()
+    before = national_body()
+    # An administrator renames the agreement: every page naming it is rendered again.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        laocai.agreement.title = "Thỏa thuận hợp tác VT-CNTT tỉnh Lào Cai (sửa tên)"
+        laocai.agreement.save()
+
+    assert warming.queued == [(None,)]
+    # Until the worker has, readers keep the page as it was, at once.
+    assert national_body() == before
+    assert national_renders == [BODY]
+    # The worker renders it once; its readers then get that render.
+    dashboards.warm(*warming.queued[0])
+    assert national_renders == [BODY, BODY]
+    national_body()
+    assert national_renders == [BODY, BODY]
