@@ -19,7 +19,7 @@ from core.formatting import date_label, number
 from core.quarters import Quarter
 from partnerships.models import Agreement, Commitment, Kpi, KpiKind, KpiTarget
 
-from .models import CommitmentStatus, KpiValue, QuarterlyReport, ReportStatus
+from .models import CommitmentProgress, CommitmentStatus, KpiValue, QuarterlyReport, ReportStatus
 
 JUMP_FACTOR = Decimal(3)
 # The longest texts a report takes, the same on the form, in the API and in an import:
@@ -140,38 +140,69 @@ def untracked_kpi_message(code: str) -> str:
 
 def previous_approved_values(agreement_id, quarter_code, kpi_ids) -> dict[int, KpiValue]:
     """The latest approved value of each KPI before the given quarter."""
-    approved = KpiValue.objects.filter(
-        report__agreement_id=agreement_id,
-        report__status=ReportStatus.APPROVED,
-        report__quarter__lt=quarter_code,
-        kpi_id__in=kpi_ids,
-    )
-    # Each KPI's latest quarter first, then only those values: an agreement reporting
+    values = KpiValue.objects.filter(report__agreement_id=agreement_id, kpi_id__in=kpi_ids)
+    return _latest_approved_before(values.select_related("kpi"), quarter_code, "kpi_id")
+
+
+def previous_commitment_updates(agreement_id, quarter_code) -> dict[int, CommitmentProgress]:
+    """Where each of the agreement's commitments stood in the latest approved report before
+    the given quarter that says so: where a new quarter's report starts from."""
+    updates = CommitmentProgress.objects.filter(report__agreement_id=agreement_id)
+    return _latest_approved_before(updates, quarter_code, "commitment_id")
+
+
+def _latest_approved_before(rows, quarter_code, key: str) -> dict:
+    """Each `key`'s row of `rows` in the latest approved report before the quarter holding one.
+
+    The one rule of "the previous approved", for a KPI's value and a commitment's progress.
+    """
+    approved = rows.filter(report__status=ReportStatus.APPROVED, report__quarter__lt=quarter_code)
+    # Each one's latest quarter first, then only those rows: an agreement reporting
     # for years has hundreds of earlier ones, and every save of its report checks them.
     latest_quarter = dict(
         approved.order_by()
-        .values("kpi_id")
+        .values(key)
         .annotate(quarter=Max("report__quarter"))
-        .values_list("kpi_id", "quarter")
+        .values_list(key, "quarter")
     )
-    values = approved.filter(report__quarter__in=set(latest_quarter.values())).select_related(
-        "report", "kpi"
+    found = approved.filter(report__quarter__in=set(latest_quarter.values())).select_related(
+        "report"
     )
     return {
-        value.kpi_id: value
-        for value in values
-        if value.report.quarter == latest_quarter[value.kpi_id]
+        getattr(row, key): row
+        for row in found
+        if row.report.quarter == latest_quarter[getattr(row, key)]
     }
 
 
 def commitment_lines(report: QuarterlyReport):
+    """Each commitment of the report's agreement with the report's own update of it (or None).
+
+    Each commitment also carries `previous_update`, its progress in the latest approved
+    report before this quarter (or None), which a report without its own update starts from.
+    """
     commitments = list(
         Commitment.objects.filter(agreement_id=report.agreement_id).select_related("area")
     )
     current = {}
     if report.pk:
         current = {update.commitment_id: update for update in report.commitment_updates.all()}
+    previous = previous_commitment_updates(report.agreement_id, report.quarter)
+    for commitment in commitments:
+        commitment.previous_update = previous.get(commitment.pk)
     return [(commitment, current.get(commitment.pk)) for commitment in commitments]
+
+
+def commitment_start(commitment: Commitment, update: CommitmentProgress | None):
+    """What a commitment's entry starts from, a line of `commitment_lines`: the report's own
+    update, or else the status and per cent of the previous approved one (its note was that
+    quarter's), or else not started. The form's fields and an API change start alike."""
+    if update is not None:
+        return CommitmentReading(update.status, update.percent_complete, update.note)
+    previous = commitment.previous_update
+    if previous is not None:
+        return CommitmentReading(previous.status, previous.percent_complete)
+    return CommitmentReading()
 
 
 def readings_of(report: QuarterlyReport) -> dict[int, Reading]:
@@ -243,8 +274,7 @@ def same_figure(kpi: Kpi, old, new) -> bool:
     """Whether two readings of `kpi`, typed (`Reading`) or stored (`KpiValue`), give the same
     figure.
 
-    The one rule for a reason that still holds (the figure it explained is unchanged) and
-    for an import's row that changes nothing.
+    The one rule for a reason that still holds: the figure it explained is unchanged.
     """
     return all(getattr(old, name) == getattr(new, name) for name in figure_parts(kpi))
 

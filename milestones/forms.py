@@ -14,12 +14,15 @@ from .checks import (
     CommitmentReading,
     Reading,
     check_report,
+    commitment_start,
     field_key,
     figure_parts,
 )
 from .evidence import evidence_errors
 
 DECIMAL = {"max_digits": 16, "decimal_places": 2, "required": False}
+# How a date is typed, as the portal's refusals word it ("day/month/year, such as 05/02/2026").
+DATE_PLACEHOLDER = _("dd/mm/yyyy")
 
 
 def _named(subject: str, part) -> str:
@@ -73,12 +76,18 @@ class ReportForm(forms.Form):
                 )
             else:
                 self.fields[field_key(kpi, "value")] = NumberField(label=_("Value"), **DECIMAL)
+            # Text, not type=date: a date input takes the order of the browser's locale, not
+            # the page's, and in an English Chromium 11122025 typed on the Vietnamese page for
+            # 11 December was sent as 12 November. Typed here day first, as every date of the
+            # portal is (DateField), and shown back so (the language's DATE_INPUT_FORMATS).
             self.fields[field_key(kpi, "measured_on")] = DateField(
                 label=_("Measured on"),
                 required=False,
                 widget=forms.DateInput(
-                    attrs={"type": "date", "aria-label": _named(kpi.name, _("Measured on"))},
-                    format="%Y-%m-%d",
+                    attrs={
+                        "placeholder": DATE_PLACEHOLDER,
+                        "aria-label": _named(kpi.name, _("Measured on")),
+                    }
                 ),
             )
             self.fields[field_key(kpi, "note")] = forms.CharField(
@@ -129,10 +138,10 @@ class ReportForm(forms.Form):
             initial[field_key(kpi, "note")] = value.note
         for commitment, update in commitments:
             prefix = f"commitment-{commitment.pk}"
-            if update is not None:
-                initial[f"{prefix}-status"] = update.status
-                initial[f"{prefix}-percent_complete"] = update.percent_complete
-                initial[f"{prefix}-note"] = update.note
+            start = commitment_start(commitment, update)
+            initial[f"{prefix}-status"] = start.status
+            initial[f"{prefix}-percent_complete"] = start.percent_complete
+            initial[f"{prefix}-note"] = start.note
         return initial
 
     def clean_evidence(self):
@@ -243,6 +252,7 @@ class ReportForm(forms.Form):
                 "status": self[f"commitment-{commitment.pk}-status"],
                 "percent": self[f"commitment-{commitment.pk}-percent_complete"],
                 "note": self[f"commitment-{commitment.pk}-note"],
+                "previous": commitment.previous_update,
             }
             for commitment, _update in self.commitment_items
         ]

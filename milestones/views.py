@@ -229,7 +229,8 @@ def _keep_theirs_where_left_empty(form, theirs: dict) -> list[str]:
         for part, key in keys.items():
             saved = getattr(reading, part)
             if part == "measured_on":
-                saved = saved.isoformat() if saved else ""
+                # Shown as the page shows a date it was opened with, day first.
+                saved = form.fields[key].widget.format_value(saved) or ""
             elif part != "note":
                 saved = input_number(saved) or ""
             form.data[key] = saved

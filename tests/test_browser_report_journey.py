@@ -1,5 +1,6 @@
 """The staff member's quarterly journey and the reviewer's approval, in a real Chromium."""
 
+import datetime
 import re
 
 import pytest
@@ -173,3 +174,27 @@ def test_after_logging_in_again_in_another_tab_the_save_goes_through(
     expect(page.locator("main")).to_contain_text("The draft was saved.")
     report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
     assert report.narrative == typed
+
+
+@pytest.mark.browser
+def test_a_date_typed_day_first_on_the_vietnamese_page_of_an_english_browser_is_kept_so(
+    page, live_server, staff_laocai, laocai
+):
+    # The tester's browser: Chromium set to English (the `page` fixture), the portal in
+    # Vietnamese. A date box would take mm/dd/yyyy there, whatever the page says.
+    login(page, live_server, "staff_laocai", PASSWORD)
+    page.context.add_cookies([{"name": "django_language", "value": "vi", "url": live_server.url}])
+    page.goto(f"{live_server.url}/reports/{laocai.agreement.pk}/{laocai.quarter}/edit/")
+    date = page.locator("input[name='kpi-bts_total-measured_on']")
+    expect(date).to_have_attribute("type", "text")
+    expect(date).to_have_attribute("placeholder", "ngày/tháng/năm")
+
+    page.fill("input[name='kpi-bts_total-value']", "1100")
+    date.press_sequentially("11/12/2021")
+    expect(page.locator("#autosave-status")).to_contain_text("Bản nháp đã được tự động lưu")
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
+    # 11 December, not 12 November: the draft kept while typing sends the field as typed.
+    assert report.values.get(kpi=laocai.bts_total).measured_on == datetime.date(2021, 12, 11)
+
+    page.reload()
+    expect(date).to_have_value("11/12/2021")

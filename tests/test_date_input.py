@@ -7,6 +7,7 @@ typed in the right form, is refused as no date.
 """
 
 import datetime
+import re
 
 import pytest
 from django.contrib import admin
@@ -260,3 +261,85 @@ def test_the_report_form_reads_a_typed_measurement_date_day_first(
     report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=laocai.quarter)
     # 5 October, inside Q4/2021; read month first it would be 10 May, outside the quarter.
     assert report.values.get(kpi=laocai.bts_total).measured_on == datetime.date(2021, 10, 5)
+
+
+FOURTH_QUARTER_2025 = 20254
+DECEMBER_11 = datetime.date(2025, 12, 11)
+PLACEHOLDER = {"vi": 'placeholder="ngày/tháng/năm"', "en": 'placeholder="dd/mm/yyyy"'}
+
+
+def _measured_on_q4_2025(client, staff, scenario, typed, language, *, autosave=False):
+    """The BTS count's date of measurement, typed into the form of Q4/2025 (or sent by its
+    autosave) on a page in `language`."""
+    client.force_login(staff)
+    name = "milestones:report-autosave" if autosave else "milestones:report-edit"
+    address = reverse(name, args=[scenario.agreement.pk, FOURTH_QUARTER_2025])
+    data = report_form_data(scenario, **{"kpi-bts_total-measured_on": typed})
+    return client.post(address, data, HTTP_ACCEPT_LANGUAGE=language)
+
+
+def _stored_measurement(scenario):
+    report = QuarterlyReport.objects.get(agreement=scenario.agreement, quarter=FOURTH_QUARTER_2025)
+    return report.values.get(kpi=scenario.bts_total).measured_on
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_report_form_asks_for_the_date_as_text_day_first(
+    client, staff_laocai, laocai, language
+):
+    client.force_login(staff_laocai)
+    url_ = reverse("milestones:report-edit", args=[laocai.agreement.pk, FOURTH_QUARTER_2025])
+    page = page_text(client.get(url_, HTTP_ACCEPT_LANGUAGE=language))
+    field = re.search(r'<input[^>]*name="kpi-bts_total-measured_on"[^>]*>', page).group(0)
+    # Not type=date, whose order is the browser's locale: mm/dd/yyyy in an English Chromium.
+    assert 'type="text"' in field
+    assert PLACEHOLDER[language] in field
+
+
+@pytest.mark.parametrize("autosave", [False, True], ids=["saved", "autosaved"])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_date_typed_day_first_is_stored_as_typed_and_shown_back_so(
+    client, staff_laocai, laocai, language, autosave
+):
+    response = _measured_on_q4_2025(
+        client, staff_laocai, laocai, "11/12/2025", language, autosave=autosave
+    )
+    assert response.status_code == (200 if autosave else 302)
+    # 11 December; read month first it would be 12 November, inside the quarter as well.
+    assert _stored_measurement(laocai) == DECEMBER_11
+    url_ = reverse("milestones:report-edit", args=[laocai.agreement.pk, FOURTH_QUARTER_2025])
+    page = page_text(client.get(url_, HTTP_ACCEPT_LANGUAGE=language))
+    assert re.search(r'name="kpi-bts_total-measured_on"[^>]*value="11/12/2025"', page)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_report_form_still_takes_a_date_written_year_first(
+    client, staff_laocai, laocai, language
+):
+    response = _measured_on_q4_2025(client, staff_laocai, laocai, "2025-12-11", language)
+    assert response.status_code == 302
+    assert _stored_measurement(laocai) == DECEMBER_11
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [
+        ("vi", "31/02/2025", "Ngày 31/02/2025 không có trên lịch: tháng 2/2025 có 28 ngày."),
+        ("en", "31/02/2025", "31/02/2025 is no date: February 2025 has 28 days."),
+        # Typed month first, or as the browser's date box took it: refused, never swapped.
+        ("vi", "12/31/2025", REFUSAL["vi"]),
+        ("en", "12/31/2025", REFUSAL["en"]),
+        ("vi", "11122025", REFUSAL["vi"]),
+        ("en", "11122025", REFUSAL["en"]),
+    ],
+)
+def test_the_report_form_refuses_a_date_it_cannot_read_day_first_saying_why(
+    client, staff_laocai, laocai, language, typed, said
+):
+    response = _measured_on_q4_2025(client, staff_laocai, laocai, typed, language)
+    assert response.status_code == 200
+    assert said in page_text(response)
+    assert f'value="{typed}"' in page_text(response), "what was typed stays to be corrected"
+    assert not QuarterlyReport.objects.filter(
+        agreement=laocai.agreement, quarter=FOURTH_QUARTER_2025
+    ).exists()

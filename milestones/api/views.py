@@ -22,6 +22,8 @@ from .. import services
 from ..checks import (
     CommitmentReading,
     Reading,
+    commitment_lines,
+    commitment_start,
     readings_of,
     report_kpis,
 )
@@ -264,15 +266,17 @@ class ReportViewSet(
         return readings
 
     def _commitments(self, report, incoming) -> dict[int, CommitmentReading]:
-        stored = {update.commitment_id: update for update in report.commitment_updates.all()}
+        """The sent fields laid over where each commitment's entry starts (`commitment_start`):
+        a note sent alone for a new quarter keeps the previous approved status and per cent."""
+        if not incoming:
+            return {}
+        starts = {
+            commitment.pk: commitment_start(commitment, update)
+            for commitment, update in commitment_lines(report)
+        }
         commitments = {}
         for item in incoming:
-            update = stored.get(item["commitment"])
-            reading = (
-                CommitmentReading(update.status, update.percent_complete, update.note)
-                if update
-                else CommitmentReading()
-            )
+            reading = starts[item["commitment"]]
             for name in ("status", "percent_complete", "note"):
                 if name in item:
                     setattr(reading, name, item[name])

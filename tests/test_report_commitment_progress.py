@@ -1,0 +1,178 @@
+"""A new quarter's commitments start where the last approved quarter left them, and say so.
+
+Q4/2021 is entered at "In progress, 40 %" and approved: Q1/2022 opens at that status and
+per cent with the previous approved progress beside it, never back at "Not started, 0".
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from milestones.models import QuarterlyReport, ReportStatus
+
+from .admin_forms import page_text
+from .api import token_client, url
+from .conftest import report_form_data
+from .factories import CommitmentProgressFactory, QuarterlyReportFactory
+
+pytestmark = pytest.mark.django_db
+
+NEXT_QUARTER = 20221
+PREVIOUS_SHOWN = {"en": "In progress · 40% Q4/2021", "vi": "Đang thực hiện · 40% Quý 4/2021"}
+
+
+def edit_url(scenario, quarter):
+    return reverse("milestones:report-edit", args=[scenario.agreement.pk, quarter])
+
+
+def commitment_fields(scenario, status, percent, **more) -> dict:
+    prefix = f"commitment-{scenario.commitment.pk}"
+    return {f"{prefix}-status": status, f"{prefix}-percent_complete": str(percent), **more}
+
+
+def approve_fourth_quarter(client, staff, reviewer, scenario, status="in_progress", percent=40):
+    """Q4/2021 submitted by its staff through the form, then approved by a reviewer; the
+    staff member is signed in again."""
+    client.force_login(staff)
+    typed = report_form_data(scenario, submit="1", **commitment_fields(scenario, status, percent))
+    client.post(edit_url(scenario, scenario.quarter), typed)
+    report = QuarterlyReport.objects.get(agreement=scenario.agreement, quarter=scenario.quarter)
+    client.force_login(reviewer)
+    client.post(reverse("milestones:report-approve", args=[report.pk]), {"version": report.version})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+    client.force_login(staff)
+    return report
+
+
+def shown(page: str, scenario) -> dict:
+    """The commitment's row as the user sees it: the status chosen, the per cent in its box,
+    and the previous approved progress beside them."""
+    prefix = f"commitment-{scenario.commitment.pk}"
+    select = re.search(rf'<select name="{prefix}-status".*?</select>', page, re.S).group(0)
+    percent = re.search(rf'<input[^>]*name="{prefix}-percent_complete"[^>]*>', page).group(0)
+    previous = re.search(r'<td class="previous"[^>]*>(.*?)</td>', page, re.S).group(1)
+    return {
+        "status": re.search(r'<option value="([^"]*)" selected>', select).group(1),
+        "percent": re.search(r'value="([^"]*)"', percent).group(1),
+        "previous": " ".join(re.sub(r"<[^>]+>", " ", previous).split()),
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_the_next_quarter_starts_from_the_approved_progress_and_shows_it(
+    client, staff_laocai, reviewer, laocai, language
+):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+
+    response = client.get(edit_url(laocai, NEXT_QUARTER), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert shown(page_text(response), laocai) == {
+        "status": "in_progress",
+        "percent": "40",
+        "previous": PREVIOUS_SHOWN[language],
+    }
+
+
+def test_the_next_quarter_submitted_as_it_opens_keeps_the_progress(
+    client, staff_laocai, reviewer, laocai
+):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+    form = client.get(edit_url(laocai, NEXT_QUARTER)).context["form"]
+    # What the browser posts back: every field as the page filled it, the figures typed.
+    typed = {name: form[name].value() for name in form.fields if name.startswith("commitment-")}
+    typed = {name: value for name, value in typed.items() if value is not None}
+    figures = {
+        name: value
+        for name, value in report_form_data(laocai, submit="1").items()
+        if not name.startswith("commitment-")
+    }
+
+    client.post(edit_url(laocai, NEXT_QUARTER), {**figures, **typed})
+
+    report = QuarterlyReport.objects.get(agreement=laocai.agreement, quarter=NEXT_QUARTER)
+    assert report.status == ReportStatus.SUBMITTED
+    update = report.commitment_updates.get()
+    assert (update.status, update.percent_complete) == ("in_progress", 40)
+
+
+def test_a_quarter_with_its_own_progress_keeps_it(client, staff_laocai, reviewer, laocai):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+    client.post(
+        edit_url(laocai, NEXT_QUARTER),
+        report_form_data(laocai, **commitment_fields(laocai, "done", 100)),
+    )
+
+    page = page_text(client.get(edit_url(laocai, NEXT_QUARTER), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert shown(page, laocai) == {
+        "status": "done",
+        "percent": "100",
+        "previous": PREVIOUS_SHOWN["en"],
+    }
+
+
+def test_the_latest_approved_quarter_counts_not_a_later_draft_or_an_earlier_approval(
+    client, staff_laocai, laocai
+):
+    earlier = QuarterlyReportFactory(
+        agreement=laocai.agreement, quarter=20212, status=ReportStatus.APPROVED
+    )
+    CommitmentProgressFactory(
+        report=earlier, commitment=laocai.commitment, status="in_progress", percent_complete=10
+    )
+    CommitmentProgressFactory(
+        report=laocai.previous_report,
+        commitment=laocai.commitment,
+        status="in_progress",
+        percent_complete=40,
+    )
+    # Q3/2021's report is the latest approved one before Q1/2022; Q4/2021 is only a draft.
+    draft = QuarterlyReportFactory(agreement=laocai.agreement, quarter=20214)
+    CommitmentProgressFactory(
+        report=draft, commitment=laocai.commitment, status="done", percent_complete=100
+    )
+    client.force_login(staff_laocai)
+
+    page = page_text(client.get(edit_url(laocai, NEXT_QUARTER), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert shown(page, laocai) == {
+        "status": "in_progress",
+        "percent": "40",
+        "previous": "In progress · 40% Q3/2021",
+    }
+
+
+def test_a_commitment_never_reported_starts_not_started_with_nothing_before(
+    client, staff_laocai, laocai
+):
+    client.force_login(staff_laocai)
+    page = page_text(client.get(edit_url(laocai, laocai.quarter), HTTP_ACCEPT_LANGUAGE="en"))
+    assert shown(page, laocai) == {"status": "not_started", "percent": "0", "previous": "—"}
+
+
+def test_a_note_sent_alone_through_the_api_keeps_the_approved_progress(
+    client, staff_laocai, reviewer, laocai
+):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+    api = token_client(staff_laocai)
+    opened = api.post(
+        url("report-list"), {"agreement": laocai.agreement.pk, "quarter": "2022Q1"}, format="json"
+    ).json()
+    sent = {
+        "version": opened["version"],
+        "commitments": [{"commitment": laocai.commitment.pk, "note": "Đã lắp 40 trạm."}],
+    }
+
+    response = api.patch(url("report-detail", opened["id"]), sent, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["commitments"] == [
+        {
+            "commitment": laocai.commitment.pk,
+            "status": "in_progress",
+            "percent_complete": 40,
+            "note": "Đã lắp 40 trạm.",
+        }
+    ]
