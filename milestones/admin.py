@@ -46,7 +46,7 @@ class KpiValueInline(ReportChildInline, LabelledTabularInline):
 
 class CommitmentProgressInline(ReportChildInline, LabelledTabularInline):
     model = CommitmentProgress
-    fields = ("commitment", "status", "percent_complete", "note")
+    fields = ("commitment", "status", "percent_complete", "note", "warning_reason")
     autocomplete_fields = ("commitment",)
 
 

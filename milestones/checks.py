@@ -205,6 +205,13 @@ def commitment_start(commitment: Commitment, update: CommitmentProgress | None):
     return CommitmentReading()
 
 
+def commitment_readings_of(report: QuarterlyReport) -> dict[int, CommitmentReading]:
+    return {
+        update.commitment_id: CommitmentReading(update.status, update.percent_complete, update.note)
+        for update in report.commitment_updates.all()
+    }
+
+
 def readings_of(report: QuarterlyReport) -> dict[int, Reading]:
     return {
         value.kpi_id: Reading(
@@ -253,6 +260,20 @@ def field_key(kpi: Kpi, part: str) -> str:
     return f"kpi-{kpi.code}-{part}"
 
 
+def commitment_key(commitment_id: int, part: str = "") -> str:
+    """A commitment's field key (commitment-12-status); with no part, the commitment itself
+    (commitment-12), the name a reason for its going back is given under."""
+    return f"commitment-{commitment_id}-{part}" if part else f"commitment-{commitment_id}"
+
+
+def warned_item(key: str) -> str:
+    """What a warning's field key is about, by the name its reason is given under: a KPI's
+    code (`kpi_code_of`), or a commitment's own key (`commitment_key`)."""
+    if key.startswith("commitment-"):
+        return key.rpartition("-")[0]
+    return kpi_code_of(key)
+
+
 def kpi_code_of(key: str) -> str:
     """The KPI's code in a field key of `field_key`: a code may hold a "-" (a slug), a part
     never does."""
@@ -277,6 +298,12 @@ def same_figure(kpi: Kpi, old, new) -> bool:
     The one rule for a reason that still holds: the figure it explained is unchanged.
     """
     return all(getattr(old, name) == getattr(new, name) for name in figure_parts(kpi))
+
+
+def same_progress(old, new) -> bool:
+    """Whether two progresses of a commitment, typed (`CommitmentReading`) or stored
+    (`CommitmentProgress`), are the same: the rule of a reason for going back that still holds."""
+    return (old.status, old.percent_complete) == (new.status, new.percent_complete)
 
 
 def check_report(
@@ -382,3 +409,60 @@ def _add_warnings(lines, readings, check: ReportCheck):
                 "new": number(new),
                 "quarter": line.previous.report.period,
             }
+
+
+# How far along each status is, to tell a commitment going back (done → in progress). A
+# dropped commitment is on no such way: dropping one, or taking it up again, is no step back.
+STATUS_STEPS = {
+    CommitmentStatus.NOT_STARTED: 0,
+    CommitmentStatus.IN_PROGRESS: 1,
+    CommitmentStatus.AT_RISK: 1,
+    CommitmentStatus.DONE: 2,
+}
+
+
+def commitment_warnings(
+    report: QuarterlyReport, commitments: dict[int, CommitmentReading], lines=None
+) -> dict[str, str]:
+    """Warnings for the commitments whose progress goes back from the previous approved
+    quarter's: a lower per cent, or a status further back. Confirmed with a reason, as a
+    falling stock is (`services.unconfirmed_warnings`), since the dashboards follow it back.
+
+    `lines` are the report's `commitment_lines` when the caller has them already.
+    """
+    if not commitments:
+        return {}
+    warnings = {}
+    for commitment, _update in commitment_lines(report) if lines is None else lines:
+        reading, before = commitments.get(commitment.pk), commitment.previous_update
+        if reading is None or before is None:
+            continue
+        if reading.percent_complete < before.percent_complete:
+            part = "percent_complete"
+        elif _steps_back(before.status, reading.status):
+            part = "status"
+        else:
+            continue
+        warnings[commitment_key(commitment.pk, part)] = _(
+            "%(commitment)s goes back from %(old)s in %(quarter)s to %(new)s, although a "
+            "commitment's progress usually only moves forward."
+        ) % {
+            "commitment": commitment.short_text,
+            "old": progress_label(before.status, before.percent_complete),
+            "new": progress_label(reading.status, reading.percent_complete),
+            "quarter": before.report.period,
+        }
+    return warnings
+
+
+def _steps_back(old: str, new: str) -> bool:
+    if old not in STATUS_STEPS or new not in STATUS_STEPS:
+        return False
+    return STATUS_STEPS[new] < STATUS_STEPS[old]
+
+
+def progress_label(status: str, percent_complete: int) -> str:
+    return _("%(status)s, %(percent)s%% complete") % {
+        "status": CommitmentStatus(status).label,
+        "percent": percent_complete,
+    }

@@ -177,12 +177,14 @@ class ReportForm(forms.Form):
         }
 
     def draft(self) -> dict:
-        """What the user typed, as `services.save_draft` takes it."""
+        """What the user typed, as `services.save_draft` takes it, with the commitment lines
+        the form was built from: an autosave does not read them again to check them."""
         data = self.cleaned_data
         return {
             "version": data["version"],
             "readings": self.readings(),
             "commitments": self.commitment_readings(),
+            "commitment_lines": self.commitment_items,
             "narrative": data["narrative"],
             "warning_reason": data["warning_reason"],
         }
@@ -253,8 +255,9 @@ class ReportForm(forms.Form):
                 "percent": self[f"commitment-{commitment.pk}-percent_complete"],
                 "note": self[f"commitment-{commitment.pk}-note"],
                 "previous": commitment.previous_update,
+                "current": update,
             }
-            for commitment, _update in self.commitment_items
+            for commitment, update in self.commitment_items
         ]
 
 

@@ -20,7 +20,7 @@ from .models import CommitmentProgress, Evidence, KpiValue, QuarterlyReport, Rep
 HISTORY_FIELDS = {
     QuarterlyReport: ("status", "narrative", "review_comment"),
     KpiValue: ("value", "numerator", "denominator", "measured_on", "note", "warning_reason"),
-    CommitmentProgress: ("status", "percent_complete", "note"),
+    CommitmentProgress: ("status", "percent_complete", "note", "warning_reason"),
     Evidence: ("original_name", "description", "is_removed"),
 }
 

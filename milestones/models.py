@@ -330,6 +330,14 @@ class CommitmentProgress(models.Model):
     )
     percent_complete = models.PositiveSmallIntegerField(_("per cent complete"), default=0)
     note = models.TextField(_("note"), blank=True)
+    warning_reason = models.TextField(
+        _("reason for going back"),
+        blank=True,
+        help_text=_(
+            "Given when the progress falls behind the previous approved quarter's and the user "
+            "confirmed it."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -26,11 +26,15 @@ from .checks import (
     KpiLine,
     Reading,
     check_report,
-    kpi_code_of,
+    commitment_key,
+    commitment_readings_of,
+    commitment_warnings,
     kpi_lines,
     period_refusal,
     readings_of,
     same_figure,
+    same_progress,
+    warned_item,
 )
 from .four_eyes import approval_refusal
 from .models import CommitmentProgress, KpiValue, QuarterlyReport, ReportStatus
@@ -254,17 +258,19 @@ def save_draft(
     warning_reason: str = "",
     warning_reasons: dict[str, str] | None = None,
     lines: list[KpiLine] | None = None,
+    commitment_lines=None,
 ) -> QuarterlyReport:
     """Save what the user typed, refusing bad values and unconfirmed warnings.
 
-    A newly warned value is confirmed by `warning_reason`, one reason for all of
-    them as the form gives it, or by its own in `warning_reasons` (by KPI code),
-    as each row of an import gives it. A save that changes nothing (no value,
-    commitment or narrative) writes nothing and leaves the version and the last
+    A newly warned value, or commitment going back, is confirmed by `warning_reason`,
+    one reason for all of them as the form gives it, or by its own in `warning_reasons`
+    (by KPI code), as each row of an import gives it. A save that changes nothing (no
+    value, commitment or narrative) writes nothing and leaves the version and the last
     saver as they were (`changed_nothing`); the version is checked all the same.
     `lines`, the report's `kpi_lines` as the form that was typed into was built
     from them, are read here when not given: the KPIs a save takes are those the
-    user was offered, and an autosave every few seconds does not read them again.
+    user was offered, and an autosave every few seconds does not read them again;
+    `commitment_lines` likewise.
     """
     if not can_edit(user, report.agreement):
         raise ReportNotFound()
@@ -288,19 +294,25 @@ def save_draft(
         check = check_report(report, readings, lines=lines)
         if check.errors:
             raise ReportInvalid(check.errors)
-        unconfirmed = unconfirmed_warnings(report, check.warnings, readings)
+        commitments = commitments or {}
+        warnings = {
+            **check.warnings,
+            **commitment_warnings(report, commitments, commitment_lines),
+        }
+        unconfirmed = unconfirmed_warnings(report, warnings, readings, commitments=commitments)
         reasons = {
-            kpi_code_of(key): (warning_reasons or {}).get(kpi_code_of(key), warning_reason).strip()
+            warned_item(key): (warning_reasons or {}).get(warned_item(key), warning_reason).strip()
             for key in unconfirmed
         }
         missing = {
-            key: message for key, message in unconfirmed.items() if not reasons[kpi_code_of(key)]
+            key: message for key, message in unconfirmed.items() if not reasons[warned_item(key)]
         }
         if missing:
             raise ReportNeedsConfirmation(missing)
         kpis = {line.kpi.pk: line.kpi for line in lines}
-        written = _write_values(report, user, kpis, readings, check.warnings, reasons)
-        written += _write_commitments(report, user, commitments or {})
+        warned = {warned_item(key) for key in warnings}
+        written = _write_values(report, user, kpis, readings, warned, reasons)
+        written += _write_commitments(report, user, commitments, warned, reasons)
         if narrative is not None and narrative != report.narrative:
             report.narrative = narrative
             written += 1
@@ -324,9 +336,14 @@ def changed_nothing(report: QuarterlyReport, version: int) -> bool:
 
 
 def unconfirmed_warnings(
-    report, warnings: dict[str, str], readings: dict[int, Reading], reasoned=None
+    report,
+    warnings: dict[str, str],
+    readings: dict[int, Reading],
+    reasoned=None,
+    commitments: dict[int, CommitmentReading] | None = None,
 ) -> dict:
-    """The warnings still to confirm: a value confirmed with a reason and unchanged since is not.
+    """The warnings still to confirm: a value (or a commitment's progress) confirmed with a
+    reason and unchanged since is not.
 
     The one rule for a save, a submission and an import's preview alike, so a
     reason given once holds until the value it explained changes. `reasoned`, the
@@ -343,7 +360,14 @@ def unconfirmed_warnings(
         for value in reasoned
         if value.kpi_id in readings and same_figure(value.kpi, value, readings[value.kpi_id])
     }
-    return {key: message for key, message in warnings.items() if kpi_code_of(key) not in confirmed}
+    if commitments:
+        confirmed |= {
+            commitment_key(update.commitment_id)
+            for update in _reasoned_updates(report)
+            if update.commitment_id in commitments
+            and same_progress(update, commitments[update.commitment_id])
+        }
+    return {key: message for key, message in warnings.items() if warned_item(key) not in confirmed}
 
 
 def reasoned_values(report: QuarterlyReport) -> list[KpiValue]:
@@ -353,10 +377,25 @@ def reasoned_values(report: QuarterlyReport) -> list[KpiValue]:
     return list(report.values.select_related("kpi").exclude(warning_reason=""))
 
 
-def _write_values(report, user, kpis, readings, warnings, reasons: dict[str, str]) -> int:
+def _reasoned_updates(report: QuarterlyReport) -> list[CommitmentProgress]:
+    """The report's stored commitment updates that carry a reason for going back."""
+    if report.pk is None:
+        return []
+    return list(report.commitment_updates.exclude(warning_reason=""))
+
+
+def _give_reason(row, item: str, warned: set[str], reasons: dict[str, str]):
+    """A newly warned value or update takes its reason, one warned before keeps its own, and
+    one no longer unusual loses it."""
+    if item in reasons:
+        row.warning_reason = reasons[item]
+    elif item not in warned:
+        row.warning_reason = ""
+
+
+def _write_values(report, user, kpis, readings, warned, reasons: dict[str, str]) -> int:
     """Write the readings of the report's `kpis` (by id), answering how many values changed;
-    `reasons` explain the newly warned values, a kept one stays."""
-    warned = {kpi_code_of(key) for key in warnings}
+    `reasons` explain the newly warned values (`warned`, by `warned_item`), a kept one stays."""
     existing = {value.kpi_id: value for value in report.values.all()}
     before = {kpi_id: _fields(value, VALUE_FIELDS) for kpi_id, value in existing.items()}
     written = 0
@@ -374,10 +413,7 @@ def _write_values(report, user, kpis, readings, warnings, reasons: dict[str, str
             value.value, value.numerator, value.denominator = reading.value, None, None
         value.measured_on = reading.measured_on
         value.note = reading.note
-        if kpi.code in reasons:
-            value.warning_reason = reasons[kpi.code]
-        elif kpi.code not in warned:
-            value.warning_reason = ""
+        _give_reason(value, kpi.code, warned, reasons)
         if value.pk is None and value.is_empty:
             continue
         if value.pk is not None and _fields(value, VALUE_FIELDS) == before.get(kpi_id):
@@ -388,8 +424,9 @@ def _write_values(report, user, kpis, readings, warnings, reasons: dict[str, str
     return written
 
 
-def _write_commitments(report, user, commitments) -> int:
-    """Write the commitments' progress, answering how many updates changed."""
+def _write_commitments(report, user, commitments, warned, reasons: dict[str, str]) -> int:
+    """Write the commitments' progress, answering how many updates changed; `reasons` explain
+    the progress newly warned as going back, as `_write_values` does."""
     allowed = set(
         Commitment.objects.filter(agreement_id=report.agreement_id).values_list("pk", flat=True)
     )
@@ -405,6 +442,7 @@ def _write_commitments(report, user, commitments) -> int:
         update.status = reading.status
         update.percent_complete = reading.percent_complete
         update.note = reading.note
+        _give_reason(update, commitment_key(commitment_id), warned, reasons)
         if _fields(update, COMMITMENT_FIELDS) == before:
             continue
         stamp(update, user)
@@ -417,7 +455,7 @@ def _write_commitments(report, user, commitments) -> int:
 # an autosave every few seconds would otherwise add a history row for each KPI each time,
 # and a value's history would bury its real changes under copies.
 VALUE_FIELDS = ("value", "numerator", "denominator", "measured_on", "note", "warning_reason")
-COMMITMENT_FIELDS = ("status", "percent_complete", "note")
+COMMITMENT_FIELDS = ("status", "percent_complete", "note", "warning_reason")
 
 
 def _fields(instance, names) -> tuple:
@@ -454,7 +492,9 @@ def submit_report(report: QuarterlyReport, user, version: int) -> QuarterlyRepor
                 check.errors,
                 _("The report cannot be submitted until every value is entered and valid."),
             )
-        unconfirmed = unconfirmed_warnings(report, check.warnings, readings)
+        commitments = commitment_readings_of(report)
+        warnings = {**check.warnings, **commitment_warnings(report, commitments)}
+        unconfirmed = unconfirmed_warnings(report, warnings, readings, commitments=commitments)
         if unconfirmed:
             raise ReportNeedsConfirmation(unconfirmed)
         report.status = ReportStatus.SUBMITTED

@@ -186,6 +186,7 @@ def test_it_updates_a_commitments_status(staff, laocai, draft):
             "status": "in_progress",
             "percent_complete": 60,
             "note": "",
+            "warning_reason": "",
         }
     ]
     update = CommitmentProgress.objects.get(report=draft, commitment=laocai.commitment)

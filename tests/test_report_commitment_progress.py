@@ -2,6 +2,8 @@
 
 Q4/2021 is entered at "In progress, 40 %" and approved: Q1/2022 opens at that status and
 per cent with the previous approved progress beside it, never back at "Not started, 0".
+Progress going back from it (a lower per cent, done → in progress) is saved once the user
+gives a reason, as a falling stock is.
 """
 
 import re
@@ -9,7 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from milestones.models import QuarterlyReport, ReportStatus
+from milestones.models import CommitmentProgress, QuarterlyReport, ReportStatus
 
 from .admin_forms import page_text
 from .api import token_client, url
@@ -20,6 +22,14 @@ pytestmark = pytest.mark.django_db
 
 NEXT_QUARTER = 20221
 PREVIOUS_SHOWN = {"en": "In progress · 40% Q4/2021", "vi": "Đang thực hiện · 40% Quý 4/2021"}
+GOES_BACK = {
+    "en": "Phủ sóng 100% thôn, bản goes back from In progress, 40% complete in Q4/2021 to "
+    "In progress, 30% complete, although a commitment's progress usually only moves forward.",
+    "vi": "Phủ sóng 100% thôn, bản lùi từ Đang thực hiện, hoàn thành 40% trong Quý 4/2021 về "
+    "Đang thực hiện, hoàn thành 30%, trong khi tiến độ thực hiện cam kết thường chỉ tăng lên.",
+}
+CONFIRMED = {"en": "Confirmed step back: ", "vi": "Đã xác nhận tiến độ lùi: "}
+REASON = "Dự án điều chỉnh phạm vi, thêm 50 thôn mới."
 
 
 def edit_url(scenario, quarter):
@@ -174,5 +184,161 @@ def test_a_note_sent_alone_through_the_api_keeps_the_approved_progress(
             "status": "in_progress",
             "percent_complete": 40,
             "note": "Đã lắp 40 trạm.",
+            "warning_reason": "",
         }
     ]
+
+
+def next_quarter(scenario):
+    return QuarterlyReport.objects.filter(agreement=scenario.agreement, quarter=NEXT_QUARTER)
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_progress_going_back_is_saved_only_with_a_reason_and_then_shows_it(
+    client, staff_laocai, reviewer, laocai, language
+):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+    lower = report_form_data(laocai, **commitment_fields(laocai, "in_progress", 30))
+
+    refused = client.post(edit_url(laocai, NEXT_QUARTER), lower, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert refused.status_code == 200
+    page = page_text(refused)
+    assert GOES_BACK[language] in page
+    assert 'name="warning_reason"' in page
+    assert 'value="30"' in page, "what was typed stays"
+    assert not next_quarter(laocai).exists()
+
+    confirmed = client.post(
+        edit_url(laocai, NEXT_QUARTER),
+        {**lower, "warning_reason": REASON},
+        HTTP_ACCEPT_LANGUAGE=language,
+        follow=True,
+    )
+
+    update = next_quarter(laocai).get().commitment_updates.get()
+    assert (update.status, update.percent_complete) == ("in_progress", 30)
+    assert update.warning_reason == REASON
+    assert CONFIRMED[language] + REASON in page_text(confirmed)
+
+
+def test_a_status_going_back_needs_a_reason_too(client, staff_laocai, reviewer, laocai):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai, status="done", percent=100)
+    back = report_form_data(laocai, **commitment_fields(laocai, "in_progress", 100))
+
+    response = client.post(edit_url(laocai, NEXT_QUARTER), back, HTTP_ACCEPT_LANGUAGE="en")
+
+    field = f"commitment-{laocai.commitment.pk}-status"
+    assert list(response.context["warnings"]) == [field]
+    assert "goes back from Done, 100% complete in Q4/2021 to In progress, 100% complete" in (
+        page_text(response)
+    )
+    assert not next_quarter(laocai).exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "percent"),
+    [("in_progress", 40), ("in_progress", 55), ("done", 100), ("at_risk", 40), ("dropped", 40)],
+)
+def test_progress_kept_or_moving_on_needs_no_reason(
+    client, staff_laocai, reviewer, laocai, status, percent
+):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+    typed = report_form_data(laocai, **commitment_fields(laocai, status, percent))
+    assert client.post(edit_url(laocai, NEXT_QUARTER), typed).status_code == 302
+    assert next_quarter(laocai).get().commitment_updates.get().status == status
+
+
+def test_a_reason_holds_until_the_progress_changes_and_the_report_then_submits(
+    client, staff_laocai, reviewer, laocai
+):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+    lower = report_form_data(laocai, **commitment_fields(laocai, "in_progress", 30))
+    client.post(edit_url(laocai, NEXT_QUARTER), {**lower, "warning_reason": REASON})
+    report = next_quarter(laocai).get()
+
+    lower_still = report_form_data(
+        laocai, version=report.version, **commitment_fields(laocai, "in_progress", 20)
+    )
+    asked_again = client.post(edit_url(laocai, NEXT_QUARTER), lower_still)
+    assert f"commitment-{laocai.commitment.pk}-percent_complete" in asked_again.context["warnings"]
+
+    # Saved again as confirmed, then submitted: the submission's own check takes the reason.
+    submitted = client.post(
+        edit_url(laocai, NEXT_QUARTER), {**lower, "version": report.version, "submit": "1"}
+    )
+    assert submitted.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.commitment_updates.get().warning_reason == REASON
+
+
+def test_a_draft_left_at_not_started_before_is_not_submitted_without_a_reason(
+    client, staff_laocai, reviewer, laocai
+):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+    # Saved before the form started from the approved progress: back at the start, unasked.
+    draft = QuarterlyReportFactory(agreement=laocai.agreement, quarter=NEXT_QUARTER)
+    CommitmentProgress.objects.create(report=draft, commitment=laocai.commitment)
+    api = token_client(staff_laocai)
+    figures = [
+        {"kpi": "bts_total", "value": 1100},
+        {"kpi": "bts_4g", "value": 400},
+        {"kpi": "villages_fibre", "numerator": 1100, "denominator": 1569},
+        {"kpi": "level4_services_pct", "value": 40},
+    ]
+    saved = api.patch(
+        url("report-detail", draft.pk), {"version": draft.version, "values": figures}, format="json"
+    ).json()
+
+    response = api.post(
+        url("report-submit", draft.pk), {"version": saved["version"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "needs_confirmation"
+    assert list(response.json()["warnings"]) == [
+        f"commitment-{laocai.commitment.pk}-percent_complete"
+    ]
+
+
+def test_the_api_asks_for_a_reason_before_saving_progress_going_back(
+    client, staff_laocai, reviewer, laocai
+):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+    api = token_client(staff_laocai)
+    opened = api.post(
+        url("report-list"), {"agreement": laocai.agreement.pk, "quarter": "2022Q1"}, format="json"
+    ).json()
+    lower = [{"commitment": laocai.commitment.pk, "percent_complete": 30}]
+
+    refused = api.patch(
+        url("report-detail", opened["id"]),
+        {"version": opened["version"], "commitments": lower},
+        format="json",
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "needs_confirmation"
+    assert refused.json()["warnings"] == {
+        f"commitment-{laocai.commitment.pk}-percent_complete": GOES_BACK["en"]
+    }
+    confirmed = api.patch(
+        url("report-detail", opened["id"]),
+        {"version": opened["version"], "commitments": lower, "warning_reason": REASON},
+        format="json",
+    )
+    assert confirmed.status_code == 200
+    assert confirmed.json()["commitments"][0]["warning_reason"] == REASON
+
+
+def test_an_autosave_keeps_no_progress_going_back(client, staff_laocai, reviewer, laocai):
+    approve_fourth_quarter(client, staff_laocai, reviewer, laocai)
+    lower = report_form_data(laocai, **commitment_fields(laocai, "in_progress", 30))
+    autosave = reverse("milestones:report-autosave", args=[laocai.agreement.pk, NEXT_QUARTER])
+
+    response = client.post(autosave, lower, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.json()["saved"] is False
+    assert "give a reason" in response.json()["message"]
+    assert not next_quarter(laocai).exists()

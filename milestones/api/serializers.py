@@ -79,7 +79,7 @@ class ApprovedValueSerializer(ValueSerializer):
 class CommitmentProgressSerializer(serializers.ModelSerializer):
     class Meta:
         model = CommitmentProgress
-        fields = ("commitment", "status", "percent_complete", "note")
+        fields = ("commitment", "status", "percent_complete", "note", "warning_reason")
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -228,7 +228,8 @@ class ReportDraftSerializer(StrictSerializer):
         required=False,
         allow_blank=True,
         max_length=REASON_MAX_LENGTH,
-        help_text="Why an unusual value (a falling stock, a jump) is right.",
+        help_text="Why an unusual value (a falling stock, a jump, a commitment going back) "
+        "is right.",
     )
 
     def to_internal_value(self, data):

@@ -216,7 +216,8 @@ class ReportViewSet(
     @extend_schema(
         summary="Save values, commitment statuses or the narrative of a draft",
         description="Only the values and commitments sent are changed; the whole report is then "
-        "checked as the entry form checks it. Unusual values (a falling stock, a jump) "
+        "checked as the entry form checks it. Unusual values (a falling stock, a jump, a "
+        "commitment's progress going back from the previous approved quarter's) "
         "are refused with code `needs_confirmation` until `warning_reason` is given. A save "
         "that changes nothing answers 200 with the report as it was, at the same version.",
         request=serializers.ReportDraftSerializer,
@@ -239,7 +240,10 @@ class ReportViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         readings = self._readings(report, kpis, data.get("values", []))
-        commitments = self._commitments(report, data.get("commitments", []))
+        sent = data.get("commitments", [])
+        # Read only for a change that sends commitments: most send values alone.
+        lines = commitment_lines(report) if sent else []
+        commitments = self._commitments(lines, sent)
         return self._run(
             report,
             lambda: services.save_draft(
@@ -248,6 +252,7 @@ class ReportViewSet(
                 version=data["version"],
                 readings=readings,
                 commitments=commitments,
+                commitment_lines=lines,
                 narrative=data.get("narrative"),
                 warning_reason=data.get("warning_reason", ""),
             ),
@@ -265,14 +270,11 @@ class ReportViewSet(
             readings[kpi.pk] = reading
         return readings
 
-    def _commitments(self, report, incoming) -> dict[int, CommitmentReading]:
+    def _commitments(self, lines, incoming) -> dict[int, CommitmentReading]:
         """The sent fields laid over where each commitment's entry starts (`commitment_start`):
         a note sent alone for a new quarter keeps the previous approved status and per cent."""
-        if not incoming:
-            return {}
         starts = {
-            commitment.pk: commitment_start(commitment, update)
-            for commitment, update in commitment_lines(report)
+            commitment.pk: commitment_start(commitment, update) for commitment, update in lines
         }
         commitments = {}
         for item in incoming:
