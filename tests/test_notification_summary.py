@@ -166,9 +166,7 @@ def test_more_officials_of_the_same_provinces_do_not_read_the_provinces_more(
     assert trees_built(OCTOBER, 4) == two
 
 
-def test_officials_of_more_provinces_do_not_count_the_country_again(
-    world, provinces, monkeypatch
-):
+def test_officials_of_more_provinces_do_not_count_the_country_again(world, provinces, monkeypatch):
     from notifications.summary import write_monthly_summaries
 
     built = []
