@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -50,7 +51,8 @@ STATUS_GLYPH = {
     ProgressStatus.AT_RISK: "!",
     ProgressStatus.OFF_TRACK: "✗",
     ProgressStatus.NOT_ACHIEVED: "✗",
-    ProgressStatus.NOT_REPORTING: "⏸",
+    # Not U+23F8 (⏸), which no installed font has: it drew an empty box, even in the packs.
+    ProgressStatus.NOT_REPORTING: "‖",
     ProgressStatus.NO_DATA: "–",
     ProgressStatus.NO_TARGET: "○",
 }
@@ -119,6 +121,93 @@ def _format(value, is_share: bool) -> str:
     return share(value) if is_share else number(value)
 
 
+# Names in the room a chart gives them --------------------------------------------------------
+
+# Widths in em of DejaVu Sans, the packs' font, which Linux browsers fall back on and the
+# widest a chart is read in: a name measured by it never runs past the room drawn for it
+# in a narrower font. Letters go by groups of about one width; a letter with tone marks is
+# as wide as its base letter.
+_NARROW = frozenset("ijlI.,:;'|! ")
+_SEMI_NARROW = frozenset("frt()[]/-")
+_WIDE = frozenset("mwMW%…✓✗○")
+BOLD = 1.12
+ELLIPSIS = "…"
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """About how many px `text` takes at `size` px: never much less than it draws."""
+    em = 0.0
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            continue
+        if char in _NARROW:
+            em += 0.32
+        elif char in _SEMI_NARROW:
+            em += 0.41
+        elif char in _WIDE:
+            em += 0.97
+        elif char.isupper():
+            em += 0.77
+        else:
+            em += 0.63
+    return em * size * (BOLD if bold else 1)
+
+
+def fit(text: str, width: float, size: float, lines: int = 1, bold: bool = False) -> dict:
+    """`text` on at most `lines` lines of `width` px at `size` px, broken between words; if
+    it is longer still, cut after a word with "…", the whole of it in `full` for a <title>.
+
+    The one way a chart shortens a name. Cut at a count of letters, "Villages and
+    residential groups reached by fibre" read "Villages and residential groups reached":
+    another indicator, and nothing said it was cut.
+    """
+
+    def too_wide(row: str) -> bool:
+        return text_width(row, size, bold) > width
+
+    rows: list[str] = []
+    for word in text.split():
+        joined = f"{rows[-1]} {word}" if rows else word
+        if rows and not too_wide(joined):
+            rows[-1] = joined
+        else:
+            rows.append(word)
+    if len(rows) <= lines and not any(too_wide(row) for row in rows):
+        if len(rows) == 2:
+            rows = _balanced(text.split(), size, bold)
+        return {"lines": rows, "full": text, "cut": False}
+    kept = rows[:lines]
+    # A word wider than a whole line ends the name there.
+    last = next((index for index, row in enumerate(kept) if too_wide(row)), len(kept) - 1)
+    kept = kept[: last + 1]
+    words = kept[-1].split()
+    while len(words) > 1 and too_wide(" ".join(words) + ELLIPSIS):
+        words.pop()
+    tail = " ".join(words)
+    while len(tail) > 1 and too_wide(tail + ELLIPSIS):
+        tail = tail[:-1]
+    kept[-1] = tail.rstrip(" -–,;:") + ELLIPSIS
+    return {"lines": kept, "full": text, "cut": True}
+
+
+def _balanced(words: list[str], size: float, bold: bool) -> list[str]:
+    """Two lines of about one length: "Villages and residential / groups with 4G", not
+    "Villages and residential groups with / 4G"."""
+    splits = [(" ".join(words[:index]), " ".join(words[index:])) for index in range(1, len(words))]
+    return list(min(splits, key=lambda rows: max(text_width(row, size, bold) for row in rows)))
+
+
+def _placed(fitted: dict, first_y: float, step: float) -> dict:
+    """A fitted name with the baseline of each of its lines, as the templates draw it."""
+    return {
+        **fitted,
+        "lines": [
+            {"text": row, "y": _at(first_y + step * index)}
+            for index, row in enumerate(fitted["lines"])
+        ],
+    }
+
+
 # Quarterly values against the target --------------------------------------------------------
 
 
@@ -139,10 +228,14 @@ class Series:
 def line_chart(title: str, series: list[Series], is_share: bool = False, key: str = "") -> dict:
     """Quarterly values of one KPI, one line per series, each with its targets' lines.
 
-    `key` tells this chart's marker symbols from another chart's on the same page.
+    `key` tells this chart's marker symbols from another chart's on the same page. The
+    legend and what the lines mean are the page's text under the chart, and on a phone the
+    axis's figures are drawn again over the chart's left end (`axis_width` px), where they
+    stay while the chart scrolls: opened at its newest quarter, it hid the axis, the legend
+    and the start of the note.
     """
-    width, height = 660, 250
-    left, right, top, bottom = 78, 16, 16, 64
+    width, height = 660, 210
+    left, right, top, bottom = 78, 16, 16, 24
     codes = [code for s in series for code, _value in s.points]
     for s in series:
         for target in s.targets:
@@ -179,8 +272,6 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
             x = x_of(code)
             years.append({"x": x, "label_x": _at(x + 3), "year": year})
     lines = []
-    legend_y = height - 24
-    legend_x = left
     for index, s in enumerate(series):
         shape, dash = SERIES_STYLES[index % len(SERIES_STYLES)]
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
@@ -196,9 +287,9 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
             "marker_id": f"mark-{key}-{index % STYLE_CYCLE}",
             "defines_marker": index < STYLE_CYCLE,
             "projection": None,
-            "legend": marker(shape, legend_x + 6, legend_y + 10, colour),
-            "legend_x": _at(legend_x + 16),
-            "label": s.label[:48],
+            # The legend's sample: a stretch of the line with its symbol.
+            "sample": marker(shape, 14, 6, colour),
+            "label": s.label,
         }
         for target in s.targets:
             x2, y = x_of(target.span[1]), y_of(target.value)
@@ -225,11 +316,12 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
                     "value": _format(s.projection[1], is_share),
                 }
         lines.append(line)
-        legend_x += 20 + min(len(s.label), 48) * 6.2
     return {
         "title": title,
         "width": width,
         "height": height,
+        # Up to the plot's edge, its first point's symbol not hidden under it.
+        "axis_width": left - 5,
         "empty": False,
         "left": left,
         "right": width - right,
@@ -240,8 +332,9 @@ def line_chart(title: str, series: list[Series], is_share: bool = False, key: st
         "ticks": ticks,
         "years": years,
         "lines": lines,
-        "legend_y": legend_y + 14,
-        "note_y": height - 30,
+        # The note names only what the chart draws: a KPI without a target has no dashes.
+        "draws_targets": any(line["targets"] for line in lines),
+        "draws_projection": any(line["projection"] for line in lines),
     }
 
 
@@ -256,47 +349,99 @@ class Bar:
     caption: str = ""
 
 
+BAR_SCALE = 125.0  # per cent at the right end of a bar's room: past the target, not far past
+BAR_TEXT, BAR_LINE = 12, 14  # a name's size, and the step from one of its lines to the next
+
+
 def attainment_bars(title: str, bars: list[Bar]) -> dict:
-    """Horizontal bars of the share of target reached, with the 100% line."""
-    row, left, right = 30, 250, 150
-    width = 720
-    height = 30 + row * len(bars)
-    plot_w = width - left - right
-    scale_max = 125.0
+    """Horizontal bars of the share of target reached, with the 100% line, laid out twice:
+    names `beside` the bars for a screen wide enough, `above` them for a phone's.
 
-    def x_of(percent: float) -> float:
-        return left + plot_w * min(percent, scale_max) / scale_max
+    Drawn 720 px wide, a phone showed the names and none of the bars; shrunk to its width,
+    the names were 5 px high. The page shows one layout or the other (dashboards.css).
+    """
+    return {"beside": _bars_beside(title, bars), "above": _bars_above(title, bars)}
 
-    drawn = []
-    for index, bar in enumerate(bars):
-        y = 8 + index * row
-        item = {
-            "label": bar.label[:40],
-            "text_y": y + 15,
-            "glyph": STATUS_GLYPH[bar.status],
-            "caption": bar.caption,
-            "width": None,
-        }
-        if bar.attainment is not None:
-            bar_w = x_of(float(bar.attainment)) - left
-            item.update(
-                width=_at(bar_w),
-                rect_y=y + 2,
-                value_x=_at(left + bar_w + 6),
-                fill=STATUS_FILL[bar.status],
-                stroke=STATUS_STROKE[bar.status],
-                value=share(bar.attainment),
-            )
-        drawn.append(item)
+
+def _bar(bar: Bar, x: float, room: float, top: float) -> dict:
+    """One bar from `x`, `room` px for BAR_SCALE per cent, its top at `top`: its rectangle,
+    and its share after it; or, without a share, nothing (its caption says why)."""
+    if bar.attainment is None:
+        return {"width": None, "glyph": STATUS_GLYPH[bar.status]}
+    width = room * min(float(bar.attainment), BAR_SCALE) / BAR_SCALE
+    return {
+        "width": _at(width),
+        "x": _at(x),
+        "rect_y": _at(top),
+        "value_x": _at(x + width + 6),
+        "value_y": _at(top + 13),
+        "fill": STATUS_FILL[bar.status],
+        "stroke": STATUS_STROKE[bar.status],
+        "glyph": STATUS_GLYPH[bar.status],
+        "value": share(bar.attainment),
+    }
+
+
+def _bars_beside(title: str, bars: list[Bar]) -> dict:
+    left, right, width = 250, 150, 720
+    room = width - left - right
+    drawn, y = [], 8
+    for bar in bars:
+        name = fit(bar.label, left - 12, BAR_TEXT, lines=2)
+        # A bar faces the middle of its name, one line or two.
+        middle = y + 11 + BAR_LINE * (len(name["lines"]) - 1) / 2
+        drawn.append(
+            {
+                **_bar(bar, left, room, middle - 9),
+                "name": _placed(name, y + 15, BAR_LINE),
+                "caption": bar.caption,
+                "caption_y": _at(middle + 4),
+            }
+        )
+        y += 30 + BAR_LINE * (len(name["lines"]) - 1)
+    height = y + 22
+    target_x = _at(left + room * 100 / BAR_SCALE)
     return {
         "title": title,
         "width": width,
         "height": height,
-        "left": left,
         "label_x": left - 8,
         "caption_x": left + 4,
-        "target_x": _at(x_of(100)),
-        "target_bottom": height - 18,
+        "targets": [{"x": target_x, "y1": 4, "y2": height - 18}],
+        "target_x": target_x,
+        "target_label_y": height - 4,
+        "bars": drawn,
+    }
+
+
+def _bars_above(title: str, bars: list[Bar]) -> dict:
+    # As wide as a phone's column (the chart narrows with it below that), a share's text
+    # kept to the right of its bar.
+    width, pad, value_room = 320, 4, 72
+    room = width - pad - value_room
+    target_x = _at(pad + room * 100 / BAR_SCALE)
+    drawn, targets, y = [], [], 4
+    for bar in bars:
+        name = fit(bar.label, width - 2 * pad, BAR_TEXT, lines=2)
+        top = y + BAR_LINE * len(name["lines"]) + 2
+        item = {**_bar(bar, pad, room, top), "name": _placed(name, y + 12, BAR_LINE)}
+        if item["width"] is None:
+            caption = fit(f"{item['glyph']} {bar.caption}", width - 2 * pad, BAR_TEXT, lines=2)
+            item["caption"] = _placed(caption, top + 13, BAR_LINE)
+            bottom = top + BAR_LINE * len(caption["lines"])
+        else:
+            targets.append({"x": target_x, "y1": _at(top - 3), "y2": _at(top + 21)})
+            bottom = top + 18
+        drawn.append(item)
+        y = bottom + 12
+    height = y + 14
+    return {
+        "title": title,
+        "width": width,
+        "height": height,
+        "label_x": pad,
+        "targets": targets,
+        "target_x": target_x,
         "target_label_y": height - 4,
         "bars": drawn,
     }
@@ -308,7 +453,6 @@ def attainment_bars(title: str, bars: list[Bar]) -> dict:
 @dataclass
 class Tile:
     province_id: int
-    label: str
     name: str
     row: int
     col: int
@@ -366,6 +510,26 @@ def tile_layout(points: list[tuple[int, float | None, float | None]]) -> dict[in
     return placed
 
 
+# A tile's name: on one line at the first size, else on two at the next that fits them.
+TILE_NAME_SIZES = ((10.5, 1), (10, 2), (9.5, 2))
+
+
+def tile_name(name: str, y: float, room: float) -> tuple[dict, float]:
+    """A province's name fitted to its tile, whose top is at `y`, and its figure's baseline.
+
+    Cut to eleven letters, "Tuyên Quang" and "Hồ Chí Minh" still ran into the next tile:
+    a long name takes two lines, and a smaller size if two do not hold it. Its link and
+    title give the whole name to a screen reader or a pointer.
+    """
+    for size, lines in TILE_NAME_SIZES:
+        fitted = fit(name, room, size, lines=lines, bold=True)
+        if not fitted["cut"]:
+            break
+    if len(fitted["lines"]) == 1:
+        return {**_placed(fitted, y + 15, 0), "size": size}, y + 31
+    return {**_placed(fitted, y + 12, size + 0.5), "size": size}, y + 35
+
+
 def tile_map(title: str, tiles: list[Tile], legend: list[tuple[str, str]]) -> dict:
     """Provinces as labelled tiles, filled by status, each a link to its dashboard."""
     size_w, size_h, gap = 66, 40, 4
@@ -376,14 +540,15 @@ def tile_map(title: str, tiles: list[Tile], legend: list[tuple[str, str]]) -> di
     for tile in tiles:
         x = 5 + tile.col * (size_w + gap)
         y = 5 + tile.row * (size_h + gap)
+        name, figure_y = tile_name(tile.name, y, size_w - 6)
         drawn.append(
             {
                 "tile": tile,
                 "x": x,
                 "y": y,
                 "middle": x + size_w / 2,
-                "label_y": y + 15,
-                "figure_y": y + 31,
+                "name": name,
+                "figure_y": _at(figure_y),
                 "no_data": tile.status == ProgressStatus.NO_DATA,
                 "fill": STATUS_FILL[tile.status],
                 "stroke": STATUS_STROKE[tile.status],
@@ -448,12 +613,12 @@ def timeline(title: str, spans: list[Span], phases: list[tuple[str, int, int]]) 
         x1, x2 = x_of(span.start_year), x_of(span.end_year + 1)
         item = {
             "span": span,
-            "label": span.label[:90],
+            # From inside its bar to the chart's right edge.
+            "name": _placed(fit(span.label, width - right - x1 - 6, 11), y + 15, 0),
             "x": _at(x1),
             "y": y,
             "width": _at(x2 - x1),
             "text_x": _at(x1 + 6),
-            "text_y": y + 15,
             "signed": None,
         }
         if span.signed_year is not None:
@@ -535,7 +700,7 @@ def dumbbell(
         drawn.append(
             {
                 "pair": pair,
-                "label": pair.label[:28],
+                "name": _placed(fit(pair.label, left - 12, 12), y + 4, 0),
                 "y": y,
                 "text_y": y + 4,
                 "line": (x_of(pair.first), x_of(pair.second))

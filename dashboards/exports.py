@@ -7,22 +7,32 @@ record, whatever language the user browses in; numbers are written as numbers
 
 A CSV is written for the Excel that opens it: `csv` for a Vietnamese Excel, which
 takes the comma as its decimal mark and so separates columns with a semicolon
-(65,26;1569), `csv_point` for other tools (65.26,1569). Neither groups thousands.
+(65,26;1569), `csv_point` for other tools (65.26,1569). Neither groups thousands, and
+`csv_point` writes the numbers inside its text its own way too (1099–6647, not 1.099–6.647).
+
+A download of choices the page refuses is refused too (400, with the form's errors): the
+page shows the default choices' figures beside the errors, which a file cannot.
 """
 
 import csv
+import functools
 import io
+import re
 from decimal import Decimal
 
+import django_filters
 from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone, translation
+from django.utils.formats import get_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from unidecode import unidecode
 
+from core import answers
 from core.spreadsheets import append_row, safe_cell
 
 from .services import CACHE_SECONDS, Page, Table, current_value
@@ -40,9 +50,18 @@ def filename(table_key: str, stem: str, extension: str) -> str:
     return f"{name}-{day}.{extension}"
 
 
+class ChoicesRefused(Exception):
+    """The page's choices are not valid: its forms say why."""
+
+    def __init__(self, forms: list):
+        super().__init__("invalid choices")
+        self.forms = forms
+
+
 def download(page: Page, query: QueryDict) -> HttpResponse | None:
     """The table and format `query` names (`export`, `table`) of `page` as a download, or
-    None if the page has no such table or format.
+    None if the page has no such table or format. Raises ChoicesRefused when the page's
+    choices are not valid.
 
     Built once per state of the data it shows, like the page's body: every official
     downloading the same table with the same choices gets the same file, and under
@@ -57,12 +76,53 @@ def download(page: Page, query: QueryDict) -> HttpResponse | None:
     content = current_value(cache.get(key), version)
     if content is None:
         with translation.override(EXPORT_LANGUAGE):
-            table = page.tables().get(table_key)
+            table = _tables(page).get(table_key)
         if table is None:
             return None
         content = _content(table, fmt)
         cache.set(key, (version, content), CACHE_SECONDS)
     return _response(content, table_key, fmt, page.stem)
+
+
+def _tables(page: Page) -> dict:
+    """The page's tables as its downloads hold them (`Page.tables`), from one build of the
+    page, which also holds its filters: refused when a choice is not valid."""
+    built = page.build(download=True)
+    forms = [
+        value.form
+        for value in built.values()
+        if isinstance(value, django_filters.FilterSet) and value.form.errors
+    ]
+    if forms:
+        raise ChoicesRefused(forms)
+    tables = built["tables"]
+    for part in page.parts:
+        tables.update(part.tables())
+    return tables
+
+
+def refusal(request, refused: ChoicesRefused) -> HttpResponse:
+    """The answer to a download of refused choices, in the reader's language: the form's
+    errors by field, as plain text, or in the refusals' JSON shape to a script."""
+    message = _(
+        "Nothing was downloaded: a choice on the page is not valid. Correct it on the page, "
+        "then download again."
+    )
+    errors = {}
+    for form in refused.forms:
+        for name, messages in form.errors.items():
+            errors.setdefault(name, []).extend(messages)
+    if answers.wants_json(request):
+        return JsonResponse(answers.refusal(message, "invalid_choices", errors=errors), status=400)
+    fields = {name: field for form in refused.forms for name, field in form.fields.items()}
+    lines = [
+        f"{fields[name].label}: {text}" if name in fields else text
+        for name, messages in errors.items()
+        for text in messages
+    ]
+    return HttpResponse(
+        "\n".join([message, *lines]) + "\n", content_type="text/plain; charset=utf-8", status=400
+    )
 
 
 def export(table: Table, fmt: str, stem: str) -> HttpResponse:
@@ -93,12 +153,34 @@ def _response(content: bytes, table_key: str, fmt: str, stem: str) -> HttpRespon
     return response
 
 
+@functools.cache
+def _numbers_in_text() -> tuple[re.Pattern, dict]:
+    """A number as the export's language writes it inside text (46.495, 75,1, 1.099,5)
+    standing alone, not a piece of a date or a quarter; and how to ungroup it."""
+    group = get_format("THOUSAND_SEPARATOR", EXPORT_LANGUAGE, use_l10n=True)
+    point = get_format("DECIMAL_SEPARATOR", EXPORT_LANGUAGE, use_l10n=True)
+    g, p = re.escape(group), re.escape(point)
+    pattern = re.compile(
+        rf"(?<![\d.,])(?:\d{{1,3}}(?:{g}\d{{3}})+(?:{p}\d+)?|\d+{p}\d+)(?![.,]?\d)"
+    )
+    return pattern, {"group": group, "point": point}
+
+
 def csv_value(value, decimal_mark: str) -> str:
-    """A cell as CSV text: a number without grouping, with the chosen decimal mark."""
+    """A cell as CSV text: a number without grouping, with the chosen decimal mark.
+
+    Text keeps its words in the export's language; the numbers in it (a range, a share)
+    follow the CSV's convention when it is not that language's: "dao động 1.099–6.647"
+    read as 1.099 in an English Excel.
+    """
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return str(value)
+        pattern, marks = _numbers_in_text()
+        if decimal_mark == marks["point"]:
+            return str(value)
+        ungrouped = str.maketrans({marks["group"]: None, marks["point"]: decimal_mark})
+        return pattern.sub(lambda number: number.group(0).translate(ungrouped), str(value))
     return format(Decimal(str(value)), "f").replace(".", decimal_mark)
 
 

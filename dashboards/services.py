@@ -1106,7 +1106,6 @@ def national(filterset: DashboardFilterSet) -> dict:
         tiles.append(
             charts.Tile(
                 province.pk,
-                _short(province.name),
                 province.name,
                 row_col[0],
                 row_col[1],
@@ -1202,10 +1201,6 @@ def _map_data(query, phase: Phase | None, kpi: Kpi | None) -> QueryDict:
     data["phase"] = phase.code if phase else ""
     data["kpi"] = kpi.code if kpi else ""
     return data
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= 11 else name[:10] + "…"
 
 
 def completeness_table(region: str = "", phase: Phase | None = None) -> dict:
@@ -2109,6 +2104,8 @@ def compare(filterset: CompareFilterSet) -> dict:
         )
     first_name = first.name if first else ""
     second_name = second.name if second else ""
+    # What a phase has reached is "so far" only while it runs.
+    second_ended = second is not None and second.end_year < timezone.localdate().year
     table = Table(
         "compare",
         _("%(kpi)s: %(first)s against %(second)s")
@@ -2121,16 +2118,25 @@ def compare(filterset: CompareFilterSet) -> dict:
                 _("Share of target, %(phase)s") % {"phase": first_name},
                 "share",
             ),
-            Column("first_coverage", _("As of and coverage")),
+            # Each phase's figures say as of when they stand: two columns of one heading
+            # left a spreadsheet's reader to guess which phase each was.
+            Column("first_coverage", _("As of and coverage, %(phase)s") % {"phase": first_name}),
             Column(
-                "second_value", _("Reached so far in %(phase)s") % {"phase": second_name}, "figure"
+                "second_value",
+                (
+                    _("Reached by the end of %(phase)s")
+                    if second_ended
+                    else _("Reached so far in %(phase)s")
+                )
+                % {"phase": second_name},
+                "figure",
             ),
             Column(
                 "second_attainment",
                 _("Share of target, %(phase)s") % {"phase": second_name},
                 "share",
             ),
-            Column("second_coverage", _("As of and coverage")),
+            Column("second_coverage", _("As of and coverage, %(phase)s") % {"phase": second_name}),
             Column(
                 "change",
                 _("Change (percentage points)") if is_share_kpi else _("Change"),
@@ -2144,6 +2150,7 @@ def compare(filterset: CompareFilterSet) -> dict:
         "kpi": kpi,
         "first": first,
         "second": second,
+        "second_ended": second_ended,
         "units": units,
         "chart": charts.dumbbell(table.title, pairs, first_name, second_name, is_share_kpi)
         if pairs

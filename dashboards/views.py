@@ -38,7 +38,11 @@ def _dashboard_response(request, page: dashboards.Page, context=None):
     (`exports.download`).
     """
     if request.GET.get("export"):
-        response = exports.download(page, request.GET)
+        # A refused choice is never a file of the default choices' figures.
+        try:
+            response = exports.download(page, request.GET)
+        except exports.ChoicesRefused as refused:
+            return exports.refusal(request, refused)
         if response is None:
             raise Http404(_("No such download."))
         return response

@@ -118,3 +118,66 @@ def test_a_chart_frame_is_a_tab_stop_only_where_it_scrolls(
     )
     stops = tab_stops(tab)
     assert stops.count("chart-frame") == len(frames(tab, ".chart-frame[data-opens-at='end']"))
+
+
+def on_screen(box: dict, width: int = PHONE["width"]) -> bool:
+    return box["width"] > 0 and box["x"] >= -0.5 and box["x"] + box["width"] <= width + 0.5
+
+
+def test_a_phone_keeps_a_kpi_charts_axis_legend_and_note_in_view(
+    tab, live_server, official, provinces, world
+):
+    login(tab, live_server, official.username, PASSWORD)
+    for path in (
+        f"/dashboards/provinces/{provinces.lao_cai.slug}/",
+        f"/dashboards/agreements/{world.lao_cai_2021.pk}/",
+    ):
+        tab.goto(f"{live_server.url}{path}")
+        figures = tab.locator("figure:has(.chart-frame[data-opens-at='end'])")
+        assert figures.count(), path
+        for figure in figures.all():
+            frame = figure.locator(".chart-frame")
+            figure.scroll_into_view_if_needed()
+            # Opened at its newest quarter, at the right end…
+            assert frame.evaluate(
+                "f => f.scrollLeft > 0 && f.scrollLeft >= f.scrollWidth - f.clientWidth - 1"
+            )
+            # …with the axis's figures at the frame's left edge, each of them on the screen,
+            # and the legend and the note under the chart, not scrolled away with it.
+            axis = figure.locator(".chart-axis")
+            assert axis.is_visible(), path
+            assert abs(axis.bounding_box()["x"] - frame.bounding_box()["x"]) <= 1, path
+            ticks = axis.locator("text")
+            assert ticks.count() == 5
+            for tick in ticks.all():
+                assert on_screen(tick.bounding_box()), (path, tick.text_content())
+            for item in figure.locator(".chart-legend li, .chart-note").all():
+                assert on_screen(item.bounding_box()), (path, item.text_content())
+            # Scrolled back to its first quarter, the axis is still where it was.
+            frame.evaluate("f => { f.scrollLeft = 0; }")
+            assert abs(axis.bounding_box()["x"] - frame.bounding_box()["x"]) <= 1, path
+
+
+def test_the_headline_bars_fit_a_phone_and_stay_beside_their_names_on_a_desktop(
+    tab, live_server, official, world
+):
+    login(tab, live_server, official.username, PASSWORD)
+    tab.goto(f"{live_server.url}/")
+    above, beside = tab.locator(".bars-above"), tab.locator(".bars-beside")
+    assert above.is_visible() and not beside.is_visible()
+    # Every name, bar and share on the screen: the chart fits, nothing to scroll to.
+    assert above.evaluate("frame => frame.scrollWidth <= frame.clientWidth + 1")
+    drawn = above.locator("svg text, svg rect")
+    assert drawn.count() >= 10
+    for part in drawn.all():
+        assert on_screen(part.bounding_box()), part.evaluate("e => e.outerHTML")
+    # Still 10 px or more high: legible on the phone.
+    smallest = above.evaluate(
+        """frame => Math.min(...[...frame.querySelectorAll('text')]
+            .map(text => text.getBoundingClientRect().height))"""
+    )
+    assert smallest >= 10
+
+    tab.set_viewport_size(DESKTOP)
+    assert beside.is_visible() and not above.is_visible()
+    assert beside.evaluate("frame => frame.scrollWidth <= frame.clientWidth")

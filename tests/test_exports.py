@@ -1,17 +1,23 @@
 """CSV and Excel downloads: they open, carry Vietnamese headers and match the page."""
 
 import csv
+import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.utils import translation
 from openpyxl import load_workbook
 
+from dashboards.exports import csv_value
 from progress import services as progress
 from progress.coverage import coverage
 from progress.models import ProvinceProgress
 
+from .conftest import VIETNAM
 from .dashboard_world import build_world
 from .progress_data import report
 from .test_dashboards import EN, page, table_rows
@@ -150,10 +156,13 @@ def test_it_refuses_an_unknown_table_or_format(client_official, world):
 
 
 def test_it_refuses_the_comparison_of_a_phase_with_itself_as_the_page_does(client_official, world):
-    # The page shows no table for a refused choice; its download is no other pair's table.
+    # The page shows no table for a refused choice; its download is no other pair's table,
+    # and says why as the page does.
     url = "/compare/?first=2021-2025&second=2021-2025&table=compare"
     for fmt in ("csv", "xlsx"):
-        assert client_official.get(f"{url}&export={fmt}", **EN).status_code == 404
+        response = client_official.get(f"{url}&export={fmt}", **EN)
+        assert response.status_code == 400
+        assert "Choose two different phases" in response.content.decode()
 
 
 def test_it_writes_decimal_commas_for_a_vietnamese_excel_or_points_on_request(
@@ -229,7 +238,6 @@ def test_it_rounds_projections_to_the_kpis_precision(client_official, world):
 
 
 def test_a_fractional_projection_of_subscribers_is_written_whole():
-    from dashboards.exports import csv_value
     from dashboards.services import FIGURE_COLUMNS, Column, Table
 
     table = Table(
@@ -325,3 +333,76 @@ def test_the_comparison_downloads_a_shares_change_in_percentage_points(client_of
     assert rows[0][7] == "Thay đổi (điểm phần trăm)"
     # 67.17% of villages now against 65.26% in 2020.
     assert _lao_cai(rows)[7] == "1,91"
+
+
+def test_the_decimal_point_csv_writes_the_numbers_in_its_text_its_own_way(client_official, world):
+    comma = read_csv(download(client_official, "/?export=csv&table=headline"))
+    point = read_csv(download(client_official, "/?export=csv_point&table=headline"), delimiter=",")
+    reached = comma[0].index("Số tỉnh, thành phố đạt mục tiêu")
+    texts = {row[0]: row[reached] for row in comma[1:]}
+    texts_point = {row[0]: row[reached] for row in point[1:]}
+    # The Vietnamese Excel's file keeps the page's Vietnamese numbers in its words…
+    assert texts["Thuê bao FTTH (trạm)"] == "0/3 đơn vị đạt mục tiêu; dao động 33.000–55.000"
+    # …the other writes them as its figures are written: 33.000 would read as 33 there.
+    assert texts_point["Thuê bao FTTH (trạm)"] == "0/3 đơn vị đạt mục tiêu; dao động 33000–55000"
+    assert texts_point["Thôn, bản có cáp quang (thôn)"].endswith("dao động 60.8%–72.0%")
+    for row in point[1:]:
+        for text in row:
+            assert not re.search(r"\d\.\d{3}(?!\d)|\d,\d", text), (row[0], text)
+    # Quarters and dates are not numbers to rewrite.
+    assert csv_value("số liệu tính đến Quý 2/2025 · 2/2 tỉnh, 01/07/2025", ".") == (
+        "số liệu tính đến Quý 2/2025 · 2/2 tỉnh, 01/07/2025"
+    )
+    assert csv_value("dao động 1.099,5–6.647 và 1,5%", ".") == "dao động 1099.5–6647 và 1.5%"
+    assert csv_value("dao động 1.099–6.647", ",") == "dao động 1.099–6.647"
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "label"),
+    [
+        ("/?phase=bogus&export=csv&table=headline", "phase", "Phase"),
+        ("/?kpi=bogus&export=csv&table=map", "kpi", "KPI"),
+        ("/?units=bogus&export=xlsx&table=map", "units", "Map of"),
+        ("/compare/?first=bogus&export=csv&table=compare", "first", "Earlier phase"),
+    ],
+)
+def test_a_download_of_a_choice_the_page_refuses_is_refused_with_its_errors(
+    client_official, world, url, field, label
+):
+    # The page shows the default choices' figures beside its errors; a file would not say so.
+    response = client_official.get(url, **EN)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Content-Disposition" not in response
+    text = response.content.decode()
+    assert text.startswith("Nothing was downloaded: a choice on the page is not valid.")
+    assert f"\n{label}: Select a valid choice." in text
+    # A script gets the refusals' shape, the errors by field.
+    answer = client_official.get(url, HTTP_ACCEPT="application/json", **EN).json()
+    assert answer["code"] == "invalid_choices"
+    assert list(answer["errors"]) == [field]
+    assert answer["errors"][field][0].startswith("Select a valid choice.")
+    # In Vietnamese for a reader in Vietnamese.
+    vietnamese = client_official.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert vietnamese.startswith("Chưa tải xuống được")
+
+
+def test_the_comparison_names_the_phase_of_each_column_and_whether_it_has_ended(
+    client_official, official, world
+):
+    url = "/compare/?kpi=ftth_subscribers&table=compare&export=csv"
+    headers = read_csv(download(client_official, url))[0]
+    # Two columns of one heading left the reader to guess which phase each was.
+    assert len(set(headers)) == len(headers)
+    assert headers[3] == "Số liệu tính đến và mức độ báo cáo, giai đoạn 2014–2020"
+    assert headers[6] == "Số liệu tính đến và mức độ báo cáo, giai đoạn 2021–2025"
+    # In August 2025 the later phase runs: what it has reached is so far.
+    assert headers[4] == "Đạt được đến nay trong giai đoạn 2021–2025"
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=VIETNAM)):
+        cache.clear()
+        client_official.force_login(official)
+        headers = read_csv(download(client_official, url))[0]
+        html = page(client_official, "/compare/?kpi=ftth_subscribers")
+    assert headers[4] == "Đạt được đến hết giai đoạn 2021–2025"
+    assert "Reached by the end of 2021–2025" in html
+    assert "so far" not in html

@@ -6,7 +6,8 @@
 // even without this script; where the frame does not scroll (on a desktop, mostly) that tab
 // stop leads nowhere, so it is taken back, and given again when a narrower window makes the
 // frame scroll. A chart of quarters (data-opens-at="end") opens scrolled to its right end:
-// its newest quarter, which officials read first.
+// its newest quarter, which officials read first; its axis, legend and note are outside the
+// frame, and stay in view.
 "use strict";
 
 (function () {
