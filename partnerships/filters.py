@@ -26,12 +26,17 @@ from .models import (
 )
 
 
+class YearField(forms.IntegerField):
+    # A whole number's example (1490) reads as no year at all.
+    default_error_messages = {"invalid": _("Enter a year, such as 2021.")}
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class YearFilter(django_filters.NumberFilter):
     """A whole year: the date lookups refuse the Decimal a NumberFilter gives, and the
     schema says integer where a NumberFilter's says any number."""
 
-    field_class = forms.IntegerField
+    field_class = YearField
 
 
 class AgreementFilterSet(django_filters.FilterSet):

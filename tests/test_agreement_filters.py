@@ -151,7 +151,9 @@ def test_it_combines_filters(official_client, agreements, provinces):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"signed_year": "năm ngoái"}, "Enter a whole number, such as 1490."),
+        # A year's own example: a whole number's (1490) makes no sense for a year.
+        ({"signed_year": "năm ngoái"}, "Enter a year, such as 2021."),
+        ({"signed_year": "2021.5"}, "Enter a year, such as 2021."),
         ({"signed_year": "1066"}, "greater than or equal to 1990"),
         ({"province": "atlantis"}, "Select a valid choice."),
         ({"phase": "1990-1995"}, "Select a valid choice."),
@@ -163,6 +165,11 @@ def test_it_explains_bad_filter_values_instead_of_failing(
     response = official_client.get(reverse("partnerships:agreement-list"), params, **EN)
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_a_year_that_is_no_number_is_asked_for_as_a_year_in_vietnamese(official_client, agreements):
+    response = official_client.get(reverse("partnerships:agreement-list"), {"signed_year": "abc"})
+    assert "Nhập một năm, ví dụ 2021." in response.content.decode()
 
 
 def test_it_keeps_the_chosen_filters_in_the_form(official_client, agreements, provinces):

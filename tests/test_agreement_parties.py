@@ -121,7 +121,7 @@ def test_it_refuses_an_agreement_signed_by_a_former_unit_after_the_merger(
     assert response.status_code == 200
     assert (
         "Lào Cai chỉ tồn tại đến ngày 30/06/2025, sau đó không thể ký kết: hãy chọn UBND của "
-        "tỉnh, thành phố mà đơn vị này đã hợp nhất vào."
+        "tỉnh, thành phố mà đơn vị này đã sáp nhập vào."
     ) in page_text(response)
     assert not Agreement.objects.exists()
 

@@ -70,7 +70,7 @@ def test_it_refuses_a_previous_agreement_of_another_province(admin_client, provi
         lai_chau,
         f"Thỏa thuận trước được ký với {quang_binh.counterparty.name} (đến 30/06/2025): thỏa "
         "thuận chỉ có thể kế tiếp thỏa thuận của cùng tỉnh, thành phố (hoặc của đơn vị hành "
-        "chính cũ đã hợp nhất vào đó) hoặc của cùng cơ quan.",
+        "chính cũ đã sáp nhập vào đó) hoặc của cùng cơ quan.",
         predecessor=str(quang_binh.pk),
     )
 

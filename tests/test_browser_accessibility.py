@@ -13,7 +13,7 @@ from progress import services as progress
 
 from .browser import TIMEOUT_MS, login
 from .dashboard_world import build_world
-from .factories import NotificationFactory, ParticipantFactory
+from .factories import MilestoneFactory, NotificationFactory, ParticipantFactory
 
 PASSWORD = "secret-pass-123"
 SERIOUS = ("critical", "serious")
@@ -110,6 +110,47 @@ def test_the_admin_forms_have_no_serious_violation(
         reverse("admin:notifications_notification_changelist"),
     ]
     found = check(vietnamese_tab, live_server, paths)
+    assert not found, found
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_pages_of_plain_tables_have_no_serious_violation(
+    chromium, live_server, official, staff_laocai, laocai, viewport
+):
+    """On a phone a wide table scrolls sideways in its frame, which a keyboard must reach: a
+    table of text alone (the agreement's people, targets and milestones, a report's values)
+    has no link to take the focus for it."""
+    agreement = laocai.agreement
+    ParticipantFactory(agreement=agreement, title_then="Chủ tịch Ủy ban nhân dân tỉnh Lào Cai")
+    MilestoneFactory(agreement=agreement, description="Lễ ký kết trực tuyến giữa hai bên")
+    context = chromium.new_context(locale="vi-VN", **({"viewport": viewport} if viewport else {}))
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    login(tab, live_server, official.username, PASSWORD)
+    found = check(
+        tab,
+        live_server,
+        [
+            agreement.get_absolute_url(),
+            laocai.previous_report.get_absolute_url(),
+            reverse("partnerships:agreement-list"),
+            reverse("notifications:preferences"),
+        ],
+    )
+    if viewport:
+        tab.goto(live_server.url + agreement.get_absolute_url())
+        frames = tab.locator("main .scroll")
+        assert frames.count() == 3
+        for frame in frames.all():
+            # A frame that scrolls is a tab stop, named after the table it holds.
+            assert frame.evaluate("frame => frame.scrollWidth > frame.clientWidth")
+            assert frame.get_attribute("tabindex") == "0"
+            assert frame.get_attribute("role") == "region" and frame.get_attribute("aria-label")
+    context.close()
     assert not found, found
 
 

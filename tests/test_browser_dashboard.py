@@ -6,8 +6,11 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from provinces.models import Province
+
 from .browser import login
 from .dashboard_world import build_world
+from .factories import ProvinceFactory
 
 pytestmark = pytest.mark.browser
 
@@ -41,3 +44,36 @@ def test_it_lets_an_official_filter_by_phase_and_open_a_province_from_the_map(
     expect(page.locator("h1")).to_contain_text("Lào Cai")
     expect(page.locator("#timeline-title")).to_be_visible()
     expect(page.locator('table[data-table="progress"]')).to_contain_text("46,495")
+
+
+LONG_NAMES = ("Bà Rịa - Vũng Tàu", "Tuyên Quang", "Thái Nguyên", "Hồ Chí Minh", "Quảng Ngãi")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_province_names_stay_inside_their_tiles_on_the_map(
+    page, live_server, official, world, width
+):
+    for name in LONG_NAMES:
+        ProvinceFactory(former=True, name=name)
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, live_server, "official", "secret-pass-123")
+    page.goto(f"{live_server.url}/?units=former")
+    tiles = page.evaluate(
+        """() => [...document.querySelectorAll('#map g.tile')].map(tile => {
+            const rect = tile.querySelector('rect').getBBox();
+            const name = tile.querySelector('text').getBBox();
+            return {
+                name: tile.querySelector('text').textContent,
+                fits: name.x >= rect.x && name.x + name.width <= rect.x + rect.width
+                    && name.y >= rect.y,
+                label: tile.parentElement.getAttribute('aria-label'),
+            };
+        })"""
+    )
+    assert len(tiles) == Province.objects.former().count()
+    for tile in tiles:
+        assert tile["fits"], tile
+    # The whole name, wherever the tile shows it on two lines, for a screen reader too.
+    labels = [tile["label"] for tile in tiles]
+    for name in LONG_NAMES:
+        assert any(label.startswith(f"{name}: ") for label in labels), name

@@ -169,3 +169,55 @@ def test_the_agreement_list_fits_a_phone(
     assert kind_label in first.locator("td").nth(3).evaluate(
         "cell => getComputedStyle(cell, '::before').content"
     )
+    # A long value wraps within its own column, beside its name, never back under it.
+    long_value = phone.locator("td", has_text="Sở Khoa học và Công nghệ")
+    long_value.scroll_into_view_if_needed()
+    lines = long_value.evaluate(
+        """cell => { const range = document.createRange(); range.selectNodeContents(cell);
+            return [...range.getClientRects()].map(line => line.left - cell.getBoundingClientRect().left); }"""
+    )
+    assert len({round(left) for left in lines}) == 1 and len(lines) > 1, lines
+    assert lines[0] > 80, "the value stands beside its name"
+
+
+def text_width(select) -> tuple[float, float]:
+    """How wide the select's chosen text is drawn, and the room its closed box has for it."""
+    return select.evaluate(
+        """select => { const style = getComputedStyle(select);
+            const context = document.createElement('canvas').getContext('2d');
+            context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            // The closed select draws its arrow in about 20 px of its own.
+            const room = select.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight) - 20;
+            return [context.measureText(select.options[select.selectedIndex].text).width, room]; }"""
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_national_dashboard_reads_on_a_phone(phone, live_server, official, provinces, language):
+    build_world(provinces)
+    progress.recompute_all()
+    login(phone, live_server, official.username, PASSWORD)
+    phone.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    phone.goto(f"{live_server.url}/")
+    # The KPI filter's first choice is read whole in the closed select.
+    drawn, room = text_width(phone.locator("#id_kpi"))
+    assert drawn <= room, (drawn, room)
+
+    # The headline table keeps its nine columns readable in its frame: no heading one word a
+    # line (217 px high once), and the KPI each row is of stays in view as the others scroll.
+    frame = phone.locator("#table-headline .scroll")
+    frame.scroll_into_view_if_needed()
+    headings = frame.locator("thead th")
+    assert headings.count() == 9
+    assert max(heading.bounding_box()["height"] for heading in headings.all()) < 120
+    assert min(heading.bounding_box()["width"] for heading in headings.all()) >= 90
+    first = frame.locator("tbody tr").first.locator("td").first
+    left = first.bounding_box()["x"]
+    frame.evaluate("frame => { frame.scrollLeft = frame.scrollWidth; }")
+    assert frame.evaluate("frame => frame.scrollLeft") > 0
+    assert abs(first.bounding_box()["x"] - left) < 1
+    assert page_width(phone) <= PHONE["width"]

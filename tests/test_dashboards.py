@@ -9,7 +9,9 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from core.quarters import Quarter
 from dashboards.filters import ProvinceMapFilterSet
+from milestones.models import QuarterlyReport
 from partnerships.filters import KpiTargetFilterSet
 from partnerships.models import KpiTarget
 from progress import services as progress
@@ -19,7 +21,7 @@ from provinces.access import Role
 
 from .conftest import VIETNAM
 from .dashboard_world import build_world
-from .factories import PhaseFactory, UserFactory
+from .factories import KpiFactory, KpiValueFactory, PhaseFactory, UserFactory
 from .progress_data import agreement_for, report, target
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -264,8 +266,11 @@ def test_it_draws_charts_without_any_script(client_official, world):
         assert re.findall(r"<script\b[^>]*>", html) == [
             '<script src="/static/js/chart-frames.js" defer>'
         ]
-        # Each chart is a named image, or a named group when it holds links.
+        # Each chart is a named image, or a named group when it holds links; a picture that
+        # only repeats them (a legend's sample, an axis kept in view) is hidden from readers.
         for svg in re.findall(r"<svg\b[^>]*>", html):
+            if 'aria-hidden="true"' in svg:
+                continue
             assert re.search(r'role="(img|group)"', svg) and 'aria-label="' in svg, (url, svg)
 
 
@@ -525,3 +530,139 @@ def test_an_agreements_change_of_a_share_is_in_percentage_points(client_official
     assert rows["BTS stations"][6] == "160"
     vietnamese = table_rows(page(client_official, url, VI), "progress")
     assert [row[6] for row in vietnamese if "%" in row[6]] == ["8,3 điểm %", "10,0 điểm %"]
+
+
+# An empty section says what is missing, in words that fit; "nothing to show for these
+# choices" is for a page whose reader chose something.
+GENERIC_EMPTY = "Nothing to show for these choices yet."
+
+
+def test_a_province_without_an_agreement_says_so_once_and_shows_no_empty_sections(
+    client_official, module_provinces, world
+):
+    html = page(
+        client_official,
+        reverse("dashboards:province-dashboard", args=[module_provinces.lai_chau.slug]),
+    )
+    assert "No agreement is recorded for this province or city." in html
+    for leftover in (
+        GENERIC_EMPTY,
+        "Quarterly values against targets",
+        "The charts' figures as a table",
+        "A triangle marks the signing",
+        "data-table=",
+    ):
+        assert leftover not in html, leftover
+
+
+def test_an_agreement_without_figures_or_facts_names_what_is_missing(
+    client_official, module_provinces, world
+):
+    bare = agreement_for(module_provinces.former_lai_chau, title="Thỏa thuận chưa có số liệu")
+    html = page(client_official, reverse("dashboards:agreement-dashboard", args=[bare.pk]))
+    for said in (
+        "No KPI has a target or an approved value yet.",
+        "No commitment is recorded.",
+        "The sources name no signer or participant.",
+        "No milestone is recorded.",
+        "No quarterly report yet.",
+    ):
+        assert said in html, said
+    assert GENERIC_EMPTY not in html
+    assert "Quarterly values against targets" not in html
+    assert "<dt>KPIs</dt>" not in html
+    # The agreement with figures keeps its charts and the line of its KPIs' statuses.
+    full = page(
+        client_official, reverse("dashboards:agreement-dashboard", args=[world.lao_cai_2021.pk])
+    )
+    assert "Quarterly values against targets" in full and "<dt>KPIs</dt>" in full
+
+
+def test_a_merged_unit_is_told_of_as_a_province_or_city_in_english(client_official, world):
+    html = page(client_official, reverse("dashboards:province-dashboard", args=["lao-cai"]))
+    assert "Figures add up the former units merged into this province or city." in html
+    assert "since merged into this province or city." in html
+    assert "this province." not in html
+
+
+def _add_to_lao_cai_q2_2025(world, kpi, value, target_value=None):
+    """A value of `kpi` in Lào Cai's approved report of Q2/2025, and its target if given."""
+    approved = QuarterlyReport.objects.get(
+        agreement=world.lao_cai_2021, quarter=Quarter.parse("2025Q2").code
+    )
+    KpiValueFactory(report=approved, kpi=kpi, value=value)
+    if target_value is not None:
+        target(world.lao_cai_2021, kpi, target_value)
+    progress.recompute_all()
+
+
+def figure_of(html: str, kpi_name: str) -> str:
+    """A KPI's chart with its legend and note, as the page shows them."""
+    figures = re.findall(r"<figure\b.*?</figure>", html, re.S)
+    return next(figure for figure in figures if f"<strong>{kpi_name}</strong>" in figure)
+
+
+def test_a_kpi_chart_explains_only_the_lines_it_draws(client_official, world):
+    stations_2g = KpiFactory(
+        code="bts_2g", name_en="2G BTS stations", name_vi="Trạm BTS 2G", is_headline=True, order=9
+    )
+    _add_to_lao_cai_q2_2025(world, stations_2g, 300)
+    html = page(
+        client_official, reverse("dashboards:agreement-dashboard", args=[world.lao_cai_2021.pk])
+    )
+    # No target, so no dashed line and no projection: the chart says nothing of them.
+    without = figure_of(html, "2G BTS stations")
+    assert "<polyline" in without
+    assert "Dashed line" not in without and "Dotted line" not in without
+    # Stations have a target, projected to 2025: both lines are drawn, and both explained.
+    with_target = figure_of(html, "BTS stations")
+    assert 'stroke-dasharray="8 4"' in with_target and 'stroke-dasharray="1 4"' in with_target
+    assert (
+        '<p class="chart-note">Dashed line: target. Dotted line: projection to the end of the '
+        "period.</p>" in with_target
+    )
+
+
+def test_a_cards_part_says_its_share_is_of_its_target(client_official, world):
+    _add_to_lao_cai_q2_2025(world, world.kpis["bts_4g"], 400, target_value=500)
+    card = re.search(
+        r'<article[^>]*data-kpi="bts_total".*?</article>', page(client_official, "/"), re.S
+    )
+    assert "<li>4G BTS stations: 400 (80.0% of the target reached)</li>" in card.group(0)
+    card = re.search(
+        r'<article[^>]*data-kpi="bts_total".*?</article>', page(client_official, "/", VI), re.S
+    )
+    assert "<li>Trạm BTS 4G: 400 (đạt 80,0% mục tiêu)</li>" in card.group(0)
+
+
+def svg_texts(svg: str) -> list[str]:
+    """Each text of a chart as a reader sees it: its lines joined."""
+    texts = re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)
+    return [
+        " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", text)) or re.sub(r"<[^>]+>", "", text)
+        for text in texts
+    ]
+
+
+def test_the_headline_bars_never_cut_a_kpis_name_mid_phrase(client_official, world):
+    villages = KpiFactory(
+        code="villages_fibre_groups",
+        name_en="Villages and residential groups reached by fibre",
+        name_vi="Thôn, bản, tổ dân phố có cáp quang",
+        is_headline=True,
+        order=10,
+    )
+    _add_to_lao_cai_q2_2025(world, villages, 1200, target_value=1500)
+    html = page(client_official, "/")
+    for layout in ("bars-beside", "bars-above"):
+        frame = re.search(rf'<div class="chart-frame {layout}".*?</svg>', html, re.S).group(0)
+        names = svg_texts(frame)
+        assert "Villages and residential groups reached by fibre" in names, layout
+        # Never cut at a count of letters: "… reached" read as another indicator.
+        assert "Villages and residential groups reached" not in names, layout
+    beside = re.search(r'<div class="chart-frame bars-beside".*?</svg>', html, re.S).group(0)
+    assert re.search(
+        r'<tspan x="242" y="[\d.]+">Villages and residential</tspan>'
+        r'<tspan x="242" y="[\d.]+">groups reached by fibre</tspan>',
+        beside,
+    )

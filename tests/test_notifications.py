@@ -341,6 +341,30 @@ def test_preferences_refuse_an_unknown_language_and_keep_the_choices(client, sta
     assert Preference.objects.get(user=staff_laocai).deadlines is False
 
 
+def described_by_missing(page: str) -> list[str]:
+    """The ids a control names in aria-describedby that the page holds no element with."""
+    named = {
+        name for names in re.findall(r'aria-describedby="([^"]+)"', page) for name in names.split()
+    }
+    return sorted(name for name in named if f'id="{name}"' not in page)
+
+
+def test_each_preference_is_described_by_the_help_text_it_names(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("notifications:preferences"), **EN).content.decode()
+    assert 'aria-describedby="id_monthly_summary_helptext"' in page
+    assert 'aria-describedby="id_summary_province_helptext"' in page
+    assert described_by_missing(page) == []
+    # The drop-down's empty choice has a name: the help says to choose it, not to leave it empty.
+    assert "Leave empty" not in page
+    assert "Choose “The whole country”, or one province or city for its figures alone." in page
+
+    refused = client.post(reverse("notifications:preferences"), {"language": "fr"}, **EN)
+    page = refused.content.decode()
+    assert 'aria-describedby="id_language_helptext id_language_error"' in page
+    assert described_by_missing(page) == []
+
+
 def unsubscribe_link(message) -> str:
     return re.search(
         r"https://portal\.example\.vn(/notifications/unsubscribe/[^/\s]+/)", message.body

@@ -133,7 +133,9 @@ def test_the_figures_are_the_dashboards_for_the_same_choice(
 def test_quang_tris_pack_names_the_former_quang_binh(client_official, world, module_provinces):
     text = flat(pdf_pages(client_official.get(province_pack_url(module_provinces.quang_tri))))
     assert "Quảng Bình" in text
-    assert "đơn vị cũ" in text
+    # One wording for a province and a city alike, and the merger's one verb.
+    assert "Bao gồm các đơn vị cũ đã sáp nhập vào địa phương này: tỉnh Quảng Bình" in text
+    assert "hợp nhất" not in text
     assert "Thỏa thuận Quảng Bình – VNPT 2021–2025" in text
 
 
@@ -206,6 +208,23 @@ def test_the_agreement_pack_shows_its_progress_participants_and_narrative(client
     assert "Phủ sóng 100% thôn, bản" in text
     assert "MINH HỌA" in text
     assert "Số liệu tính đến Quý 2/2025" in text
+
+
+def test_an_agreement_pack_names_what_it_has_not_instead_of_printing_empty_parts(
+    client_official, world, module_provinces
+):
+    bare = agreement_for(module_provinces.former_lai_chau, title="Thỏa thuận chưa có số liệu")
+    text = flat(pdf_pages(client_official.get(agreement_pack_url(bare))))
+    for said in (
+        "Nguồn không nêu tên người ký hay thành phần tham dự.",
+        "Chưa có chỉ tiêu nào được giao mục tiêu hoặc có giá trị được phê duyệt.",
+        "Chưa ghi nhận mốc thực hiện nào.",
+        "Chưa có báo cáo quý nào.",
+    ):
+        assert said in text, said
+    # Nobody chose anything here; and no heading stands over charts that are not there.
+    assert "Chưa có dữ liệu cho các lựa chọn này." not in text
+    assert "Giá trị theo quý so với mục tiêu" not in text
 
 
 QUANG_BINH_NARRATIVE = "Quảng Bình hoàn thành phủ sóng 5G tại trung tâm thành phố Đồng Hới."

@@ -86,8 +86,8 @@ def test_the_admin_refuses_a_loop_in_the_merger_record(admin_client, provinces):
     response = _change(admin_client, lao_cai, successor=former_lao_cai.pk)
     assert response.status_code == 200
     assert (
-        "Lào Cai (đến 30/06/2025) đã được sáp nhập, trực tiếp hoặc qua đơn vị khác, vào tỉnh "
-        "này: hồ sơ sáp nhập sẽ thành một vòng khép kín."
+        "Lào Cai (đến 30/06/2025) đã được sáp nhập, trực tiếp hoặc qua đơn vị khác, vào địa "
+        "phương này: hồ sơ sáp nhập sẽ thành một vòng khép kín."
     ) in response.content.decode()
     assert _stored(lao_cai) == before
 
@@ -134,7 +134,7 @@ def test_the_admin_refuses_a_validity_starting_before_its_predecessors_ended(
 ):
     response = _change(admin_client, provinces.lao_cai, valid_from="01/01/2025")
     assert (
-        "Lào Cai, Yên Bái đã sáp nhập vào tỉnh này và tồn tại đến 30/06/2025"
+        "Lào Cai, Yên Bái đã sáp nhập vào địa phương này và tồn tại đến 30/06/2025"
         in response.content.decode()
     )
     assert Province.objects.get(pk=provinces.lao_cai.pk).valid_from == datetime.date(2025, 7, 1)
@@ -173,7 +173,7 @@ def test_the_admin_refuses_a_last_day_before_its_committees_signed(admin_client,
         "1 thỏa thuận của các tổ chức thuộc tỉnh này được ký sau ngày 30/06/2020: Thỏa thuận hợp "
         "tác VT-CNTT giai đoạn 2021–2025 (2021–2025, 05/08/2021). Một đơn vị chỉ ký kết được khi "
         "đang tồn tại: hãy giữ một ngày muộn hơn, hoặc trước hết chuyển thỏa thuận sang UBND của "
-        "tỉnh, thành phố mà đơn vị này đã hợp nhất vào."
+        "tỉnh, thành phố mà đơn vị này đã sáp nhập vào."
     ) in response.content.decode()
     assert _stored(provinces.former_lao_cai)["valid_until"] == datetime.date(2025, 6, 30)
 

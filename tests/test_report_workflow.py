@@ -1,5 +1,7 @@
 """The life of a quarterly report: draft, submit, return, resubmit, approve, lock, reopen."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -335,3 +337,38 @@ def test_staff_without_a_province_are_told_why_the_list_is_empty_and_whom_to_ask
     client.force_login(staff_laocai)
     assigned = client.get(reverse("milestones:report-list"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Ask an administrator" not in assigned.content.decode()
+
+
+def test_the_report_page_writes_every_share_as_the_dashboards_do(client, staff_laocai, laocai):
+    client.force_login(staff_laocai)
+    client.post(
+        edit_url(laocai),
+        report_form_data(
+            laocai,
+            **{
+                "kpi-villages_fibre-numerator": "1375",
+                "kpi-villages_fibre-denominator": "1569",
+                "kpi-level4_services_pct-value": "84.8",
+            },
+        ),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = client.get(the_report(laocai).get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    rows = {
+        " ".join(re.sub(r"<[^>]+>", " ", cells[0]).split()): [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells[1:4]
+        ]
+        for cells in (
+            re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            for row in re.findall(r"<tr>(.*?)</tr>", page.content.decode(), re.S)
+        )
+        if cells
+    }
+    # Value, previous approved value with its quarter, target: each share to one decimal with
+    # its sign (core.formatting.share), as the dashboards write 87.6%.
+    assert rows["Level-4 public services (%)"] == ["84.8%", "30.0% Q3/2021", "80.0%"]
+    assert rows["Villages with fibre (villages)"] == [
+        "1,375/1,569 (87.6%)",
+        "1,024/1,569 (65.3%) Q3/2021",
+        "100.0%",
+    ]

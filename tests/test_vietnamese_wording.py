@@ -38,6 +38,14 @@ CORRECTED = {
     ("part at an agreement", "Signed"): "Ký kết",
     (None, "Attended and spoke"): "Dự và phát biểu",
     (None, "Baseline"): "Giá trị ban đầu",
+    # A unit may have merged into a city (TP. Hồ Chí Minh): neither page calls it a tỉnh.
+    (None, "Including the former units merged into it"): (
+        "Bao gồm các đơn vị cũ đã sáp nhập vào địa phương này"
+    ),
+    (None, "Figures add up the former units merged into this province or city."): (
+        "Số liệu bao gồm cả các đơn vị cũ đã sáp nhập vào địa phương này."
+    ),
+    (None, "Enter a year, such as 2021."): "Nhập một năm, ví dụ 2021.",
 }
 
 
@@ -69,6 +77,8 @@ FORBIDDEN = [
     (r"Tất cả các tỉnh\b", "provinces and cities alike"),
     (r"sáp nhập vào Hồ Chí Minh", "TP. Hồ Chí Minh"),
     (r"chưa có thông tin", "one capital: Chưa có thông tin"),
+    (r"hợp nhất", "the 2025 merger has one verb, sáp nhập, as the portal's pages use"),
+    (r"sáp nhập\b[^.:;]*\bvào tỉnh\b(?!, thành phố)", "a unit may have merged into a city"),
 ]
 
 
