@@ -152,6 +152,18 @@ def _grouping_hint(typed: str) -> str:
     }
 
 
+def thousands_hint(value: Decimal) -> str:
+    """How to write the thousands a whole count read as a fraction may have meant: 1.48 read
+    from "1.480" on an English page (the point is a decimal point there) was 1 480 with the
+    Vietnamese grouping; "" for a value that no such reading gives (0.5, 1.4805), and for
+    one decimal (12.5), more likely a fraction typed as such than 12 500."""
+    exponent = value.normalize().as_tuple().exponent
+    if value < 1 or exponent not in (-2, -3):
+        return ""
+    whole, fraction = f"{value:.3f}".split(".")
+    return _grouping_hint(f"{whole}{get_format('DECIMAL_SEPARATOR')}{fraction}")
+
+
 def _too_many_decimals(typed: str, number: Decimal, limit: int) -> str:
     """The refusal of a number with more than `limit` decimals, quoting it as typed (a number
     from a spreadsheet cell as the language writes it), rather than Django's bare "Ensure

@@ -22,7 +22,7 @@ from core.dates import (
 )
 from core.formatting import date_label, first_few, number
 from core.links import walk
-from core.parsing import FIRST_YEAR, LAST_YEAR
+from core.parsing import FIRST_YEAR, LAST_YEAR, thousands_hint
 from core.quarters import Quarter, runs_label
 from core.search import SearchableModel, fold, fold_code
 from provinces.access import ScopedQuerySet
@@ -1385,13 +1385,22 @@ class Kpi(SearchableModel, BilingualName):
         return ""
 
     def _fraction_error(self, value) -> str:
-        """Stations, subscribers and villages are counted whole; a percentage may be 91,7."""
-        return _("%(kpi)s is a count of whole %(unit)s: %(value)s is not a whole number.") % {
+        """Stations, subscribers and villages are counted whole; a percentage may be 91,7.
+
+        A count read as a fraction may be thousands grouped as the other language groups
+        them (1.480 on an English page): the refusal says how to write those.
+        """
+        told = {
             "kpi": self.name,
             "unit": self.unit or _("units"),
             # As typed: 1.490,5, not 1.490,50.
             "value": number(value, max(0, -Decimal(value).normalize().as_tuple().exponent)),
         }
+        if hint := thousands_hint(Decimal(value)):
+            return _(
+                "%(kpi)s is a count of whole %(unit)s: %(value)s is not a whole number; %(hint)s."
+            ) % {**told, "hint": hint}
+        return _("%(kpi)s is a count of whole %(unit)s: %(value)s is not a whole number.") % told
 
     def share(self, value=None, numerator=None, denominator=None):
         """The reading as a comparable number: a ratio becomes a percentage."""

@@ -1,5 +1,6 @@
 """Numbers as people type them: what the form, the admin, the API and the import read, and refuse."""
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -346,3 +347,36 @@ def test_the_api_reads_and_refuses_a_string_as_the_form_does(
     assert response.status_code == 400
     assert response.json()["errors"] == errors
     assert KpiValue.objects.get(report=draft, kpi=laocai.bts_total).value == 1100
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "typed", "told"),
+    [
+        (
+            "en",
+            "1.480",
+            "BTS stations is a count of whole stations: 1.48 is not a whole number; in "
+            "English, “.” is the decimal point; for 1\u00a0480, write 1,480 or 1480.",
+        ),
+        (
+            "vi",
+            "1,480",
+            "Trạm BTS phải là số nguyên (đơn vị: trạm); 1,48 có phần thập phân: trong tiếng "
+            "Việt, dấu phẩy là dấu thập phân; nếu là 1\u00a0480, viết 1.480 hoặc 1480.",
+        ),
+    ],
+)
+def test_a_count_typed_with_the_other_languages_grouping_is_told_how_to_write_it(
+    client, staff_laocai, laocai, language, typed, told
+):
+    client.force_login(staff_laocai)
+    edit = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    response = client.post(
+        edit,
+        report_form_data(laocai, **{"kpi-bts_total-value": typed}),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 200
+    assert told in html.unescape(response.content.decode())
