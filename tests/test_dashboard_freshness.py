@@ -197,6 +197,18 @@ def test_each_step_of_a_report_shows_at_once_on_the_cached_pages(
     assert table_rows(national, "headline")[0][1] == "1,100"
 
 
+def approved_in_2014_2020(quangbinh):
+    """Quảng Bình's agreement of 2014–2020, with its target and 750 stations approved."""
+    earlier = AgreementFactory(
+        counterparty=quangbinh.agreement.counterparty,
+        phase=PhaseFactory(start_year=2014, end_year=2020),
+        signed_on=datetime.date(2016, 3, 1),
+    )
+    KpiTargetFactory(agreement=earlier, kpi=quangbinh.bts_total, target_value=800)
+    approved = QuarterlyReportFactory(agreement=earlier, quarter=20194, status="approved")
+    KpiValueFactory(report=approved, kpi=quangbinh.bts_total, value=750)
+
+
 def test_an_approval_in_one_phase_leaves_the_pages_of_another_cached(
     january_2022,
     laocai,
@@ -207,14 +219,7 @@ def test_an_approval_in_one_phase_leaves_the_pages_of_another_cached(
     rendered,
     django_capture_on_commit_callbacks,
 ):
-    earlier = AgreementFactory(
-        counterparty=quangbinh.agreement.counterparty,
-        phase=PhaseFactory(start_year=2014, end_year=2020),
-        signed_on=datetime.date(2016, 3, 1),
-    )
-    KpiTargetFactory(agreement=earlier, kpi=quangbinh.bts_total, target_value=800)
-    approved = QuarterlyReportFactory(agreement=earlier, quarter=20194, status="approved")
-    KpiValueFactory(report=approved, kpi=quangbinh.bts_total, value=750)
+    approved_in_2014_2020(quangbinh)
     progress.recompute_all()
     other_phase = "/?phase=2014-2020"
     this_phase = "/?phase=2021-2025"
@@ -368,14 +373,7 @@ def test_a_page_of_two_phases_says_when_its_newest_figures_were_computed(
     client_official,
     django_capture_on_commit_callbacks,
 ):
-    earlier = AgreementFactory(
-        counterparty=quangbinh.agreement.counterparty,
-        phase=PhaseFactory(start_year=2014, end_year=2020),
-        signed_on=datetime.date(2016, 3, 1),
-    )
-    KpiTargetFactory(agreement=earlier, kpi=quangbinh.bts_total, target_value=800)
-    approved = QuarterlyReportFactory(agreement=earlier, quarter=20194, status="approved")
-    KpiValueFactory(report=approved, kpi=quangbinh.bts_total, value=750)
+    approved_in_2014_2020(quangbinh)
     with time_machine.travel(datetime.datetime(2022, 1, 10, 9, 0, tzinfo=VIETNAM), tick=False):
         progress.recompute_all()
 

@@ -142,21 +142,27 @@ def test_a_summary_with_nothing_slipping_names_the_statuses_worst_first(
     assert "No agreement has a KPI not achieved, off track or at risk." in summary.body
 
 
-def test_more_officials_of_the_same_provinces_do_not_read_the_provinces_more(
-    world, provinces, monkeypatch
-):
+@pytest.fixture
+def trees_built(monkeypatch):
+    """How many province trees writing a month's summaries builds: each reads every province."""
     from notifications.summary import write_monthly_summaries
 
     built = []
     read = ProvinceTree.__init__
     monkeypatch.setattr(ProvinceTree, "__init__", lambda tree: built.append(tree) or read(tree))
 
-    def trees_built(month: datetime.date, officials: int) -> int:
+    def count(month: datetime.date, officials: int) -> int:
         built.clear()
         with at(month):
             assert len(write_monthly_summaries(month)) == officials
         return len(built)
 
+    return count
+
+
+def test_more_officials_of_the_same_provinces_do_not_read_the_provinces_more(
+    world, provinces, trees_built
+):
     subscriber("official_laocai", province=provinces.lao_cai)
     subscriber("official_quangtri", province=provinces.quang_tri)
     two = trees_built(SEPTEMBER, 2)
@@ -166,19 +172,7 @@ def test_more_officials_of_the_same_provinces_do_not_read_the_provinces_more(
     assert trees_built(OCTOBER, 4) == two
 
 
-def test_officials_of_more_provinces_do_not_count_the_country_again(world, provinces, monkeypatch):
-    from notifications.summary import write_monthly_summaries
-
-    built = []
-    read = ProvinceTree.__init__
-    monkeypatch.setattr(ProvinceTree, "__init__", lambda tree: built.append(tree) or read(tree))
-
-    def trees_built(month: datetime.date, officials: int) -> int:
-        built.clear()
-        with at(month):
-            assert len(write_monthly_summaries(month)) == officials
-        return len(built)
-
+def test_officials_of_more_provinces_do_not_count_the_country_again(world, provinces, trees_built):
     subscriber("official_laocai", province=provinces.lao_cai)
     one_province = trees_built(SEPTEMBER, 1)
     # The country's completeness is counted once for every province's summary.
