@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
-from core.formatting import date_label, number
+from core.formatting import date_label, number, share
 from core.quarters import Quarter
 from partnerships.models import Agreement, Commitment, Kpi, KpiKind, KpiTarget
 
@@ -462,7 +462,8 @@ def _steps_back(old: str, new: str) -> bool:
 
 
 def progress_label(status: str, percent_complete: int) -> str:
-    return _("%(status)s, %(percent)s%% complete") % {
+    # The per cent written as every share of the portal is (40,0% beside the form's 40,0%).
+    return _("%(status)s, %(percent)s complete") % {
         "status": CommitmentStatus(status).label,
-        "percent": percent_complete,
+        "percent": share(percent_complete),
     }

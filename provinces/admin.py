@@ -39,7 +39,7 @@ class PredecessorInline(LabelledTabularInline):
     show_change_link = True
     can_delete = False
     verbose_name = _("merged unit")
-    verbose_name_plural = _("units merged into this province")
+    verbose_name_plural = _("units merged into this province or city")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -8,6 +8,7 @@ from django.urls import reverse
 from partnerships.models import AgreementKind, OrganisationKind
 
 from .factories import AgreementFactory, OrganisationFactory, PhaseFactory
+from .test_notifications import described_by_missing
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -164,7 +165,12 @@ def test_it_explains_bad_filter_values_instead_of_failing(
 ):
     response = official_client.get(reverse("partnerships:agreement-list"), params, **EN)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    page = response.content.decode()
+    assert message in page
+    # The message under the id the refused filter's control names in aria-describedby.
+    (name,) = params
+    assert f'id="id_{name}_error"' in page
+    assert described_by_missing(page) == []
 
 
 def test_a_year_that_is_no_number_is_asked_for_as_a_year_in_vietnamese(official_client, agreements):

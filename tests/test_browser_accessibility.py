@@ -5,6 +5,8 @@ dashboards, agreements and provinces) and the admin's (the agreement, person,
 province and report forms), in Chromium, in Vietnamese as the portal opens.
 """
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
@@ -14,6 +16,7 @@ from progress import services as progress
 from .browser import TIMEOUT_MS, login
 from .dashboard_world import build_world
 from .factories import MilestoneFactory, NotificationFactory, ParticipantFactory
+from .test_import import csv_bytes, good_rows
 
 PASSWORD = "secret-pass-123"
 SERIOUS = ("critical", "serious")
@@ -150,6 +153,40 @@ def test_the_pages_of_plain_tables_have_no_serious_violation(
             assert frame.evaluate("frame => frame.scrollWidth > frame.clientWidth")
             assert frame.get_attribute("tabindex") == "0"
             assert frame.get_attribute("role") == "region" and frame.get_attribute("aria-label")
+    context.close()
+    assert not found, found
+
+
+@pytest.mark.browser
+def test_a_province_page_and_the_import_preview_have_no_serious_violation_on_a_phone(
+    chromium, live_server, staff_laocai, laocai, provinces, settings, tmp_path
+):
+    """Their tables scroll sideways in named frames a keyboard reaches, as the agreement's do."""
+    settings.MEDIA_ROOT = tmp_path
+    context = chromium.new_context(locale="vi-VN", viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    login(tab, live_server, staff_laocai.username, PASSWORD)
+    tab.goto(live_server.url + reverse("milestones:import"))
+    # A file with a row the import refuses, so that the preview shows both of its tables.
+    rows = [*good_rows(), ["Lào Cai", "", "2021Q4", "bts_4g", "-5", "", ""]]
+    tab.set_input_files(
+        "input[type=file]",
+        files=[{"name": "so-lieu.csv", "mimeType": "text/csv", "buffer": csv_bytes(*rows)}],
+    )
+    tab.locator("main form[enctype] button[type=submit]").click()
+    tab.wait_for_url(re.compile(r"/reports/import/\w+/$"))
+    preview = tab.url.removeprefix(live_server.url)
+    found = check(tab, live_server, [provinces.lao_cai.get_absolute_url(), preview])
+    for path, tables in ((provinces.lao_cai.get_absolute_url(), 1), (preview, 2)):
+        tab.goto(live_server.url + path)
+        frames = tab.locator("main .scroll")
+        assert frames.count() == tables, path
+        for frame in frames.all():
+            assert frame.evaluate("frame => frame.scrollWidth > frame.clientWidth"), path
+            assert frame.get_attribute("tabindex") == "0"
+            assert frame.get_attribute("role") == "region" and frame.get_attribute("aria-label")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
     context.close()
     assert not found, found
 

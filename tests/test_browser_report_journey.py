@@ -32,7 +32,7 @@ def test_it_walks_staff_from_the_due_report_to_an_approval(
     page.fill("textarea[name='narrative']", "Lắp thêm 100 trạm BTS trong quý.")
     page.click("button[name='submit']")
 
-    error = page.locator("#kpi-villages_fibre-numerator-errors")
+    error = page.locator("#id_kpi-villages_fibre-numerator_error")
     expect(error).to_contain_text("cannot be greater than the denominator")
     expect(page.locator("input[name='kpi-bts_total-value']")).to_have_value("1100")
     expect(page.locator("input[name='kpi-villages_fibre-denominator']")).to_have_value("1569")
@@ -70,7 +70,7 @@ def test_a_submit_refused_for_a_missing_value_goes_through_once_it_is_typed(
     page.fill(f"input[name='commitment-{laocai.commitment.pk}-percent_complete']", "50")
     page.click("button[name='submit']")
 
-    expect(page.locator("#kpi-bts_4g-value-errors")).to_contain_text("before submitting")
+    expect(page.locator("#id_kpi-bts_4g-value_error")).to_contain_text("before submitting")
     expect(page.locator(".error-summary")).to_contain_text("1 value needs correcting")
     page.fill("input[name='kpi-bts_4g-value']", "400")
     page.click("button[name='submit']")

@@ -146,6 +146,10 @@ def test_the_preview_shows_each_changed_column_and_skips_an_unchanged_row(
     row_of(rows, "villages_fibre")[numerator] = "1200"
     _location, page = preview(client, as_csv(rows), "en")
     assert "2 values would change" in page
+    # On a phone the wide table scrolls in its own frame, named as its heading.
+    assert (
+        '<div class="scroll" tabindex="0" role="region" aria-label="2 values would change">' in page
+    )
     assert changed_columns(page) == [
         ["Note", "Số liệu sơ bộ.", "Đã đối soát."],
         ["Numerator", "1,100", "1,200"],
@@ -215,6 +219,8 @@ def test_a_row_with_two_problems_lists_both(client, staff_laocai, laocai, media,
     with translation.override(language):
         date = ["2", date_column, refusal(parse_date, "12/31/2021")]
     assert error_lines(page) == [date, fraction]
+    heading = re.search(r"<h2>(\d+ (?:errors|lỗi))</h2>", page).group(1)
+    assert f'role="region" aria-label="{heading}">' in page
     assert "Save these values as drafts" not in page
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from .api import EN
 from .factories import UserFactory
+from .test_notifications import described_by_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,12 @@ def test_a_signed_in_user_changes_the_password_after_a_refusal(client, person):
         **EN,
     )
     assert "This password is too short" in too_short.content.decode()
+    # The rules and the refusal under the ids the new password's input names.
+    page = too_short.content.decode()
+    assert 'aria-describedby="id_new_password1_helptext"' in page
+    assert 'aria-describedby="id_new_password2_helptext id_new_password2_error"' in page
+    assert described_by_missing(page) == []
+    assert "<li>Your password can’t be too similar" in page, "the rules are a list, not markup"
     changed = client.post(
         reverse("password_change"),
         {"old_password": OLD, "new_password1": NEW, "new_password2": NEW},

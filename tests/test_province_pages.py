@@ -117,6 +117,22 @@ def test_it_shows_a_current_provinces_predecessors_and_their_agreements_by_phase
     assert unrelated.title not in content
     assert ">2015<" in content
     assert "Strategic cooperation agreement" in content
+    # A unit may have merged into a city: the page never calls it a province alone.
+    assert "units merged into this province or city." in content
+    assert "this province." not in content
+    # Each phase's table scrolls in a frame of its own, named after its phase.
+    for phase in ("2014–2020", "2021–2025"):
+        assert f'tabindex="0" role="region" aria-label="Phase {phase}">\n<table>' in content
+
+
+def test_a_province_without_agreements_is_called_a_province_or_city(official_client, provinces):
+    content = official_client.get(provinces.lai_chau.get_absolute_url(), **EN).content.decode()
+    assert "No agreement is recorded for this province or city." in content
+
+
+def test_the_list_scrolls_in_a_named_frame(official_client, provinces):
+    content = official_client.get(reverse("provinces:list"), **EN).content.decode()
+    assert '<div class="scroll" tabindex="0" role="region" aria-label="Provinces">' in content
 
 
 def test_it_shows_a_former_provinces_successor_and_only_its_own_agreements(

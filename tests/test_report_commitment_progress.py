@@ -21,12 +21,16 @@ from .factories import CommitmentProgressFactory, QuarterlyReportFactory
 pytestmark = pytest.mark.django_db
 
 NEXT_QUARTER = 20221
-PREVIOUS_SHOWN = {"en": "In progress · 40% Q4/2021", "vi": "Đang thực hiện · 40% Quý 4/2021"}
+# The form writes the per cent as every page writes a share (core.formatting.share).
+PREVIOUS_SHOWN = {
+    "en": "In progress · 40.0% Q4/2021",
+    "vi": "Đang thực hiện · 40,0% Quý 4/2021",
+}
 GOES_BACK = {
-    "en": "Phủ sóng 100% thôn, bản goes back from In progress, 40% complete in Q4/2021 to "
-    "In progress, 30% complete, although a commitment's progress usually only moves forward.",
-    "vi": "Phủ sóng 100% thôn, bản lùi từ Đang thực hiện, hoàn thành 40% trong Quý 4/2021 về "
-    "Đang thực hiện, hoàn thành 30%, trong khi tiến độ thực hiện cam kết thường chỉ tăng lên.",
+    "en": "Phủ sóng 100% thôn, bản goes back from In progress, 40.0% complete in Q4/2021 to "
+    "In progress, 30.0% complete, although a commitment's progress usually only moves forward.",
+    "vi": "Phủ sóng 100% thôn, bản lùi từ Đang thực hiện, hoàn thành 40,0% trong Quý 4/2021 về "
+    "Đang thực hiện, hoàn thành 30,0%, trong khi tiến độ thực hiện cam kết thường chỉ tăng lên.",
 }
 CONFIRMED = {"en": "Confirmed step back: ", "vi": "Đã xác nhận tiến độ lùi: "}
 REASON = "Dự án điều chỉnh phạm vi, thêm 50 thôn mới."
@@ -150,7 +154,7 @@ def test_the_latest_approved_quarter_counts_not_a_later_draft_or_an_earlier_appr
     assert shown(page, laocai) == {
         "status": "in_progress",
         "percent": "40",
-        "previous": "In progress · 40% Q3/2021",
+        "previous": "In progress · 40.0% Q3/2021",
     }
 
 
@@ -230,7 +234,7 @@ def test_a_status_going_back_needs_a_reason_too(client, staff_laocai, reviewer, 
 
     field = f"commitment-{laocai.commitment.pk}-status"
     assert list(response.context["warnings"]) == [field]
-    assert "goes back from Done, 100% complete in Q4/2021 to In progress, 100% complete" in (
+    assert "goes back from Done, 100.0% complete in Q4/2021 to In progress, 100.0% complete" in (
         page_text(response)
     )
     assert not next_quarter(laocai).exists()

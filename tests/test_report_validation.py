@@ -10,6 +10,7 @@ from milestones.models import QuarterlyReport, ReportStatus
 
 from .conftest import report_form_data
 from .factories import KpiFactory, KpiValueFactory, QuarterlyReportFactory, submitted_report
+from .test_notifications import described_by_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -185,9 +186,23 @@ def test_it_shows_every_typing_and_rule_error_of_a_submission_at_once(logged_in,
     # A summary at the top names each field and links to it.
     assert "6 values need correcting" in page
     assert 'href="#id_kpi-level4_services_pct-value"' in page
+    # Each message under the id its input names in aria-describedby, read with the input.
+    for name in errors:
+        assert f'aria-describedby="id_{name}_error"' in page
+        assert f'id="id_{name}_error"' in page
+    assert described_by_missing(page) == []
     assert not QuarterlyReport.objects.filter(
         agreement=laocai.agreement, quarter=laocai.quarter
     ).exists()
+
+
+def test_the_forms_help_texts_are_under_the_ids_their_fields_name(logged_in, laocai):
+    url = reverse("milestones:report-edit", args=[laocai.agreement.pk, laocai.quarter])
+    page = logged_in.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="id_narrative_helptext"' in page
+    assert "What happened this quarter, in a few sentences." in page
+    assert 'id="id_evidence_helptext"' in page
+    assert described_by_missing(page) == []
 
 
 def test_each_kpi_is_compared_with_its_own_latest_approved_value(laocai):

@@ -372,3 +372,20 @@ def test_the_report_page_writes_every_share_as_the_dashboards_do(client, staff_l
         "1,024/1,569 (65.3%) Q3/2021",
         "100.0%",
     ]
+
+
+def test_the_entry_form_writes_the_previous_value_and_the_target_as_the_report_page_does(
+    client, staff_laocai, laocai
+):
+    client.force_login(staff_laocai)
+    page = client.get(edit_url(laocai), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    def shown(code: str) -> list[str]:
+        row = re.search(rf'<tr id="kpi-{code}">(.*?)</tr>', page, re.S).group(1)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells[:2]]
+
+    # Previous approved value with its quarter, then the target and its date.
+    assert shown("level4_services_pct") == ["30.0% Q3/2021", "80.0% 12/2025"]
+    assert shown("villages_fibre") == ["1,024/1,569 (65.3%) Q3/2021", "100.0% 12/2025"]
+    assert shown("bts_total") == ["1,000 Q3/2021", "1,500 12/2025"]

@@ -46,6 +46,16 @@ CORRECTED = {
         "Số liệu bao gồm cả các đơn vị cũ đã sáp nhập vào địa phương này."
     ),
     (None, "Enter a year, such as 2021."): "Nhập một năm, ví dụ 2021.",
+    (None, "units merged into this province or city"): (
+        "các đơn vị đã sáp nhập vào địa phương này"
+    ),
+    (
+        None,
+        "The agreements below include those signed by the units merged into this province or city.",
+    ): (
+        "Danh sách dưới đây bao gồm cả các thỏa thuận do những đơn vị đã sáp nhập vào địa "
+        "phương này ký kết."
+    ),
 }
 
 
