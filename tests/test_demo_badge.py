@@ -207,6 +207,27 @@ def test_a_deadline_reminder_marks_a_demo_agreement(
     assert "Thỏa thuận Lào Cai – VNPT — Q3/2025</a>" in html
 
 
+def test_the_reviewers_digest_marks_a_demo_agreements_report(
+    reviewer, two_agreements, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_URL = "https://portal.example.vn"
+    Preference.objects.create(user=reviewer, language="en")
+    real, demo = two_agreements
+    for scenario in two_agreements:
+        submitted_report(scenario, scenario.quarter)
+    with time_machine.travel(datetime.datetime(2022, 1, 12, 9, tzinfo=VIETNAM), tick=False):
+        sent = run_daily_job(django_capture_on_commit_callbacks, datetime.date(2022, 1, 12))
+    (digest,) = mails_to(sent, reviewer)
+
+    (demo_line,) = [line for line in digest.body.splitlines() if demo.agreement.title in line]
+    (real_line,) = [line for line in digest.body.splitlines() if real.agreement.title in line]
+    assert " [DEMO] (" in demo_line
+    assert "[DEMO]" not in real_line
+    html = digest.alternatives[0].content
+    assert "</a> [DEMO]" in html
+    assert html.count("[DEMO]") == 1
+
+
 @pytest.fixture
 def slipping_world(provinces, settings, fresh_cache):
     """The dashboards' small country, its Quảng Bình agreement made a real one."""
