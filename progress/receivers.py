@@ -129,8 +129,9 @@ def agreement_saving(sender, instance, raw=False, **kwargs):
     instance._terms_changed = True
     province_id = instance.counterparty.province_id if instance.counterparty_id else None
     left_province = stored["counterparty__province_id"] not in (None, province_id)
-    before, after = _touched_phases(stored), _touched_phases(instance)
-    if left_province or set(before) - set(after):
+    phases = list(Phase.objects.only("start_year", "end_year"))
+    before = _touched_phases(stored, phases)
+    if left_province or set(before) - set(_touched_phases(_terms(instance), phases)):
         instance._left = (stored["counterparty__province_id"], before)
 
 
@@ -154,17 +155,22 @@ def agreement_deleted(sender, instance, **kwargs):
     # Its own figures go with it, but the roll-ups of its province and of the nation count it
     # until recomputed without it. A job lost with the broker is made up by the scheduled
     # full rebuild.
-    province = Organisation.objects.filter(pk=instance.counterparty_id).values("province_id")
-    if not province.exists():
+    place = Organisation.objects.filter(pk=instance.counterparty_id).values("province_id").first()
+    if place is None:
         # Its organisation went with it: what else went is for the rebuild to find.
         publish_on_commit(recompute_all)
         return
-    publish_on_commit(recompute_province, province.get()["province_id"], _touched_phases(instance))
-
-
-def _touched_phases(agreement) -> list[int]:
-    """The phases an agreement's figures count in (an agreement or a row of its terms): its
-    own, and those its period touches."""
-    terms = agreement if isinstance(agreement, dict) else vars(agreement)
     phases = Phase.objects.only("start_year", "end_year")
+    publish_on_commit(
+        recompute_province, place["province_id"], _touched_phases(_terms(instance), phases)
+    )
+
+
+def _terms(agreement) -> dict:
+    """The terms `_touched_phases` reads, as the stored row of `agreement_saving` has them."""
+    return {name: getattr(agreement, name) for name in ("period_start", "period_end", "phase_id")}
+
+
+def _touched_phases(terms: dict, phases) -> list[int]:
+    """The phases an agreement's figures count in: its own, and those its period touches."""
     return sorted({phase.pk for phase in phases if overlaps(terms, phase)} | {terms["phase_id"]})

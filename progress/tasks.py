@@ -19,17 +19,32 @@ from .models import PendingRecompute
 logger = logging.getLogger(__name__)
 
 RECOMPUTE_MAX_RETRIES = 5
+# A failed attempt waits 10 s, then twice as long each time up to 10 minutes, with jitter.
+BACKOFF_SECONDS, BACKOFF_MAX_SECONDS = 10, 600
+# What Celery's own retry takes to do just that, for the jobs that need nothing more.
+RETRIED = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (Exception,),
+    "max_retries": RECOMPUTE_MAX_RETRIES,
+    "retry_backoff": BACKOFF_SECONDS,
+    "retry_backoff_max": BACKOFF_MAX_SECONDS,
+    "retry_jitter": True,
+}
 
 
 def _backoff(retries: int) -> int:
     return get_exponential_backoff_interval(
-        factor=10, retries=retries, maximum=600, full_jitter=True
+        factor=BACKOFF_SECONDS, retries=retries, maximum=BACKOFF_MAX_SECONDS, full_jitter=True
     )
 
 
 @shared_task(bind=True, max_retries=RECOMPUTE_MAX_RETRIES, acks_late=True)
 def recompute_agreement(self, agreement_id: int):
-    """Recompute one agreement's progress and the roll-ups it feeds."""
+    """Recompute one agreement's progress and the roll-ups it feeds.
+
+    Retried by hand, not by `RETRIED`: after its last attempt it is kept pending for the
+    scheduled run."""
     try:
         run = services.recompute_agreement(agreement_id, attempt=self.request.retries + 1)
     except Exception as exc:
@@ -40,38 +55,22 @@ def recompute_agreement(self, agreement_id: int):
     return run.rows_written if run else 0
 
 
-@shared_task(bind=True, max_retries=RECOMPUTE_MAX_RETRIES, acks_late=True)
+@shared_task(**RETRIED)
 def recompute_all(self):
     """Rebuild every progress table; also clears the agreements left pending."""
-    try:
-        run = services.recompute_all(attempt=self.request.retries + 1)
-    except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            raise
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
-    return run.rows_written
+    return services.recompute_all(attempt=self.request.retries + 1).rows_written
 
 
-@shared_task(bind=True, max_retries=RECOMPUTE_MAX_RETRIES, acks_late=True)
+@shared_task(**RETRIED)
 def recompute_completeness(self, agreement_id: int):
     """Recount reporting completeness after a report was opened, submitted or returned."""
-    try:
-        return services.recompute_completeness(agreement_id)
-    except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            raise
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+    return services.recompute_completeness(agreement_id)
 
 
-@shared_task(bind=True, max_retries=RECOMPUTE_MAX_RETRIES, acks_late=True)
+@shared_task(**RETRIED)
 def recompute_province(self, province_id: int | None, phase_ids: list[int]):
     """Recompute a province's roll-ups without an agreement it no longer has."""
-    try:
-        return services.recompute_province(province_id, phase_ids)
-    except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            raise
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+    return services.recompute_province(province_id, phase_ids)
 
 
 @shared_task(acks_late=True)

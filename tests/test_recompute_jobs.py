@@ -214,6 +214,27 @@ def test_it_records_a_failed_attempt_and_retries(laocai, monkeypatch):
     assert "database went away" in runs[0].error
 
 
+def test_a_full_rebuild_that_fails_once_is_retried_and_recorded(laocai, monkeypatch):
+    real = progress._compute_everything
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(progress, "_compute_everything", flaky)
+    result = tasks.recompute_all.apply()
+
+    assert result.successful()
+    runs = RecomputeRun.objects.filter(agreement__isnull=True).order_by("started_at")
+    assert [(run.status, run.attempt) for run in runs] == [
+        (RecomputeStatus.FAILED, 1),
+        (RecomputeStatus.SUCCEEDED, 2),
+    ]
+
+
 def test_it_leaves_the_agreement_pending_when_every_retry_fails(laocai, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
