@@ -1,7 +1,8 @@
 """What the portal asks its users to look at again in an agreement's figures, without
 refusing them."""
 
-from django.db.models import Q
+from collections import defaultdict
+
 from django.utils.translation import gettext as _
 
 from core.formatting import number
@@ -20,10 +21,11 @@ def implausible_targets(targets) -> list[str]:
     `targets` it concerns.
     """
     doubts = {}
+    beside = _targets_beside(targets)
     for target in targets:
         if doubt := _against_baseline(target):
             doubts[doubt] = None
-        for part, whole in _parts_and_wholes(target):
+        for part, whole in _parts_and_wholes(target, beside):
             if part.target_value > whole.target_value:
                 doubt = _(
                     "The target for %(part)s (%(part_value)s) is above the target for "
@@ -36,6 +38,16 @@ def implausible_targets(targets) -> list[str]:
                 }
                 doubts[doubt] = None
     return list(doubts)
+
+
+def _targets_beside(targets) -> dict[int, list[KpiTarget]]:
+    """Every target of the agreements of `targets`, by agreement, read at once: an agreement
+    page saves a target for each KPI, and each is compared with the others."""
+    beside = defaultdict(list)
+    rows = KpiTarget.objects.filter(agreement_id__in={target.agreement_id for target in targets})
+    for row in rows.select_related("kpi"):
+        beside[row.agreement_id].append(row)
+    return beside
 
 
 def _against_baseline(target: KpiTarget) -> str:
@@ -57,17 +69,14 @@ def _against_baseline(target: KpiTarget) -> str:
     return told % {"kpi": kpi.name, "target": number(value), "baseline": number(baseline)}
 
 
-def _parts_and_wholes(target: KpiTarget):
-    """`target` paired with each target of its agreement for the KPI it is part of or for
-    a KPI part of it, as (part, whole); only of one kind, since a count is never compared
-    with a share."""
-    related = (
-        KpiTarget.objects.filter(agreement_id=target.agreement_id)
-        .filter(Q(kpi_id=target.kpi.parent_id) | Q(kpi__parent_id=target.kpi_id))
-        .exclude(pk=target.pk)
-        .select_related("kpi")
-    )
-    for other in related:
-        if other.kpi.kind != target.kpi.kind:
+def _parts_and_wholes(target: KpiTarget, beside: dict[int, list[KpiTarget]]):
+    """`target` paired with each target of its agreement (`beside`) for the KPI it is part of
+    or for a KPI part of it, as (part, whole); only of one kind, since a count is never
+    compared with a share."""
+    for other in beside[target.agreement_id]:
+        if other.pk == target.pk or other.kpi.kind != target.kpi.kind:
             continue
-        yield (target, other) if other.kpi_id == target.kpi.parent_id else (other, target)
+        if other.kpi_id == target.kpi.parent_id:
+            yield target, other
+        elif other.kpi.parent_id == target.kpi_id:
+            yield other, target

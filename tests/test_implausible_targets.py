@@ -160,3 +160,24 @@ def test_a_target_the_page_left_as_it_was_is_not_warned_of_again(admin_client, a
 
     assert response.status_code == 302
     assert _warnings(admin_client.get(response.url)) == []
+
+
+def test_an_agreements_targets_are_read_once_however_many_are_checked(
+    agreement, stations, django_assert_num_queries
+):
+    from partnerships.services import implausible_targets
+
+    total, part = stations
+    targets = [
+        KpiTargetFactory(agreement=agreement, kpi=total, target_value=1000),
+        KpiTargetFactory(agreement=agreement, kpi=part, target_value=1200),
+    ]
+    targets += [KpiTargetFactory(agreement=agreement, target_value=10) for _ in range(3)]
+
+    with django_assert_num_queries(1):
+        doubts = implausible_targets(targets)
+
+    assert doubts == [
+        "Mục tiêu về Trạm BTS 4G (1.200) cao hơn mục tiêu về Tổng số trạm BTS (1.000), trong "
+        "khi Trạm BTS 4G là một phần của Tổng số trạm BTS."
+    ]
