@@ -607,14 +607,8 @@ def _changed_columns(kpi: Kpi, old: Reading | None, new: Reading) -> list[Change
             history.shown_value(KpiValue, name, getattr(new, name)),
         )
         for name in (*figure_parts(kpi), "measured_on", "note")
-        if _comparable(old, name) != _comparable(new, name)
+        if getattr(old, name) != getattr(new, name)
     ]
-
-
-def _comparable(reading: Reading, name: str):
-    value = getattr(reading, name)
-    # A stored note may be None where the file has an empty cell: both are no note.
-    return (value or None) if name == "note" else value
 
 
 # Checking -------------------------------------------------------------------------

@@ -159,6 +159,11 @@ class QuarterlyReport(models.Model):
     def period(self) -> Quarter:
         return Quarter.from_code(self.quarter)
 
+    @property
+    def shows_demo(self) -> bool:
+        """Marked DEMO wherever it is named: a demo report, or any report of a demo agreement."""
+        return self.is_demo or self.agreement.is_demo
+
     def get_absolute_url(self):
         return reverse("milestones:report-detail", args=[self.pk])
 

@@ -72,6 +72,10 @@ class WorkItem:
     def state(self) -> str:
         return self.report.status if self.report else "due"
 
+    @property
+    def shows_demo(self) -> bool:
+        return self.report.shows_demo if self.report else self.agreement.is_demo
+
 
 def worklist(user, today: datetime.date | None = None) -> list[WorkItem]:
     """What a staff member has to do: every unapproved quarter of their agreements."""

@@ -157,14 +157,16 @@ def write_monthly_summaries(today: datetime.date) -> list[Notification]:
     written = []
     # One tree for every summary written now: each would otherwise read the provinces again.
     tree = ProvinceTree()
+    phase = latest_phase()
     # The same condition as review_pack's, at the time of writing.
-    pack_attached = latest_phase() is not None
-    # The country's table, counted once: each province's summary reads its own row of it.
+    pack_attached = phase is not None
+    # The country's table, counted once, and only on a day someone is owed a summary: each
+    # province's summary reads its own row of it.
     national = None
     for person in people:
         province = person.notification_preference.summary_province
         if scope_key(province) not in figures_of:
-            national = national or completeness_table(phase=latest_phase())
+            national = national or completeness_table(phase=phase)
             table, figures = at_risk(province, tree), completeness(province, national)
             figures_of[scope_key(province)] = (figures, _snapshot(province, table, figures))
         figures, snapshot = figures_of[scope_key(province)]
