@@ -43,19 +43,20 @@ def bump_content_version():
         ContentVersion.objects.get_or_create(pk=THE_VERSION, defaults={"number": 1})
     # Every page shows some fact (a name, a title, a date): each is rendered again, by the
     # worker as after a full rebuild, rather than by its first reader, 20 to 50 times the
-    # time of a page kept.
-    _warm(None)
+    # time of a page kept. This runs in the request that saved the fact: it keeps the
+    # readers of the country's pages waiting for the worker, no more.
+    _warm(None, country_only=True)
 
 
 def figures_recomputed(sender, agreement_id=None, **kwargs):
-    # Sent after the recompute committed.
+    # Sent after the recompute committed, in the worker.
     _warm(agreement_id)
 
 
-def _warm(agreement_id: int | None):
+def _warm(agreement_id: int | None, country_only=False):
     # A job that cannot be queued gives its pages back to their readers at once; one queued
     # and lost, once its reservations lapse.
     if settings.DASHBOARD_WARMING:
-        reservations = services.reserve_for_warming(agreement_id)
+        reservations = services.reserve_for_warming(agreement_id, country_only=country_only)
         if not publish(warm_dashboards, agreement_id):
             services.release(reservations)

@@ -851,13 +851,15 @@ def warm(agreement_id: int | None = None) -> int:
     return len(renderings)
 
 
-def reserve_for_warming(agreement_id: int | None = None) -> list[str]:
-    """Keep the readers of the pages `warm` will render on their previous bodies until then.
+def reserve_for_warming(agreement_id: int | None = None, *, country_only=False) -> list[str]:
+    """Keep the readers of the pages `warm` will render on their previous bodies until then;
+    with `country_only`, of the pages of the whole country alone, which is all a request
+    should spend on it (a province's and an agreement's each cost a query).
 
     Returns the reservations taken, for `release` when the job cannot be queued.
     """
     taken = []
-    for page, language, query in pages_to_warm(agreement_id):
+    for page, language, query in pages_to_warm(agreement_id, country_only=country_only):
         with translation.override(language):
             taken += page.reserve(query)
     return taken
@@ -868,7 +870,9 @@ def release(reservations: list[str]) -> None:
     cache.delete_many(reservations)
 
 
-def pages_to_warm(agreement_id: int | None) -> list[tuple[Page, str, QueryDict]]:
+def pages_to_warm(
+    agreement_id: int | None, *, country_only=False
+) -> list[tuple[Page, str, QueryDict]]:
     """The pages `warm` renders after a change of `agreement_id`'s figures, or after a
     full rebuild (None), each with its language and choices: the pages of the whole
     country as they open, and with every choice read lately; the pages of the provinces
@@ -878,7 +882,9 @@ def pages_to_warm(agreement_id: int | None) -> list[tuple[Page, str, QueryDict]]
     first reader of each province's and agreement's page after each scheduled rebuild
     rendered it in their request (a merged province's, 50 × a trivial view).
     """
-    if agreement_id is None:
+    if country_only:
+        its_pages = []
+    elif agreement_id is None:
         its_pages = [province_page(province) for province in Province.objects.all()] + [
             agreement_page(agreement) for agreement in Agreement.objects.only("pk")
         ]

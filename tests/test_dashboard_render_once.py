@@ -283,16 +283,24 @@ def test_the_job_renders_each_choice_and_language_read_lately_and_nothing_else(
 
 
 def test_an_edit_of_a_fact_has_the_worker_render_the_pages_again(
-    laocai, fresh_cache, national_renders, warming, django_capture_on_commit_callbacks
+    laocai, fresh_cache, national_renders, warming, monkeypatch, django_capture_on_commit_callbacks
 ):
     progress.recompute_all()
     before = national_body()
+    provinces_looked_at = []
+    read = dashboards.province_page
+    monkeypatch.setattr(
+        dashboards, "province_page", lambda *args: provinces_looked_at.append(args) or read(*args)
+    )
     # An administrator renames the agreement: every page naming it is rendered again.
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         laocai.agreement.title = "Thỏa thuận hợp tác VT-CNTT tỉnh Lào Cai (sửa tên)"
         laocai.agreement.save()
 
     assert warming.queued == [(None,)]
+    # The save's request keeps the country's pages for the worker, and looks at no
+    # province's page: each would cost it a query.
+    assert provinces_looked_at == []
     # Until the worker has, readers keep the page as it was, at once.
     assert national_body() == before
     assert national_renders == [BODY]
