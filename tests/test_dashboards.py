@@ -666,3 +666,12 @@ def test_the_headline_bars_never_cut_a_kpis_name_mid_phrase(client_official, wor
         r'<tspan x="242" y="[\d.]+">groups reached by fibre</tspan>',
         beside,
     )
+
+
+def test_a_dashboards_table_scrolls_in_a_frame_a_screen_reader_names(client_official, world):
+    html = page(client_official, "/")
+    frames = re.findall(
+        r'<div class="scroll" tabindex="0" role="region" aria-label="([^"]+)">', html
+    )
+    assert frames, "every table of the page is in a named frame"
+    assert html.count('<div class="scroll"') == len(frames)
